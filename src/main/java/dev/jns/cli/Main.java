@@ -1,0 +1,62 @@
+package dev.jns.cli;
+
+import dev.jns.sys.SyscallException;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The {@code jns} command: picks the subcommand by its first argument. Only the chosen
+ * command's classes are loaded, which keeps start-up short.
+ */
+public final class Main {
+    private static final String USAGE = """
+            Usage: jns COMMAND [options]
+
+            Linux namespaces, from Java.
+
+            Commands:
+              lsns      list namespaces (util-linux lsns compatible)
+            Run 'jns COMMAND --help' for a command's options.""";
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+            (args.length == 0 ? err : out).println(USAGE);
+            return args.length == 0 ? 1 : 0;
+        }
+        String name = args[0];
+        Command command = switch (name) {
+            default -> null;
+        };
+        if (command == null) {
+            err.println("jns: unknown command '" + name + "'");
+            err.println("Try 'jns --help' for more information.");
+            return 1;
+        }
+        String prog = "jns " + name;
+        try {
+            return command.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        } catch (Getopt.UsageException e) {
+            err.println(prog + ": " + e.getMessage());
+            err.println("Try '" + prog + " --help' for more information.");
+            return 1;
+        } catch (CliException e) {
+            err.println(prog + ": " + e.getMessage());
+            return e.exitCode();
+        } catch (SyscallException e) {
+            err.println(prog + ": " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println(prog + ": " + e);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.jns.ns;
+
+import dev.jns.sys.Errno;
+import dev.jns.sys.LibC;
+import dev.jns.sys.SyscallException;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * An open handle to one namespace: a file descriptor on its nsfs inode. While the handle
+ * is open the namespace stays alive, even if every process in it exits.
+ *
+ * <p>Identity is the nsfs (device, inode) pair, so two handles opened different ways on
+ * the same namespace are {@link #equals equal}. Closing is idempotent.
+ */
+public final class Namespace implements AutoCloseable {
+    // NSIO ioctls from <linux/nsfs.h>: _IO(0xb7, n)
+    private static final long NS_GET_USERNS = 0xb701, NS_GET_PARENT = 0xb702,
+            NS_GET_NSTYPE = 0xb703, NS_GET_OWNER_UID = 0xb704;
+    // PIDFS ioctls from <linux/pidfd.h>: _IO(0xff, n), in NamespaceType order
+    private static final long PIDFD_GET_CGROUP = 0xff01, PIDFD_GET_IPC = 0xff02, PIDFD_GET_MNT = 0xff03,
+            PIDFD_GET_NET = 0xff04, PIDFD_GET_PID = 0xff05, PIDFD_GET_TIME = 0xff07,
+            PIDFD_GET_USER = 0xff09, PIDFD_GET_UTS = 0xff0a;
+
+    private final NamespaceId id;
+    private int fd;
+
+    private Namespace(int fd, NamespaceId id) {
+        this.fd = fd;
+        this.id = id;
+    }
+
+    /** The namespace of the given type that process {@code pid} is in. */
+    public static Namespace of(int pid, NamespaceType type) {
+        return open(Path.of("/proc", Integer.toString(pid), "ns", type.procName()), type);
+    }
+
+    /** The namespace of the given type that the calling OS thread is in. */
+    public static Namespace current(NamespaceType type) {
+        return open(Path.of("/proc/thread-self/ns", type.procName()), type);
+    }
+
+    /**
+     * Any nsfs file: a {@code /proc/PID/ns/*} link or a bind mount of one (such as
+     * {@code /run/netns/NAME}). The type is asked of the kernel.
+     *
+     * @throws IllegalArgumentException if the file is not a namespace
+     * @throws SyscallException if it cannot be opened
+     */
+    public static Namespace open(Path path) {
+        return adopt(LibC.open(path.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC), path.toString(), null);
+    }
+
+    /** Like {@link #open(Path)}, and checks that the namespace has the expected type. */
+    public static Namespace open(Path path, NamespaceType expected) {
+        return adopt(LibC.open(path.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC), path.toString(), expected);
+    }
+
+    /**
+     * The namespace of the given type of the process a pidfd refers to. Unlike a
+     * {@code /proc/PID} path this cannot race with pid reuse.
+     */
+    public static Namespace ofPidfd(int pidfd, NamespaceType type) {
+        long request = switch (type) {
+            case CGROUP -> PIDFD_GET_CGROUP;
+            case IPC -> PIDFD_GET_IPC;
+            case MNT -> PIDFD_GET_MNT;
+            case NET -> PIDFD_GET_NET;
+            case PID -> PIDFD_GET_PID;
+            case TIME -> PIDFD_GET_TIME;
+            case USER -> PIDFD_GET_USER;
+            case UTS -> PIDFD_GET_UTS;
+        };
+        int nsfd = LibC.ioctl(pidfd, request, 0, "PIDFD_GET_" + type.name() + "_NAMESPACE");
+        return adopt(nsfd, "pidfd " + pidfd, type);
+    }
+
+    /**
+     * Takes ownership of an open nsfs fd. Closes it and throws if it is not a namespace
+     * (or not of the expected type, when one is given).
+     */
+    public static Namespace adopt(int fd, String origin, NamespaceType expected) {
+        try {
+            NamespaceType type = typeOf(fd, origin);
+            if (expected != null && type != expected) {
+                throw new IllegalArgumentException(origin + " is a " + type.procName()
+                        + " namespace, not " + expected.procName());
+            }
+            LibC.Stat st = LibC.fstat(fd);
+            return new Namespace(fd, new NamespaceId(type, st.dev(), st.ino()));
+        } catch (RuntimeException e) {
+            LibC.close(fd);
+            throw e;
+        }
+    }
+
+    private static NamespaceType typeOf(int fd, String origin) {
+        int flag;
+        try {
+            flag = LibC.ioctl(fd, NS_GET_NSTYPE, 0, "NS_GET_NSTYPE");
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ENOTTY || e.errno() == Errno.EINVAL) {
+                throw new IllegalArgumentException(origin + " is not a namespace file");
+            }
+            throw e;
+        }
+        return NamespaceType.fromCloneFlag(flag)
+                .orElseThrow(() -> new IllegalStateException("kernel reported unknown namespace type 0x"
+                        + Integer.toHexString(flag) + " for " + origin));
+    }
+
+    public NamespaceType type() { return id.type(); }
+
+    /** The (type, device, inode) identity; stays valid after {@link #close()}. */
+    public NamespaceId id() { return id; }
+
+    /** The nsfs inode number, the number lsns prints in its NS column. */
+    public long inode() { return id.inode(); }
+
+    public long device() { return id.device(); }
+
+    /** The open file descriptor; owned by this handle. */
+    public int fd() {
+        if (fd < 0) throw new IllegalStateException(id + " is closed");
+        return fd;
+    }
+
+    /**
+     * The user namespace that owns this one, or empty when it lies outside the caller's
+     * reach (the kernel answers EPERM for owners above the caller's own user namespace).
+     */
+    public Optional<Namespace> owner() {
+        return related(NS_GET_USERNS, "NS_GET_USERNS", NamespaceType.USER);
+    }
+
+    /**
+     * The parent of a pid or user namespace, or empty for the other types and when the
+     * parent is out of the caller's reach.
+     */
+    public Optional<Namespace> parent() {
+        if (!type().isHierarchical()) return Optional.empty();
+        return related(NS_GET_PARENT, "NS_GET_PARENT", type());
+    }
+
+    private Optional<Namespace> related(long request, String name, NamespaceType expected) {
+        try {
+            int other = LibC.ioctl(fd(), request, 0, name);
+            return Optional.of(adopt(other, name + " of " + id, expected));
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.EPERM || e.errno() == Errno.EINVAL || e.errno() == Errno.ENOENT) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The uid (as the caller sees it) that created the user namespace owning this one; for
+     * a user namespace, its own creator. Empty when that user namespace is out of reach.
+     */
+    public OptionalInt ownerUid() {
+        if (type() == NamespaceType.USER) return OptionalInt.of(ownerUidOfUserNs(this));
+        Optional<Namespace> owner = owner();
+        if (owner.isEmpty()) return OptionalInt.empty();
+        try (Namespace userns = owner.get()) {
+            return OptionalInt.of(ownerUidOfUserNs(userns));
+        }
+    }
+
+    private static int ownerUidOfUserNs(Namespace userns) {
+        return LibC.ioctlReadInt(userns.fd(), NS_GET_OWNER_UID, "NS_GET_OWNER_UID");
+    }
+
+    @Override
+    public void close() {
+        if (fd >= 0) {
+            int f = fd;
+            fd = -1;
+            LibC.close(f);
+        }
+    }
+
+    public boolean isOpen() { return fd >= 0; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Namespace other && other.id.equals(id);
+    }
+
+    @Override
+    public int hashCode() { return id.hashCode(); }
+
+    /** The kernel's notation, e.g. {@code net:[4026532008]}. */
+    @Override
+    public String toString() { return id.toString(); }
+}

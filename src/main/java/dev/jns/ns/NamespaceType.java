@@ -1,0 +1,84 @@
+package dev.jns.ns;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The eight kinds of Linux namespace. Each knows its {@code CLONE_NEW*} flag, the name of
+ * its file under {@code /proc/PID/ns}, and the kernel release that introduced it.
+ *
+ * <p>The declaration order is the one util-linux's lsns uses (mnt, net, pid, uts, ipc,
+ * user, cgroup, time), so sorting by type matches its output.
+ */
+public enum NamespaceType {
+    MNT("mnt", 0x00020000, "2.4.19"),
+    NET("net", 0x40000000, "2.6.29"),
+    PID("pid", 0x20000000, "2.6.24"),
+    UTS("uts", 0x04000000, "2.6.19"),
+    IPC("ipc", 0x08000000, "2.6.19"),
+    USER("user", 0x10000000, "3.8"),
+    CGROUP("cgroup", 0x02000000, "4.6"),
+    TIME("time", 0x00000080, "5.6");
+
+    private final String procName;
+    private final int cloneFlag;
+    private final String sinceKernel;
+
+    NamespaceType(String procName, int cloneFlag, String sinceKernel) {
+        this.procName = procName;
+        this.cloneFlag = cloneFlag;
+        this.sinceKernel = sinceKernel;
+    }
+
+    /** The file name under {@code /proc/PID/ns}, also the type's name in lsns output: {@code net}. */
+    public String procName() { return procName; }
+
+    /**
+     * The file under {@code /proc/PID/ns} that names the namespace this process's future
+     * children get: {@code pid_for_children} and {@code time_for_children} for the two types
+     * whose unshare only affects children; the type's own file otherwise.
+     */
+    public String forChildrenProcName() {
+        return this == PID || this == TIME ? procName + "_for_children" : procName;
+    }
+
+    /** The {@code CLONE_NEW*} flag, as used by clone3, unshare and setns. */
+    public int cloneFlag() { return cloneFlag; }
+
+    /** The kernel release that introduced the type. */
+    public String sinceKernel() { return sinceKernel; }
+
+    /** Whether pid and user namespaces' {@code NS_GET_PARENT} applies: they nest. */
+    public boolean isHierarchical() { return this == PID || this == USER; }
+
+    /** Whether this kernel has the type (its {@code /proc/self/ns} file exists). */
+    public boolean isSupported() {
+        return Files.exists(Path.of("/proc/self/ns", procName));
+    }
+
+    /** The type for a proc name such as {@code net} (case-insensitive), if any. */
+    public static Optional<NamespaceType> fromProcName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        for (NamespaceType t : values()) {
+            if (t.procName.equals(n)) return Optional.of(t);
+        }
+        return Optional.empty();
+    }
+
+    /** The type whose {@code CLONE_NEW*} flag this is (the answer of {@code NS_GET_NSTYPE}). */
+    public static Optional<NamespaceType> fromCloneFlag(int flag) {
+        for (NamespaceType t : values()) {
+            if (t.cloneFlag == flag) return Optional.of(t);
+        }
+        return Optional.empty();
+    }
+
+    /** The union of the given types' clone flags. */
+    public static int cloneFlags(Iterable<NamespaceType> types) {
+        int flags = 0;
+        for (NamespaceType t : types) flags |= t.cloneFlag;
+        return flags;
+    }
+}

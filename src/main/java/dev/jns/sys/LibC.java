@@ -1,0 +1,229 @@
+package dev.jns.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The system calls jns makes from Java, through the Foreign Function &amp; Memory API.
+ *
+ * <p>This package is the only place that touches {@code java.lang.foreign}. Every
+ * handle is created on first use (each sits in its own holder class), because
+ * linking costs start-up time and most CLI paths need few or none of them. Every
+ * failing call throws {@link SyscallException} with the errno captured by
+ * {@link Linker.Option#captureCallState}, never read later from a thread-local
+ * that the JVM may already have clobbered.
+ */
+public final class LibC {
+    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80,
+            O_NOCTTY = 0x100, O_TRUNC = 0x200, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000,
+            O_CLOEXEC = 0x80000, O_PATH = 0x200000;
+    public static final int AT_FDCWD = -100;
+
+    private static final long SYS_PIDFD_OPEN = 434, SYS_GETTID = 186;
+
+    private LibC() {}
+
+    /** Linker state shared by all handles; initialised with the first handle. */
+    private static final class Ffi {
+        static final Linker LINKER = Linker.nativeLinker();
+        static final SymbolLookup LIBC = LINKER.defaultLookup();
+        static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+        static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+        /** A handle that records errno; {@code variadicFrom} is the index of the first variadic argument, or -1. */
+        static MethodHandle errnoCall(String name, FunctionDescriptor fd, int variadicFrom) {
+            MemorySegment sym = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+            return variadicFrom < 0
+                    ? LINKER.downcallHandle(sym, fd, Linker.Option.captureCallState("errno"))
+                    : LINKER.downcallHandle(sym, fd, Linker.Option.captureCallState("errno"),
+                            Linker.Option.firstVariadicArg(variadicFrom));
+        }
+
+        static MethodHandle plainCall(String name, FunctionDescriptor fd) {
+            return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), fd);
+        }
+
+        static int errno(MemorySegment state) {
+            return (int) ERRNO.get(state, 0L);
+        }
+    }
+
+    // ---- holders: one per C function, so each links on first use ------------------
+
+    private static final class Open {
+        static final MethodHandle H = Ffi.errnoCall("openat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 3);
+    }
+    private static final class Close {
+        static final MethodHandle H = Ffi.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
+    }
+    private static final class Fstat {
+        static final MethodHandle H = Ffi.errnoCall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), -1);
+    }
+    private static final class Ioctl {
+        static final MethodHandle H = Ffi.errnoCall("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
+    }
+    private static final class IoctlPtr {
+        static final MethodHandle H = Ffi.errnoCall("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
+    }
+    private static final class Syscall3 {
+        static final MethodHandle H = Ffi.errnoCall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
+    }
+    private static final class Setns {
+        static final MethodHandle H = Ffi.errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
+    }
+    private static final class Unshare {
+        static final MethodHandle H = Ffi.errnoCall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
+    }
+    private static final class Ids {
+        static final MethodHandle GETPID = Ffi.plainCall("getpid", FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle GETEUID = Ffi.plainCall("geteuid", FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle GETEGID = Ffi.plainCall("getegid", FunctionDescriptor.of(JAVA_INT));
+    }
+    private static final class Strerror {
+        static final MethodHandle H = Ffi.plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
+
+    // ---- the calls --------------------------------------------------------------------
+
+    /** One native call that reports failure by a negative result and errno. */
+    @FunctionalInterface
+    private interface ErrnoCall {
+        long invoke(MemorySegment errnoState) throws Throwable;
+    }
+
+    /** Runs the call; a negative result becomes a {@link SyscallException}. */
+    private static long checked(String call, String detail, ErrnoCall body) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(Ffi.CAPTURE);
+            long rc = body.invoke(state);
+            if (rc < 0) throw new SyscallException(call, detail, Ffi.errno(state));
+            return rc;
+        } catch (SyscallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** {@code openat(AT_FDCWD, path, flags)}; returns the fd. */
+    public static int open(String path, int flags) {
+        return openat(AT_FDCWD, path, flags, 0);
+    }
+
+    /** {@code openat(dirfd, path, flags, mode)}; returns the fd. */
+    public static int openat(int dirfd, String path, int flags, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cpath = arena.allocateFrom(path);
+            return (int) checked("open", path, st -> (int) Open.H.invokeExact(st, dirfd, cpath, flags, mode));
+        }
+    }
+
+    public static void close(int fd) {
+        checked("close", "fd " + fd, st -> (int) Close.H.invokeExact(st, fd));
+    }
+
+    /** The fields of {@code struct stat} that jns uses. */
+    public record Stat(long dev, long ino, int mode, int uid, int gid) {}
+
+    public static Stat fstat(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(144, 8); // sizeof(struct stat) on x86_64
+            checked("fstat", "fd " + fd, st -> (int) Fstat.H.invokeExact(st, fd, buf));
+            return new Stat(buf.get(JAVA_LONG, 0), buf.get(JAVA_LONG, 8), buf.get(JAVA_INT, 24),
+                    buf.get(JAVA_INT, 28), buf.get(JAVA_INT, 32));
+        }
+    }
+
+    /** {@code ioctl(fd, request, arg)} with an integer argument; returns the call's result. */
+    public static int ioctl(int fd, long request, long arg, String what) {
+        return (int) checked("ioctl", what + " on fd " + fd, st -> (int) Ioctl.H.invokeExact(st, fd, request, arg));
+    }
+
+    /** {@code ioctl(fd, request, &value)} for requests that write one int back; returns that int. */
+    public static int ioctlReadInt(int fd, long request, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_INT);
+            checked("ioctl", what + " on fd " + fd, st -> (int) IoctlPtr.H.invokeExact(st, fd, request, out));
+            return out.get(JAVA_INT, 0);
+        }
+    }
+
+    /** {@code pidfd_open(pid, flags)}; returns the pidfd. */
+    public static int pidfdOpen(int pid, int flags) {
+        return (int) syscall(SYS_PIDFD_OPEN, "pidfd_open", "pid " + pid, pid, flags, 0);
+    }
+
+    /** The calling OS thread's id. */
+    public static int gettid() {
+        return (int) syscall(SYS_GETTID, "gettid", "", 0, 0, 0);
+    }
+
+    private static long syscall(long nr, String name, String detail, long a, long b, long c) {
+        return checked(name, detail, st -> (long) Syscall3.H.invokeExact(st, nr, a, b, c));
+    }
+
+    /** {@code setns(fd, nstype)} for the calling OS thread. */
+    public static void setns(int fd, int nstype, String what) {
+        checked("setns", what, st -> (int) Setns.H.invokeExact(st, fd, nstype));
+    }
+
+    /** {@code unshare(flags)} for the calling OS thread. */
+    public static void unshare(int flags, String what) {
+        checked("unshare", what, st -> (int) Unshare.H.invokeExact(st, flags));
+    }
+
+    public static int getpid() {
+        try {
+            return (int) Ids.GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    public static int geteuid() {
+        try {
+            return (int) Ids.GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    public static int getegid() {
+        try {
+            return (int) Ids.GETEGID.invokeExact();
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** The C library's message for an errno. */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) Strerror.H.invokeExact(errno);
+            return s.reinterpret(1024).getString(0);
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    private static RuntimeException linkageFailure(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException("native call failed", t);
+    }
+}
