@@ -2,13 +2,8 @@ package dev.jns.sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -21,7 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * handle is created on first use (each sits in its own holder class), because
  * linking costs start-up time and most CLI paths need few or none of them. Every
  * failing call throws {@link SyscallException} with the errno captured by
- * {@link Linker.Option#captureCallState}, never read later from a thread-local
+ * {@code Linker.Option.captureCallState}, never read later from a thread-local
  * that the JVM may already have clobbered.
  */
 public final class LibC {
@@ -33,31 +28,6 @@ public final class LibC {
     private static final long SYS_PIDFD_OPEN = 434, SYS_GETTID = 186;
 
     private LibC() {}
-
-    /** Linker state shared by all handles; initialised with the first handle. */
-    private static final class Ffi {
-        static final Linker LINKER = Linker.nativeLinker();
-        static final SymbolLookup LIBC = LINKER.defaultLookup();
-        static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-        static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-
-        /** A handle that records errno; {@code variadicFrom} is the index of the first variadic argument, or -1. */
-        static MethodHandle errnoCall(String name, FunctionDescriptor fd, int variadicFrom) {
-            MemorySegment sym = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-            return variadicFrom < 0
-                    ? LINKER.downcallHandle(sym, fd, Linker.Option.captureCallState("errno"))
-                    : LINKER.downcallHandle(sym, fd, Linker.Option.captureCallState("errno"),
-                            Linker.Option.firstVariadicArg(variadicFrom));
-        }
-
-        static MethodHandle plainCall(String name, FunctionDescriptor fd) {
-            return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), fd);
-        }
-
-        static int errno(MemorySegment state) {
-            return (int) ERRNO.get(state, 0L);
-        }
-    }
 
     // ---- holders: one per C function, so each links on first use ------------------
 
@@ -100,26 +70,6 @@ public final class LibC {
 
     // ---- the calls --------------------------------------------------------------------
 
-    /** One native call that reports failure by a negative result and errno. */
-    @FunctionalInterface
-    private interface ErrnoCall {
-        long invoke(MemorySegment errnoState) throws Throwable;
-    }
-
-    /** Runs the call; a negative result becomes a {@link SyscallException}. */
-    private static long checked(String call, String detail, ErrnoCall body) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Ffi.CAPTURE);
-            long rc = body.invoke(state);
-            if (rc < 0) throw new SyscallException(call, detail, Ffi.errno(state));
-            return rc;
-        } catch (SyscallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw linkageFailure(t);
-        }
-    }
-
     /** {@code openat(AT_FDCWD, path, flags)}; returns the fd. */
     public static int open(String path, int flags) {
         return openat(AT_FDCWD, path, flags, 0);
@@ -129,12 +79,12 @@ public final class LibC {
     public static int openat(int dirfd, String path, int flags, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cpath = arena.allocateFrom(path);
-            return (int) checked("open", path, st -> (int) Open.H.invokeExact(st, dirfd, cpath, flags, mode));
+            return (int) Ffi.checked("open", path, st -> (int) Open.H.invokeExact(st, dirfd, cpath, flags, mode));
         }
     }
 
     public static void close(int fd) {
-        checked("close", "fd " + fd, st -> (int) Close.H.invokeExact(st, fd));
+        Ffi.checked("close", "fd " + fd, st -> (int) Close.H.invokeExact(st, fd));
     }
 
     /** The fields of {@code struct stat} that jns uses. */
@@ -143,7 +93,7 @@ public final class LibC {
     public static Stat fstat(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(144, 8); // sizeof(struct stat) on x86_64
-            checked("fstat", "fd " + fd, st -> (int) Fstat.H.invokeExact(st, fd, buf));
+            Ffi.checked("fstat", "fd " + fd, st -> (int) Fstat.H.invokeExact(st, fd, buf));
             return new Stat(buf.get(JAVA_LONG, 0), buf.get(JAVA_LONG, 8), buf.get(JAVA_INT, 24),
                     buf.get(JAVA_INT, 28), buf.get(JAVA_INT, 32));
         }
@@ -151,14 +101,14 @@ public final class LibC {
 
     /** {@code ioctl(fd, request, arg)} with an integer argument; returns the call's result. */
     public static int ioctl(int fd, long request, long arg, String what) {
-        return (int) checked("ioctl", what + " on fd " + fd, st -> (int) Ioctl.H.invokeExact(st, fd, request, arg));
+        return (int) Ffi.checked("ioctl", what + " on fd " + fd, st -> (int) Ioctl.H.invokeExact(st, fd, request, arg));
     }
 
     /** {@code ioctl(fd, request, &value)} for requests that write one int back; returns that int. */
     public static int ioctlReadInt(int fd, long request, String what) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(JAVA_INT);
-            checked("ioctl", what + " on fd " + fd, st -> (int) IoctlPtr.H.invokeExact(st, fd, request, out));
+            Ffi.checked("ioctl", what + " on fd " + fd, st -> (int) IoctlPtr.H.invokeExact(st, fd, request, out));
             return out.get(JAVA_INT, 0);
         }
     }
@@ -174,24 +124,24 @@ public final class LibC {
     }
 
     private static long syscall(long nr, String name, String detail, long a, long b, long c) {
-        return checked(name, detail, st -> (long) Syscall3.H.invokeExact(st, nr, a, b, c));
+        return Ffi.checked(name, detail, st -> (long) Syscall3.H.invokeExact(st, nr, a, b, c));
     }
 
     /** {@code setns(fd, nstype)} for the calling OS thread. */
     public static void setns(int fd, int nstype, String what) {
-        checked("setns", what, st -> (int) Setns.H.invokeExact(st, fd, nstype));
+        Ffi.checked("setns", what, st -> (int) Setns.H.invokeExact(st, fd, nstype));
     }
 
     /** {@code unshare(flags)} for the calling OS thread. */
     public static void unshare(int flags, String what) {
-        checked("unshare", what, st -> (int) Unshare.H.invokeExact(st, flags));
+        Ffi.checked("unshare", what, st -> (int) Unshare.H.invokeExact(st, flags));
     }
 
     public static int getpid() {
         try {
             return (int) Ids.GETPID.invokeExact();
         } catch (Throwable t) {
-            throw linkageFailure(t);
+            throw Ffi.linkageFailure(t);
         }
     }
 
@@ -199,7 +149,7 @@ public final class LibC {
         try {
             return (int) Ids.GETEUID.invokeExact();
         } catch (Throwable t) {
-            throw linkageFailure(t);
+            throw Ffi.linkageFailure(t);
         }
     }
 
@@ -207,7 +157,7 @@ public final class LibC {
         try {
             return (int) Ids.GETEGID.invokeExact();
         } catch (Throwable t) {
-            throw linkageFailure(t);
+            throw Ffi.linkageFailure(t);
         }
     }
 
@@ -217,13 +167,8 @@ public final class LibC {
             MemorySegment s = (MemorySegment) Strerror.H.invokeExact(errno);
             return s.reinterpret(1024).getString(0);
         } catch (Throwable t) {
-            throw linkageFailure(t);
+            throw Ffi.linkageFailure(t);
         }
     }
 
-    private static RuntimeException linkageFailure(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException("native call failed", t);
-    }
 }

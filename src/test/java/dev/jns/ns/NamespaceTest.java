@@ -72,6 +72,17 @@ class NamespaceTest {
     }
 
     @Test
+    void handlesLeaveNothingBehind() {
+        var before = dev.jns.testing.MachineState.capture();
+        for (int i = 0; i < 100; i++) {
+            try (Namespace ns = Namespace.of(self, NamespaceType.MNT)) {
+                ns.owner().ifPresent(Namespace::close);
+            }
+        }
+        dev.jns.testing.MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
     void closeIsIdempotentAndIdOutlivesIt() {
         Namespace ns = Namespace.current(NamespaceType.IPC);
         NamespaceId id = ns.id();
