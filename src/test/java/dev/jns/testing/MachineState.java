@@ -21,7 +21,7 @@ public record MachineState(Set<String> nsfsMounts, Set<String> runNetns, Set<Str
                            Set<String> namespaces, int zombies) {
 
     public static MachineState capture() {
-        return new MachineState(nsfsMounts(), list(Path.of("/run/netns")), veths(), namespaces(), zombies());
+        return new MachineState(readNsfsMounts(), list(Path.of("/run/netns")), readVeths(), readNamespaces(), countZombies());
     }
 
     /**
@@ -53,7 +53,7 @@ public record MachineState(Set<String> nsfsMounts, Set<String> runNetns, Set<Str
         return extra;
     }
 
-    private static Set<String> nsfsMounts() {
+    private static Set<String> readNsfsMounts() {
         Set<String> out = new TreeSet<>();
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
@@ -67,7 +67,7 @@ public record MachineState(Set<String> nsfsMounts, Set<String> runNetns, Set<Str
     }
 
     /** veth links in the host's network namespace, as iproute2 reports them. */
-    private static Set<String> veths() {
+    private static Set<String> readVeths() {
         Set<String> out = new TreeSet<>();
         try {
             Process p = new ProcessBuilder("ip", "-o", "link", "show", "type", "veth").redirectErrorStream(true).start();
@@ -84,7 +84,7 @@ public record MachineState(Set<String> nsfsMounts, Set<String> runNetns, Set<Str
         return out;
     }
 
-    private static Set<String> namespaces() {
+    private static Set<String> readNamespaces() {
         Set<String> out = new TreeSet<>();
         for (String pid : list(Path.of("/proc"))) {
             if (!pid.chars().allMatch(Character::isDigit)) continue;
@@ -99,7 +99,7 @@ public record MachineState(Set<String> nsfsMounts, Set<String> runNetns, Set<Str
         return out;
     }
 
-    private static int zombies() {
+    private static int countZombies() {
         int n = 0;
         for (String pid : list(Path.of("/proc"))) {
             if (!pid.chars().allMatch(Character::isDigit)) continue;
