@@ -1,0 +1,25 @@
+package dev.jns.ids;
+
+/**
+ * One line of a user namespace's {@code uid_map} or {@code gid_map}: ids
+ * {@code inside .. inside+count-1} in the namespace are ids {@code outside ..} in its parent.
+ * (The kernel's file order is inside, outside, count.)
+ */
+public record IdMap(long inside, long outside, long count) {
+    public IdMap {
+        if (inside < 0 || outside < 0 || count <= 0 || inside + count - 1 > 0xFFFFFFFFL
+                || outside + count - 1 > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("invalid id map " + inside + " " + outside + " " + count);
+        }
+    }
+
+    /** The single-id map of {@code inside} to {@code outside}. */
+    public static IdMap single(long inside, long outside) {
+        return new IdMap(inside, outside, 1);
+    }
+
+    /** The line as the kernel takes it in {@code /proc/PID/uid_map}. */
+    public String toProcLine() {
+        return inside + " " + outside + " " + count;
+    }
+}
