@@ -112,7 +112,7 @@ public final class LimitsCommand implements Command {
                 NamespaceLimits.setLimit(s.getKey(), s.getValue());
             } catch (AccessDeniedException e) {
                 throw new CliException("cannot set " + NamespaceLimits.limitFile(s.getKey())
-                        + ": Permission denied (changing a limit needs root)");
+                        + ": Permission denied (changing a limit needs root, with CAP_SYS_RESOURCE)");
             }
         }
     }
