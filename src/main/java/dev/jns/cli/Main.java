@@ -34,6 +34,7 @@ public final class Main {
         }
         String name = args[0];
         Command command = switch (name) {
+            case "lsns" -> new LsnsCommand();
             default -> null;
         };
         if (command == null) {
