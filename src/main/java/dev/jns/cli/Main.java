@@ -35,6 +35,7 @@ public final class Main {
         }
         String name = args[0];
         Command command = switch (name) {
+            case "lsns" -> new LsnsCommand();
             case "limits" -> new LimitsCommand();
             default -> null;
         };
