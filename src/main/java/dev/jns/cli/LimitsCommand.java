@@ -1,5 +1,11 @@
 package dev.jns.cli;
 
+import dev.jns.cli.table.Column;
+import dev.jns.cli.table.HumanFormat;
+import dev.jns.cli.table.JsonFormat;
+import dev.jns.cli.table.RawFormat;
+import dev.jns.cli.table.Table;
+import dev.jns.cli.table.TreeSymbols;
 import dev.jns.limits.NamespaceLimits;
 import dev.jns.limits.NamespaceUsage;
 import dev.jns.ns.NamespaceType;
@@ -7,7 +13,6 @@ import dev.jns.ns.NamespaceType;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +56,8 @@ public final class LimitsCommand implements Command {
              FILE     the limit file
             """;
 
-    private static final String[] HEADERS = {"TYPE", "LIMIT", "USED", "UID", "UIDUSED", "FILE"};
-    private static final boolean[] NUMERIC = {false, true, true, true, true, false};
+    private static final List<Column> COLUMNS = List.of(text("TYPE"), number("LIMIT"), number("USED"),
+            number("UID"), number("UIDUSED"), text("FILE"));
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws IOException {
@@ -80,9 +85,10 @@ public final class LimitsCommand implements Command {
             apply(settings);
             return 0;
         }
-        List<NamespaceUsage> usage = NamespaceLimits.usage();
-        if (json) printJson(usage, out);
-        else printTable(usage, out, raw, noHeadings);
+        Table table = table(NamespaceLimits.usage());
+        if (json) out.print(new JsonFormat(table).render());
+        else if (raw) out.print(new RawFormat(table, !noHeadings, TreeSymbols.forLocale()).render());
+        else out.print(new HumanFormat(table, !noHeadings, 0, TreeSymbols.forLocale()).render());
         return 0;
     }
 
@@ -117,54 +123,21 @@ public final class LimitsCommand implements Command {
         }
     }
 
-    private static List<String[]> rows(List<NamespaceUsage> usage) {
-        List<String[]> rows = new ArrayList<>();
+    private static Table table(List<NamespaceUsage> usage) {
+        Table table = new Table("limits", COLUMNS);
         for (NamespaceUsage u : usage) {
-            rows.add(new String[] {u.type().procName(), Long.toString(u.limit()), Integer.toString(u.used()),
-                    Integer.toString(u.uid()), Integer.toString(u.uidUsed()), u.limitFile().toString()});
+            table.addRow(null).set(0, u.type().procName()).set(1, Long.toString(u.limit()))
+                    .set(2, Integer.toString(u.used())).set(3, Integer.toString(u.uid()))
+                    .set(4, Integer.toString(u.uidUsed())).set(5, u.limitFile().toString());
         }
-        return rows;
+        return table;
     }
 
-    /** Columns padded to their widest cell, numbers to the right, like util-linux's tables. */
-    private static void printTable(List<NamespaceUsage> usage, PrintStream out, boolean raw, boolean noHeadings) {
-        List<String[]> lines = new ArrayList<>();
-        if (!noHeadings) lines.add(HEADERS);
-        lines.addAll(rows(usage));
-        int[] width = new int[HEADERS.length];
-        for (String[] line : lines) {
-            for (int c = 0; c < width.length; c++) width[c] = Math.max(width[c], line[c].length());
-        }
-        for (String[] line : lines) {
-            StringBuilder sb = new StringBuilder();
-            for (int c = 0; c < width.length; c++) {
-                if (c > 0) sb.append(' ');
-                String cell = line[c];
-                if (raw) {
-                    sb.append(cell);
-                    continue;
-                }
-                String pad = " ".repeat(width[c] - cell.length());
-                boolean last = c == width.length - 1;
-                sb.append(NUMERIC[c] ? pad + cell : last ? cell : cell + pad);
-            }
-            out.println(sb);
-        }
+    private static Column text(String name) {
+        return new Column(name, 0, false, false, false, false, false);
     }
 
-    private static void printJson(List<NamespaceUsage> usage, PrintStream out) {
-        StringBuilder sb = new StringBuilder("{\n   \"limits\": [");
-        List<String[]> rows = rows(usage);
-        for (int r = 0; r < rows.size(); r++) {
-            sb.append(r == 0 ? "\n" : ",\n").append("      {");
-            String[] row = rows.get(r);
-            for (int c = 0; c < HEADERS.length; c++) {
-                sb.append(c == 0 ? "\n" : ",\n").append("         \"").append(HEADERS[c].toLowerCase()).append("\": ");
-                sb.append(NUMERIC[c] ? row[c] : "\"" + row[c] + "\"");
-            }
-            sb.append("\n      }");
-        }
-        sb.append("\n   ]\n}");
-        out.println(sb);
+    private static Column number(String name) {
+        return new Column(name, 0, true, false, false, false, true);
     }
 }
