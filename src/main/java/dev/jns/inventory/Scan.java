@@ -9,9 +9,9 @@ import dev.jns.sys.ProcessFds;
 import dev.jns.sys.SyscallException;
 
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -53,6 +53,15 @@ final class Scan {
     /** One live reader pid per mount namespace, to read its mountinfo and reach its paths. */
     private final Map<Long, Integer> mountNamespaceReaders = new LinkedHashMap<>();
     private OptionalLong ownMountNamespace = OptionalLong.empty();
+    /** The nsfs mounts of each mount namespace, ours first read, the others after the process scan. */
+    private final Map<Long, List<ProcFs.NsfsMount>> mountsByNamespace = new TreeMap<>();
+    /**
+     * Where nsfs files are mounted in our mount namespace. An fd opened through such a
+     * mount links to that path, not to {@code TYPE:[INODE]}, so those fds (and "/", the
+     * link once the mount is lazily detached) get a closer look.
+     */
+    private Set<String> ownMountPoints = Set.of();
+    private long nsfsDevice = -1;
 
     Scan(ScanOptions options) {
         this.options = options;
@@ -83,17 +92,25 @@ final class Scan {
         }
     }
 
-    /** What one process's {@code /proc} directory told. */
-    private record RawProcess(int pid, int ppid, int uid, long[] namespaces, List<NsFd> nsFds, int[] socketFds) {}
+    /**
+     * What one process's {@code /proc} directory told. {@code mountedFds} are fds whose link
+     * is a path that may be an nsfs file opened through a bind mount.
+     */
+    private record RawProcess(int pid, int ppid, int uid, long[] namespaces, List<NsFd> nsFds, int[] socketFds,
+                              int[] mountedFds) {}
 
     private record NsFd(int fd, NsLink link) {}
 
     Inventory run() {
         ownMountNamespace = readOwnMountNamespace();
+        ownMountNamespace.ifPresent(own -> mountsByNamespace.put(own, readMounts(Path.of("/proc/self/mountinfo"))));
+        ownMountPoints = mountsByNamespace.values().stream().flatMap(List::stream)
+                .map(ProcFs.NsfsMount::mountPoint).collect(java.util.stream.Collectors.toUnmodifiableSet());
         List<RawProcess> raw = readProcesses(listPids());
         for (RawProcess p : raw) addMember(p);
-        for (RawProcess p : raw) addOpenFds(p);
-        addBindMounts(raw);
+        readOtherMounts();
+        for (RawProcess p : raw) addOpenFds(p, nsfsFdsThroughMounts(p));
+        addBindMounts();
         if (options.sockets() && options.types().contains(NamespaceType.NET)) addSockets(raw);
         resolveRelations();
         if (options.netnsIds() && options.types().contains(NamespaceType.NET)) resolveNetnsIds();
@@ -124,16 +141,17 @@ final class Scan {
         String base = "/proc/" + pid;
         int ppid, uid;
         try {
-            ppid = ProcFs.ppidFromStat(new String(Files.readAllBytes(Path.of(base, "stat")), StandardCharsets.ISO_8859_1));
+            ppid = ProcFs.ppidFromStat(readSmallFile(base + "/stat"));
             uid = (Integer) Files.getAttribute(Path.of(base), "unix:uid", LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }
         long[] ns = new long[NamespaceType.values().length];
+        Path nsDir = Path.of(base, "ns");
         for (NamespaceType t : linkTypes) {
             try {
-                String link = Files.readSymbolicLink(Path.of(base, "ns", t.procName())).toString();
-                ProcFs.parseNsLink(link).ifPresent(l -> ns[t.ordinal()] = l.inode());
+                ProcFs.parseNsLink(Files.readSymbolicLink(nsDir.resolve(t.procName())).toString())
+                        .ifPresent(l -> ns[t.ordinal()] = l.inode());
             } catch (NoSuchFileException e) {
                 return null; // exited, or a zombie: its namespaces are gone
             } catch (IOException e) {
@@ -141,25 +159,36 @@ final class Scan {
             }
         }
         List<NsFd> nsFds = new ArrayList<>(0);
-        List<Integer> sockets = new ArrayList<>(0);
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of(base, "fd"))) {
-            for (Path fdPath : fds) {
-                String name = fdPath.getFileName().toString();
+        List<Integer> sockets = new ArrayList<>(0), mounted = new ArrayList<>(0);
+        String[] fds = new File(base, "fd").list(); // null when gone or not ours to inspect
+        if (fds != null && fds.length > 0) {
+            Path fdDir = Path.of(base, "fd");
+            for (String name : fds) {
                 String link;
                 try {
-                    link = Files.readSymbolicLink(fdPath).toString();
+                    link = Files.readSymbolicLink(fdDir.resolve(name)).toString();
                 } catch (IOException e) {
                     continue; // closed meanwhile
                 }
                 int fd = (int) ProcFs.parseDecimal(name, 0, name.length());
+                if (link.startsWith("/")) { // a file: the common case, decided first
+                    if (link.equals("/") || ownMountPoints.contains(link)) mounted.add(fd);
+                    continue;
+                }
                 Optional<NsLink> nsLink = ProcFs.parseNsLink(link);
                 if (nsLink.isPresent()) nsFds.add(new NsFd(fd, nsLink.get()));
                 else if (options.sockets() && ProcFs.parseSocketLink(link) >= 0) sockets.add(fd);
             }
-        } catch (IOException e) {
-            // fds of processes we may not inspect, or gone meanwhile
         }
-        return new RawProcess(pid, ppid, uid, ns, nsFds, sockets.stream().mapToInt(Integer::intValue).toArray());
+        return new RawProcess(pid, ppid, uid, ns, nsFds, sockets.stream().mapToInt(Integer::intValue).toArray(),
+                mounted.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** A small {@code /proc} file (stat) as Latin-1 text; plain java.io starts faster than NIO channels. */
+    private static String readSmallFile(String path) throws IOException {
+        try (FileInputStream in = new FileInputStream(path)) {
+            return new String(in.readNBytes(4096), StandardCharsets.ISO_8859_1);
+        }
     }
 
     private static OptionalLong readOwnMountNamespace() {
@@ -187,8 +216,8 @@ final class Scan {
         if (mnt != 0) mountNamespaceReaders.merge(mnt, p.pid, Math::min);
     }
 
-    private void addOpenFds(RawProcess p) {
-        for (NsFd f : p.nsFds) {
+    private void addOpenFds(RawProcess p, List<NsFd> throughMounts) {
+        for (NsFd f : java.util.stream.Stream.concat(p.nsFds.stream(), throughMounts.stream()).toList()) {
             if (!options.types().contains(f.link.type())) continue;
             entry(f.link.type(), f.link.inode()).holders.add(new Holder.OpenFd(p.pid, f.fd));
         }
@@ -196,20 +225,89 @@ final class Scan {
 
     // ---- bind mounts -----------------------------------------------------------------
 
-    private void addBindMounts(List<RawProcess> raw) {
-        Map<Long, List<ProcFs.NsfsMount>> byMountNs = new TreeMap<>();
-        ownMountNamespace.ifPresent(own -> byMountNs.put(own, readMounts(Path.of("/proc/self/mountinfo"))));
+    /** The nsfs mounts of every other mount namespace, through one of its processes. */
+    private void readOtherMounts() {
         for (Map.Entry<Long, Integer> r : mountNamespaceReaders.entrySet()) {
-            if (byMountNs.containsKey(r.getKey())) continue;
-            byMountNs.put(r.getKey(), readMounts(Path.of("/proc", r.getValue().toString(), "mountinfo")));
+            if (mountsByNamespace.containsKey(r.getKey())) continue;
+            mountsByNamespace.put(r.getKey(), readMounts(Path.of("/proc", r.getValue().toString(), "mountinfo")));
         }
-        for (Map.Entry<Long, List<ProcFs.NsfsMount>> m : byMountNs.entrySet()) {
+    }
+
+    private void addBindMounts() {
+        for (Map.Entry<Long, List<ProcFs.NsfsMount>> m : mountsByNamespace.entrySet()) {
             for (ProcFs.NsfsMount mount : m.getValue()) {
                 NsLink ns = mount.namespace();
                 if (!options.types().contains(ns.type())) continue;
                 entry(ns.type(), ns.inode()).holders.add(new Holder.BindMount(m.getKey(), mount.mountPoint()));
             }
         }
+    }
+
+    /**
+     * The process's fds that are nsfs files opened through a bind mount: those the first
+     * pass set aside, and, in a mount namespace with nsfs mounts of its own, those linking
+     * to one of them. Each is confirmed by its device, as lsns does for every fd.
+     */
+    private List<NsFd> nsfsFdsThroughMounts(RawProcess p) {
+        List<NsFd> out = new ArrayList<>(0);
+        for (int fd : p.mountedFds) nsfsFd(p.pid, fd).ifPresent(out::add);
+        Set<String> points = otherMountPoints(p.namespaces[NamespaceType.MNT.ordinal()]);
+        if (points.isEmpty()) return out;
+        String[] fds = new File("/proc/" + p.pid + "/fd").list();
+        if (fds == null) return out;
+        Path fdDir = Path.of("/proc", Integer.toString(p.pid), "fd");
+        for (String name : fds) {
+            try {
+                if (points.contains(Files.readSymbolicLink(fdDir.resolve(name)).toString())) {
+                    nsfsFd(p.pid, (int) ProcFs.parseDecimal(name, 0, name.length())).ifPresent(out::add);
+                }
+            } catch (IOException e) {
+                // closed meanwhile
+            }
+        }
+        return out;
+    }
+
+    /** Mount points of nsfs files in mount namespace {@code mnt} that ours does not have. */
+    private Set<String> otherMountPoints(long mnt) {
+        if (mnt == 0 || (ownMountNamespace.isPresent() && ownMountNamespace.getAsLong() == mnt)) return Set.of();
+        Set<String> points = new HashSet<>();
+        for (ProcFs.NsfsMount m : mountsByNamespace.getOrDefault(mnt, List.of())) {
+            if (!ownMountPoints.contains(m.mountPoint())) points.add(m.mountPoint());
+        }
+        return points;
+    }
+
+    /** Fd {@code fd} of {@code pid} as a namespace, if it is an nsfs file. */
+    private Optional<NsFd> nsfsFd(int pid, int fd) {
+        Path link = Path.of("/proc", Integer.toString(pid), "fd", Integer.toString(fd));
+        try {
+            Map<String, Object> st = Files.readAttributes(link, "unix:dev,ino");
+            if ((Long) st.get("dev") != nsfsDevice()) return Optional.empty();
+            long inode = (Long) st.get("ino");
+            Optional<NamespaceType> type = knownType(inode);
+            if (type.isEmpty()) {
+                try (Namespace ns = Namespace.open(link)) { // only here is the kernel asked (FFM)
+                    type = Optional.of(ns.type());
+                }
+            }
+            return Optional.of(new NsFd(fd, new NsLink(type.get(), inode)));
+        } catch (IOException | SyscallException | IllegalArgumentException e) {
+            return Optional.empty(); // closed meanwhile, or not a namespace after all
+        }
+    }
+
+    private long nsfsDevice() throws IOException {
+        if (nsfsDevice < 0) nsfsDevice = (Long) Files.getAttribute(Path.of("/proc/self/ns/mnt"), "unix:dev");
+        return nsfsDevice;
+    }
+
+    /** The type of a namespace inode seen by links or mounts so far. */
+    private Optional<NamespaceType> knownType(long inode) {
+        Entry e = entries.get(inode);
+        if (e != null) return Optional.of(e.type);
+        return mountsByNamespace.values().stream().flatMap(List::stream).map(ProcFs.NsfsMount::namespace)
+                .filter(l -> l.inode() == inode).map(NsLink::type).findFirst();
     }
 
     private static List<ProcFs.NsfsMount> readMounts(Path mountinfo) {
