@@ -17,6 +17,7 @@ public final class Main {
 
             Commands:
               lsns      list namespaces (util-linux lsns compatible)
+              limits    show or set the per-user namespace limits (/proc/sys/user)
             Run 'jns COMMAND --help' for a command's options.""";
 
     private Main() {}
@@ -34,6 +35,8 @@ public final class Main {
         }
         String name = args[0];
         Command command = switch (name) {
+            case "lsns" -> new LsnsCommand();
+            case "limits" -> new LimitsCommand();
             default -> null;
         };
         if (command == null) {
