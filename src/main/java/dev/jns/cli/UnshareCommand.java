@@ -1,6 +1,13 @@
 package dev.jns.cli;
 
+import dev.jns.spawn.NamespacedProcess;
+import dev.jns.spawn.SpawnException;
+import dev.jns.sys.Signals;
+
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * {@code jns unshare}: util-linux's unshare(1), flag for flag. Parsing and every decision
@@ -19,7 +26,7 @@ public final class UnshareCommand implements Command {
                 out.println("jns unshare from jns " + version());
                 yield 0;
             }
-            case UnshareParser.Run run -> launch(run.options(), out, err);
+            case UnshareParser.Run run -> launch(run.options());
         };
     }
 
@@ -28,8 +35,48 @@ public final class UnshareCommand implements Command {
         return v != null ? v : "(unpackaged build)";
     }
 
-    private int launch(UnshareOptions options, PrintStream out, PrintStream err) {
-        // TEMPORARY until the spawn branch's builder is merged: see NEEDS-FROM-SPAWN.md.
-        throw new CliException("launching is not wired to the spawn engine yet");
+    private int launch(UnshareOptions options) throws IOException, InterruptedException {
+        if (options.owner().isPresent()) {
+            // TEMPORARY until the builder can take credentials before the clone (NEEDS-FROM-SPAWN.md item 3).
+            throw new CliException("--owner is not supported by this build yet");
+        }
+        checkPersistTargetsExist(options);
+        NamespacedProcess program;
+        try {
+            program = UnshareLaunch.builder(options).start();
+        } catch (SpawnException e) {
+            throw UnshareErrors.of(e, options);
+        }
+        int pid = (int) program.pid();
+        if (options.fork() && !options.forwardSignals()) {
+            // util-linux blocks these while it waits, so "kill <unshare pid>" cannot orphan the child.
+            Signals.ignore(Signals.SIGINT);
+            Signals.ignore(Signals.SIGTERM);
+        } else {
+            // Without --fork the program is what the caller started, so signals for us are its.
+            Signals.onSignal(Signals.SIGTERM, () -> Signals.kill(pid, Signals.SIGTERM));
+            Signals.onSignal(Signals.SIGINT, () -> Signals.kill(pid, Signals.SIGINT));
+        }
+        int status = program.waitFor();
+        // TEMPORARY: Process folds "killed by N" into 128+N; the exact termination is
+        // NEEDS-FROM-SPAWN.md item 1. Until then 129..192 count as signal deaths.
+        if (status > 128 && status <= 128 + Signals.SIGRTMAX) {
+            System.out.flush();
+            Signals.dieBy(status - 128);
+        }
+        return status;
+    }
+
+    /**
+     * util-linux bind-mounts onto an existing file only; a missing one fails the mount.
+     * TEMPORARY check before start (NEEDS-FROM-SPAWN.md item 4): the spawner creates missing targets.
+     */
+    private static void checkPersistTargetsExist(UnshareOptions options) {
+        options.persistAt().forEach((type, file) -> {
+            if (!Files.exists(Path.of(file))) {
+                throw new CliException("mount /proc/" + ProcessHandle.current().pid() + "/ns/" + type.forChildrenProcName()
+                        + " on " + file + " failed: No such file or directory");
+            }
+        });
     }
 }

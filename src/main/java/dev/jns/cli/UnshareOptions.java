@@ -26,6 +26,8 @@ import java.util.Set;
  * @param setgid          the gid to switch to inside (supplementary groups are then cleared)
  * @param uidMap          the lines of the new user namespace's uid_map (empty: none written)
  * @param gidMap          the lines of its gid_map
+ * @param idMapsViaShadowUtils write the maps with the setuid newuidmap/newgidmap, as an
+ *                        unprivileged caller must for anything beyond its own single id
  * @param setgroups       what to write to its setgroups file before the gid map, if anything
  * @param owner           the credentials to take before creating the namespaces, so the new
  *                        user namespace is owned by them
@@ -33,6 +35,7 @@ import java.util.Set;
  * @param killChildSignal the signal the program gets if jns dies, if asked for
  * @param forwardSignals  pass SIGTERM and SIGINT on to the program instead of ignoring them
  * @param keepCaps        copy the permitted capabilities into the ambient set before exec
+ *                        (only ever true with a new user namespace, as in util-linux)
  * @param monotonicOffset seconds added to CLOCK_MONOTONIC in the new time namespace
  * @param boottimeOffset  seconds added to CLOCK_BOOTTIME in the new time namespace
  * @param environment     the program's whole environment, or empty to inherit jns's own
@@ -51,6 +54,7 @@ public record UnshareOptions(
         OptionalLong setgid,
         List<IdMap> uidMap,
         List<IdMap> gidMap,
+        boolean idMapsViaShadowUtils,
         Optional<Setgroups> setgroups,
         Optional<Owner> owner,
         boolean fork,

@@ -261,9 +261,12 @@ public final class UnshareParser {
         }
         Optional<String> workDir = Optional.ofNullable(s.workDir);
         if (s.root != null && workDir.isEmpty()) workDir = Optional.of("/");
+        // Root writes any map itself (util-linux 2.40+); others only their own single id.
+        boolean viaShadowUtils = host.ids().euid() != 0 && !(users.writableBySelf() && groups.writableBySelf());
+        boolean keepCaps = s.keepCaps && s.namespaces.contains(NamespaceType.USER);
         return new UnshareOptions(s.namespaces, s.persistAt, Optional.ofNullable(s.procMount), s.propagation,
-                Optional.ofNullable(s.root), workDir, s.setuid, s.setgid, users.lines(), groups.lines(), setgroups,
-                Optional.ofNullable(s.owner), s.fork, s.killChildSignal, s.forwardSignals, s.keepCaps,
+                Optional.ofNullable(s.root), workDir, s.setuid, s.setgid, users.lines(), groups.lines(),
+                viaShadowUtils, setgroups, Optional.ofNullable(s.owner), s.fork, s.killChildSignal, s.forwardSignals, keepCaps,
                 s.monotonic, s.boottime, environment, command, argv0);
     }
 
@@ -272,7 +275,12 @@ public final class UnshareParser {
      * ({@code -r}, {@code --map-user}) is written by the new process itself, anything with
      * blocks (or with {@code --owner}) by a privileged writer or newuidmap/newgidmap.
      */
-    private record IdMaps(List<IdMap> lines, boolean writtenBySelf) {}
+    private record IdMaps(List<IdMap> lines, boolean writtenBySelf) {
+        /** No map, or the caller's single id: what the kernel lets an unprivileged process write. */
+        boolean writableBySelf() {
+            return lines.isEmpty() || writtenBySelf;
+        }
+    }
 
     private static IdMaps idMaps(List<IdRange> blocks, OptionalLong single, long callerId, boolean owner) {
         if (!blocks.isEmpty() || (single.isPresent() && owner)) {

@@ -3,6 +3,9 @@ package dev.jns.sys;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -12,8 +15,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Signal numbers and names (x86_64), and the few signal calls a CLI that stands in for a
- * child process needs: ignoring a signal while the child runs, sending one, and dying by
- * the same signal that killed the child so the caller's shell sees the same status.
+ * child process needs: ignoring or forwarding a signal while the child runs, sending one,
+ * and dying by the same signal that killed the child so the caller's shell sees the same
+ * status.
  */
 public final class Signals {
     public static final int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGABRT = 6, SIGKILL = 9, SIGSEGV = 11,
@@ -34,13 +38,11 @@ public final class Signals {
             new Name("PROF", 27), new Name("WINCH", 28), new Name("IO", 29), new Name("POLL", 29),
             new Name("PWR", 30), new Name("SYS", 31));
 
-    private static final MemorySegment SIG_DFL = MemorySegment.ofAddress(0);
-    private static final MemorySegment SIG_IGN = MemorySegment.ofAddress(1);
-
     private Signals() {}
 
     private static final class SignalCall {
         static final MethodHandle H = Ffi.plainCall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+        static final MemorySegment SIG_DFL = MemorySegment.ofAddress(0);
     }
     private static final class Kill {
         static final MethodHandle H = Ffi.errnoCall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
@@ -72,9 +74,18 @@ public final class Signals {
         return sig >= SIGRTMIN && sig <= SIGRTMAX ? OptionalInt.of(sig) : OptionalInt.empty();
     }
 
-    /** Ignores {@code sig} in this whole process (the JVM's own handler, if any, is replaced). */
+    /**
+     * Ignores {@code sig} in this whole process from now on, replacing the JVM's handler
+     * (for SIGTERM and SIGINT that handler would start a shutdown). Uses the JVM's own signal
+     * API, which costs no native linking; only signals the JVM does not reserve are allowed.
+     */
     public static void ignore(int sig) {
-        setDisposition(sig, SIG_IGN);
+        JvmSignals.handle(sig, JvmSignals.IGNORE);
+    }
+
+    /** Runs {@code action} on the JVM's signal thread each time this process gets {@code sig}. */
+    public static void onSignal(int sig, Runnable action) {
+        JvmSignals.handle(sig, JvmSignals.handler(action));
     }
 
     /** {@code kill(pid, sig)}. */
@@ -89,13 +100,54 @@ public final class Signals {
      * only if that did not end the process, e.g. for a signal whose default is to ignore.
      */
     public static void dieBy(int sig) {
-        if (sig != SIGKILL && sig != SIGSTOP) setDisposition(sig, SIG_DFL);
+        if (sig != SIGKILL && sig != SIGSTOP) setDisposition(sig, SignalCall.SIG_DFL);
         kill(LibC.getpid(), sig);
         // Delivery to another thread is asynchronous; give it the moment it needs.
         try {
             Thread.sleep(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * {@code sun.misc.Signal} of the jdk.unsupported module, reached by reflection because
+     * javac warns about every direct use of it and the warning cannot be suppressed.
+     */
+    private static final class JvmSignals {
+        static final Class<?> SIGNAL, HANDLER;
+        static final Object IGNORE;
+        static final MethodHandle NEW_SIGNAL, HANDLE;
+
+        static {
+            try {
+                SIGNAL = Class.forName("sun.misc.Signal");
+                HANDLER = Class.forName("sun.misc.SignalHandler");
+                IGNORE = HANDLER.getField("SIG_IGN").get(null);
+                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+                NEW_SIGNAL = lookup.findConstructor(SIGNAL, MethodType.methodType(void.class, String.class));
+                HANDLE = lookup.findStatic(SIGNAL, "handle", MethodType.methodType(HANDLER, SIGNAL, HANDLER));
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        static Object handler(Runnable action) {
+            return Proxy.newProxyInstance(HANDLER.getClassLoader(), new Class<?>[] {HANDLER}, (proxy, method, args) -> {
+                if (method.getName().equals("handle")) action.run();
+                return null;
+            });
+        }
+
+        static void handle(int sig, Object handler) {
+            String name = NAMES.stream().filter(n -> n.number() == sig).findFirst().orElseThrow().name();
+            try {
+                HANDLE.invoke(NEW_SIGNAL.invoke(name), handler);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
         }
     }
 
