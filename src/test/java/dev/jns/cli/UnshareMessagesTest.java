@@ -1,14 +1,8 @@
 package dev.jns.cli;
 
-import dev.jns.testing.JnsInstall;
-import dev.jns.testing.MachineState;
 import dev.jns.testing.RunAs;
 import dev.jns.testing.ToolResult;
 import dev.jns.testing.UnshareComparison;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -20,32 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * util-linux's unshare. Where the installed 2.38.1 words a message differently from 2.42
  * (the release jns follows), the test names both and expects 2.42's.
  */
-class UnshareMessagesTest {
-    static JnsInstall jns;
-    static UnshareComparison compare;
-    MachineState before;
-
-    @BeforeAll
-    static void build() {
-        jns = JnsInstall.build();
-        compare = new UnshareComparison(jns);
-    }
-
-    @AfterAll
-    static void remove() {
-        jns.close();
-    }
-
-    @BeforeEach
-    void snapshot() {
-        before = MachineState.capture();
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        MachineState.assertNothingLeakedSince(before);
-    }
-
+class UnshareMessagesTest extends UnshareToolTestBase {
     @Test
     void unknownOption() {
         UnshareComparison.Outcome o = compare.run(RunAs.caller(), "--foo", "true").assertSame();
