@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class JnsInstall implements AutoCloseable {
     /** What a run needs, relative to the checkout; optional entries are copied when they exist. */
-    private static final List<String> REQUIRED = List.of("jns", "tools/jdk.sh", "target/jns.jar");
+    private static final List<String> REQUIRED = List.of("jns", "tools", "target/jns.jar");
     private static final List<String> OPTIONAL = List.of("target/jns.aot", "target/native");
 
     private final Path dir;
