@@ -3,7 +3,10 @@ package dev.jns.spawn;
 import dev.jns.ids.IdMap;
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
+import dev.jns.helper.HelperLauncher;
 import dev.jns.plan.LaunchPlan;
+import dev.jns.plan.Op;
+import dev.jns.sys.Errno;
 
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -381,7 +385,38 @@ public final class NamespacedProcessBuilder {
      * @throws IOException if the helper could not be started
      */
     public NamespacedProcess start() throws IOException {
-        throw new UnsupportedOperationException("TEMPORARY: start() is being written on branch spawn; plan() works");
+        LaunchPlan plan = plan();
+        ProcessBuilder stdio = new ProcessBuilder().redirectInput(stdin).redirectOutput(stdout)
+                .redirectError(stderr).redirectErrorStream(redirectErrorStream);
+        Map<NamespaceType, Namespace> handles = new EnumMap<>(NamespaceType.class);
+        HelperLauncher.Outcome outcome;
+        try {
+            outcome = HelperLauncher.launch(plan, stdio, pid -> openHandles(pid, handles));
+        } catch (IOException | RuntimeException e) {
+            handles.values().forEach(Namespace::close);
+            throw e;
+        }
+        return switch (outcome) {
+            case HelperLauncher.Outcome.Started s -> new NamespacedProcess(s.helper(), s.pid(), handles);
+            case HelperLauncher.Outcome.Failed f -> {
+                handles.values().forEach(Namespace::close);
+                if (f.opIndex() < 0) {
+                    throw new IOException("jns-helper protocol error: " + f.detail() + " (" + f.strerror() + ")");
+                }
+                Op op = plan.ops().get(f.opIndex());
+                throw new SpawnException(f.opIndex(), op, f.errno(), Errno.name(f.errno()), f.strerror(), f.detail(),
+                        FailureExplainer.explain(this, op, f.errno()));
+            }
+        };
+    }
+
+    /** Opens the new namespaces while the child waits before exec, so they are surely its own. */
+    private void openHandles(int pid, Map<NamespaceType, Namespace> into) {
+        boolean pidForChildren = pidEntry == PidNamespaceEntry.CHILDREN_ENTER;
+        for (NamespaceType t : newTypes) {
+            Path file = Path.of("/proc", Integer.toString(pid), "ns", PlanCompiler.nsFileName(t, pidForChildren));
+            into.put(t, Namespace.open(file, t));
+        }
     }
 
     Map<String, String> environmentOrNull() { return environment; }
