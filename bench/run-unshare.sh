@@ -25,7 +25,7 @@ trap 'rm -rf "$copy"' EXIT
 mkdir -p "$copy/target"
 cp -r "$root/jns" "$root/tools" "$copy/"
 cp "$root/target/jns.jar" "$copy/target/"
-for extra in jns.aot native; do
+for extra in jns.aot jns-helper; do
   [ -e "$root/target/$extra" ] && cp -r "$root/target/$extra" "$copy/target/"
 done
 chmod -R a+rX "$copy"

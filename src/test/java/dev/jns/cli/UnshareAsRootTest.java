@@ -174,6 +174,21 @@ class UnshareAsRootTest extends UnshareToolTestBase {
     }
 
     @Test
+    void executableWithoutInterpreterLineRunsUnderSh() throws IOException {
+        // execvp's rule, which util-linux inherits: a file the kernel cannot execute (ENOEXEC) is a shell script
+        Path script = Files.createTempFile("jns-script", "");
+        try {
+            Files.writeString(script, "echo from-script $1\nexit 3\n");
+            script.toFile().setExecutable(true, false);
+            Outcome o = compare.run(ROOT, "-n", script.toString(), "arg").assertSame();
+            assertThat(o.jns().stdout()).isEqualTo("from-script arg\n");
+            assertThat(o.jns().exit()).isEqualTo(3);
+        } finally {
+            Files.delete(script);
+        }
+    }
+
+    @Test
     void childKilledBySignalIsReRaised() {
         Outcome o = compare.run(ROOT, "-f", "sh", "-c", "kill -TERM $$").assertSame();
         assertThat(o.jns().signal()).isEqualTo(15);

@@ -67,7 +67,7 @@ class UnshareRootlessTest extends UnshareToolTestBase {
     @Test
     void exitStatusesAndSignals() {
         assertThat(compare.run(NOBODY, "-Urf", "sh", "-c", "exit 7").assertSame().jns().exit()).isEqualTo(7);
-        assertThat(compare.run(NOBODY, "-Ur", "jns-no-such-program").assertSame().jns().exit()).isEqualTo(127);
+        assertThat(compare.run(NOBODY, "-Ur", "/nonexistent/jns-program").assertSame().jns().exit()).isEqualTo(127);
         assertThat(compare.run(NOBODY, "-Urf", "sh", "-c", "kill -TERM $$").assertSame().jns().signal()).isEqualTo(15);
     }
 

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class JnsInstall implements AutoCloseable {
     /** What a run needs, relative to the checkout; optional entries are copied when they exist. */
-    private static final List<String> REQUIRED = List.of("jns", "tools", "target/jns.jar");
-    private static final List<String> OPTIONAL = List.of("target/jns.aot", "target/native");
+    private static final List<String> REQUIRED = List.of("jns", "tools", "target/jns.jar", "target/jns-helper");
+    private static final List<String> OPTIONAL = List.of("target/jns.aot");
 
     private final Path dir;
 
