@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code jns unshare}: util-linux's unshare(1), flag for flag. Parsing and every decision
@@ -39,22 +41,14 @@ public final class UnshareCommand implements Command {
             throw new CliException("--owner is not supported by this build yet");
         }
         checkPersistTargetsExist(options);
+        SignalRelay relay = new SignalRelay(!options.fork() || options.forwardSignals());
         NamespacedProcess program;
         try {
             program = UnshareLaunch.builder(options).start();
         } catch (SpawnException e) {
             throw UnshareErrors.of(e, options);
         }
-        int pid = (int) program.pid();
-        if (options.fork() && !options.forwardSignals()) {
-            // util-linux blocks these while it waits, so "kill <unshare pid>" cannot orphan the child.
-            Signals.ignore(Signals.SIGINT);
-            Signals.ignore(Signals.SIGTERM);
-        } else {
-            // Without --fork the program is what the caller started, so signals for us are its.
-            Signals.onSignal(Signals.SIGTERM, () -> Signals.kill(pid, Signals.SIGTERM));
-            Signals.onSignal(Signals.SIGINT, () -> Signals.kill(pid, Signals.SIGINT));
-        }
+        relay.programStarted((int) program.pid());
         int status = program.waitFor();
         // TEMPORARY: Process folds "killed by N" into 128+N; the exact termination is
         // NEEDS-FROM-SPAWN.md item 1. Until then 129..192 count as signal deaths.
@@ -63,6 +57,34 @@ public final class UnshareCommand implements Command {
             Signals.dieBy(status - 128);
         }
         return status;
+    }
+
+    /**
+     * What becomes of SIGTERM and SIGINT sent to jns while its program runs: util-linux with
+     * {@code --fork} blocks them (so they cannot orphan the program); without it, or with
+     * {@code --forward-signals}, they reach the program. The handlers are in place before the
+     * program starts, so no signal can slip through and end jns (and with it the program) early;
+     * and being caught, not ignored, they revert to their defaults in the program.
+     */
+    private static final class SignalRelay {
+        private static final int[] RELAYED = {Signals.SIGTERM, Signals.SIGINT};
+        private final List<Integer> early = new ArrayList<>();
+        private int pid;
+
+        SignalRelay(boolean forward) {
+            for (int sig : RELAYED) Signals.onSignal(sig, forward ? () -> forward(sig) : () -> { });
+        }
+
+        private synchronized void forward(int sig) {
+            if (pid == 0) early.add(sig);
+            else Signals.kill(pid, sig);
+        }
+
+        synchronized void programStarted(int pid) {
+            this.pid = pid;
+            for (int sig : early) Signals.kill(pid, sig);
+            early.clear();
+        }
     }
 
     /**

@@ -15,7 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Signal numbers and names (x86_64), and the few signal calls a CLI that stands in for a
- * child process needs: ignoring or forwarding a signal while the child runs, sending one,
+ * child process needs: catching a signal while the child runs, sending one,
  * and dying by the same signal that killed the child so the caller's shell sees the same
  * status.
  */
@@ -75,15 +75,11 @@ public final class Signals {
     }
 
     /**
-     * Ignores {@code sig} in this whole process from now on, replacing the JVM's handler
-     * (for SIGTERM and SIGINT that handler would start a shutdown). Uses the JVM's own signal
-     * API, which costs no native linking; only signals the JVM does not reserve are allowed.
+     * Runs {@code action} on the JVM's signal thread each time this process gets {@code sig},
+     * instead of the JVM's own handling (for SIGTERM and SIGINT: a shutdown). Uses the JVM's
+     * signal API, which costs no native linking; only signals the JVM does not reserve are
+     * allowed. Like any caught signal, it reverts to its default in programs started later.
      */
-    public static void ignore(int sig) {
-        JvmSignals.handle(sig, JvmSignals.IGNORE);
-    }
-
-    /** Runs {@code action} on the JVM's signal thread each time this process gets {@code sig}. */
     public static void onSignal(int sig, Runnable action) {
         JvmSignals.handle(sig, JvmSignals.handler(action));
     }
@@ -116,14 +112,12 @@ public final class Signals {
      */
     private static final class JvmSignals {
         static final Class<?> SIGNAL, HANDLER;
-        static final Object IGNORE;
         static final MethodHandle NEW_SIGNAL, HANDLE;
 
         static {
             try {
                 SIGNAL = Class.forName("sun.misc.Signal");
                 HANDLER = Class.forName("sun.misc.SignalHandler");
-                IGNORE = HANDLER.getField("SIG_IGN").get(null);
                 MethodHandles.Lookup lookup = MethodHandles.publicLookup();
                 NEW_SIGNAL = lookup.findConstructor(SIGNAL, MethodType.methodType(void.class, String.class));
                 HANDLE = lookup.findStatic(SIGNAL, "handle", MethodType.methodType(HANDLER, SIGNAL, HANDLER));
