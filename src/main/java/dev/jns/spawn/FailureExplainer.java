@@ -1,8 +1,12 @@
 package dev.jns.spawn;
 
+import dev.jns.limits.NamespaceLimits;
 import dev.jns.ns.NamespaceType;
 import dev.jns.plan.Op;
 import dev.jns.sys.Errno;
+
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Says, for the failures people meet most, which kernel rule refused a spawn, so the message
@@ -17,11 +21,8 @@ final class FailureExplainer {
             case Op.Clone c when errno == Errno.EPERM && !newUserNs ->
                     "creating namespaces needs CAP_SYS_ADMIN; an unprivileged user can create them"
                             + " together with a new user namespace";
-            case Op.Clone c when errno == Errno.ENOSPC ->
-                    "a namespace limit (/proc/sys/user/max_*_namespaces) is reached for this user namespace"
-                            + " or one of its ancestors";
-            case Op.Unshare u when errno == Errno.ENOSPC ->
-                    "a namespace limit (/proc/sys/user/max_*_namespaces) is reached";
+            case Op.Clone c when errno == Errno.ENOSPC -> limitReached(c.namespaceFlags());
+            case Op.Unshare u when errno == Errno.ENOSPC -> limitReached(u.namespaceFlags());
             case Op.WriteIdMap m when errno == Errno.EPERM && m.kind() == Op.IdKind.GID
                     && b.setgroups != NamespacedProcessBuilder.Setgroups.DENY ->
                     "an unprivileged user may write gid_map only after setgroups is denied";
@@ -34,5 +35,13 @@ final class FailureExplainer {
                     "setgroups is denied in this user namespace";
             default -> "";
         };
+    }
+
+    private static String limitReached(int cloneFlags) {
+        Set<NamespaceType> types = EnumSet.noneOf(NamespaceType.class);
+        for (NamespaceType t : NamespaceType.values()) {
+            if ((cloneFlags & t.cloneFlag()) != 0) types.add(t);
+        }
+        return NamespaceLimits.explainEnospc(types, null).getMessage();
     }
 }
