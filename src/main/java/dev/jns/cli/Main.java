@@ -17,6 +17,7 @@ public final class Main {
 
             Commands:
               lsns      list namespaces (util-linux lsns compatible)
+              unshare   run a program in new namespaces (util-linux unshare compatible)
               limits    show or set the per-user namespace limits (/proc/sys/user)
             Run 'jns COMMAND --help' for a command's options.""";
 
@@ -38,6 +39,7 @@ public final class Main {
         String name = args[0];
         Command command = switch (name) {
             case "lsns" -> new LsnsCommand();
+            case "unshare" -> new UnshareCommand();
             case "limits" -> new LimitsCommand();
             default -> null;
         };
