@@ -1,36 +1,40 @@
 package dev.jns.ns;
 
-import dev.jns.sys.LibC;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Runs Java code inside other namespaces of type net, uts, ipc, cgroup, mnt and pid.
  *
  * <p>Namespaces belong to OS threads, not to the JVM: {@code setns} moves only the thread
- * that calls it. So each call gets a <em>fresh platform thread</em>, which joins the
- * namespaces, runs the code, and ends. The caller, whether a platform or a virtual thread,
- * only waits for it; no thread that was moved ever runs anything else. (A pool that moves
- * threads back was measured slower than it saves; see {@code bench/README.md}.)
+ * that calls it. So the code runs on a pooled platform thread of jns's own, which joins
+ * the namespaces, runs it, moves back into the JVM's namespaces and checks every
+ * {@code /proc/thread-self/ns} link (and its root and cwd) before it may serve again; a
+ * thread that cannot prove it is back ends instead. The caller, platform or virtual
+ * thread, only waits. For the types not given, the code runs in the JVM's own namespaces
+ * (those of its main thread), also when {@code run} is called from inside another
+ * {@code run}. Measured against a fresh thread per call, the pool is about twice as fast
+ * (see {@code bench/README.md}).
+ *
+ * <p>The code runs on another thread: the caller's thread-locals are not there, and
+ * thread-locals it sets may be seen by later calls on the same pooled thread.
  *
  * <p>What each type means for the code:
  * <ul>
  *   <li><b>net, uts, ipc, cgroup</b>: sockets opened, the hostname seen, SysV IPC objects
  *       and {@code /proc/self/cgroup} are those of the target.</li>
  *   <li><b>mnt</b>: paths resolve in the target's mount table, from the target's root;
- *       the thread first leaves the JVM's shared filesystem context
- *       ({@code unshare(CLONE_FS)}), as the kernel requires. Relative paths resolve from
- *       that root, not from {@code user.dir}.</li>
+ *       jns's threads have their own filesystem context
+ *       ({@code unshare(CLONE_FS)}), as the kernel requires for this. Relative paths
+ *       resolve from that root, not from {@code user.dir}.</li>
  *   <li><b>pid</b>: applies to children only. The code itself stays in the JVM's pid
  *       namespace (its pid does not change), but processes it starts land in the target
  *       pid namespace. The kernel forbids a thread in that state to create threads, so the
- *       code cannot start threads (including a {@code ProcessBuilder} whose JDK reaper
- *       thread does not exist yet).</li>
+ *       code cannot start threads, nor, as a rule, use {@code ProcessBuilder}, which needs
+ *       a JDK reaper thread: start processes in a pid namespace with the spawn API.</li>
  *   <li><b>user, time</b>: refused. The kernel lets only a single-threaded process join
  *       them, and a JVM never is one; start a process in them with the spawn API.</li>
  * </ul>
@@ -44,12 +48,9 @@ public final class InNamespaces {
      * The order the thread joins them: util-linux nsenter's, with mnt last so that the
      * other joins are not affected by a changed root.
      */
-    private static final List<NamespaceType> JOIN_ORDER = List.of(
+    static final List<NamespaceType> JOIN_ORDER = List.of(
             NamespaceType.CGROUP, NamespaceType.IPC, NamespaceType.UTS, NamespaceType.NET,
             NamespaceType.PID, NamespaceType.MNT);
-
-    /** From {@code <linux/sched.h>}: the thread's own root, cwd and umask. */
-    private static final int CLONE_FS = 0x00000200;
 
     private InNamespaces() {}
 
@@ -62,15 +63,7 @@ public final class InNamespaces {
      * @throws dev.jns.sys.SyscallException if joining one fails; {@code body} did not run
      */
     public static <T, E extends Exception> T run(Collection<Namespace> namespaces, ThrowingCallable<T, E> body) throws E {
-        List<Namespace> joins = joinOrder(namespaces);
-        Outcome<T, E> outcome = new Outcome<>();
-        Thread worker = Thread.ofPlatform()
-                .name("jns-in-" + joins.stream().map(Namespace::toString).collect(Collectors.joining(",")))
-                .daemon(true)
-                .unstarted(() -> outcome.runIn(joins, body));
-        worker.start();
-        awaitEnd(worker);
-        return outcome.result();
+        return NamespaceThread.run(joinOrder(namespaces), body);
     }
 
     /** Checks the set and puts it in join order. */
@@ -101,59 +94,6 @@ public final class InNamespaces {
                     + " the kernel lets only a single-threaded process join one (setns fails with EUSERS"
                     + " in a JVM); start a process in it with the spawn API (dev.jns.spawn) instead");
             default -> { }
-        }
-    }
-
-    /**
-     * Waits for the worker to end, even if interrupted: the interrupt is passed on to the
-     * code and set again on the caller afterwards. Waiting for the thread's end, rather
-     * than for a signal from it, means a thread in foreign namespaces never wakes a virtual
-     * thread itself (which could make it create a carrier thread in those namespaces).
-     */
-    private static void awaitEnd(Thread worker) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                worker.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-                worker.interrupt();
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-    }
-
-    /** What the worker produced; written by the worker, read after it ended. */
-    private static final class Outcome<T, E extends Exception> {
-        private T value;
-        private Throwable failure;
-
-        void runIn(List<Namespace> joins, ThrowingCallable<T, E> body) {
-            try {
-                join(joins);
-                value = body.call();
-            } catch (Throwable t) {
-                failure = t;
-            }
-        }
-
-        private static void join(List<Namespace> joins) {
-            for (Namespace ns : joins) {
-                // Threads of a process share one filesystem context (root, cwd) until one
-                // leaves it, and setns into a mount namespace refuses a shared one.
-                if (ns.type() == NamespaceType.MNT) LibC.unshare(CLONE_FS, "CLONE_FS");
-                LibC.setns(ns.fd(), ns.type().cloneFlag(), ns.toString());
-            }
-        }
-
-        @SuppressWarnings("unchecked")
-        T result() throws E {
-            if (failure == null) return value;
-            if (failure instanceof RuntimeException r) throw r;
-            if (failure instanceof Error e) throw e;
-            // Only body.call() can throw a checked exception here, and its type is E.
-            throw (E) failure;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.jns.ns;
 
+import dev.jns.sys.LibC;
 import dev.jns.testing.HeldNamespaces;
 import dev.jns.testing.MachineState;
 import dev.jns.testing.Privilege;
@@ -162,6 +163,53 @@ class InNamespacesTest {
                 for (Future<String> f : calls) assertThat(f.get()).isEqualTo("jns-inside " + expectedNet);
             }
             assertThat(openFds()).isEqualTo(fdsBefore);
+            assertThat(threadsOutsideTheProcessNamespaces()).isEmpty();
+        }
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
+    void typesNotGivenAreTheJvmsOwnEvenInANestedCall() throws Exception {
+        Privilege.requireRoot("join namespaces");
+        String hostNet = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+        try (HeldNamespaces held = HeldNamespaces.start(List.of("--net", "--uts"), "hostname jns-nested");
+             Namespace net = Namespace.of(held.pid(), NamespaceType.NET);
+             Namespace uts = Namespace.of(held.pid(), NamespaceType.UTS)) {
+            String innerNet = net.run(() -> uts.run(() -> Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString()));
+            String innerHost = net.run(() -> uts.run(() -> Files.readString(Path.of("/proc/sys/kernel/hostname")).strip()));
+            assertThat(innerNet).isEqualTo(hostNet);
+            assertThat(innerHost).isEqualTo("jns-nested");
+        }
+    }
+
+    @Test
+    void aThreadTheCodeMovedItselfIsDiscardedNotReused() throws Exception {
+        Privilege.requireRoot("unshare a network namespace on a thread");
+        int cloneNewnet = NamespaceType.NET.cloneFlag();
+        Thread moved = InNamespaces.run(List.of(), () -> {
+            LibC.unshare(cloneNewnet, "test moves its own thread");
+            return Thread.currentThread();
+        });
+        moved.join(); // the thread could not prove it was home, so it ended
+        assertThat(InNamespaces.run(List.of(), Thread::currentThread)).isNotSameAs(moved);
+        assertThat(threadsOutsideTheProcessNamespaces()).isEmpty();
+    }
+
+    @Test
+    void pidNamespaceAppliesToTheProcessesTheCodeStarts() throws Exception {
+        Privilege.requireRoot("join a pid namespace");
+        MachineState before = MachineState.capture();
+        try (HeldNamespaces held = HeldNamespaces.start(List.of("--pid", "--fork"), "");
+             Namespace pid = Namespace.of(held.pid(), NamespaceType.PID)) {
+            String target = Files.readSymbolicLink(Path.of(held.nsPath("pid"))).toString();
+            long jvmPid = ProcessHandle.current().pid();
+            record Seen(long pid, String forChildren) {}
+            // Starting a process here would need a JDK reaper thread, which the kernel
+            // refuses to create from this thread; pid_for_children is what children get.
+            Seen seen = pid.run(() -> new Seen(ProcessHandle.current().pid(),
+                    Files.readSymbolicLink(Path.of("/proc/thread-self/ns/pid_for_children")).toString()));
+            assertThat(seen.pid()).isEqualTo(jvmPid);
+            assertThat(seen.forChildren()).isEqualTo(target);
             assertThat(threadsOutsideTheProcessNamespaces()).isEmpty();
         }
         MachineState.assertNothingLeakedSince(before);
