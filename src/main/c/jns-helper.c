@@ -571,7 +571,7 @@ static int op_enter(struct op *o) {
     for (int i = 0; i < n; i++) t[i].fd = -1;
     /* Open everything before joining anything: a joined mount namespace changes what paths mean. */
     if (pid_types) {
-        set_detail("pid %d", (int)pid);
+        set_detail("pidfd_open %d", (int)pid);
         pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
         if (pidfd < 0) goto out;
         struct stat st;
@@ -583,7 +583,7 @@ static int op_enter(struct op *o) {
     for (int i = 0; i < n; i++) {
         t[i].path = o->argv[3 + 2 * i];
         t[i].type = (int)strtoul(o->argv[4 + 2 * i], NULL, 0);
-        set_detail("%s", t[i].path);
+        set_detail("open %s", t[i].path);
         t[i].fd = open(t[i].path, O_RDONLY | O_CLOEXEC);
         if (t[i].fd < 0) goto out;
     }

@@ -17,6 +17,7 @@ public final class Main {
 
             Commands:
               lsns      list namespaces (util-linux lsns compatible)
+              nsenter   run a program in namespaces of other processes (util-linux nsenter compatible)
             Run 'jns COMMAND --help' for a command's options.""";
 
     private Main() {}
@@ -34,6 +35,7 @@ public final class Main {
         }
         String name = args[0];
         Command command = switch (name) {
+            case "nsenter" -> new NsenterCommand();
             default -> null;
         };
         if (command == null) {

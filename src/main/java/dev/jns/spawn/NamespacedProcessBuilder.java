@@ -473,6 +473,17 @@ public final class NamespacedProcessBuilder {
         return this;
     }
 
+    String argv0;
+
+    /**
+     * The name the program sees as {@code argv[0]} instead of the command's first element,
+     * e.g. {@code -sh} for a login shell.
+     */
+    public NamespacedProcessBuilder argv0(String name) {
+        this.argv0 = name;
+        return this;
+    }
+
     Map<String, String> environmentOrNull() { return environment; }
 
     Optional<Path> directoryIfSet() { return Optional.ofNullable(directory); }

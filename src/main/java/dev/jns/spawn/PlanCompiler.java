@@ -152,7 +152,9 @@ final class PlanCompiler {
         List<String> search = path == null ? DEFAULT_PATH
                 : List.of(path.split(":", -1)).stream().map(d -> d.isEmpty() ? "." : d).toList();
         String program = b.command().getFirst();
-        return new Op.Exec(program, program.contains("/") ? List.of() : search, b.command(), envLines);
+        List<String> argv = new ArrayList<>(b.command());
+        if (b.argv0 != null) argv.set(0, b.argv0);
+        return new Op.Exec(program, program.contains("/") ? List.of() : search, argv, envLines);
     }
 
     private static void check(NamespacedProcessBuilder b) {
