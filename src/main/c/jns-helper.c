@@ -1,0 +1,668 @@
+/*
+ * jns-helper: starts one process in new or joined Linux namespaces for jns.
+ *
+ * A JVM is multi-threaded, and the kernel insists on a single-threaded caller for
+ * creating or joining a user namespace and for some other steps, so jns hands this
+ * small program a launch plan and lets it do them. The helper is a mechanism: it
+ * executes the plan op by op, reports the first failure as (op index, errno, detail)
+ * and decides nothing itself. The Java side (dev.jns.helper) is the other half of
+ * the protocol described here.
+ *
+ *   jns-helper SOCKET
+ *
+ * The helper connects to the unix socket SOCKET, where the JVM listens, and reads
+ * the plan: a little-endian u32 length, then NUL-terminated tokens. Each op is
+ * CODE SIDE ARGC ARG...; SIDE says who runs it: H the helper before the clone,
+ * P the parent after it (acting on the child from outside), C the child (inside the
+ * new namespaces, ending in exec). Parent and child pass a baton over a socketpair
+ * whenever the side changes, so ops run strictly in plan order.
+ *
+ * Back on SOCKET go fixed-size status frames (struct status): 'A' the child waits
+ * for the caller (which answers one byte), 'R' the target runs (exec succeeded),
+ * 'F' an op failed. After 'R' the helper supervises: it forwards the signals the
+ * plan names, kills the target if the socket reaches EOF (the JVM died: only the
+ * JVM holds the other end), and finally exits with the target's status, re-raising
+ * a fatal signal on itself. The child gets PR_SET_PDEATHSIG, which fires when this
+ * single-threaded helper dies.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+struct clone_args_v2 { /* struct clone_args as of Linux 5.7 */
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+        set_tid_size, cgroup;
+};
+
+/* A frame to the JVM; the Java side (HelperSession) reads the same layout. */
+struct status {
+    int32_t kind; /* 'A' awaiting the caller, 'R' running, 'F' failed */
+    int32_t op;   /* index of the failed op, -1 for a protocol error */
+    int32_t err;  /* errno, 0 if the failure has none */
+    int32_t pid;  /* the child, as the caller sees it */
+    char detail[248];
+    char strerror[248];
+};
+
+/* A message between parent and child. */
+struct baton {
+    int32_t kind; /* 'B' your turn at op, 'F' op failed */
+    int32_t op;
+    int32_t err;
+    char detail[248];
+};
+
+struct op {
+    const char *code;
+    char side;
+    int argc;
+    char **argv;
+};
+
+static struct op *ops;
+static int nops;
+static int caller = -1;       /* the socket to the JVM */
+static int sync_fd = -1;      /* parent <-> child */
+static pid_t child_pid;
+static int child_pidfd = -1;
+static sigset_t original_mask, forwarded;
+static char detail[248];      /* what the failing op was working on */
+static const char *persisted[64]; /* bind mounts to undo if a later op fails */
+static int npersisted;
+
+static void set_detail(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+}
+
+static int write_all(int fd, const void *buf, size_t len) {
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int read_all(int fd, void *buf, size_t len) {
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n <= 0) {
+            if (n == 0) errno = ECONNRESET;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void send_status(int kind, int op, int err, const char *what) {
+    struct status s;
+    memset(&s, 0, sizeof s);
+    s.kind = kind;
+    s.op = op;
+    s.err = err;
+    s.pid = child_pid;
+    snprintf(s.detail, sizeof s.detail, "%s", what);
+    if (err) snprintf(s.strerror, sizeof s.strerror, "%s", strerror(err));
+    (void)write_all(caller, &s, sizeof s);
+}
+
+/* ---- plan ---------------------------------------------------------------------------- */
+
+__attribute__((noreturn)) static void protocol_error(const char *what) {
+    send_status('F', -1, EPROTO, what);
+    exit(125);
+}
+
+static void read_plan(void) {
+    uint32_t len;
+    if (read_all(caller, &len, sizeof len) < 0) exit(125);
+    char *buf = malloc((size_t)len + 1);
+    if (!buf || read_all(caller, buf, len) < 0) exit(125);
+    buf[len] = '\0';
+    if (len == 0 || buf[len - 1] != '\0') protocol_error("plan does not end with NUL");
+
+    char *end = buf + len, *p = buf;
+    int cap = 0;
+    while (p < end) {
+        if (nops == cap) {
+            cap = cap ? 2 * cap : 32;
+            ops = realloc(ops, (size_t)cap * sizeof *ops);
+            if (!ops) exit(125);
+        }
+        struct op *o = &ops[nops++];
+        o->code = p;
+        p += strlen(p) + 1;
+        if (p >= end) protocol_error("op without side");
+        o->side = *p;
+        p += strlen(p) + 1;
+        if (p >= end) protocol_error("op without argument count");
+        o->argc = atoi(p);
+        p += strlen(p) + 1;
+        o->argv = calloc((size_t)o->argc + 1, sizeof *o->argv);
+        if (!o->argv) exit(125);
+        for (int i = 0; i < o->argc; i++) {
+            if (p >= end) protocol_error("op with missing arguments");
+            o->argv[i] = p;
+            p += strlen(p) + 1;
+        }
+    }
+}
+
+/* ---- ops: each returns 0, or -1 with errno and detail set --------------------------- */
+
+static int write_file(const char *path, const char *text) {
+    set_detail("%s", path);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = write_all(fd, text, strlen(text));
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+static int op_signals(struct op *o) {
+    sigemptyset(&forwarded);
+    for (int i = 0; i < o->argc; i++) sigaddset(&forwarded, atoi(o->argv[i]));
+    return sigprocmask(SIG_BLOCK, &forwarded, NULL);
+}
+
+static int op_join(struct op *o) {
+    set_detail("%s", o->argv[0]);
+    int fd = open(o->argv[0], O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = setns(fd, atoi(o->argv[1]));
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+/* Returns 1 in the parent, 0 in the child, -1 on failure. */
+static int op_clone(struct op *o) {
+    int sv[2];
+    set_detail("flags 0x%x", (unsigned)strtoul(o->argv[0], NULL, 0));
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return -1;
+    struct clone_args_v2 args;
+    memset(&args, 0, sizeof args);
+    args.flags = strtoull(o->argv[0], NULL, 0) | CLONE_PIDFD;
+    args.pidfd = (uint64_t)(uintptr_t)&child_pidfd;
+    args.exit_signal = SIGCHLD;
+    long pid = syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0) {
+        int saved = errno;
+        close(sv[0]);
+        close(sv[1]);
+        errno = saved;
+        return -1;
+    }
+    if (pid == 0) {
+        /* Dies with the helper; the baton read below notices a helper already gone. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        close(sv[0]);
+        close(caller);
+        sync_fd = sv[1];
+        return 0;
+    }
+    child_pid = (pid_t)pid;
+    close(sv[1]);
+    sync_fd = sv[0];
+    return 1;
+}
+
+static int op_setgroups_file(struct op *o) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/setgroups", child_pid);
+    return write_file(path, o->argv[0]);
+}
+
+/* argv: TRIPLES... as "inside outside count" lines */
+static int idmap_text(struct op *o, int first, char *buf, size_t size) {
+    size_t n = 0;
+    for (int i = first; i + 2 < o->argc; i += 3) {
+        int w = snprintf(buf + n, size - n, "%s %s %s\n", o->argv[i], o->argv[i + 1], o->argv[i + 2]);
+        if (w < 0 || (size_t)w >= size - n) {
+            errno = E2BIG;
+            return -1;
+        }
+        n += (size_t)w;
+    }
+    return 0;
+}
+
+/* argv: uid|gid TRIPLES... */
+static int op_idmap_file(struct op *o) {
+    char path[64], text[4096];
+    snprintf(path, sizeof path, "/proc/%d/%s_map", child_pid, o->argv[0]);
+    set_detail("%s", path);
+    if (idmap_text(o, 1, text, sizeof text) < 0) return -1;
+    return write_file(path, text);
+}
+
+/* argv: PROGRAM TRIPLES...; runs PROGRAM CHILD-PID TRIPLES... */
+static int op_idmap_program(struct op *o) {
+    char pid[16];
+    snprintf(pid, sizeof pid, "%d", child_pid);
+    char **argv = calloc((size_t)o->argc + 2, sizeof *argv);
+    if (!argv) return -1;
+    argv[0] = o->argv[0];
+    argv[1] = pid;
+    for (int i = 1; i < o->argc; i++) argv[i + 1] = o->argv[i];
+    set_detail("%s", o->argv[0]);
+    pid_t p;
+    int rc = posix_spawn(&p, o->argv[0], NULL, NULL, argv, environ);
+    free(argv);
+    if (rc != 0) {
+        errno = rc;
+        return -1;
+    }
+    int st;
+    if (waitpid(p, &st, 0) < 0) return -1;
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return 0;
+    set_detail("%s %s: %s %d", o->argv[0], pid, WIFEXITED(st) ? "exit status" : "killed by signal",
+               WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+    errno = 0;
+    return -1;
+}
+
+/* argv: NSFILE TARGET */
+static int op_persist(struct op *o) {
+    char source[64];
+    snprintf(source, sizeof source, "/proc/%d/ns/%s", child_pid, o->argv[0]);
+    set_detail("%s on %s", source, o->argv[1]);
+    int fd = open(o->argv[1], O_RDONLY | O_CREAT | O_CLOEXEC, 0444);
+    if (fd < 0) return -1;
+    close(fd);
+    if (npersisted == (int)(sizeof persisted / sizeof *persisted)) {
+        errno = E2BIG;
+        return -1;
+    }
+    if (mount(source, o->argv[1], NULL, MS_BIND, NULL) < 0) return -1;
+    persisted[npersisted++] = o->argv[1];
+    return 0;
+}
+
+static int op_await(struct op *o) {
+    (void)o;
+    char go;
+    set_detail("waiting for the caller");
+    send_status('A', 0, 0, "");
+    return read_all(caller, &go, 1);
+}
+
+static int op_unshare(struct op *o) {
+    set_detail("flags 0x%x", (unsigned)strtoul(o->argv[0], NULL, 0));
+    return unshare((int)strtoul(o->argv[0], NULL, 0));
+}
+
+/* argv: MONO-SEC MONO-NSEC BOOT-SEC BOOT-NSEC */
+static int op_timens(struct op *o) {
+    char text[128];
+    snprintf(text, sizeof text, "monotonic %s %s\nboottime %s %s\n", o->argv[0], o->argv[1], o->argv[2],
+             o->argv[3]);
+    return write_file("/proc/self/timens_offsets", text);
+}
+
+static const char *or_null(const char *s) { return *s ? s : NULL; }
+
+/* argv: PATH FLAGS */
+static int op_propagation(struct op *o) {
+    set_detail("%s", o->argv[0]);
+    return mount("none", o->argv[0], NULL, strtoul(o->argv[1], NULL, 0), NULL);
+}
+
+/* argv: SOURCE TARGET FSTYPE FLAGS DATA */
+static int op_mount(struct op *o) {
+    set_detail("%s on %s", o->argv[0], o->argv[1]);
+    return mount(or_null(o->argv[0]), o->argv[1], or_null(o->argv[2]), strtoul(o->argv[3], NULL, 0),
+                 or_null(o->argv[4]));
+}
+
+/* argv: SOURCE TARGET ro|rw */
+static int op_bind(struct op *o) {
+    set_detail("%s on %s", o->argv[0], o->argv[1]);
+    int fd = open_tree(AT_FDCWD, o->argv[0], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (fd < 0) return -1;
+    int rc = 0;
+    if (strcmp(o->argv[2], "ro") == 0) {
+        struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+        rc = mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr);
+    }
+    if (rc == 0) rc = move_mount(fd, "", AT_FDCWD, o->argv[1], MOVE_MOUNT_F_EMPTY_PATH);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+static int op_chroot(struct op *o) {
+    set_detail("%s", o->argv[0]);
+    if (chroot(o->argv[0]) < 0) return -1;
+    return chdir("/");
+}
+
+static int op_pivot(struct op *o) {
+    set_detail("%s", o->argv[0]);
+    /* pivot_root needs a mount point; a bind of the directory onto itself makes one. */
+    if (mount(o->argv[0], o->argv[0], NULL, MS_BIND | MS_REC, NULL) < 0) return -1;
+    if (chdir(o->argv[0]) < 0) return -1;
+    if (syscall(SYS_pivot_root, ".", ".") < 0) return -1;
+    if (umount2(".", MNT_DETACH) < 0) return -1;
+    return chdir("/");
+}
+
+static int op_chdir(struct op *o) {
+    set_detail("%s", o->argv[0]);
+    return chdir(o->argv[0]);
+}
+
+static int op_hostname(struct op *o) {
+    set_detail("%s", o->argv[0]);
+    return sethostname(o->argv[0], strlen(o->argv[0]));
+}
+
+static int op_domainname(struct op *o) {
+    set_detail("%s", o->argv[0]);
+    return setdomainname(o->argv[0], strlen(o->argv[0]));
+}
+
+static int op_groups(struct op *o) {
+    gid_t gids[256];
+    if (o->argc > 256) {
+        errno = E2BIG;
+        return -1;
+    }
+    for (int i = 0; i < o->argc; i++) gids[i] = (gid_t)strtoul(o->argv[i], NULL, 10);
+    set_detail("%d groups", o->argc);
+    return setgroups((size_t)o->argc, gids);
+}
+
+static int op_gid(struct op *o) {
+    gid_t g = (gid_t)strtoul(o->argv[0], NULL, 10);
+    set_detail("%s", o->argv[0]);
+    return setresgid(g, g, g);
+}
+
+static int op_uid(struct op *o) {
+    uid_t u = (uid_t)strtoul(o->argv[0], NULL, 10);
+    set_detail("%s", o->argv[0]);
+    return setresuid(u, u, u);
+}
+
+static int op_keepcaps(struct op *o) {
+    (void)o;
+    return prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+}
+
+static int op_ambient(struct op *o) {
+    (void)o;
+    struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+    struct __user_cap_data_struct data[2];
+    if (syscall(SYS_capget, &hdr, data) < 0) return -1;
+    data[0].inheritable = data[0].permitted;
+    data[1].inheritable = data[1].permitted;
+    if (syscall(SYS_capset, &hdr, data) < 0) return -1;
+    for (int cap = 0; cap < 64; cap++) {
+        if (!(data[cap / 32].permitted & (1u << (cap % 32)))) continue;
+        set_detail("capability %d", cap);
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) return -1;
+    }
+    return 0;
+}
+
+static int op_nnp(struct op *o) {
+    (void)o;
+    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+static int op_pdeathsig(struct op *o) {
+    if (prctl(PR_SET_PDEATHSIG, atoi(o->argv[0])) < 0) return -1;
+    /* If the helper died before the signal was armed, nobody would kill us: leave now. */
+    struct pollfd p = {.fd = sync_fd, .events = POLLRDHUP};
+    if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP))) _exit(1);
+    return 0;
+}
+
+/* argv: PROGRAM NDIRS DIR... NARGS ARG... NENV ENV... */
+static int op_exec(struct op *o) {
+    char *program = o->argv[0];
+    int ndirs = atoi(o->argv[1]);
+    char **dirs = &o->argv[2];
+    int nargs = atoi(o->argv[2 + ndirs]);
+    char **args = &o->argv[3 + ndirs];
+    char **env = &o->argv[4 + ndirs + nargs];
+    args[nargs] = NULL; /* overwrites the NENV pointer, read above as env's base */
+    o->argv[o->argc] = NULL;
+    set_detail("%s", program);
+
+    signal(SIGPIPE, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &original_mask, NULL);
+    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+    if (ndirs == 0) {
+        execve(program, args, env);
+        return -1;
+    }
+    int err = ENOENT;
+    char path[4096];
+    for (int i = 0; i < ndirs; i++) {
+        if (snprintf(path, sizeof path, "%s/%s", dirs[i], program) >= (int)sizeof path) continue;
+        execve(path, args, env);
+        if (errno == EACCES) err = EACCES;
+        else if (errno != ENOENT && errno != ENOTDIR) return -1;
+    }
+    errno = err;
+    return -1;
+}
+
+static const struct {
+    const char *code;
+    int (*run)(struct op *);
+} table[] = {
+    {"signals", op_signals},      {"join", op_join},
+    {"setgroups-file", op_setgroups_file}, {"idmap-file", op_idmap_file},
+    {"idmap-program", op_idmap_program},   {"persist", op_persist},
+    {"await", op_await},          {"unshare", op_unshare},
+    {"timens", op_timens},        {"propagation", op_propagation},
+    {"mount", op_mount},          {"bind", op_bind},
+    {"chroot", op_chroot},        {"pivot", op_pivot},
+    {"chdir", op_chdir},          {"hostname", op_hostname},
+    {"domainname", op_domainname}, {"groups", op_groups},
+    {"gid", op_gid},              {"uid", op_uid},
+    {"keepcaps", op_keepcaps},    {"ambient", op_ambient},
+    {"nnp", op_nnp},              {"pdeathsig", op_pdeathsig},
+    {"exec", op_exec},
+};
+
+static int run_op(int i) {
+    detail[0] = '\0';
+    for (size_t t = 0; t < sizeof table / sizeof *table; t++) {
+        if (strcmp(table[t].code, ops[i].code) == 0) return table[t].run(&ops[i]);
+    }
+    set_detail("unknown op %s", ops[i].code);
+    errno = EPROTO;
+    return -1;
+}
+
+/* ---- after a failure: nothing may be left behind ---------------------------------------- */
+
+__attribute__((noreturn)) static void undo_and_exit(int op, int err) {
+    if (child_pidfd >= 0) {
+        pidfd_send_signal(child_pidfd, SIGKILL, NULL, 0);
+        siginfo_t info;
+        waitid(P_PIDFD, (id_t)child_pidfd, &info, WEXITED);
+    }
+    for (int i = npersisted - 1; i >= 0; i--) umount2(persisted[i], MNT_DETACH);
+    send_status('F', op, err, detail);
+    exit(1);
+}
+
+__attribute__((noreturn)) static void child_fail(int op) {
+    struct baton b = {.kind = 'F', .op = op, .err = errno};
+    snprintf(b.detail, sizeof b.detail, "%s", detail);
+    (void)send(sync_fd, &b, sizeof b, MSG_NOSIGNAL);
+    _exit(1);
+}
+
+/* ---- supervising the running target ------------------------------------------------------ */
+
+__attribute__((noreturn)) static void exit_like_child(const siginfo_t *info) {
+    if (info->si_code == CLD_EXITED) exit(info->si_status);
+    int sig = info->si_status;
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    signal(sig, SIG_DFL);
+    sigset_t just;
+    sigemptyset(&just);
+    sigaddset(&just, sig);
+    sigprocmask(SIG_UNBLOCK, &just, NULL);
+    kill(getpid(), sig);
+    exit(128 + sig);
+}
+
+__attribute__((noreturn)) static void supervise(void) {
+    close(sync_fd);
+    int sfd = signalfd(-1, &forwarded, SFD_CLOEXEC);
+    struct pollfd p[3] = {
+        {.fd = child_pidfd, .events = POLLIN},
+        {.fd = caller, .events = POLLIN},
+        {.fd = sfd, .events = POLLIN},
+    };
+    for (;;) {
+        if (poll(p, 3, -1) < 0) continue;
+        if (p[0].revents) {
+            siginfo_t info;
+            memset(&info, 0, sizeof info);
+            if (waitid(P_PIDFD, (id_t)child_pidfd, &info, WEXITED) == 0) exit_like_child(&info);
+        }
+        if (p[1].revents) {
+            char c;
+            if (read(caller, &c, 1) <= 0) { /* the JVM is gone: so is the target */
+                pidfd_send_signal(child_pidfd, SIGKILL, NULL, 0);
+                p[1].fd = -1;
+            }
+        }
+        if (p[2].revents) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof si) == sizeof si) pidfd_send_signal(child_pidfd, (int)si.ssi_signo, NULL, 0);
+        }
+    }
+}
+
+/* ---- the walk through the plan ----------------------------------------------------------- */
+
+/* Waits until the other side hands over; returns the op index to continue at. */
+static int await_baton(char me) {
+    struct baton b;
+    ssize_t n = recv(sync_fd, &b, sizeof b, 0);
+    if (me == 'C') {
+        if (n != (ssize_t)sizeof b) _exit(1); /* the helper died */
+        return b.op;
+    }
+    if (n == 0) { /* the child's socket closed on exec: the target runs */
+        send_status('R', 0, 0, "");
+        supervise();
+    }
+    if (n != (ssize_t)sizeof b) {
+        set_detail("child vanished during setup");
+        undo_and_exit(-1, n < 0 ? errno : ECHILD);
+    }
+    if (b.kind == 'F') {
+        memcpy(detail, b.detail, sizeof detail);
+        detail[sizeof detail - 1] = '\0';
+        undo_and_exit(b.op, b.err);
+    }
+    return b.op;
+}
+
+__attribute__((noreturn)) static void walk(int i, char me) {
+    int holding = 1;
+    if (me == 'C') i = await_baton(me); /* the parent always moves first */
+    while (i < nops) {
+        if (ops[i].side != me) {
+            if (holding) {
+                struct baton b = {.kind = 'B', .op = i};
+                if (send(sync_fd, &b, sizeof b, MSG_NOSIGNAL) < 0) undo_and_exit(i, errno);
+            }
+            i = await_baton(me);
+            holding = 1;
+            continue;
+        }
+        if (run_op(i) < 0) {
+            if (me == 'C') child_fail(i);
+            undo_and_exit(i, errno);
+        }
+        i++;
+    }
+    undo_and_exit(-1, EPROTO); /* a plan always ends in the child's exec */
+}
+
+static int connect_to(const char *path) {
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof addr.sun_path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    strcpy(addr.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) return -1;
+    return fd;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: jns-helper SOCKET (jns starts this program; it is not meant to be run by hand)\n");
+        return 125;
+    }
+    prctl(PR_SET_NAME, "jns-helper");
+    signal(SIGPIPE, SIG_IGN); /* a vanished JVM shows as EPIPE or EOF; the child resets this */
+    sigprocmask(SIG_SETMASK, NULL, &original_mask);
+    sigemptyset(&forwarded);
+    caller = connect_to(argv[1]);
+    if (caller < 0) {
+        fprintf(stderr, "jns-helper: connect %s: %s\n", argv[1], strerror(errno));
+        return 125;
+    }
+    read_plan();
+    for (int i = 0; i < nops; i++) {
+        if (ops[i].side != 'H') protocol_error("plan has no clone");
+        if (strcmp(ops[i].code, "clone") == 0) {
+            int who = op_clone(&ops[i]);
+            if (who < 0) undo_and_exit(i, errno);
+            walk(i + 1, who == 1 ? 'P' : 'C');
+        }
+        if (run_op(i) < 0) undo_and_exit(i, errno);
+    }
+    protocol_error("plan has no clone");
+}

@@ -1,0 +1,230 @@
+package dev.jns.plan;
+
+import dev.jns.ids.IdMap;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One step of a {@link LaunchPlan}. Each op names the system call it makes (the name the
+ * helper reports when it fails) and the {@link Side} that runs it. Ops carry only values;
+ * the native helper gives them their meaning, one small function per op.
+ */
+public sealed interface Op {
+
+    /** The op's name in the helper protocol and in error messages, e.g. {@code sethostname}. */
+    String name();
+
+    Side side();
+
+    // ---- the helper, before the clone ----------------------------------------------------
+
+    /**
+     * {@code setns} into the namespace behind {@code nsFile} (a {@code /proc/PID/ns} link,
+     * a bind mount of one, or {@code /proc/<jvm pid>/fd/N} of an open handle). The helper
+     * is single-threaded, so every type can be joined, user and time included; the clone
+     * that follows inherits the result.
+     *
+     * @param cloneFlag the type's {@code CLONE_NEW*} flag, checked by the kernel
+     */
+    record JoinNamespace(String nsFile, int cloneFlag) implements Op {
+        public String name() { return "setns"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    /**
+     * Blocks these signals in the helper and, once the target runs, forwards each one the
+     * helper receives to the target. The target starts with the helper's original mask.
+     */
+    record ForwardSignals(List<Integer> signals) implements Op {
+        public ForwardSignals { signals = List.copyOf(signals); }
+        public String name() { return "sigprocmask"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    /**
+     * {@code clone3} with these {@code CLONE_NEW*} flags (the helper adds CLONE_PIDFD). The
+     * child is created in the new namespaces and waits for its turn.
+     */
+    record Clone(int namespaceFlags) implements Op {
+        public String name() { return "clone3"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    // ---- the parent, acting on the child from outside --------------------------------------
+
+    /** Writes {@code allow} or {@code deny} to the child's {@code /proc/PID/setgroups}. */
+    record WriteSetgroups(boolean allow) implements Op {
+        public String name() { return "setgroups"; }
+        public Side side() { return Side.PARENT; }
+    }
+
+    /** Writes the child's {@code uid_map} ({@code uid}) or {@code gid_map} directly. */
+    record WriteIdMap(IdKind kind, List<IdMap> maps) implements Op {
+        public WriteIdMap { maps = List.copyOf(maps); }
+        public String name() { return kind == IdKind.UID ? "uid_map" : "gid_map"; }
+        public Side side() { return Side.PARENT; }
+    }
+
+    /**
+     * Runs shadow-utils' {@code newuidmap} or {@code newgidmap} (the setuid programs that let
+     * an unprivileged user map the ranges {@code /etc/subuid} grants) as
+     * {@code program PID inside outside count ...}.
+     */
+    record RunIdMapProgram(String program, List<IdMap> maps) implements Op {
+        public RunIdMapProgram { maps = List.copyOf(maps); }
+        public String name() { return program.substring(program.lastIndexOf('/') + 1); }
+        public Side side() { return Side.PARENT; }
+    }
+
+    /**
+     * Keeps a namespace of the child alive after it exits by bind-mounting
+     * {@code /proc/PID/ns/<nsFileName>} onto {@code target} (created as an empty file if
+     * missing), from the parent, which is still in the caller's mount namespace. The helper
+     * removes the mount again if a later op fails.
+     */
+    record PersistNamespace(String nsFileName, String target) implements Op {
+        public String name() { return "mount"; }
+        public Side side() { return Side.PARENT; }
+    }
+
+    /**
+     * Tells the caller the child's pid and waits until the caller says go, so that the caller
+     * can open handles on the child's namespaces while the child surely still lives.
+     */
+    record AwaitCaller() implements Op {
+        public String name() { return "await-caller"; }
+        public Side side() { return Side.PARENT; }
+    }
+
+    // ---- the child, inside its new namespaces ----------------------------------------------
+
+    /** {@code unshare} for types that the clone should not create, e.g. time (see {@link SetTimeOffsets}). */
+    record Unshare(int namespaceFlags) implements Op {
+        public String name() { return "unshare"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /**
+     * Writes the clock offsets of the time namespace the child just unshared into
+     * {@code /proc/self/timens_offsets}; the target enters that namespace at exec.
+     */
+    record SetTimeOffsets(Duration monotonic, Duration boottime) implements Op {
+        public String name() { return "timens_offsets"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /** {@code mount(NULL, path, NULL, flags, NULL)}: changes propagation, e.g. MS_REC|MS_PRIVATE. */
+    record SetPropagation(String path, long flags) implements Op {
+        public String name() { return "mount"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /** A plain {@code mount(source, target, fstype, flags, data)}; empty strings stand for NULL. */
+    record Mount(String source, String target, String fstype, long flags, String data) implements Op {
+        public String name() { return "mount"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /**
+     * A recursive bind mount through the new mount API ({@code open_tree}, {@code mount_setattr},
+     * {@code move_mount}), so that a read-only bind is read-only on every submount from the
+     * moment it appears.
+     */
+    record BindMount(String source, String target, boolean readOnly) implements Op {
+        public String name() { return "bind-mount"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /** {@code chroot(path)} then {@code chdir("/")}. */
+    record ChangeRoot(String path) implements Op {
+        public String name() { return "chroot"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /** {@code pivot_root} into {@code path} and detach the old root. */
+    record PivotRoot(String path) implements Op {
+        public String name() { return "pivot_root"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    record ChangeDirectory(String path) implements Op {
+        public String name() { return "chdir"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    record SetHostname(String hostname) implements Op {
+        public String name() { return "sethostname"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    record SetDomainname(String domainname) implements Op {
+        public String name() { return "setdomainname"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /** {@code setgroups} with these supplementary groups (possibly none). */
+    record SetGroups(List<Long> gids) implements Op {
+        public SetGroups { gids = List.copyOf(gids); }
+        public String name() { return "setgroups"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /** {@code setresgid(gid, gid, gid)}. */
+    record SetGid(long gid) implements Op {
+        public String name() { return "setresgid"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /** {@code setresuid(uid, uid, uid)}. */
+    record SetUid(long uid) implements Op {
+        public String name() { return "setresuid"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /** {@code PR_SET_KEEPCAPS}: keep the permitted capabilities across the next {@link SetUid}. */
+    record KeepCapsAcrossSetuid() implements Op {
+        public String name() { return "PR_SET_KEEPCAPS"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /**
+     * Makes every permitted capability inheritable and ambient, so that the target keeps them
+     * across exec (util-linux's {@code --keep-caps}).
+     */
+    record RaiseAmbientCaps() implements Op {
+        public String name() { return "PR_CAP_AMBIENT_RAISE"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    record NoNewPrivileges() implements Op {
+        public String name() { return "PR_SET_NO_NEW_PRIVS"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /**
+     * {@code PR_SET_PDEATHSIG}: the signal the target gets when the helper dies. Placed after
+     * every credential change, which would clear it.
+     */
+    record ParentDeathSignal(int signal) implements Op {
+        public String name() { return "PR_SET_PDEATHSIG"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /**
+     * Closes every fd but 0, 1 and 2, then execs. A {@code program} without a slash is looked
+     * up in {@code searchPath} in order, like {@code execvp}.
+     */
+    record Exec(String program, List<String> searchPath, List<String> argv, List<String> env) implements Op {
+        public Exec {
+            searchPath = List.copyOf(searchPath);
+            argv = List.copyOf(argv);
+            env = List.copyOf(env);
+        }
+        public String name() { return "execve"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /** The two id files of a user namespace. */
+    enum IdKind { UID, GID }
+}

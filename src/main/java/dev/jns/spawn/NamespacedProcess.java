@@ -1,0 +1,73 @@
+package dev.jns.spawn;
+
+import dev.jns.ns.Namespace;
+import dev.jns.ns.NamespaceType;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A program started by {@link NamespacedProcessBuilder}. Behind it runs jns's native helper,
+ * which supervises the program: it passes the program's streams straight through, forwards
+ * signals to it ({@link #destroy()} reaches the program as SIGTERM), and ends with the
+ * program's own status, re-raising a fatal signal so {@link #exitValue()} is 128+N as for
+ * any killed process. If the helper dies ({@link #destroyForcibly()}, or this JVM dies), the
+ * program gets its parent-death signal (SIGKILL by default).
+ *
+ * <p>{@link #pid()} is the program's pid as this JVM sees it. {@link #toHandle()} is not
+ * supported: the program is not this JVM's child, and the helper is an implementation detail.
+ */
+public final class NamespacedProcess extends Process {
+    private final Process helper;
+    private final long pid;
+    private final Map<NamespaceType, Namespace> namespaces;
+
+    NamespacedProcess(Process helper, long pid, Map<NamespaceType, Namespace> namespaces) {
+        this.helper = helper;
+        this.pid = pid;
+        this.namespaces = Map.copyOf(namespaces);
+    }
+
+    /** The program's pid in this JVM's pid namespace. */
+    @Override
+    public long pid() { return pid; }
+
+    /**
+     * Handles on the program's new namespaces, opened before it ran; empty unless
+     * {@link NamespacedProcessBuilder#openNamespaceHandles(boolean)} asked for them. The
+     * caller owns them and must close them.
+     */
+    public Map<NamespaceType, Namespace> namespaces() { return namespaces; }
+
+    @Override public OutputStream getOutputStream() { return helper.getOutputStream(); }
+    @Override public InputStream getInputStream() { return helper.getInputStream(); }
+    @Override public InputStream getErrorStream() { return helper.getErrorStream(); }
+    @Override public int waitFor() throws InterruptedException { return helper.waitFor(); }
+    @Override public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        return helper.waitFor(timeout, unit);
+    }
+    @Override public int exitValue() { return helper.exitValue(); }
+    @Override public boolean isAlive() { return helper.isAlive(); }
+
+    /** Sends SIGTERM, which the helper forwards to the program. */
+    @Override public void destroy() { helper.destroy(); }
+
+    /** Kills the helper; the program then gets its parent-death signal. */
+    @Override public Process destroyForcibly() {
+        helper.destroyForcibly();
+        return this;
+    }
+
+    @Override public boolean supportsNormalTermination() { return true; }
+
+    @Override public CompletableFuture<Process> onExit() {
+        return helper.onExit().thenApply(h -> this);
+    }
+
+    @Override public String toString() {
+        return "NamespacedProcess[pid=" + pid + ", helper=" + helper.pid() + "]";
+    }
+}

@@ -1,0 +1,164 @@
+package dev.jns.spawn;
+
+import dev.jns.ns.NamespaceType;
+import dev.jns.plan.LaunchPlan;
+import dev.jns.plan.Op;
+import dev.jns.spawn.NamespacedProcessBuilder.Clock;
+import dev.jns.spawn.NamespacedProcessBuilder.IdMapWriter;
+import dev.jns.spawn.NamespacedProcessBuilder.MountStep;
+import dev.jns.spawn.NamespacedProcessBuilder.PidNamespaceEntry;
+import dev.jns.spawn.NamespacedProcessBuilder.Propagation;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.jns.ns.NamespaceType.MNT;
+import static dev.jns.ns.NamespaceType.PID;
+import static dev.jns.ns.NamespaceType.TIME;
+import static dev.jns.ns.NamespaceType.USER;
+import static dev.jns.ns.NamespaceType.UTS;
+
+/**
+ * Turns a builder's settings into a {@link LaunchPlan}. All ordering rules live here:
+ * maps before anything that needs privilege inside, setgroups before the gid map,
+ * propagation before mounts, mounts before the root change, {@code /proc} inside the new
+ * root, credentials last, the death signal after every credential change (which clears it).
+ */
+final class PlanCompiler {
+    static final long MS_NOSUID = 0x2, MS_NODEV = 0x4, MS_NOEXEC = 0x8, MS_REC = 0x4000,
+            MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
+    static final String NEWUIDMAP = "/usr/bin/newuidmap", NEWGIDMAP = "/usr/bin/newgidmap";
+    private static final List<String> DEFAULT_PATH = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+            "/usr/bin", "/sbin", "/bin");
+
+    private PlanCompiler() {}
+
+    static LaunchPlan compile(NamespacedProcessBuilder b) {
+        check(b);
+        List<Op> ops = new ArrayList<>();
+        boolean pidForChildren = b.newTypes.contains(PID) && b.pidEntry == PidNamespaceEntry.CHILDREN_ENTER;
+
+        // The helper, alone.
+        if (!b.forwardedSignals.isEmpty()) ops.add(new Op.ForwardSignals(b.forwardedSignals));
+        for (NamespacedProcessBuilder.Join j : b.joins) ops.add(new Op.JoinNamespace(j.nsFile(), j.type().cloneFlag()));
+        int cloneFlags = 0;
+        for (NamespaceType t : b.newTypes) {
+            // A time namespace's offsets can only be written before a process is in it, so the
+            // child unshares it and the program enters it at exec; a pid namespace the program
+            // must stay outside of is likewise unshared by the child.
+            if (t == TIME || (t == PID && pidForChildren)) continue;
+            cloneFlags |= t.cloneFlag();
+        }
+        ops.add(new Op.Clone(cloneFlags));
+
+        // The parent: the new user namespace's maps, from outside.
+        if (b.newTypes.contains(USER)) {
+            if (b.setgroups != null) ops.add(new Op.WriteSetgroups(b.setgroups == NamespacedProcessBuilder.Setgroups.ALLOW));
+            if (!b.uidMap.isEmpty()) {
+                ops.add(b.idMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.UID, b.uidMap)
+                        : new Op.RunIdMapProgram(NEWUIDMAP, b.uidMap));
+            }
+            if (!b.gidMap.isEmpty()) {
+                ops.add(b.idMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.GID, b.gidMap)
+                        : new Op.RunIdMapProgram(NEWGIDMAP, b.gidMap));
+            }
+        }
+
+        // The child, inside.
+        if (pidForChildren) ops.add(new Op.Unshare(PID.cloneFlag()));
+        if (b.newTypes.contains(TIME)) {
+            ops.add(new Op.Unshare(TIME.cloneFlag()));
+            if (!b.timeOffsets.isEmpty()) {
+                ops.add(new Op.SetTimeOffsets(b.timeOffsets.getOrDefault(Clock.MONOTONIC, Duration.ZERO),
+                        b.timeOffsets.getOrDefault(Clock.BOOTTIME, Duration.ZERO)));
+            }
+        }
+        if (b.newTypes.contains(MNT) && b.propagation != Propagation.UNCHANGED) {
+            long kind = switch (b.propagation) {
+                case PRIVATE -> MS_PRIVATE;
+                case SLAVE -> MS_SLAVE;
+                case SHARED -> MS_SHARED;
+                case UNCHANGED -> throw new AssertionError();
+            };
+            ops.add(new Op.SetPropagation("/", MS_REC | kind));
+        }
+        for (MountStep m : b.mounts) {
+            ops.add(switch (m) {
+                case MountStep.Bind bind -> new Op.BindMount(bind.source().toString(), bind.target().toString(), bind.readOnly());
+                case MountStep.Fs fs -> new Op.Mount(fs.source(), fs.target().toString(), fs.fstype(), fs.flags(), fs.data());
+            });
+        }
+        if (b.pivotRoot != null) ops.add(new Op.PivotRoot(b.pivotRoot.toString()));
+        if (b.chroot != null) ops.add(new Op.ChangeRoot(b.chroot.toString()));
+        if (b.procMount != null) {
+            ops.add(new Op.Mount("proc", b.procMount.toString(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, ""));
+        }
+        b.directoryIfSet().ifPresent(d -> ops.add(new Op.ChangeDirectory(d.toString())));
+        if (b.hostname != null) ops.add(new Op.SetHostname(b.hostname));
+        if (b.domainname != null) ops.add(new Op.SetDomainname(b.domainname));
+        if (b.groups != null) ops.add(new Op.SetGroups(b.groups));
+        if (b.gid != null) ops.add(new Op.SetGid(b.gid));
+        if (b.keepCapabilities && b.uid != null) ops.add(new Op.KeepCapsAcrossSetuid());
+        if (b.uid != null) ops.add(new Op.SetUid(b.uid));
+        if (b.keepCapabilities) ops.add(new Op.RaiseAmbientCaps());
+        if (b.noNewPrivileges) ops.add(new Op.NoNewPrivileges());
+
+        // The parent again: everything that needs the finished namespaces from outside.
+        for (Map.Entry<NamespaceType, Path> e : b.persist.entrySet()) {
+            ops.add(new Op.PersistNamespace(nsFileName(e.getKey(), pidForChildren), e.getValue().toString()));
+        }
+        if (b.openNamespaceHandles) ops.add(new Op.AwaitCaller());
+
+        // The child, last: nothing may change its credentials after the death signal is set.
+        ops.add(new Op.ParentDeathSignal(b.parentDeathSignal));
+        ops.add(exec(b));
+        return new LaunchPlan(ops);
+    }
+
+    /**
+     * The file under {@code /proc/CHILD/ns} that holds a new namespace of this type while the
+     * child waits to exec: the child unshared time (and, if asked, pid) itself, so those sit
+     * in its {@code *_for_children} files.
+     */
+    static String nsFileName(NamespaceType type, boolean pidForChildren) {
+        return type == TIME || (type == PID && pidForChildren) ? type.forChildrenProcName() : type.procName();
+    }
+
+    private static Op.Exec exec(NamespacedProcessBuilder b) {
+        Map<String, String> env = b.environmentOrNull() != null ? b.environmentOrNull() : System.getenv();
+        List<String> envLines = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
+        String path = env.get("PATH");
+        List<String> search = path == null ? DEFAULT_PATH
+                : List.of(path.split(":", -1)).stream().map(d -> d.isEmpty() ? "." : d).toList();
+        String program = b.command().getFirst();
+        return new Op.Exec(program, program.contains("/") ? List.of() : search, b.command(), envLines);
+    }
+
+    private static void check(NamespacedProcessBuilder b) {
+        if (b.command() == null || b.command().isEmpty()) throw new IllegalStateException("no command to run");
+        boolean mntNs = b.newTypes.contains(MNT) || b.joins.stream().anyMatch(j -> j.type() == MNT);
+        if (!mntNs && (!b.mounts.isEmpty() || b.procMount != null || b.pivotRoot != null)) {
+            throw new IllegalStateException("mounts, mountProc and pivotRoot need a new or joined mount namespace;"
+                    + " without one they would change the caller's");
+        }
+        boolean utsNs = b.newTypes.contains(UTS) || b.joins.stream().anyMatch(j -> j.type() == UTS);
+        if (!utsNs && (b.hostname != null || b.domainname != null)) {
+            throw new IllegalStateException("hostname and domainname need a new or joined UTS namespace;"
+                    + " without one they would change the caller's");
+        }
+        if (!b.timeOffsets.isEmpty() && !b.newTypes.contains(TIME)) {
+            throw new IllegalStateException("time offsets need a new time namespace");
+        }
+        if ((!b.uidMap.isEmpty() || !b.gidMap.isEmpty() || b.setgroups != null) && !b.newTypes.contains(USER)) {
+            throw new IllegalStateException("uid/gid maps and setgroups need a new user namespace");
+        }
+        for (NamespaceType t : b.persist.keySet()) {
+            if (!b.newTypes.contains(t)) throw new IllegalStateException("cannot persist " + t.procName()
+                    + ": it is not a new namespace");
+        }
+        if (b.chroot != null && b.pivotRoot != null) throw new IllegalStateException("root and pivotRoot exclude each other");
+    }
+}
