@@ -17,6 +17,7 @@ public final class Main {
 
             Commands:
               lsns      list namespaces (util-linux lsns compatible)
+              netns     named network namespaces (iproute2 ip netns compatible)
             Run 'jns COMMAND --help' for a command's options.""";
 
     private Main() {}
@@ -34,6 +35,7 @@ public final class Main {
         }
         String name = args[0];
         Command command = switch (name) {
+            case "netns" -> new NetnsCommand();
             default -> null;
         };
         if (command == null) {

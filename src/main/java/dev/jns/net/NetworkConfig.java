@@ -41,7 +41,7 @@ public final class NetworkConfig implements AutoCloseable {
 
     /** The given network namespace; the calling thread stays where it is. */
     public static NetworkConfig in(Namespace netns) {
-        return new NetworkConfig(ForeignThread.callIn(netns, RtnlSocket::open));
+        return new NetworkConfig(netns.run(RtnlSocket::open));
     }
 
     // ---- links ----------------------------------------------------------------------
