@@ -113,12 +113,15 @@ public final class NetworkConfig implements AutoCloseable {
                 "create veth pair " + name + "/" + peerName);
     }
 
-    /** A dummy link (a virtual interface that drops what it is sent). */
-    public void createDummy(String name) {
-        Attribute info = Attribute.nested(IFLA_LINKINFO, List.of(Attribute.string(IFLA_INFO_KIND, "dummy")));
+    /**
+     * A link of a kind that needs no options ({@code bridge}, {@code ifb}, {@code dummy} where
+     * the kernel has it), like {@code ip link add NAME type KIND}.
+     */
+    public void createLink(String name, String kind) {
+        Attribute info = Attribute.nested(IFLA_LINKINFO, List.of(Attribute.string(IFLA_INFO_KIND, kind)));
         socket.execute(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
                 IfInfoMsg.request(0, List.of(Attribute.string(IFLA_IFNAME, name), info)),
-                "create dummy link " + name);
+                "create " + kind + " link " + name);
     }
 
     /** Deletes a link; deleting one end of a veth pair deletes both. */
