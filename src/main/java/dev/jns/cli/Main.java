@@ -20,6 +20,7 @@ public final class Main {
               unshare   run a program in new namespaces (util-linux unshare compatible)
               nsenter   run a program in namespaces of other processes (util-linux nsenter compatible)
               limits    show or set the per-user namespace limits (/proc/sys/user)
+              netns     named network namespaces (iproute2 ip netns compatible)
             Run 'jns COMMAND --help' for a command's options.""";
 
     private Main() {}
@@ -43,6 +44,7 @@ public final class Main {
             case "unshare" -> new UnshareCommand();
             case "nsenter" -> new NsenterCommand();
             case "limits" -> new LimitsCommand();
+            case "netns" -> new NetnsCommand();
             default -> null;
         };
         if (command == null) {

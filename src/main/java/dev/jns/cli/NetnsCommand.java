@@ -1,0 +1,200 @@
+package dev.jns.cli;
+
+import dev.jns.net.Cidr;
+import dev.jns.net.NetNamespace;
+import dev.jns.net.NetnsDirectory;
+import dev.jns.net.NetnsException;
+import dev.jns.net.NetworkConfig;
+import dev.jns.net.Veth;
+import dev.jns.net.rtnl.NetlinkException;
+import dev.jns.ns.Namespace;
+import dev.jns.sys.LibC;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * {@code jns netns}: iproute2's {@code ip netns} on the same {@code /run/netns} files —
+ * same subcommands (abbreviations too), same output, same error texts after the
+ * {@code jns netns: } prefix, exit status 1 on every error — plus {@code connect}, which
+ * wires two named namespaces with a veth pair.
+ */
+public final class NetnsCommand implements Command {
+    static final String USAGE = """
+            Usage: jns netns list
+                   jns netns add NAME
+                   jns netns attach NAME PID
+                   jns netns set NAME NETNSID
+                   jns netns delete NAME
+                   jns netns identify [PID]
+                   jns netns pids NAME
+                   jns netns exec NAME cmd ...
+                   jns netns connect NAME_A NAME_B [--addr CIDR_A CIDR_B] [--names IF_A IF_B]
+            NETNSID := auto | POSITIVE-INT
+
+            connect makes a veth pair between two named namespaces, gives each end its
+            address, and brings both ends and lo up. The end in NAME_A is called to-NAME_B
+            and the end in NAME_B to-NAME_A (cut to 15 bytes) unless --names says otherwise.""";
+
+    /** Subcommands in the order ip tries them for an abbreviation ("s" is show, "d" delete). */
+    private static final List<String> SUBCOMMANDS = List.of("list", "show", "lst", "help", "add", "set", "delete",
+            "identify", "pids", "exec", "attach", "connect");
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 0) return list(out);
+        if (args[0].equals("--help") || args[0].equals("-h")) {
+            out.println(USAGE);
+            return 0;
+        }
+        String sub = SUBCOMMANDS.stream().filter(s -> !args[0].isEmpty() && s.startsWith(args[0])).findFirst()
+                .orElseThrow(() -> new CliException("Command \"" + args[0] + "\" is unknown, try \"jns netns help\"."));
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (sub) {
+                case "list", "show", "lst" -> list(out);
+                case "help" -> {
+                    out.println(USAGE);
+                    yield 0;
+                }
+                case "add" -> add(rest);
+                case "attach" -> attach(rest);
+                case "set" -> set(rest);
+                case "delete" -> delete(rest);
+                case "identify" -> identify(rest, out);
+                case "pids" -> pids(rest, out);
+                case "exec" -> exec(rest);
+                case "connect" -> connect(rest);
+                default -> throw new IllegalStateException(sub);
+            };
+        } catch (NetnsException | IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        } catch (NetlinkException e) {
+            throw new CliException(e.reason());
+        }
+    }
+
+    private static String name(String[] rest) {
+        if (rest.length < 1) throw new CliException("No netns name specified");
+        NetnsDirectory.checkName(rest[0]);
+        return rest[0];
+    }
+
+    private static int list(PrintStream out) {
+        List<String> names = NetnsDirectory.names();
+        if (names.isEmpty()) return 0;
+        try (NetworkConfig here = NetworkConfig.current()) {
+            for (String name : names) {
+                out.println(name + idSuffix(here, name));
+            }
+        }
+        return 0;
+    }
+
+    private static String idSuffix(NetworkConfig here, String name) {
+        try (Namespace ns = NetnsDirectory.open(name)) {
+            OptionalInt id = here.nsidOf(ns);
+            return id.isPresent() ? " (id: " + id.getAsInt() + ")" : "";
+        } catch (NetnsException | NetlinkException e) {
+            return ""; // not (or no longer) a namespace: ip lists the bare name too
+        }
+    }
+
+    private static int add(String[] rest) {
+        NetnsDirectory.add(name(rest));
+        return 0;
+    }
+
+    private static int attach(String[] rest) {
+        String name = name(rest);
+        if (rest.length < 2) throw new CliException("No pid specified");
+        NetnsDirectory.attach(name, parsePid(rest[1], "Invalid PID: " + rest[1]));
+        return 0;
+    }
+
+    private static int set(String[] rest) {
+        String name = name(rest);
+        if (rest.length < 2) throw new CliException("No nsid specified");
+        int nsid = parseNsid(rest[1]);
+        try (Namespace ns = NetnsDirectory.open(name); NetworkConfig here = NetworkConfig.current()) {
+            here.setNsid(ns, nsid);
+        }
+        return 0;
+    }
+
+    /** {@code auto} lets the kernel choose (-1 on the wire). */
+    static int parseNsid(String s) {
+        if (s.equals("auto")) return -1;
+        int v;
+        try {
+            v = Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new CliException("argument \"" + s + "\" is wrong: Invalid \"netnsid\" value");
+        }
+        if (v < 0) throw new CliException("argument \"" + s + "\" is wrong: \"netnsid\" value should be >= 0");
+        return v;
+    }
+
+    private static int delete(String[] rest) {
+        NetnsDirectory.delete(name(rest));
+        return 0;
+    }
+
+    private static int identify(String[] rest, PrintStream out) {
+        if (rest.length > 1) throw new CliException("extra arguments specified");
+        int pid = rest.length == 0 ? LibC.getpid() : parsePid(rest[0], "Specified string '" + rest[0] + "' is not a pid");
+        out.println(NetnsDirectory.identify(pid).orElse(""));
+        return 0;
+    }
+
+    private static int pids(String[] rest, PrintStream out) {
+        String name = name(rest);
+        if (rest.length > 1) throw new CliException("extra arguments specified");
+        for (int pid : NetnsDirectory.pids(name)) out.println(pid);
+        return 0;
+    }
+
+    private static int parsePid(String s, String message) {
+        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(Character::isDigit)) throw new CliException(message);
+        long v = Long.parseLong(s);
+        if (v <= 0 || v > Integer.MAX_VALUE) throw new CliException(message);
+        return (int) v;
+    }
+
+    private static int exec(String[] rest) {
+        String name = name(rest);
+        if (rest.length < 2) throw new CliException("No command specified");
+        throw new CliException("exec is not available yet in this build");
+    }
+
+    /** {@code connect A B [--addr CIDR_A CIDR_B] [--names IF_A IF_B]}: every check before anything is made. */
+    private static int connect(String[] rest) {
+        if (rest.length < 2) throw new CliException("connect needs two netns names");
+        String a = rest[0], b = rest[1];
+        NetnsDirectory.checkName(a);
+        NetnsDirectory.checkName(b);
+        if (a.equals(b)) throw new CliException("cannot connect \"" + a + "\" to itself");
+        List<Cidr> addrA = List.of(), addrB = List.of();
+        String ifA = Veth.defaultName(b), ifB = Veth.defaultName(a);
+        for (int i = 2; i < rest.length; i += 3) {
+            String opt = rest[i];
+            if (!opt.equals("--addr") && !opt.equals("--names")) {
+                throw new CliException("unexpected argument \"" + opt + "\" (expected --addr or --names)");
+            }
+            if (i + 2 >= rest.length) throw new CliException("option '" + opt + "' requires two arguments");
+            if (opt.equals("--addr")) {
+                addrA = List.of(Cidr.parse(rest[i + 1]));
+                addrB = List.of(Cidr.parse(rest[i + 2]));
+            } else {
+                ifA = rest[i + 1];
+                ifB = rest[i + 2];
+            }
+        }
+        try (NetNamespace na = NetNamespace.open(a); NetNamespace nb = NetNamespace.open(b)) {
+            Veth.connect(new Veth.End(na, ifA, addrA), new Veth.End(nb, ifB, addrB));
+        }
+        return 0;
+    }
+}

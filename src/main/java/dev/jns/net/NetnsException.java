@@ -1,0 +1,15 @@
+package dev.jns.net;
+
+/**
+ * An operation on a named network namespace failed. The message is the one iproute2's
+ * {@code ip netns} prints for the same failure, so scripts and people see familiar text.
+ */
+public final class NetnsException extends RuntimeException {
+    public NetnsException(String message) {
+        super(message);
+    }
+
+    public NetnsException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

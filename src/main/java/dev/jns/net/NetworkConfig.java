@@ -1,0 +1,288 @@
+package dev.jns.net;
+
+import dev.jns.net.rtnl.Attribute;
+import dev.jns.net.rtnl.IfAddrMsg;
+import dev.jns.net.rtnl.IfInfoMsg;
+import dev.jns.net.rtnl.NetlinkMessage;
+import dev.jns.net.rtnl.RtGenMsg;
+import dev.jns.net.rtnl.RtMsg;
+import dev.jns.net.rtnl.Rtnl;
+import dev.jns.net.rtnl.RtnlSocket;
+import dev.jns.ns.Namespace;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import static dev.jns.net.rtnl.Rtnl.*;
+
+/**
+ * The links, addresses and routes of one network namespace, read and changed over
+ * rtnetlink — what {@code ip link}, {@code ip addr} and {@code ip route} do, without
+ * running {@code ip}. Links are named as in {@code ip}; a name that does not exist fails
+ * with ENODEV. Holds one netlink socket; close it when done.
+ */
+public final class NetworkConfig implements AutoCloseable {
+    private static final String[] OPER_STATES = {"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"};
+
+    private final RtnlSocket socket;
+
+    private NetworkConfig(RtnlSocket socket) {
+        this.socket = socket;
+    }
+
+    /** The network namespace of the calling thread. */
+    public static NetworkConfig current() {
+        return new NetworkConfig(RtnlSocket.open());
+    }
+
+    /** The given network namespace; the calling thread stays where it is. */
+    public static NetworkConfig in(Namespace netns) {
+        return new NetworkConfig(netns.run(RtnlSocket::open));
+    }
+
+    // ---- links ----------------------------------------------------------------------
+
+    public List<Link> links() {
+        List<Link> out = new ArrayList<>();
+        for (NetlinkMessage m : socket.dump(RTM_GETLINK, IfInfoMsg.request(0, List.of()), "list links")) {
+            if (m.body() instanceof IfInfoMsg info) out.add(toLink(info));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The link of that name, or empty. */
+    public Optional<Link> link(String name) {
+        try {
+            return Optional.of(link0(name));
+        } catch (dev.jns.net.rtnl.NetlinkException e) {
+            if (e.errno() == dev.jns.sys.Errno.ENODEV) return Optional.empty();
+            throw e;
+        }
+    }
+
+    private Link link0(String name) {
+        NetlinkMessage m = socket.query(RTM_GETLINK, IfInfoMsg.request(0, List.of(Attribute.string(IFLA_IFNAME, name))),
+                "find link " + name);
+        return toLink((IfInfoMsg) m.body());
+    }
+
+    private int indexOf(String name) {
+        return link0(name).index();
+    }
+
+    public void setUp(String name, boolean up) {
+        int index = indexOf(name);
+        socket.execute(RTM_NEWLINK, 0, new IfInfoMsg(AF_UNSPEC, 0, index, up ? IFF_UP : 0, IFF_UP, List.of()),
+                "set link " + name + (up ? " up" : " down"));
+    }
+
+    public void setMtu(String name, int mtu) {
+        socket.execute(RTM_NEWLINK, 0, IfInfoMsg.request(indexOf(name), List.of(Attribute.u32(IFLA_MTU, mtu))),
+                "set mtu " + mtu + " on link " + name);
+    }
+
+    public void rename(String name, String newName) {
+        socket.execute(RTM_NEWLINK, 0, IfInfoMsg.request(indexOf(name), List.of(Attribute.string(IFLA_IFNAME, newName))),
+                "rename link " + name + " to " + newName);
+    }
+
+    /** A veth pair, both ends here. */
+    public void createVeth(String name, String peerName) {
+        createVeth(name, peerName, List.of());
+    }
+
+    /** A veth pair with the peer created straight inside {@code peerNetns} (it never appears here). */
+    public void createVeth(String name, String peerName, Namespace peerNetns) {
+        createVeth(name, peerName, List.of(Attribute.u32(IFLA_NET_NS_FD, peerNetns.fd())));
+    }
+
+    private void createVeth(String name, String peerName, List<Attribute> peerPlacement) {
+        List<Attribute> peerAttrs = new ArrayList<>();
+        peerAttrs.add(Attribute.string(IFLA_IFNAME, peerName));
+        peerAttrs.addAll(peerPlacement);
+        Attribute peer = Attribute.body(VETH_INFO_PEER, IfInfoMsg.request(0, peerAttrs));
+        Attribute info = Attribute.nested(IFLA_LINKINFO, List.of(
+                Attribute.string(IFLA_INFO_KIND, "veth"),
+                Attribute.nested(IFLA_INFO_DATA, List.of(peer))));
+        socket.execute(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+                IfInfoMsg.request(0, List.of(Attribute.string(IFLA_IFNAME, name), info)),
+                "create veth pair " + name + "/" + peerName);
+    }
+
+    /**
+     * A link of a kind that needs no options ({@code bridge}, {@code ifb}, {@code dummy} where
+     * the kernel has it), like {@code ip link add NAME type KIND}.
+     */
+    public void createLink(String name, String kind) {
+        Attribute info = Attribute.nested(IFLA_LINKINFO, List.of(Attribute.string(IFLA_INFO_KIND, kind)));
+        socket.execute(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+                IfInfoMsg.request(0, List.of(Attribute.string(IFLA_IFNAME, name), info)),
+                "create " + kind + " link " + name);
+    }
+
+    /** Deletes a link; deleting one end of a veth pair deletes both. */
+    public void deleteLink(String name) {
+        socket.execute(RTM_DELLINK, 0, IfInfoMsg.request(indexOf(name), List.of()), "delete link " + name);
+    }
+
+    /** Moves a link into another network namespace. */
+    public void moveLink(String name, Namespace netns) {
+        socket.execute(RTM_NEWLINK, 0, IfInfoMsg.request(indexOf(name), List.of(Attribute.u32(IFLA_NET_NS_FD, netns.fd()))),
+                "move link " + name + " to " + netns);
+    }
+
+    /** Moves a link into the network namespace of process {@code pid}. */
+    public void moveLinkToPid(String name, int pid) {
+        socket.execute(RTM_NEWLINK, 0, IfInfoMsg.request(indexOf(name), List.of(Attribute.u32(IFLA_NET_NS_PID, pid))),
+                "move link " + name + " to the network namespace of pid " + pid);
+    }
+
+    private static Link toLink(IfInfoMsg m) {
+        Optional<String> kind = m.attribute(IFLA_LINKINFO)
+                .flatMap(li -> li.asNested().stream().filter(a -> a.type() == IFLA_INFO_KIND).findFirst())
+                .map(Attribute::asString);
+        Optional<String> mac = m.attribute(IFLA_ADDRESS).map(a -> HexFormat.ofDelimiter(":").formatHex(a.value()));
+        int oper = m.attribute(IFLA_OPERSTATE).map(Attribute::asU8).orElse(0);
+        return new Link(m.index(), m.attribute(IFLA_IFNAME).map(Attribute::asString).orElse(""), m.flags(),
+                m.attribute(IFLA_MTU).map(Attribute::asInt).orElse(0), kind, mac,
+                optionalInt(m.attribute(IFLA_LINK)), optionalInt(m.attribute(IFLA_LINK_NETNSID)),
+                oper < OPER_STATES.length ? OPER_STATES[oper] : "UNKNOWN");
+    }
+
+    private static OptionalInt optionalInt(Optional<Attribute> a) {
+        return a.map(x -> OptionalInt.of(x.asInt())).orElse(OptionalInt.empty());
+    }
+
+    // ---- addresses --------------------------------------------------------------------
+
+    /** Every address on every link, IPv4 and IPv6. */
+    public List<Address> addresses() {
+        List<Address> out = new ArrayList<>();
+        for (NetlinkMessage m : socket.dump(RTM_GETADDR, new IfAddrMsg(AF_UNSPEC, 0, 0, 0, 0, List.of()), "list addresses")) {
+            if (m.body() instanceof IfAddrMsg a) out.add(toAddress(a));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The addresses on one link. */
+    public List<Address> addresses(String link) {
+        int index = indexOf(link);
+        return addresses().stream().filter(a -> a.linkIndex() == index).toList();
+    }
+
+    public void addAddress(String link, Cidr cidr) {
+        socket.execute(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, addressBody(indexOf(link), cidr),
+                "add address " + cidr + " to " + link);
+    }
+
+    public void deleteAddress(String link, Cidr cidr) {
+        socket.execute(RTM_DELADDR, 0, addressBody(indexOf(link), cidr), "delete address " + cidr + " from " + link);
+    }
+
+    private static IfAddrMsg addressBody(int index, Cidr cidr) {
+        // Loopback addresses get host scope, as ip gives them; everything else is global.
+        int scope = cidr.address().isLoopbackAddress() ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE;
+        return new IfAddrMsg(cidr.family(), cidr.prefixLength(), 0, scope, index, List.of(
+                Attribute.address(IFA_LOCAL, cidr.address()), Attribute.address(IFA_ADDRESS, cidr.address())));
+    }
+
+    private static Address toAddress(IfAddrMsg m) {
+        // IFA_LOCAL is the address itself; IFA_ADDRESS is the peer on point-to-point links.
+        InetAddress a = m.attribute(IFA_LOCAL).or(() -> m.attribute(IFA_ADDRESS)).orElseThrow().asInetAddress();
+        return new Address(m.index(), new Cidr(a, m.prefixLength()),
+                m.attribute(IFA_LABEL).map(Attribute::asString).orElse(""), m.scope());
+    }
+
+    // ---- routes -----------------------------------------------------------------------
+
+    /** Every route of every table, IPv4 and IPv6. */
+    public List<Route> routes() {
+        List<Route> out = new ArrayList<>();
+        for (NetlinkMessage m : socket.dump(RTM_GETROUTE, new RtMsg(AF_UNSPEC, 0, 0, 0, 0, 0, 0, 0, 0, List.of()),
+                "list routes")) {
+            if (m.body() instanceof RtMsg r) out.add(toRoute(r));
+        }
+        return List.copyOf(out);
+    }
+
+    /** A route to a network through a directly attached link ({@code ip route add NET dev LINK}). */
+    public void addRoute(Cidr destination, String link) {
+        socket.execute(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, routeBody(destination, null, indexOf(link), false),
+                "add route " + destination + " dev " + link);
+    }
+
+    /** A route to a network through a gateway ({@code ip route add NET via GW}). */
+    public void addRoute(Cidr destination, InetAddress gateway) {
+        socket.execute(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, routeBody(destination, gateway, 0, false),
+                "add route " + destination + " via " + gateway.getHostAddress());
+    }
+
+    /** The default route through a gateway ({@code ip route add default via GW}). */
+    public void addDefaultRoute(InetAddress gateway) {
+        addRoute(defaultDestination(gateway), gateway);
+    }
+
+    /** Deletes the route to {@code destination} in the main table, whichever way it goes. */
+    public void deleteRoute(Cidr destination) {
+        socket.execute(RTM_DELROUTE, 0, routeBody(destination, null, 0, true), "delete route " + destination);
+    }
+
+    public void deleteDefaultRoute(boolean ipv4) {
+        deleteRoute(defaultDestination(ipv4 ? InetAddress.ofLiteral("0.0.0.0") : InetAddress.ofLiteral("::")));
+    }
+
+    private static Cidr defaultDestination(InetAddress sameFamilyAs) {
+        return new Cidr(InetAddress.ofLiteral(sameFamilyAs.getAddress().length == 4 ? "0.0.0.0" : "::"), 0);
+    }
+
+    private static RtMsg routeBody(Cidr destination, InetAddress gateway, int outIndex, boolean forDelete) {
+        List<Attribute> attrs = new ArrayList<>();
+        Cidr net = destination.network();
+        if (net.prefixLength() > 0) attrs.add(Attribute.address(RTA_DST, net.address()));
+        if (gateway != null) attrs.add(Attribute.address(RTA_GATEWAY, gateway));
+        if (outIndex > 0) attrs.add(Attribute.u32(RTA_OIF, outIndex));
+        // Like ip: a delete matches any protocol and scope (RT_SCOPE_NOWHERE); an add says it
+        // was made at boot/admin time, with link scope when there is no gateway.
+        int protocol = forDelete ? 0 : RTPROT_BOOT;
+        int scope = forDelete ? 255 : gateway == null ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+        int type = forDelete ? 0 : RTN_UNICAST;
+        return new RtMsg(destination.family(), net.prefixLength(), 0, 0, RT_TABLE_MAIN, protocol, scope, type, 0, attrs);
+    }
+
+    private static Route toRoute(RtMsg m) {
+        InetAddress dst = m.attribute(RTA_DST).map(Attribute::asInetAddress)
+                .orElseGet(() -> InetAddress.ofLiteral(m.family() == AF_INET ? "0.0.0.0" : "::"));
+        int table = m.attribute(RTA_TABLE).map(Attribute::asInt).orElse(m.table());
+        return new Route(new Cidr(dst, m.dstLength()), m.attribute(RTA_GATEWAY).map(Attribute::asInetAddress),
+                optionalInt(m.attribute(RTA_OIF)), table, m.protocol(), m.scope(), m.routeType());
+    }
+
+    // ---- namespace ids ------------------------------------------------------------------
+
+    /**
+     * Gives {@code netns} the id {@code nsid} as seen from this namespace (what
+     * {@code ip netns set} does). The kernel refuses when it already has one.
+     */
+    public void setNsid(Namespace netns, int nsid) {
+        socket.execute(RTM_NEWNSID, 0, new RtGenMsg(AF_UNSPEC, List.of(
+                Attribute.u32(NETNSA_FD, netns.fd()), Attribute.u32(NETNSA_NSID, nsid))),
+                "set id " + nsid + " for " + netns);
+    }
+
+    /** The id this namespace has for {@code netns}, or empty when none is assigned. */
+    public OptionalInt nsidOf(Namespace netns) {
+        NetlinkMessage m = socket.query(RTM_GETNSID,
+                new RtGenMsg(AF_UNSPEC, List.of(Attribute.u32(NETNSA_FD, netns.fd()))), "get id of " + netns);
+        int id = m.body().attribute(NETNSA_NSID).map(Attribute::asInt).orElse(NETNSA_NSID_NOT_ASSIGNED);
+        return id < 0 ? OptionalInt.empty() : OptionalInt.of(id);
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.jns.net;
+
+import dev.jns.testing.MachineState;
+import dev.jns.testing.Privilege;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static dev.jns.net.Shell.jns;
+import static dev.jns.net.Shell.ok;
+import static dev.jns.net.Shell.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code jns netns} against {@code ip netns} on the same /run/netns, both directions. */
+class NetnsCliInteropTest {
+    private final String a = Shell.uniqueName("a"), b = Shell.uniqueName("b");
+    private MachineState before;
+
+    @BeforeEach
+    void capture() {
+        Privilege.requireRoot("create network namespaces in /run/netns");
+        before = MachineState.capture();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (before == null) return;
+        Shell.deleteQuietly(a, b);
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    private static boolean isNsfsMount(Path p) throws Exception {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .anyMatch(l -> l.split(" ")[4].equals(p.toString()) && l.contains(" - nsfs "));
+    }
+
+    @Test
+    void ipSeesWhatJnsAddsAndJnsSeesWhatIpAdds() throws Exception {
+        assertThat(jns("netns", "add", a).exit()).isZero();
+        ok("ip", "netns", "add", b);
+
+        assertThat(Shell.lines(ok("ip", "netns", "list"))).contains(a, b);
+        assertThat(Shell.lines(jns("netns", "list").out())).contains(a, b);
+        assertThat(isNsfsMount(NetnsDirectory.DIR.resolve(a))).isTrue();
+        // ip's own operations work on the jns namespace and the other way round.
+        ok("ip", "-n", a, "link", "set", "lo", "up");
+        assertThat(jns("netns", "delete", b).exit()).isZero();
+        ok("ip", "netns", "delete", a);
+        assertThat(Shell.lines(ok("ip", "netns", "list"))).doesNotContain(a, b);
+    }
+
+    @Test
+    void listPrintsTheSameLinesAsIpIncludingIdsSetByEitherTool() {
+        ok("ip", "netns", "add", a);
+        assertThat(jns("netns", "add", b).exit()).isZero();
+        assertThat(jns("netns", "set", a, "4711").exit()).isZero();
+        ok("ip", "netns", "set", b, "4712");
+
+        String ipList = ok("ip", "netns", "list");
+        assertThat(Shell.lines(ipList)).contains(a + " (id: 4711)", b + " (id: 4712)");
+        assertThat(jns("netns", "list").out()).isEqualTo(ipList);
+        assertThat(jns("netns").out()).as("no subcommand lists").isEqualTo(ipList);
+    }
+
+    @Test
+    void setAutoLetsTheKernelChooseAndASecondSetFailsWithTheKernelsReason() {
+        assertThat(jns("netns", "add", a).exit()).isZero();
+        assertThat(jns("netns", "set", a, "auto").exit()).isZero();
+        assertThat(ok("ip", "netns", "list")).containsPattern(a + " \\(id: \\d+\\)");
+
+        Shell.Result again = jns("netns", "set", a, "99");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).isEqualTo("jns netns: Peer netns already has a nsid assigned\n");
+    }
+
+    @Test
+    void identifyAndPidsAgreeWithIp() throws Exception {
+        assertThat(jns("netns", "add", a).exit()).isZero();
+        Process sleeper = new ProcessBuilder("ip", "netns", "exec", a, "sleep", "30").start();
+        try {
+            String pid = Long.toString(sleeper.pid()); // ip execs sleep: same pid
+            waitUntil(() -> ok("ip", "netns", "pids", a).contains(pid));
+            assertThat(jns("netns", "pids", a).out()).isEqualTo(ok("ip", "netns", "pids", a)).isEqualTo(pid + "\n");
+            assertThat(jns("netns", "identify", pid).out()).isEqualTo(ok("ip", "netns", "identify", pid)).isEqualTo(a + "\n");
+            // A second name for the same namespace, made by attach (jns), seen by ip.
+            assertThat(jns("netns", "attach", b, pid).exit()).isZero();
+            assertThat(ok("ip", "netns", "pids", b)).isEqualTo(pid + "\n");
+            assertThat(jns("netns", "identify", pid).out()).isEqualTo(ok("ip", "netns", "identify", pid));
+        } finally {
+            sleeper.destroy();
+            sleeper.waitFor();
+        }
+        // The JVM itself is in no named namespace: one empty line, like ip.
+        assertThat(jns("netns", "identify").out()).isEqualTo("\n");
+    }
+
+    @Test
+    void deleteRemovesTheEntryAndItsMountAndTheVethGoesWithTheNamespace() throws Exception {
+        assertThat(jns("netns", "add", a).exit()).isZero();
+        assertThat(jns("netns", "add", b).exit()).isZero();
+        assertThat(jns("netns", "connect", a, b, "--addr", "10.77.1.1/24", "10.77.1.2/24").exit()).isZero();
+        assertThat(ok("ip", "-n", b, "-o", "link", "show", "type", "veth")).contains("to-" + a);
+
+        assertThat(jns("netns", "delete", a).exit()).isZero();
+        Path entry = NetnsDirectory.DIR.resolve(a);
+        assertThat(entry).doesNotExist();
+        assertThat(isNsfsMount(entry)).isFalse();
+        // The namespace dies asynchronously in the kernel; its veth's other end goes with it.
+        waitUntil(() -> ok("ip", "-n", b, "-o", "link", "show", "type", "veth").isEmpty());
+    }
+
+    @Test
+    void connectWiresTwoNamespacesTheWayIpReportsIt() {
+        assertThat(jns("netns", "add", a).exit()).isZero();
+        ok("ip", "netns", "add", b);
+        Shell.Result r = jns("netns", "connect", a, b, "--addr", "10.77.2.1/24", "fd77:2::2/64");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exit()).isZero();
+
+        Map<String, Object> endA = linkJson(a, Veth.defaultName(b));
+        assertThat(endA.get("link_type")).isEqualTo("ether");
+        assertThat(flags(endA.get("flags"))).contains("UP");
+        assertThat(addressesJson(a, Veth.defaultName(b))).contains("10.77.2.1/24");
+        assertThat(addressesJson(b, Veth.defaultName(a))).contains("fd77:2::2/64");
+        assertThat(flags(linkJson(a, "lo").get("flags"))).contains("UP");
+        assertThat(flags(linkJson(b, "lo").get("flags"))).contains("UP");
+    }
+
+    static Map<String, Object> linkJson(String ns, String ifname) {
+        return IpJson.parseArray(ok("ip", "-n", ns, "-j", "link", "show", "dev", ifname)).getFirst();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> flags(Object jsonFlags) {
+        return (List<String>) jsonFlags;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> addressesJson(String ns, String ifname) {
+        Map<String, Object> link = IpJson.parseArray(ok("ip", "-n", ns, "-j", "addr", "show", "dev", ifname)).getFirst();
+        return ((List<Map<String, Object>>) link.get("addr_info")).stream()
+                .map(ai -> ai.get("local") + "/" + ai.get("prefixlen")).toList();
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 100 && !condition.getAsBoolean(); i++) Thread.sleep(20);
+        assertThat(condition.getAsBoolean()).as("condition within 2 s").isTrue();
+    }
+}
