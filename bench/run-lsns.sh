@@ -45,11 +45,11 @@ measure() {
     --command-name "lsns" "lsns" \
     --command-name "jns lsns -J" "$root/jns lsns -J" \
     --command-name "lsns -J" "lsns -J" >"$out/lsns-$label.log"
-  # CSV: command,mean,stddev,median,user,system,min,max (seconds)
-  awk -F, -v label="$label" 'NR > 1 { med[NR - 1] = $4 * 1000; name[NR - 1] = $1 }
+  # CSV: command,mean,stddev,median,user,system,min,max (seconds); user and system are means.
+  awk -F, -v label="$label" 'NR > 1 { med[NR - 1] = $4 * 1000; cpu[NR - 1] = ($5 + $6) * 1000 }
     END {
-      printf "| %s | default columns | %.0f ms | %.0f ms | %.2f |\n", label, med[1], med[2], med[1] / med[2]
-      printf "| %s | -J | %.0f ms | %.0f ms | %.2f |\n", label, med[3], med[4], med[3] / med[4]
+      printf "| %s | default columns | %.0f ms (cpu %.0f) | %.0f ms (cpu %.0f) | %.2f |\n", label, med[1], cpu[1], med[2], cpu[2], med[1] / med[2]
+      printf "| %s | -J | %.0f ms (cpu %.0f) | %.0f ms (cpu %.0f) | %.2f |\n", label, med[3], cpu[3], med[4], cpu[4], med[3] / med[4]
     }' "$csv"
 }
 
@@ -57,7 +57,7 @@ echo "## lsns benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 machine_notes
 echo
-echo "| load | output | jns lsns (median) | util-linux lsns (median) | ratio jns/util-linux |"
+echo "| load | output | jns lsns: median wall (mean cpu) | util-linux lsns: median wall (mean cpu) | ratio of medians jns/util-linux |"
 echo "|---|---|---|---|---|"
 measure normal "$RUNS" 3
 
