@@ -206,6 +206,11 @@ final class Scan {
 
     // ---- relations (FFM) -----------------------------------------------------------------
 
+    /**
+     * Parents, owners and owner uids. A namespace without processes that the caller cannot
+     * open through any of its holders is dropped: only a mountinfo line or an fd number
+     * shows it, and lsns too lists only what it can open.
+     */
     private void resolveRelations() {
         List<Entry> initial = new ArrayList<>(entries.values());
         initial.sort(Comparator.comparingLong(e -> e.inode));
@@ -214,6 +219,7 @@ final class Scan {
             if (!processless && !options.relations()) continue;
             try (Namespace h = open(e)) {
                 if (h != null) resolve(e, h, processless || options.ghosts());
+                else if (processless) entries.remove(e.inode);
             }
         }
     }

@@ -250,7 +250,8 @@ public final class LiveNamespaces implements AutoCloseable {
     public void close() {
         for (Process p : processes) kill(p);
         if (netnsName != null) ExternalCommand.run("ip", "netns", "delete", netnsName);
-        for (Path m : mounts) ExternalCommand.run("umount", m.toString());
+        // lazily: another scan on this machine may have the file open for a moment
+        for (Path m : mounts) ExternalCommand.run("umount", "--lazy", m.toString());
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) Files.deleteIfExists(f);
             Files.deleteIfExists(dir);
