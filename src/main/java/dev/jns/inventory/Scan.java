@@ -235,14 +235,17 @@ final class Scan {
                     }
                 }
             }
+            boolean wantUid = e.processCount == 0;
+            if (wantUid && e.type == NamespaceType.USER) e.ownerUid = h.ownerUid(); // its own creator
             Optional<Namespace> owner = h.owner();
             if (owner.isPresent()) {
                 try (Namespace o = owner.get()) {
                     e.owner = OptionalLong.of(o.inode());
+                    // the creator of the owning user namespace, asked while it is open
+                    if (wantUid && e.type != NamespaceType.USER) e.ownerUid = o.ownerUid();
                     if (followGhosts) addGhost(o, e, Relation.OWNER);
                 }
             }
-            if (e.processCount == 0) e.ownerUid = h.ownerUid();
         } catch (SyscallException ex) {
             // the kernel would not say; keep what it did say
         }
