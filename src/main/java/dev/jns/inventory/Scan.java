@@ -180,8 +180,14 @@ final class Scan {
                 else if (options.sockets() && ProcFs.parseSocketLink(link) >= 0) sockets.add(fd);
             }
         }
-        return new RawProcess(pid, ppid, uid, ns, nsFds, sockets.stream().mapToInt(Integer::intValue).toArray(),
-                mounted.stream().mapToInt(Integer::intValue).toArray());
+        return new RawProcess(pid, ppid, uid, ns, nsFds, toIntArray(sockets), toIntArray(mounted));
+    }
+
+    /** A plain loop: a stream pipeline per process costs measurable start-up time while interpreted. */
+    private static int[] toIntArray(List<Integer> list) {
+        int[] out = new int[list.size()];
+        for (int i = 0; i < out.length; i++) out[i] = list.get(i);
+        return out;
     }
 
     /** A small {@code /proc} file (stat) as Latin-1 text; plain java.io starts faster than NIO channels. */
@@ -217,9 +223,11 @@ final class Scan {
     }
 
     private void addOpenFds(RawProcess p, List<NsFd> throughMounts) {
-        for (NsFd f : java.util.stream.Stream.concat(p.nsFds.stream(), throughMounts.stream()).toList()) {
-            if (!options.types().contains(f.link.type())) continue;
-            entry(f.link.type(), f.link.inode()).holders.add(new Holder.OpenFd(p.pid, f.fd));
+        for (List<NsFd> fds : List.of(p.nsFds, throughMounts)) {
+            for (NsFd f : fds) {
+                if (!options.types().contains(f.link.type())) continue;
+                entry(f.link.type(), f.link.inode()).holders.add(new Holder.OpenFd(p.pid, f.fd));
+            }
         }
     }
 
