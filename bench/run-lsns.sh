@@ -37,6 +37,9 @@ machine_notes() {
   echo "- JDK: $("$jdk/bin/java" -version 2>&1 | sed -n 2p)"
   echo "- util-linux: $(lsns --version)"
   echo "- processes: $(count_processes), namespaces (util-linux lsns rows): $(lsns -n | wc -l), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  # jns describes namespaces no process is in through ioctls, and the first FFM call costs
+  # tens of milliseconds of start-up: say whether this run paid it.
+  echo "- namespaces without processes (held by a bind mount or fd; jns uses FFM for them): $("$root/jns" lsns -n -o NPROCS | grep -cx ' *0' || true)"
 }
 
 # Runs the four commands through hyperfine; prints one table row per command pair.
