@@ -47,6 +47,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -484,6 +485,117 @@ static int op_exec(struct op *o) {
     return -1;
 }
 
+/* ---- joining existing namespaces (nsenter's way) ------------------------------------------ */
+
+static int pinned_root = -1, pinned_wd = -1; /* PinDirectories; inherited by the child */
+
+static int open_dir_or_none(const char *path, int *fd) {
+    if (!*path) return 0;
+    set_detail("%s", path);
+    *fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    return *fd < 0 ? -1 : 0;
+}
+
+/* argv: ROOT WORKDIR ("" for none) */
+static int op_pin_dirs(struct op *o) {
+    if (open_dir_or_none(o->argv[0], &pinned_root) < 0) return -1;
+    return open_dir_or_none(o->argv[1], &pinned_wd);
+}
+
+/* argv: keep-cwd|root-cwd */
+static int op_enter_dirs(struct op *o) {
+    int wd = pinned_wd;
+    set_detail("current working directory");
+    if (wd < 0 && pinned_root >= 0 && strcmp(o->argv[0], "keep-cwd") == 0) {
+        wd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (wd < 0) return -1;
+    }
+    if (pinned_root >= 0) {
+        set_detail("root directory");
+        if (fchdir(pinned_root) < 0 || chroot(".") < 0 || chdir("/") < 0) return -1;
+    }
+    set_detail("working directory");
+    return wd >= 0 ? fchdir(wd) : 0;
+}
+
+static int groups_dropped_before; /* DropGroupsBeforeJoining worked */
+
+static int op_groups_before(struct op *o) {
+    (void)o;
+    groups_dropped_before = setgroups(0, NULL) == 0;
+    return 0;
+}
+
+static int op_groups_after(struct op *o) {
+    (void)o;
+    set_detail("0 groups");
+    if (setgroups(0, NULL) == 0 || groups_dropped_before) return 0;
+    return -1;
+}
+
+struct ns_target {
+    const char *path;
+    int fd, type;
+};
+
+static int enter_pass(pid_t pid, int pidfd, int *pid_types, struct ns_target *t, int n, int pass) {
+    int first_pass = pass == 0;
+    int wanted = first_pass ? *pid_types & ~CLONE_NEWUSER : *pid_types;
+    if (pidfd >= 0 && wanted) {
+        set_detail("pid %d", (int)pid);
+        if (setns(pidfd, wanted) == 0) *pid_types &= ~wanted;
+        else if (!first_pass) return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        if (t[i].fd < 0 || (first_pass && t[i].type == CLONE_NEWUSER)) continue;
+        set_detail("%s", t[i].path);
+        if (setns(t[i].fd, t[i].type) == 0) {
+            close(t[i].fd);
+            t[i].fd = -1;
+        } else if (!first_pass) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* argv: PID PIDFD-INODE PID-TYPES (PATH TYPE)... */
+static int op_enter(struct op *o) {
+    pid_t pid = (pid_t)atoi(o->argv[0]);
+    unsigned long long inode = strtoull(o->argv[1], NULL, 10);
+    int pid_types = (int)strtoul(o->argv[2], NULL, 0);
+    int n = (o->argc - 3) / 2, pidfd = -1, rc = -1;
+    struct ns_target *t = calloc((size_t)n + 1, sizeof *t);
+    if (!t) return -1;
+    for (int i = 0; i < n; i++) t[i].fd = -1;
+    /* Open everything before joining anything: a joined mount namespace changes what paths mean. */
+    if (pid_types) {
+        set_detail("pidfd_open %d", (int)pid);
+        pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+        if (pidfd < 0) goto out;
+        struct stat st;
+        if (inode && (fstat(pidfd, &st) < 0 || (unsigned long long)st.st_ino != inode)) {
+            errno = ESRCH;
+            goto out;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        t[i].path = o->argv[3 + 2 * i];
+        t[i].type = (int)strtoul(o->argv[4 + 2 * i], NULL, 0);
+        set_detail("open %s", t[i].path);
+        t[i].fd = open(t[i].path, O_RDONLY | O_CLOEXEC);
+        if (t[i].fd < 0) goto out;
+    }
+    if (enter_pass(pid, pidfd, &pid_types, t, n, 0) == 0) rc = enter_pass(pid, pidfd, &pid_types, t, n, 1);
+out:;
+    int saved = errno;
+    for (int i = 0; i < n; i++) if (t[i].fd >= 0) close(t[i].fd);
+    if (pidfd >= 0) close(pidfd);
+    free(t);
+    errno = saved;
+    return rc;
+}
+
 static const struct {
     const char *code;
     int (*run)(struct op *);
@@ -501,6 +613,9 @@ static const struct {
     {"keepcaps", op_keepcaps},    {"ambient", op_ambient},
     {"nnp", op_nnp},              {"pdeathsig", op_pdeathsig},
     {"exec", op_exec},
+    {"enter", op_enter},          {"pin-dirs", op_pin_dirs},
+    {"enter-dirs", op_enter_dirs}, {"groups-before", op_groups_before},
+    {"groups-after", op_groups_after},
 };
 
 static int run_op(int i) {

@@ -9,7 +9,8 @@ import java.util.List;
  * this once with {@code -XX:AOTMode=record} (see {@code tools/aot-train.sh}), and every
  * class it loads and links is then ready at the start of each {@code ./jns} call.
  *
- * <p>It runs real commands, read-only ones only, with their output thrown away. A
+ * <p>It runs real commands, read-only ones only (unshare runs {@code true}, whose
+ * namespaces end with it), with their output thrown away. A
  * command that fails here (no permission, a kernel without some namespace type) still
  * trained the classes it reached, so failures are ignored: the build must not depend on
  * what the machine allows.
@@ -24,7 +25,12 @@ public final class AotTraining {
             List.of("lsns", "-T"),
             List.of("lsns", "-t", "net", "-o", "NS,NPROCS,PID,NSFS,COMMAND"),
             List.of("limits"),
-            List.of("limits", "-J"));
+            List.of("limits", "-J"),
+            List.of("unshare", "--help"),
+            List.of("unshare", "--map-user=jns-aot-training-no-such-user", "true"),
+            // Spawns `true` in new namespaces that vanish with it: nothing is left behind.
+            List.of("unshare", "-Urpf", "--mount-proc", "true"),
+            List.of("unshare", "-Urn", "--kill-child", "true"));
 
     private AotTraining() {}
 

@@ -73,6 +73,11 @@ public final class PlanEncoder {
             case Op.NoNewPrivileges o -> "nnp";
             case Op.ParentDeathSignal o -> "pdeathsig";
             case Op.Exec o -> "exec";
+            case Op.EnterNamespaces o -> "enter";
+            case Op.PinDirectories o -> "pin-dirs";
+            case Op.EnterPinnedDirectories o -> "enter-dirs";
+            case Op.DropGroupsBeforeJoining o -> "groups-before";
+            case Op.DropGroupsAfterJoining o -> "groups-after";
         };
     }
 
@@ -111,6 +116,19 @@ public final class PlanEncoder {
                 a.addAll(o.argv());
                 yield a;
             }
+            case Op.EnterNamespaces o -> {
+                List<String> a = new ArrayList<>(List.of(Integer.toString(o.pid()), Long.toString(o.pidfdInode()),
+                        hex(o.pidTypes())));
+                for (Op.JoinNamespace f : o.files()) {
+                    a.add(f.nsFile());
+                    a.add(hex(f.cloneFlag()));
+                }
+                yield a;
+            }
+            case Op.PinDirectories o -> List.of(o.root(), o.workDir());
+            case Op.EnterPinnedDirectories o -> List.of(o.keepCwd() ? "keep-cwd" : "root-cwd");
+            case Op.DropGroupsBeforeJoining o -> List.of();
+            case Op.DropGroupsAfterJoining o -> List.of();
         };
     }
 
