@@ -15,6 +15,7 @@ import java.util.List;
  * option, nothing decided here. Its {@code plan()} is what tests inspect without root.
  */
 final class UnshareLaunch {
+    private static final long MS_REC = 0x4000, MS_PRIVATE = 1 << 18;
     private UnshareLaunch() {}
 
     static NamespacedProcessBuilder builder(UnshareOptions o) {
@@ -41,6 +42,8 @@ final class UnshareLaunch {
             case SHARED -> NamespacedProcessBuilder.Propagation.SHARED;
             case UNCHANGED -> NamespacedProcessBuilder.Propagation.UNCHANGED;
         });
+        // TEMPORARY until the spawner does this itself (NEEDS-FROM-SPAWN.md item 11).
+        if (o.procMountPrivateFirst()) b.mount("", Path.of(o.procMount().orElseThrow()), "", MS_REC | MS_PRIVATE, "");
         o.procMount().ifPresent(dir -> b.mountProc(Path.of(dir)));
         o.root().ifPresent(root -> b.root(Path.of(root)));
         o.workDir().ifPresent(dir -> b.directory(Path.of(dir)));

@@ -19,6 +19,9 @@ import java.util.Set;
  *                        adds mnt, every map option adds user)
  * @param persistAt       bind-mount targets that keep a namespace alive after the program ends
  * @param procMount       where to mount a fresh /proc inside, if anywhere
+ * @param procMountPrivateFirst make that directory's mount private before mounting proc on it,
+ *                        so the new proc cannot propagate out (util-linux does this when the
+ *                        propagation asked for is not private and there is no new root)
  * @param propagation     the propagation to set on / in a new mount namespace
  * @param root            the directory to chroot to before running the program
  * @param workDir         the directory to run the program in ({@code /} when only a root is given)
@@ -47,6 +50,7 @@ public record UnshareOptions(
         Set<NamespaceType> namespaces,
         Map<NamespaceType, String> persistAt,
         Optional<String> procMount,
+        boolean procMountPrivateFirst,
         Propagation propagation,
         Optional<String> root,
         Optional<String> workDir,

@@ -36,9 +36,9 @@ class UnshareLaunchTest {
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin");
         user = new UnshareParser.Host(new ProcessIds(1000, 1000, 1000, 1000), env, accounts,
                 new SubordinateIds(dir.resolve("subuid")), new SubordinateIds(dir.resolve("subgid")),
-                dir.resolve("uid_map"), dir.resolve("gid_map"));
+                dir.resolve("uid_map"), dir.resolve("gid_map"), Path.of("/proc/self/mountinfo"));
         root = new UnshareParser.Host(new ProcessIds(0, 0, 0, 0), env, accounts, user.subuid(), user.subgid(),
-                user.uidMap(), user.gidMap());
+                user.uidMap(), user.gidMap(), user.mountInfo());
     }
 
     private static LaunchPlan plan(UnshareParser.Host host, String... args) {
@@ -94,6 +94,13 @@ class UnshareLaunchTest {
                 .containsExactly(new Op.SetPropagation("/", MS_REC | MS_SLAVE));
         assertThat(plan(root, "-u", "--propagation", "slave", "true").opsOf(Op.SetPropagation.class)).isEmpty();
         assertThat(plan(root, "-m", "--propagation", "unchanged", "true").opsOf(Op.SetPropagation.class)).isEmpty();
+    }
+
+    @Test
+    void procDirectoryMadePrivateBeforeProcIsMountedOnIt() {
+        LaunchPlan plan = plan(root, "--mount-proc", "--propagation", "shared", "true");
+        assertThat(plan.opsOf(Op.Mount.class)).containsExactly(new Op.Mount("", "/proc", "", MS_REC | MS_PRIVATE, ""),
+                new Op.Mount("proc", "/proc", "proc", 0x2 | 0x4 | 0x8, ""));
     }
 
     @Test
