@@ -4,37 +4,45 @@ import dev.jns.ids.IdMap;
 import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.Op;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Writes a {@link LaunchPlan} in the helper's wire format: a little-endian u32 byte count,
- * then NUL-terminated tokens, each op as {@code CODE SIDE ARGC ARG...}. The codes and
- * argument orders are the ones {@code src/main/c/jns-helper.c} reads.
+ * Writes a {@link LaunchPlan} as the helper's command-line arguments, each op as
+ * {@code CODE SIDE ARGC ARG...}. The codes and argument orders are the ones
+ * {@code src/main/c/jns-helper.c} reads. The Exec op's environment is not among them: it
+ * becomes the helper's own environment (see {@link #environment}), which, unlike the
+ * command line, other users cannot read.
  */
 public final class PlanEncoder {
     private PlanEncoder() {}
 
-    public static byte[] encode(LaunchPlan plan) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream(1024);
+    public static List<String> encode(LaunchPlan plan) {
+        List<String> out = new ArrayList<>();
         for (Op op : plan.ops()) {
             List<String> args = args(op);
-            token(body, code(op));
-            token(body, String.valueOf(op.side().code()));
-            token(body, Integer.toString(args.size()));
-            for (String a : args) token(body, a);
+            out.add(code(op));
+            out.add(String.valueOf(op.side().code()));
+            out.add(Integer.toString(args.size()));
+            for (String a : args) {
+                if (a.indexOf('\0') >= 0) throw new IllegalArgumentException("NUL character in launch plan argument: " + a);
+                out.add(a);
+            }
         }
-        int n = body.size();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(n + 4);
-        out.write(n);
-        out.write(n >>> 8);
-        out.write(n >>> 16);
-        out.write(n >>> 24);
-        out.writeBytes(body.toByteArray());
-        return out.toByteArray();
+        return out;
+    }
+
+    /** The helper's environment: the program's, which the helper passes on at exec. */
+    public static Map<String, String> environment(LaunchPlan plan) {
+        Map<String, String> env = new HashMap<>();
+        for (String line : plan.opsOf(Op.Exec.class).getFirst().env()) {
+            int eq = line.indexOf('=');
+            env.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return env;
     }
 
     static String code(Op op) {
@@ -65,6 +73,11 @@ public final class PlanEncoder {
             case Op.NoNewPrivileges o -> "nnp";
             case Op.ParentDeathSignal o -> "pdeathsig";
             case Op.Exec o -> "exec";
+            case Op.EnterNamespaces o -> "enter";
+            case Op.PinDirectories o -> "pin-dirs";
+            case Op.EnterPinnedDirectories o -> "enter-dirs";
+            case Op.DropGroupsBeforeJoining o -> "groups-before";
+            case Op.DropGroupsAfterJoining o -> "groups-after";
         };
     }
 
@@ -100,12 +113,22 @@ public final class PlanEncoder {
                 a.add(o.program());
                 a.add(Integer.toString(o.searchPath().size()));
                 a.addAll(o.searchPath());
-                a.add(Integer.toString(o.argv().size()));
                 a.addAll(o.argv());
-                a.add(Integer.toString(o.env().size()));
-                a.addAll(o.env());
                 yield a;
             }
+            case Op.EnterNamespaces o -> {
+                List<String> a = new ArrayList<>(List.of(Integer.toString(o.pid()), Long.toString(o.pidfdInode()),
+                        hex(o.pidTypes())));
+                for (Op.JoinNamespace f : o.files()) {
+                    a.add(f.nsFile());
+                    a.add(hex(f.cloneFlag()));
+                }
+                yield a;
+            }
+            case Op.PinDirectories o -> List.of(o.root(), o.workDir());
+            case Op.EnterPinnedDirectories o -> List.of(o.keepCwd() ? "keep-cwd" : "root-cwd");
+            case Op.DropGroupsBeforeJoining o -> List.of();
+            case Op.DropGroupsAfterJoining o -> List.of();
         };
     }
 
@@ -131,11 +154,5 @@ public final class PlanEncoder {
         List<String> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
-    }
-
-    private static void token(ByteArrayOutputStream out, String s) {
-        if (s.indexOf('\0') >= 0) throw new IllegalArgumentException("NUL character in launch plan argument: " + s);
-        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
-        out.write(0);
     }
 }

@@ -5,6 +5,7 @@ import dev.jns.sys.LibC;
 import dev.jns.sys.SyscallException;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -171,6 +172,15 @@ public final class Namespace implements AutoCloseable {
 
     private static int ownerUidOfUserNs(Namespace userns) {
         return LibC.ioctlReadInt(userns.fd(), NS_GET_OWNER_UID, "NS_GET_OWNER_UID");
+    }
+
+    /**
+     * Runs {@code body} on a platform thread inside this namespace and returns its result;
+     * what it throws is thrown here unchanged. See {@link InNamespaces} for what each type
+     * means (user and time are refused, pid applies to the processes the code starts).
+     */
+    public <T, E extends Exception> T run(ThrowingCallable<T, E> body) throws E {
+        return InNamespaces.run(List.of(this), body);
     }
 
     @Override

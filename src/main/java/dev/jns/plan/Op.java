@@ -225,6 +225,72 @@ public sealed interface Op {
         public Side side() { return Side.CHILD; }
     }
 
+    // ---- joining existing namespaces, as util-linux nsenter does ----------------------------
+
+    /**
+     * Joins existing namespaces all at one point, as util-linux nsenter does. Every file is
+     * opened first, so each path names what the caller sees; then two passes: the first joins
+     * all but the user namespace and ignores failures, the second joins what is left, user
+     * included, and fails at the first error. So a privileged caller enters the user
+     * namespace last (dropping privilege) and an unprivileged one first (gaining the
+     * privilege the others need).
+     *
+     * <p>The namespaces of process {@code pid} of the types in {@code pidTypes} are joined
+     * through a pidfd, with one atomic {@code setns(pidfd, types)} per pass (Linux 5.8+);
+     * the plan compiler turns them into {@code /proc/PID/ns} files on older kernels.
+     *
+     * @param pid        the process whose namespaces are joined through a pidfd; 0 for none
+     * @param pidfdInode when not 0, the pidfd's inode must be this one (the process is the
+     *                   one the caller saw, not a later one that reused its pid)
+     * @param pidTypes   the {@code CLONE_NEW*} flags to join from {@code pid}
+     * @param files      nsfs files joined one by one, in this order within each pass
+     */
+    record EnterNamespaces(int pid, long pidfdInode, int pidTypes, List<JoinNamespace> files) implements Op {
+        public EnterNamespaces { files = List.copyOf(files); }
+        public String name() { return "setns"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    /**
+     * Opens a root and a working directory (empty: none) before {@link EnterNamespaces}, so
+     * that paths such as {@code /proc/PID/root} name what the caller sees; the child enters
+     * them with {@link EnterPinnedDirectories}.
+     */
+    record PinDirectories(String root, String workDir) implements Op {
+        public String name() { return "open"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    /**
+     * In the child: makes the pinned root its root ({@code fchdir}, {@code chroot(".")}) and
+     * the pinned working directory its cwd. With a root but no pinned working directory,
+     * {@code keepCwd} keeps the directory it was in (nsenter's {@code -r} alone); otherwise
+     * the cwd is the new root.
+     */
+    record EnterPinnedDirectories(boolean keepCwd) implements Op {
+        public String name() { return "chroot"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /**
+     * Clears the supplementary groups before joining (where the caller may still have the
+     * privilege to), remembering whether that worked; failure is not an error here.
+     */
+    record DropGroupsBeforeJoining() implements Op {
+        public String name() { return "setgroups"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    /**
+     * Clears the supplementary groups inside a joined user namespace; fails only if
+     * {@link DropGroupsBeforeJoining} failed too (a namespace whose setgroups is "deny"
+     * refuses it), as util-linux nsenter does.
+     */
+    record DropGroupsAfterJoining() implements Op {
+        public String name() { return "setgroups"; }
+        public Side side() { return Side.CHILD; }
+    }
+
     /** The two id files of a user namespace. */
     enum IdKind { UID, GID }
 }

@@ -419,6 +419,71 @@ public final class NamespacedProcessBuilder {
         }
     }
 
+    // ---- joining existing namespaces (issue #4) --------------------------------------------
+
+    /** The process whose namespaces are joined through a pidfd; {@code pidfdInode} 0: not pinned. */
+    record JoinProcess(int pid, long pidfdInode, Set<NamespaceType> types) {}
+
+    JoinProcess joinProcess;
+    boolean preserveCredentials;
+    Path rootFromOutside, directoryFromOutside;
+
+    /**
+     * Joins namespaces of a running process: one atomic {@code setns} on a pidfd for all the
+     * types (Linux 5.8+; older kernels join its {@code /proc/PID/ns} files one by one). With
+     * a {@code pidfdInode} other than 0 the start fails with ESRCH unless the process's pidfd
+     * has that inode, which rules out a process that reused the pid (util-linux's
+     * {@code -t PID:INODE}). User and time namespaces may be among the types.
+     *
+     * <p>All joins of a start, these and {@link #joinNamespace}'s, happen at one point as
+     * util-linux nsenter does them (see {@link dev.jns.plan.Op.EnterNamespaces}); a joined
+     * user namespace makes the program root in it unless {@link #preserveCredentials}.
+     */
+    public NamespacedProcessBuilder joinNamespacesOf(int pid, long pidfdInode, Set<NamespaceType> types) {
+        if (pid <= 0) throw new IllegalArgumentException("not a process id: " + pid);
+        this.joinProcess = types.isEmpty() ? null : new JoinProcess(pid, pidfdInode, Set.copyOf(types));
+        return this;
+    }
+
+    /**
+     * Keeps the caller's uid, gid and groups in a joined user namespace. By default the
+     * program becomes uid 0 and gid 0 there, with no supplementary groups, as with nsenter
+     * (unless {@link #uid}/{@link #gid}/{@link #groups} say otherwise).
+     */
+    public NamespacedProcessBuilder preserveCredentials(boolean preserve) {
+        this.preserveCredentials = preserve;
+        return this;
+    }
+
+    /**
+     * The program's root: a directory opened before any namespace is joined, so the path
+     * names what the caller sees (util-linux's {@code nsenter --root}, e.g. {@code /proc/PID/root}).
+     * Unless {@link #directoryFromOutside} is set the program keeps the working directory it
+     * had after the joins (possibly outside the new root, as with nsenter), or {@code /}
+     * when {@link #directory} names one inside.
+     */
+    public NamespacedProcessBuilder rootFromOutside(Path root) {
+        this.rootFromOutside = root;
+        return this;
+    }
+
+    /** The program's working directory, opened before any namespace is joined (nsenter's {@code --wd}). */
+    public NamespacedProcessBuilder directoryFromOutside(Path dir) {
+        this.directoryFromOutside = dir;
+        return this;
+    }
+
+    String argv0;
+
+    /**
+     * The name the program sees as {@code argv[0]} instead of the command's first element,
+     * e.g. {@code -sh} for a login shell.
+     */
+    public NamespacedProcessBuilder argv0(String name) {
+        this.argv0 = name;
+        return this;
+    }
+
     Map<String, String> environmentOrNull() { return environment; }
 
     Optional<Path> directoryIfSet() { return Optional.ofNullable(directory); }

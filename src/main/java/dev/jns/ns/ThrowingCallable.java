@@ -1,0 +1,11 @@
+package dev.jns.ns;
+
+/**
+ * A task that returns a value and may throw one checked exception type, so that
+ * {@link InNamespaces#run} can hand that exception back to the caller as itself, not
+ * wrapped. Use {@code RuntimeException} for {@code E} when the task throws none.
+ */
+@FunctionalInterface
+public interface ThrowingCallable<T, E extends Exception> {
+    T call() throws E;
+}
