@@ -20,6 +20,7 @@ final class UnshareLaunch {
 
     static NamespacedProcessBuilder builder(UnshareOptions o) {
         NamespacedProcessBuilder b = new NamespacedProcessBuilder(o.command()).inheritIO();
+        o.argv0().ifPresent(b::argv0);
         o.environment().ifPresent(env -> {
             b.environment().clear();
             b.environment().putAll(env);

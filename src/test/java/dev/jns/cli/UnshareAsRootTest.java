@@ -223,6 +223,20 @@ class UnshareAsRootTest extends UnshareToolTestBase {
     }
 
     @Test
+    void withoutProgramRunsShellAsLoginShell() throws IOException {
+        // Only a login shell (argv[0] "-sh") reads $HOME/.profile: it tells which way sh was started.
+        Path home = Files.createTempDirectory("jns-home");
+        try {
+            Files.writeString(home.resolve(".profile"), "echo \"login shell $0\"\n");
+            Outcome o = compare.run(ROOT, Map.of("SHELL", "/bin/sh", "HOME", home.toString()), "-u").assertSame();
+            assertThat(o.jns().stdout()).isEqualTo("login shell -sh\n");
+        } finally {
+            Files.delete(home.resolve(".profile"));
+            Files.delete(home);
+        }
+    }
+
+    @Test
     void childKilledBySignalIsReRaised() {
         Outcome o = compare.run(ROOT, "-f", "sh", "-c", "kill -TERM $$").assertSame();
         assertThat(o.jns().signal()).isEqualTo(15);

@@ -104,6 +104,13 @@ class UnshareLaunchTest {
     }
 
     @Test
+    void defaultShellRunsAsLoginShell() {
+        Op.Exec exec = plan(root, "-n").opsOf(Op.Exec.class).getFirst();
+        assertThat(exec.program()).isEqualTo("/bin/sh");
+        assertThat(exec.argv()).containsExactly("-sh");
+    }
+
+    @Test
     void timeOffsetsAndPersistence() {
         LaunchPlan plan = plan(root, "-T", "--boottime", "86400", "--uts=/run/u", "true");
         assertThat(plan.opsOf(Op.SetTimeOffsets.class))
