@@ -20,7 +20,8 @@
  * The helper connects to the unix socket SOCKET, where the JVM listens, when it first
  * has news, and sends fixed-size status frames (struct status): 'A' the child waits
  * for the caller (which answers one byte), 'R' the target runs (exec succeeded), 'F'
- * an op failed. After 'R' the helper supervises: it forwards the signals the plan
+ * an op failed, 'X' how the target ended (op: CLD_EXITED/KILLED/DUMPED, err: status or
+ * signal), sent just before the helper exits. After 'R' the helper supervises: it forwards the signals the plan
  * names, kills the target if the socket reaches EOF (the JVM died: only the JVM holds
  * the other end), and finally exits with the target's status, re-raising a fatal
  * signal on itself. The child gets PR_SET_PDEATHSIG, which fires when this
@@ -62,7 +63,7 @@ struct clone_args_v2 { /* struct clone_args as of Linux 5.7 */
 
 /* A frame to the JVM; the Java side (HelperSession) reads the same layout. */
 struct status {
-    int32_t kind; /* 'A' awaiting the caller, 'R' running, 'F' failed */
+    int32_t kind; /* 'A' awaiting the caller, 'R' running, 'F' failed, 'X' target ended */
     int32_t op;   /* index of the failed op, -1 for a protocol error */
     int32_t err;  /* errno, 0 if the failure has none */
     int32_t pid;  /* the child, as the caller sees it */
@@ -152,7 +153,7 @@ static int send_status(int kind, int op, int err, const char *what) {
     s.err = err;
     s.pid = child_pid;
     snprintf(s.detail, sizeof s.detail, "%s", what);
-    if (err) snprintf(s.strerror, sizeof s.strerror, "%s", strerror(err));
+    if (err && kind == 'F') snprintf(s.strerror, sizeof s.strerror, "%s", strerror(err));
     if (connect_caller() < 0) return -1;
     return write_all(caller, &s, sizeof s);
 }
@@ -295,14 +296,16 @@ static int op_idmap_program(struct op *o) {
     return -1;
 }
 
-/* argv: NSFILE TARGET */
+/* argv: NSFILE TARGET create|existing */
 static int op_persist(struct op *o) {
     char source[64];
     snprintf(source, sizeof source, "/proc/%d/ns/%s", child_pid, o->argv[0]);
     set_detail("%s on %s", source, o->argv[1]);
-    int fd = open(o->argv[1], O_RDONLY | O_CREAT | O_CLOEXEC, 0444);
-    if (fd < 0) return -1;
-    close(fd);
+    if (strcmp(o->argv[2], "create") == 0) {
+        int fd = open(o->argv[1], O_RDONLY | O_CREAT | O_CLOEXEC, 0444);
+        if (fd < 0) return -1;
+        close(fd);
+    }
     if (npersisted == (int)(sizeof persisted / sizeof *persisted)) {
         errno = E2BIG;
         return -1;
@@ -339,6 +342,13 @@ static const char *or_null(const char *s) { return *s ? s : NULL; }
 static int op_propagation(struct op *o) {
     set_detail("%s", o->argv[0]);
     return mount("none", o->argv[0], NULL, strtoul(o->argv[1], NULL, 0), NULL);
+}
+
+/* argv: PATH; a directory that is no mount point (EINVAL) needs no change */
+static int op_privatize(struct op *o) {
+    set_detail("%s", o->argv[0]);
+    if (mount("none", o->argv[0], NULL, MS_REC | MS_PRIVATE, NULL) == 0 || errno == EINVAL) return 0;
+    return -1;
 }
 
 /* argv: SOURCE TARGET FSTYPE FLAGS DATA */
@@ -419,6 +429,20 @@ static int op_uid(struct op *o) {
     return setresuid(u, u, u);
 }
 
+/* argv: UID GID; the helper itself becomes UID, so the namespaces it creates are owned by UID */
+static int op_owner(struct op *o) {
+    uid_t u = (uid_t)strtoul(o->argv[0], NULL, 10);
+    gid_t g = (gid_t)strtoul(o->argv[1], NULL, 10);
+    /* Connect now: as UID the helper may no longer reach the caller's private directory. */
+    set_detail("connect %s", caller_path);
+    if (connect_caller() < 0) return -1;
+    set_detail("%s:%s", o->argv[0], o->argv[1]);
+    if (setgroups(0, NULL) < 0 || setresgid(g, g, g) < 0 || setresuid(u, u, u) < 0) return -1;
+    /* The id change made the helper undumpable, which gives its /proc files (and its child's,
+     * where the maps are written) to root; as UID it must own them. */
+    return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
 static int op_keepcaps(struct op *o) {
     (void)o;
     return prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
@@ -453,13 +477,29 @@ static int op_pdeathsig(struct op *o) {
     return 0;
 }
 
+/* execve, and like execvp a file the kernel does not know how to run (ENOEXEC: a text
+ * file without "#!") runs as a script of /bin/sh. Returns only on failure. */
+static void exec_file(const char *path, char **args) {
+    execve(path, args, environ);
+    if (errno != ENOEXEC) return;
+    int n = 0;
+    while (args[n]) n++;
+    char **sh = calloc((size_t)n + 2, sizeof *sh);
+    if (!sh) return;
+    sh[0] = "sh";
+    sh[1] = (char *)path;
+    for (int i = 1; i < n; i++) sh[i + 1] = args[i];
+    execve("/bin/sh", sh, environ);
+    free(sh);
+    errno = ENOEXEC;
+}
+
 /* argv: PROGRAM NDIRS DIR... ARG...; the last op, so its ARGs end the helper's own argv. */
 static int op_exec(struct op *o) {
     char *program = o->argv[0];
     int ndirs = atoi(o->argv[1]);
     char **dirs = &o->argv[2];
     char **args = &o->argv[2 + ndirs];
-    char **env = environ;
     if (o->argv[o->argc] != NULL) {
         errno = EPROTO;
         return -1;
@@ -470,14 +510,14 @@ static int op_exec(struct op *o) {
     sigprocmask(SIG_SETMASK, &original_mask, NULL);
     close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     if (ndirs == 0) {
-        execve(program, args, env);
+        exec_file(program, args);
         return -1;
     }
     int err = ENOENT;
     char path[4096];
     for (int i = 0; i < ndirs; i++) {
         if (snprintf(path, sizeof path, "%s/%s", dirs[i], program) >= (int)sizeof path) continue;
-        execve(path, args, env);
+        exec_file(path, args);
         if (errno == EACCES) err = EACCES;
         else if (errno != ENOENT && errno != ENOTDIR) return -1;
     }
@@ -612,7 +652,8 @@ static const struct {
     {"gid", op_gid},              {"uid", op_uid},
     {"keepcaps", op_keepcaps},    {"ambient", op_ambient},
     {"nnp", op_nnp},              {"pdeathsig", op_pdeathsig},
-    {"exec", op_exec},
+    {"exec", op_exec},            {"privatize", op_privatize},
+    {"owner", op_owner},
     {"enter", op_enter},          {"pin-dirs", op_pin_dirs},
     {"enter-dirs", op_enter_dirs}, {"groups-before", op_groups_before},
     {"groups-after", op_groups_after},
@@ -651,6 +692,8 @@ __attribute__((noreturn)) static void child_fail(int op) {
 /* ---- supervising the running target ------------------------------------------------------ */
 
 __attribute__((noreturn)) static void exit_like_child(const siginfo_t *info) {
+    /* Tells the caller how the target ended, which an exit status of 128+N cannot. */
+    (void)send_status('X', info->si_code, info->si_status, "");
     if (info->si_code == CLD_EXITED) exit(info->si_status);
     int sig = info->si_status;
     struct rlimit no_core = {0, 0};

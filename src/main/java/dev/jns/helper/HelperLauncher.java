@@ -36,7 +36,7 @@ public final class HelperLauncher {
     /** What a launch ended in. */
     public sealed interface Outcome {
         /** The target runs; {@code helper} supervises it and ends with its status. */
-        record Started(Process helper, int pid) implements Outcome {}
+        record Started(Process helper, int pid, HelperConnection connection) implements Outcome {}
 
         /**
          * Op {@code opIndex} of the plan failed (-1: the helper protocol itself failed). The
@@ -91,9 +91,10 @@ public final class HelperLauncher {
                         channel.write(ByteBuffer.wrap(new byte[] {'g'}));
                     }
                     case 'R' -> {
-                        helper.onExit().thenRun(() -> closeQuietly(channel));
+                        HelperConnection connection = new HelperConnection(channel);
+                        helper.onExit().thenRun(connection::lastWords);
                         handedOver = true;
-                        return new Outcome.Started(helper, pid);
+                        return new Outcome.Started(helper, pid, connection);
                     }
                     case 'F' -> {
                         awaitExit(helper); // it undid its work before reporting

@@ -2,12 +2,18 @@ package dev.jns.helper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A directory only this user can enter (mode 0700), created once per JVM, for the sockets
  * on which helpers call back. Each socket is removed as soon as its helper has connected.
+ *
+ * <p>Named by pid and a counter rather than by {@code Files.createTempDirectory}, whose
+ * SecureRandom costs a cold CLI tens of milliseconds. {@code mkdir} is atomic and fails on
+ * anything already there, so the directory is surely this JVM's own.
  */
 final class RuntimeDir {
     private RuntimeDir() {}
@@ -21,12 +27,19 @@ final class RuntimeDir {
     }
 
     private static Path create() {
-        try {
-            Path dir = Files.createTempDirectory("jns-"); // POSIX: rwx------
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("jns: cannot create a private runtime directory", e);
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir", "/tmp"));
+        String prefix = "jns-" + ProcessHandle.current().pid() + "-";
+        for (int attempt = 0; ; attempt++) {
+            Path dir = tmp.resolve(prefix + attempt);
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                dir.toFile().deleteOnExit();
+                return dir;
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt == 1000) throw new UncheckedIOException("jns: no free runtime directory " + dir, taken);
+            } catch (IOException e) {
+                throw new UncheckedIOException("jns: cannot create a private runtime directory in " + tmp, e);
+            }
         }
     }
 }

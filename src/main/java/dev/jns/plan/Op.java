@@ -43,6 +43,15 @@ public sealed interface Op {
     }
 
     /**
+     * Drops the supplementary groups and becomes {@code uid}/{@code gid} before the clone, so
+     * that the user namespace it creates is owned by that user (util-linux's {@code --owner}).
+     */
+    record BecomeOwner(long uid, long gid) implements Op {
+        public String name() { return "setresuid"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    /**
      * {@code clone3} with these {@code CLONE_NEW*} flags (the helper adds CLONE_PIDFD). The
      * child is created in the new namespaces and waits for its turn.
      */
@@ -79,11 +88,16 @@ public sealed interface Op {
 
     /**
      * Keeps a namespace of the child alive after it exits by bind-mounting
-     * {@code /proc/PID/ns/<nsFileName>} onto {@code target} (created as an empty file if
-     * missing), from the parent, which is still in the caller's mount namespace. The helper
-     * removes the mount again if a later op fails.
+     * {@code /proc/PID/ns/<nsFileName>} onto {@code target} (first created as an empty file
+     * if {@code createTarget} and missing), from the parent, which is still in the caller's
+     * mount namespace. The helper removes the mount again if a later op fails.
      */
-    record PersistNamespace(String nsFileName, String target) implements Op {
+    record PersistNamespace(String nsFileName, String target, boolean createTarget) implements Op {
+        /** Persistence onto a target that is created if missing. */
+        public PersistNamespace(String nsFileName, String target) {
+            this(nsFileName, target, true);
+        }
+
         public String name() { return "mount"; }
         public Side side() { return Side.PARENT; }
     }
@@ -116,6 +130,15 @@ public sealed interface Op {
 
     /** {@code mount(NULL, path, NULL, flags, NULL)}: changes propagation, e.g. MS_REC|MS_PRIVATE. */
     record SetPropagation(String path, long flags) implements Op {
+        public String name() { return "mount"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /**
+     * Makes {@code path} recursively private if it is a mount point (a directory that is none
+     * needs nothing), so a mount on it cannot propagate out of the new mount namespace.
+     */
+    record PrivatizeMountPoint(String path) implements Op {
         public String name() { return "mount"; }
         public Side side() { return Side.CHILD; }
     }

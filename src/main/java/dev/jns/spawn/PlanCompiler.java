@@ -31,8 +31,8 @@ final class PlanCompiler {
     static final long MS_NOSUID = 0x2, MS_NODEV = 0x4, MS_NOEXEC = 0x8, MS_REC = 0x4000,
             MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
     static final String NEWUIDMAP = "/usr/bin/newuidmap", NEWGIDMAP = "/usr/bin/newgidmap";
-    private static final List<String> DEFAULT_PATH = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
-            "/usr/bin", "/sbin", "/bin");
+    /** glibc's execvp default (_PATH_DEFPATH) when the environment has no PATH. */
+    private static final List<String> DEFAULT_PATH = List.of("/bin", "/usr/bin");
 
     private PlanCompiler() {}
 
@@ -52,6 +52,7 @@ final class PlanCompiler {
         if (dropGroups) ops.add(new Op.DropGroupsBeforeJoining());
         Op.EnterNamespaces enter = JoinCompiler.enter(b.joins, b.joinProcess, JoinCompiler.kernelSetnsTakesPidfd());
         if (enter != null) ops.add(enter);
+        if (b.ownerUid != null) ops.add(new Op.BecomeOwner(b.ownerUid, b.ownerGid));
         int cloneFlags = 0;
         for (NamespaceType t : b.newTypes) {
             // A time namespace's offsets can only be written before a process is in it, so the
@@ -66,11 +67,11 @@ final class PlanCompiler {
         if (b.newTypes.contains(USER)) {
             if (b.setgroups != null) ops.add(new Op.WriteSetgroups(b.setgroups == NamespacedProcessBuilder.Setgroups.ALLOW));
             if (!b.uidMap.isEmpty()) {
-                ops.add(b.idMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.UID, b.uidMap)
+                ops.add(b.uidMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.UID, b.uidMap)
                         : new Op.RunIdMapProgram(NEWUIDMAP, b.uidMap));
             }
             if (!b.gidMap.isEmpty()) {
-                ops.add(b.idMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.GID, b.gidMap)
+                ops.add(b.gidMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.GID, b.gidMap)
                         : new Op.RunIdMapProgram(NEWGIDMAP, b.gidMap));
             }
         }
@@ -94,14 +95,20 @@ final class PlanCompiler {
             ops.add(new Op.SetPropagation("/", MS_REC | kind));
         }
         for (MountStep m : b.mounts) {
-            ops.add(switch (m) {
-                case MountStep.Bind bind -> new Op.BindMount(bind.source().toString(), bind.target().toString(), bind.readOnly());
-                case MountStep.Fs fs -> new Op.Mount(fs.source(), fs.target().toString(), fs.fstype(), fs.flags(), fs.data());
-            });
+            if (m instanceof MountStep.Bind bind) {
+                ops.add(new Op.BindMount(bind.source().toString(), bind.target().toString(), bind.readOnly()));
+            } else if (m instanceof MountStep.Fs fs) {
+                ops.add(new Op.Mount(fs.source(), fs.target().toString(), fs.fstype(), fs.flags(), fs.data()));
+            }
         }
         if (b.pivotRoot != null) ops.add(new Op.PivotRoot(b.pivotRoot.toString()));
         if (b.chroot != null) ops.add(new Op.ChangeRoot(b.chroot.toString()));
         if (b.procMount != null) {
+            // Where / is not private and stays the root, a mount on the directory could
+            // propagate back into the caller's namespace and cover its /proc.
+            if (b.chroot == null && b.pivotRoot == null && b.propagation != Propagation.PRIVATE) {
+                ops.add(new Op.PrivatizeMountPoint(b.procMount.toString()));
+            }
             ops.add(new Op.Mount("proc", b.procMount.toString(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, ""));
         }
         if (b.rootFromOutside != null || b.directoryFromOutside != null) {
@@ -121,8 +128,9 @@ final class PlanCompiler {
         if (b.noNewPrivileges) ops.add(new Op.NoNewPrivileges());
 
         // The parent again: everything that needs the finished namespaces from outside.
-        for (Map.Entry<NamespaceType, Path> e : b.persist.entrySet()) {
-            ops.add(new Op.PersistNamespace(nsFileName(e.getKey(), pidForChildren), e.getValue().toString()));
+        for (Map.Entry<NamespaceType, NamespacedProcessBuilder.Persist> e : b.persist.entrySet()) {
+            ops.add(new Op.PersistNamespace(nsFileName(e.getKey(), pidForChildren), e.getValue().file().toString(),
+                    e.getValue().createMissing()));
         }
         if (b.openNamespaceHandles) ops.add(new Op.AwaitCaller());
 
