@@ -1,6 +1,7 @@
 package dev.jns.cli;
 
 import dev.jns.ns.NamespaceType;
+import dev.jns.plan.Op;
 import dev.jns.spawn.NamespacedProcessBuilder;
 import dev.jns.spawn.NamespacedProcessBuilder.Clock;
 import dev.jns.spawn.NamespacedProcessBuilder.IdMapWriter;
@@ -15,7 +16,6 @@ import java.util.List;
  * option, nothing decided here. Its {@code plan()} is what tests inspect without root.
  */
 final class UnshareLaunch {
-    private static final long MS_REC = 0x4000, MS_PRIVATE = 1 << 18;
     private UnshareLaunch() {}
 
     static NamespacedProcessBuilder builder(UnshareOptions o) {
@@ -28,10 +28,13 @@ final class UnshareLaunch {
         b.newNamespaces(o.namespaces().toArray(NamespaceType[]::new));
         // Without --fork util-linux's program stays in the old pid namespace (its children enter the new one).
         b.pidNamespaceEntry(o.fork() ? PidNamespaceEntry.PROGRAM_IS_PID_1 : PidNamespaceEntry.CHILDREN_ENTER);
-        o.persistAt().forEach((type, file) -> b.persist(type, Path.of(file)));
+        // util-linux bind-mounts onto an existing file only
+        o.persistAt().forEach((type, file) -> b.persist(type, Path.of(file), false));
+        o.owner().ifPresent(owner -> b.owner(owner.uid(), owner.gid()));
 
         b.uidMap(o.uidMap()).gidMap(o.gidMap());
-        b.idMapWriter(o.idMapsViaShadowUtils() ? IdMapWriter.SHADOW_UTILS : IdMapWriter.PROC_FILES);
+        b.idMapWriter(Op.IdKind.UID, o.uidMapViaShadowUtils() ? IdMapWriter.SHADOW_UTILS : IdMapWriter.PROC_FILES);
+        b.idMapWriter(Op.IdKind.GID, o.gidMapViaShadowUtils() ? IdMapWriter.SHADOW_UTILS : IdMapWriter.PROC_FILES);
         o.setgroups().ifPresent(sg -> b.setgroups(switch (sg) {
             case ALLOW -> NamespacedProcessBuilder.Setgroups.ALLOW;
             case DENY -> NamespacedProcessBuilder.Setgroups.DENY;
@@ -43,8 +46,6 @@ final class UnshareLaunch {
             case SHARED -> NamespacedProcessBuilder.Propagation.SHARED;
             case UNCHANGED -> NamespacedProcessBuilder.Propagation.UNCHANGED;
         });
-        // TEMPORARY until the spawner does this itself (NEEDS-FROM-SPAWN.md item 11).
-        if (o.procMountPrivateFirst()) b.mount("", Path.of(o.procMount().orElseThrow()), "", MS_REC | MS_PRIVATE, "");
         o.procMount().ifPresent(dir -> b.mountProc(Path.of(dir)));
         o.root().ifPresent(root -> b.root(Path.of(root)));
         o.workDir().ifPresent(dir -> b.directory(Path.of(dir)));

@@ -19,9 +19,6 @@ import java.util.Set;
  *                        adds mnt, every map option adds user)
  * @param persistAt       bind-mount targets that keep a namespace alive after the program ends
  * @param procMount       where to mount a fresh /proc inside, if anywhere
- * @param procMountPrivateFirst make that directory's mount private before mounting proc on it,
- *                        so the new proc cannot propagate out (util-linux does this when the
- *                        propagation asked for is not private and there is no new root)
  * @param propagation     the propagation to set on / in a new mount namespace
  * @param root            the directory to chroot to before running the program
  * @param workDir         the directory to run the program in ({@code /} when only a root is given)
@@ -29,8 +26,9 @@ import java.util.Set;
  * @param setgid          the gid to switch to inside (supplementary groups are then cleared)
  * @param uidMap          the lines of the new user namespace's uid_map (empty: none written)
  * @param gidMap          the lines of its gid_map
- * @param idMapsViaShadowUtils write the maps with the setuid newuidmap/newgidmap, as an
- *                        unprivileged caller must for anything beyond its own single id
+ * @param uidMapViaShadowUtils write the uid map with the setuid newuidmap, as an unprivileged
+ *                        caller must for anything beyond its own single id
+ * @param gidMapViaShadowUtils the same for the gid map and newgidmap
  * @param setgroups       what to write to its setgroups file before the gid map, if anything
  * @param owner           the credentials to take before creating the namespaces, so the new
  *                        user namespace is owned by them
@@ -50,7 +48,6 @@ public record UnshareOptions(
         Set<NamespaceType> namespaces,
         Map<NamespaceType, String> persistAt,
         Optional<String> procMount,
-        boolean procMountPrivateFirst,
         Propagation propagation,
         Optional<String> root,
         Optional<String> workDir,
@@ -58,7 +55,8 @@ public record UnshareOptions(
         OptionalLong setgid,
         List<IdMap> uidMap,
         List<IdMap> gidMap,
-        boolean idMapsViaShadowUtils,
+        boolean uidMapViaShadowUtils,
+        boolean gidMapViaShadowUtils,
         Optional<Setgroups> setgroups,
         Optional<Owner> owner,
         boolean fork,

@@ -17,9 +17,6 @@ import dev.jns.ids.SubordinateIds;
 import dev.jns.ns.NamespaceType;
 import dev.jns.sys.Signals;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -92,22 +89,10 @@ public final class UnshareParser {
      * files that names, subordinate ids and {@code --map-users=all} come from.
      */
     public record Host(ProcessIds ids, Map<String, String> env, AccountFiles accounts,
-                       SubordinateIds subuid, SubordinateIds subgid, Path uidMap, Path gidMap, Path mountInfo) {
+                       SubordinateIds subuid, SubordinateIds subgid, Path uidMap, Path gidMap) {
         public static Host current() {
-            return new Host(ProcessIds.self(), System.getenv(), AccountFiles.SYSTEM, SubordinateIds.UIDS,
-                    SubordinateIds.GIDS, ProcIdMaps.SELF_UID_MAP, ProcIdMaps.SELF_GID_MAP, Path.of("/proc/self/mountinfo"));
-        }
-
-        /** Whether {@code dir} is a mount point in this process's mount namespace. */
-        boolean isMountPoint(String dir) {
-            String target = Path.of(dir).toAbsolutePath().normalize().toString();
-            try {
-                // mountinfo: ID PARENT MAJ:MIN ROOT MOUNT-POINT ...; spaces in paths are escaped as \040
-                return Files.readAllLines(mountInfo).stream().map(l -> l.split(" "))
-                        .anyMatch(f -> f.length > 4 && f[4].replace("\\040", " ").equals(target));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return new Host(ProcessIds.self(), System.getenv(), AccountFiles.SYSTEM,
+                    SubordinateIds.UIDS, SubordinateIds.GIDS, ProcIdMaps.SELF_UID_MAP, ProcIdMaps.SELF_GID_MAP);
         }
     }
 
@@ -274,18 +259,14 @@ public final class UnshareParser {
             command = List.of(shell);
             argv0 = Optional.of("-" + Path.of(shell).getFileName());
         }
-        // A directory that is not a mount point has no propagation to change (util-linux ignores that EINVAL).
-        boolean procPrivateFirst = s.procMount != null && s.root == null && s.propagation != Propagation.PRIVATE
-                && host.isMountPoint(s.procMount);
         Optional<String> workDir = Optional.ofNullable(s.workDir);
         if (s.root != null && workDir.isEmpty()) workDir = Optional.of("/");
         // Root writes any map itself (util-linux 2.40+); others only their own single id.
-        boolean viaShadowUtils = host.ids().euid() != 0 && !(users.writableBySelf() && groups.writableBySelf());
+        boolean privileged = host.ids().euid() == 0;
         boolean keepCaps = s.keepCaps && s.namespaces.contains(NamespaceType.USER);
-        return new UnshareOptions(s.namespaces, s.persistAt, Optional.ofNullable(s.procMount), procPrivateFirst,
-                s.propagation,
+        return new UnshareOptions(s.namespaces, s.persistAt, Optional.ofNullable(s.procMount), s.propagation,
                 Optional.ofNullable(s.root), workDir, s.setuid, s.setgid, users.lines(), groups.lines(),
-                viaShadowUtils, setgroups, Optional.ofNullable(s.owner), s.fork, s.killChildSignal, s.forwardSignals, keepCaps,
+                !privileged && !users.writableBySelf(), !privileged && !groups.writableBySelf(), setgroups, Optional.ofNullable(s.owner), s.fork, s.killChildSignal, s.forwardSignals, keepCaps,
                 s.monotonic, s.boottime, environment, command, argv0);
     }
 

@@ -36,9 +36,9 @@ class UnshareLaunchTest {
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin");
         user = new UnshareParser.Host(new ProcessIds(1000, 1000, 1000, 1000), env, accounts,
                 new SubordinateIds(dir.resolve("subuid")), new SubordinateIds(dir.resolve("subgid")),
-                dir.resolve("uid_map"), dir.resolve("gid_map"), Path.of("/proc/self/mountinfo"));
+                dir.resolve("uid_map"), dir.resolve("gid_map"));
         root = new UnshareParser.Host(new ProcessIds(0, 0, 0, 0), env, accounts, user.subuid(), user.subgid(),
-                user.uidMap(), user.gidMap(), user.mountInfo());
+                user.uidMap(), user.gidMap());
     }
 
     private static LaunchPlan plan(UnshareParser.Host host, String... args) {
@@ -82,6 +82,22 @@ class UnshareLaunchTest {
     }
 
     @Test
+    void eachMapWrittenTheWayItNeeds() {
+        // uid ranges need newuidmap, but a user may write its own single gid itself (after setgroups deny)
+        LaunchPlan plan = plan(user, "--map-users=auto", "--map-group=0", "true");
+        assertThat(plan.opsOf(Op.RunIdMapProgram.class)).extracting(Op.RunIdMapProgram::maps)
+                .containsExactly(List.of(new IdMap(0, 100000, 65536)));
+        assertThat(plan.opsOf(Op.WriteIdMap.class)).containsExactly(new Op.WriteIdMap(Op.IdKind.GID, List.of(new IdMap(0, 1000, 1))));
+        assertThat(plan.opsOf(Op.WriteSetgroups.class)).containsExactly(new Op.WriteSetgroups(false));
+    }
+
+    @Test
+    void ownerTakenBeforeTheNamespacesAreMade() {
+        LaunchPlan plan = plan(root, "--owner", "1000:1000", "-r", "true");
+        assertThat(opNames(plan).indexOf("BecomeOwner")).isLessThan(opNames(plan).indexOf("Clone")).isNotNegative();
+    }
+
+    @Test
     void plainUserNamespaceWritesNothing() {
         LaunchPlan plan = plan(user, "-U", "id");
         assertThat(plan.opsOf(Op.WriteIdMap.class)).isEmpty();
@@ -99,8 +115,8 @@ class UnshareLaunchTest {
     @Test
     void procDirectoryMadePrivateBeforeProcIsMountedOnIt() {
         LaunchPlan plan = plan(root, "--mount-proc", "--propagation", "shared", "true");
-        assertThat(plan.opsOf(Op.Mount.class)).containsExactly(new Op.Mount("", "/proc", "", MS_REC | MS_PRIVATE, ""),
-                new Op.Mount("proc", "/proc", "proc", 0x2 | 0x4 | 0x8, ""));
+        assertThat(opNames(plan)).containsSubsequence("PrivatizeMountPoint", "Mount");
+        assertThat(plan.opsOf(Op.PrivatizeMountPoint.class)).containsExactly(new Op.PrivatizeMountPoint("/proc"));
     }
 
     @Test
@@ -115,7 +131,8 @@ class UnshareLaunchTest {
         LaunchPlan plan = plan(root, "-T", "--boottime", "86400", "--uts=/run/u", "true");
         assertThat(plan.opsOf(Op.SetTimeOffsets.class))
                 .containsExactly(new Op.SetTimeOffsets(Duration.ZERO, Duration.ofSeconds(86400)));
-        assertThat(plan.opsOf(Op.PersistNamespace.class)).containsExactly(new Op.PersistNamespace("uts", "/run/u"));
+        // util-linux needs the file to exist
+        assertThat(plan.opsOf(Op.PersistNamespace.class)).containsExactly(new Op.PersistNamespace("uts", "/run/u", false));
     }
 
     @Test

@@ -1,11 +1,17 @@
 package dev.jns.cli;
 
+import dev.jns.ns.Namespace;
 import dev.jns.testing.Privilege;
 import dev.jns.testing.RunAs;
+import dev.jns.testing.Tool;
 import dev.jns.testing.ToolResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +72,25 @@ class UnshareMoreOptionsTest extends UnshareToolTestBase {
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.stdout().lines().map(l -> l.trim().replaceAll("\\s+", " ")))
                 .containsExactly("0", "0 0 1", "1 1 4294967294");
+    }
+
+    @Test
+    void ownerOwnsTheUserNamespace() throws IOException {
+        // util-linux 2.42 (2.38.1 has no --owner): the namespace is made as uid 1000, while the
+        // maps and the bind mount are still done with root's privileges.
+        Path file = Files.createTempFile("jns-owned", "");
+        try {
+            ToolResult r = compare.runJns(ROOT, Map.of(), "--owner", "1000:1000", "--user=" + file, "-r",
+                    "sh", "-c", "id -u; cat /proc/self/uid_map");
+            assertThat(r.exit()).as("%s", r).isZero();
+            assertThat(r.stdout().lines().map(l -> l.trim().replaceAll("\\s+", " "))).containsExactly("0", "0 0 1");
+            try (Namespace user = Namespace.open(file)) {
+                assertThat(user.ownerUid()).hasValue(1000);
+            }
+        } finally {
+            Tool.run(ROOT, List.of("umount", file.toString()));
+            Files.delete(file);
+        }
     }
 
     @Test

@@ -41,10 +41,6 @@ class UnshareParserTest {
         Files.writeString(dir.resolve("subgid"), "alice:200000:65536\n");
         Files.writeString(dir.resolve("uid_map"), "         0          0 4294967295\n");
         Files.writeString(dir.resolve("gid_map"), "         0          0 4294967295\n");
-        Files.writeString(dir.resolve("mountinfo"), """
-                27 1 254:0 / / rw,relatime - ext4 /dev/vda rw
-                29 27 0:5 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw
-                """);
         alice = host(Map.of("SHELL", "/bin/bash", "PATH", "/usr/bin:/bin", "HOME", "/home/alice"));
     }
 
@@ -52,7 +48,7 @@ class UnshareParserTest {
         return new UnshareParser.Host(new ProcessIds(1000, 1000, 1000, 1000), env,
                 new AccountFiles(dir.resolve("passwd"), dir.resolve("group")),
                 new SubordinateIds(dir.resolve("subuid")), new SubordinateIds(dir.resolve("subgid")),
-                dir.resolve("uid_map"), dir.resolve("gid_map"), dir.resolve("mountinfo"));
+                dir.resolve("uid_map"), dir.resolve("gid_map"));
     }
 
     private UnshareOptions run(String... args) {
@@ -117,17 +113,6 @@ class UnshareParserTest {
         assertThat(run("-R", "/srv/root", "true").workDir()).contains("/");
         assertThat(run("-R", "/srv/root", "-w", "/tmp", "true").workDir()).contains("/tmp");
         assertThat(run("-w", "/tmp", "true").root()).isEmpty();
-    }
-
-    @Test
-    void procMountIsMadePrivateFirstOnlyWhenItCouldPropagate() {
-        assertThat(run("--mount-proc", "true").procMountPrivateFirst()).isFalse();
-        assertThat(run("--mount-proc", "--propagation", "shared", "true").procMountPrivateFirst()).isTrue();
-        assertThat(run("--mount-proc", "--propagation=unchanged", "true").procMountPrivateFirst()).isTrue();
-        // not a mount point: nothing to make private (util-linux ignores the EINVAL)
-        assertThat(run("--mount-proc=/mnt/p", "--propagation", "shared", "true").procMountPrivateFirst()).isFalse();
-        // with a new root the proc directory is inside it
-        assertThat(run("--mount-proc", "--propagation", "shared", "-R", "/srv/r", "true").procMountPrivateFirst()).isFalse();
     }
 
     @Test
@@ -207,7 +192,7 @@ class UnshareParserTest {
     @Test
     void subordinateIdErrorsInUtilLinuxForm() {
         UnshareParser.Host bob = new UnshareParser.Host(new ProcessIds(0, 0, 0, 0), Map.of(), alice.accounts(),
-                alice.subuid(), alice.subgid(), alice.uidMap(), alice.gidMap(), alice.mountInfo());
+                alice.subuid(), alice.subgid(), alice.uidMap(), alice.gidMap());
         assertThatThrownBy(() -> new UnshareParser(bob).parse(new String[] {"--map-auto", "true"}))
                 .hasMessage("no line matching user \"root\" in " + dir.resolve("subuid"));
     }
@@ -246,7 +231,7 @@ class UnshareParserTest {
         // no $SHELL: the passwd shell, then /bin/sh
         assertThat(run(host(Map.of()), "-U").command()).containsExactly("/bin/zsh");
         UnshareParser.Host stranger = new UnshareParser.Host(new ProcessIds(4242, 4242, 4242, 4242), Map.of(),
-                alice.accounts(), alice.subuid(), alice.subgid(), alice.uidMap(), alice.gidMap(), alice.mountInfo());
+                alice.accounts(), alice.subuid(), alice.subgid(), alice.uidMap(), alice.gidMap());
         assertThat(run(stranger, "-U").command()).containsExactly("/bin/sh");
         assertThat(run(stranger, "-U").argv0()).contains("-sh");
     }
