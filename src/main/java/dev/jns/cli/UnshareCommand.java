@@ -2,12 +2,11 @@ package dev.jns.cli;
 
 import dev.jns.spawn.NamespacedProcess;
 import dev.jns.spawn.SpawnException;
+import dev.jns.spawn.Termination;
 import dev.jns.sys.Signals;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,11 +35,6 @@ public final class UnshareCommand implements Command {
     }
 
     private int launch(UnshareOptions options) throws IOException, InterruptedException {
-        if (options.owner().isPresent()) {
-            // TEMPORARY until the builder can take credentials before the clone (NEEDS-FROM-SPAWN.md item 3).
-            throw new CliException("--owner is not supported by this build yet");
-        }
-        checkPersistTargetsExist(options);
         SignalRelay relay = new SignalRelay(!options.fork() || options.forwardSignals());
         NamespacedProcess program;
         try {
@@ -49,14 +43,14 @@ public final class UnshareCommand implements Command {
             throw UnshareErrors.of(e, options);
         }
         relay.programStarted((int) program.pid());
-        int status = program.waitFor();
-        // TEMPORARY: Process folds "killed by N" into 128+N; the exact termination is
-        // NEEDS-FROM-SPAWN.md item 1. Until then 129..192 count as signal deaths.
-        if (status > 128 && status <= 128 + Signals.SIGRTMAX) {
+        Termination end = program.termination();
+        if (end instanceof Termination.Killed killed) {
+            // util-linux re-raises the signal on itself, so the caller sees the same death.
             System.out.flush();
-            Signals.dieBy(status - 128);
+            Signals.dieBy(killed.signal());
+            return 128 + killed.signal();
         }
-        return status;
+        return ((Termination.Exited) end).code();
     }
 
     /**
@@ -85,18 +79,5 @@ public final class UnshareCommand implements Command {
             for (int sig : early) Signals.kill(pid, sig);
             early.clear();
         }
-    }
-
-    /**
-     * util-linux bind-mounts onto an existing file only; a missing one fails the mount.
-     * TEMPORARY check before start (NEEDS-FROM-SPAWN.md item 4): the spawner creates missing targets.
-     */
-    private static void checkPersistTargetsExist(UnshareOptions options) {
-        options.persistAt().forEach((type, file) -> {
-            if (!Files.exists(Path.of(file))) {
-                throw new CliException("mount /proc/" + ProcessHandle.current().pid() + "/ns/" + type.forChildrenProcName()
-                        + " on " + file + " failed: No such file or directory");
-            }
-        });
     }
 }

@@ -31,6 +31,7 @@ final class UnshareErrors {
             case Op.SetGroups g -> new CliException("setgroups failed: " + why);
             case Op.SetGid g -> new CliException("setgid() failed: " + why);
             case Op.SetUid u -> new CliException("setuid() failed: " + why);
+            case Op.PersistNamespace n -> new CliException("mount " + e.detail() + " failed: " + why);
             default -> new CliException(e.getMessage());
         };
     }

@@ -1,6 +1,7 @@
 package dev.jns.cli;
 
 import dev.jns.ns.NamespaceType;
+import dev.jns.plan.Op;
 import dev.jns.spawn.NamespacedProcessBuilder;
 import dev.jns.spawn.NamespacedProcessBuilder.Clock;
 import dev.jns.spawn.NamespacedProcessBuilder.IdMapWriter;
@@ -19,6 +20,7 @@ final class UnshareLaunch {
 
     static NamespacedProcessBuilder builder(UnshareOptions o) {
         NamespacedProcessBuilder b = new NamespacedProcessBuilder(o.command()).inheritIO();
+        o.argv0().ifPresent(b::argv0);
         o.environment().ifPresent(env -> {
             b.environment().clear();
             b.environment().putAll(env);
@@ -26,10 +28,13 @@ final class UnshareLaunch {
         b.newNamespaces(o.namespaces().toArray(NamespaceType[]::new));
         // Without --fork util-linux's program stays in the old pid namespace (its children enter the new one).
         b.pidNamespaceEntry(o.fork() ? PidNamespaceEntry.PROGRAM_IS_PID_1 : PidNamespaceEntry.CHILDREN_ENTER);
-        o.persistAt().forEach((type, file) -> b.persist(type, Path.of(file)));
+        // util-linux bind-mounts onto an existing file only
+        o.persistAt().forEach((type, file) -> b.persist(type, Path.of(file), false));
+        o.owner().ifPresent(owner -> b.owner(owner.uid(), owner.gid()));
 
         b.uidMap(o.uidMap()).gidMap(o.gidMap());
-        b.idMapWriter(o.idMapsViaShadowUtils() ? IdMapWriter.SHADOW_UTILS : IdMapWriter.PROC_FILES);
+        b.idMapWriter(Op.IdKind.UID, o.uidMapViaShadowUtils() ? IdMapWriter.SHADOW_UTILS : IdMapWriter.PROC_FILES);
+        b.idMapWriter(Op.IdKind.GID, o.gidMapViaShadowUtils() ? IdMapWriter.SHADOW_UTILS : IdMapWriter.PROC_FILES);
         o.setgroups().ifPresent(sg -> b.setgroups(switch (sg) {
             case ALLOW -> NamespacedProcessBuilder.Setgroups.ALLOW;
             case DENY -> NamespacedProcessBuilder.Setgroups.DENY;

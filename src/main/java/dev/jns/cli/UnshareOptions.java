@@ -26,8 +26,9 @@ import java.util.Set;
  * @param setgid          the gid to switch to inside (supplementary groups are then cleared)
  * @param uidMap          the lines of the new user namespace's uid_map (empty: none written)
  * @param gidMap          the lines of its gid_map
- * @param idMapsViaShadowUtils write the maps with the setuid newuidmap/newgidmap, as an
- *                        unprivileged caller must for anything beyond its own single id
+ * @param uidMapViaShadowUtils write the uid map with the setuid newuidmap, as an unprivileged
+ *                        caller must for anything beyond its own single id
+ * @param gidMapViaShadowUtils the same for the gid map and newgidmap
  * @param setgroups       what to write to its setgroups file before the gid map, if anything
  * @param owner           the credentials to take before creating the namespaces, so the new
  *                        user namespace is owned by them
@@ -54,7 +55,8 @@ public record UnshareOptions(
         OptionalLong setgid,
         List<IdMap> uidMap,
         List<IdMap> gidMap,
-        boolean idMapsViaShadowUtils,
+        boolean uidMapViaShadowUtils,
+        boolean gidMapViaShadowUtils,
         Optional<Setgroups> setgroups,
         Optional<Owner> owner,
         boolean fork,

@@ -262,11 +262,11 @@ public final class UnshareParser {
         Optional<String> workDir = Optional.ofNullable(s.workDir);
         if (s.root != null && workDir.isEmpty()) workDir = Optional.of("/");
         // Root writes any map itself (util-linux 2.40+); others only their own single id.
-        boolean viaShadowUtils = host.ids().euid() != 0 && !(users.writableBySelf() && groups.writableBySelf());
+        boolean privileged = host.ids().euid() == 0;
         boolean keepCaps = s.keepCaps && s.namespaces.contains(NamespaceType.USER);
         return new UnshareOptions(s.namespaces, s.persistAt, Optional.ofNullable(s.procMount), s.propagation,
                 Optional.ofNullable(s.root), workDir, s.setuid, s.setgid, users.lines(), groups.lines(),
-                viaShadowUtils, setgroups, Optional.ofNullable(s.owner), s.fork, s.killChildSignal, s.forwardSignals, keepCaps,
+                !privileged && !users.writableBySelf(), !privileged && !groups.writableBySelf(), setgroups, Optional.ofNullable(s.owner), s.fork, s.killChildSignal, s.forwardSignals, keepCaps,
                 s.monotonic, s.boottime, environment, command, argv0);
     }
 

@@ -3,9 +3,6 @@ package dev.jns.sys;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -76,12 +73,18 @@ public final class Signals {
 
     /**
      * Runs {@code action} on the JVM's signal thread each time this process gets {@code sig},
-     * instead of the JVM's own handling (for SIGTERM and SIGINT: a shutdown). Uses the JVM's
-     * signal API, which costs no native linking; only signals the JVM does not reserve are
-     * allowed. Like any caught signal, it reverts to its default in programs started later.
+     * instead of the JVM's own handling (for SIGTERM and SIGINT: a shutdown). Like any caught
+     * signal, it reverts to its default in programs started later. Only signals the JVM does
+     * not reserve for itself are allowed.
+     *
+     * <p>This is the JDK's own signal API ({@code sun.misc.Signal}, module jdk.unsupported):
+     * it costs no native linking, where going through FFM or reflection would cost tens of
+     * milliseconds of start-up. javac warns about any use of it; that warning is expected.
      */
     public static void onSignal(int sig, Runnable action) {
-        JvmSignals.handle(sig, JvmSignals.handler(action));
+        String name = NAMES.stream().filter(n -> n.number() == sig).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no name for signal " + sig)).name();
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> action.run());
     }
 
     /** {@code kill(pid, sig)}. */
@@ -103,45 +106,6 @@ public final class Signals {
             Thread.sleep(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * {@code sun.misc.Signal} of the jdk.unsupported module, reached by reflection because
-     * javac warns about every direct use of it and the warning cannot be suppressed.
-     */
-    private static final class JvmSignals {
-        static final Class<?> SIGNAL, HANDLER;
-        static final MethodHandle NEW_SIGNAL, HANDLE;
-
-        static {
-            try {
-                SIGNAL = Class.forName("sun.misc.Signal");
-                HANDLER = Class.forName("sun.misc.SignalHandler");
-                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-                NEW_SIGNAL = lookup.findConstructor(SIGNAL, MethodType.methodType(void.class, String.class));
-                HANDLE = lookup.findStatic(SIGNAL, "handle", MethodType.methodType(HANDLER, SIGNAL, HANDLER));
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        static Object handler(Runnable action) {
-            return Proxy.newProxyInstance(HANDLER.getClassLoader(), new Class<?>[] {HANDLER}, (proxy, method, args) -> {
-                if (method.getName().equals("handle")) action.run();
-                return null;
-            });
-        }
-
-        static void handle(int sig, Object handler) {
-            String name = NAMES.stream().filter(n -> n.number() == sig).findFirst().orElseThrow().name();
-            try {
-                HANDLE.invoke(NEW_SIGNAL.invoke(name), handler);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
         }
     }
 

@@ -135,6 +135,25 @@ class UnshareAsRootTest extends UnshareToolTestBase {
     }
 
     @Test
+    void mountProcUnderSharedPropagationStaysInside() throws IOException {
+        // A shared mount stands in for a systemd host's /proc: the new proc must not appear outside.
+        Path dir = Files.createTempDirectory("jns-procdir");
+        try {
+            run("mount", "-t", "tmpfs", "jns-procdir", dir.toString());
+            run("mount", "--make-shared", dir.toString());
+            // the file system type follows the "-" that ends the optional fields
+            String fsType = "awk -v d=" + dir + " '$5==d {for (i = 7; $i != \"-\"; i++); print $(i+1)}' /proc/self/mountinfo";
+            Outcome o = compare.run(ROOT, "-m", "--propagation", "shared", "--mount-proc=" + dir, "sh", "-c", fsType)
+                    .assertSame();
+            assertThat(o.jns().stdout()).isEqualTo("tmpfs\nproc\n");
+            assertThat(Tool.run(ROOT, List.of("sh", "-c", fsType)).stdout()).isEqualTo("tmpfs\n");
+        } finally {
+            Tool.run(ROOT, List.of("umount", "-R", dir.toString()));
+            Files.delete(dir);
+        }
+    }
+
+    @Test
     void persistedUtsNamespaceCanBeEnteredByNsenter() throws IOException {
         for (String tool : List.of("util-linux", "jns")) {
             Path file = Files.createTempFile("jns-uts", "");
@@ -149,6 +168,21 @@ class UnshareAsRootTest extends UnshareToolTestBase {
                 Tool.run(ROOT, List.of("umount", file.toString()));
                 Files.delete(file);
             }
+        }
+    }
+
+    @Test
+    void persistedUserNamespaceLikeUtilLinux242() throws IOException {
+        // 2.38.1 fails here ("mount /proc/N/ns/user on FILE failed: Operation not permitted"); 2.42 works.
+        Path file = Files.createTempFile("jns-user", "");
+        try {
+            ToolResult made = compare.runJns(ROOT, Map.of(), "-r", "--user=" + file, "true");
+            assertThat(made.exit()).as("%s", made).isZero();
+            ToolResult entered = Tool.run(ROOT, List.of("nsenter", "--user=" + file, "cat", "/proc/self/uid_map"));
+            assertThat(entered.stdout().trim().split("\\s+")).containsExactly("0", "0", "1");
+        } finally {
+            Tool.run(ROOT, List.of("umount", file.toString()));
+            Files.delete(file);
         }
     }
 
@@ -185,6 +219,20 @@ class UnshareAsRootTest extends UnshareToolTestBase {
             assertThat(o.jns().exit()).isEqualTo(3);
         } finally {
             Files.delete(script);
+        }
+    }
+
+    @Test
+    void withoutProgramRunsShellAsLoginShell() throws IOException {
+        // Only a login shell (argv[0] "-sh") reads $HOME/.profile: it tells which way sh was started.
+        Path home = Files.createTempDirectory("jns-home");
+        try {
+            Files.writeString(home.resolve(".profile"), "echo \"login shell $0\"\n");
+            Outcome o = compare.run(ROOT, Map.of("SHELL", "/bin/sh", "HOME", home.toString()), "-u").assertSame();
+            assertThat(o.jns().stdout()).isEqualTo("login shell -sh\n");
+        } finally {
+            Files.delete(home.resolve(".profile"));
+            Files.delete(home);
         }
     }
 

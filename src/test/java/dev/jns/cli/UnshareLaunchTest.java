@@ -82,6 +82,22 @@ class UnshareLaunchTest {
     }
 
     @Test
+    void eachMapWrittenTheWayItNeeds() {
+        // uid ranges need newuidmap, but a user may write its own single gid itself (after setgroups deny)
+        LaunchPlan plan = plan(user, "--map-users=auto", "--map-group=0", "true");
+        assertThat(plan.opsOf(Op.RunIdMapProgram.class)).extracting(Op.RunIdMapProgram::maps)
+                .containsExactly(List.of(new IdMap(0, 100000, 65536)));
+        assertThat(plan.opsOf(Op.WriteIdMap.class)).containsExactly(new Op.WriteIdMap(Op.IdKind.GID, List.of(new IdMap(0, 1000, 1))));
+        assertThat(plan.opsOf(Op.WriteSetgroups.class)).containsExactly(new Op.WriteSetgroups(false));
+    }
+
+    @Test
+    void ownerTakenBeforeTheNamespacesAreMade() {
+        LaunchPlan plan = plan(root, "--owner", "1000:1000", "-r", "true");
+        assertThat(opNames(plan).indexOf("BecomeOwner")).isLessThan(opNames(plan).indexOf("Clone")).isNotNegative();
+    }
+
+    @Test
     void plainUserNamespaceWritesNothing() {
         LaunchPlan plan = plan(user, "-U", "id");
         assertThat(plan.opsOf(Op.WriteIdMap.class)).isEmpty();
@@ -97,11 +113,26 @@ class UnshareLaunchTest {
     }
 
     @Test
+    void procDirectoryMadePrivateBeforeProcIsMountedOnIt() {
+        LaunchPlan plan = plan(root, "--mount-proc", "--propagation", "shared", "true");
+        assertThat(opNames(plan)).containsSubsequence("PrivatizeMountPoint", "Mount");
+        assertThat(plan.opsOf(Op.PrivatizeMountPoint.class)).containsExactly(new Op.PrivatizeMountPoint("/proc"));
+    }
+
+    @Test
+    void defaultShellRunsAsLoginShell() {
+        Op.Exec exec = plan(root, "-n").opsOf(Op.Exec.class).getFirst();
+        assertThat(exec.program()).isEqualTo("/bin/sh");
+        assertThat(exec.argv()).containsExactly("-sh");
+    }
+
+    @Test
     void timeOffsetsAndPersistence() {
         LaunchPlan plan = plan(root, "-T", "--boottime", "86400", "--uts=/run/u", "true");
         assertThat(plan.opsOf(Op.SetTimeOffsets.class))
                 .containsExactly(new Op.SetTimeOffsets(Duration.ZERO, Duration.ofSeconds(86400)));
-        assertThat(plan.opsOf(Op.PersistNamespace.class)).containsExactly(new Op.PersistNamespace("uts", "/run/u"));
+        // util-linux needs the file to exist
+        assertThat(plan.opsOf(Op.PersistNamespace.class)).containsExactly(new Op.PersistNamespace("uts", "/run/u", false));
     }
 
     @Test

@@ -67,6 +67,15 @@ class UnshareMessagesTest extends UnshareToolTestBase {
     }
 
     @Test
+    void mapAutoWithoutSubordinateIds() {
+        // 2.38.1 appends ": Success" (an err/errx mix-up); 2.42 prints the plain message.
+        UnshareComparison.Outcome o = compare.run(RunAs.nobody(), "--map-auto", "true");
+        assertThat(o.utilLinux().stderr()).isEqualTo("unshare: no line matching user \"nobody\" in /etc/subuid: Success\n");
+        assertThat(o.jns().stderr()).isEqualTo("jns unshare: no line matching user \"nobody\" in /etc/subuid\n");
+        assertThat(o.jns().exit()).isEqualTo(o.utilLinux().exit()).isEqualTo(1);
+    }
+
+    @Test
     void mapRangeSyntax() {
         // 2.38.1 knows only outer,inner,count ("could not parse ID"); 2.42 also inner:outer:count.
         ToolResult bad = compare.runJns(RunAs.caller(), Map.of(), "--map-users=0:0", "true");

@@ -26,7 +26,7 @@ abstract class UnshareToolTestBase {
 
     @AfterAll
     static void remove() {
-        jns.close();
+        if (jns != null) jns.close();
     }
 
     @BeforeEach

@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +35,9 @@ public final class JnsInstall implements AutoCloseable {
     /** Builds the checkout if its jar is missing or stale, then copies it. */
     public static JnsInstall build() {
         Path checkout = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        ToolResult built = Tool.run(RunAs.caller(), List.of(checkout.resolve("jns").toString(), "--help"));
+        // A build (Maven, gcc, AOT training) on a busy 2-core machine can take minutes.
+        ToolResult built = Tool.run(RunAs.caller(), List.of(checkout.resolve("jns").toString(), "--help"), Map.of(),
+                Duration.ofMinutes(10));
         assertThat(built.exit()).as("building jns with ./jns: %s", built).isZero();
         try {
             Path dir = Files.createTempDirectory("jns-install");

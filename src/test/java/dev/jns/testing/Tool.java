@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,11 @@ public final class Tool {
 
     /** Runs {@code command} as {@code as} in {@code /}, with {@code env} added to the test's environment, stdin empty. */
     public static ToolResult run(RunAs as, List<String> command, Map<String, String> env) {
+        return run(as, command, env, Duration.ofSeconds(60));
+    }
+
+    /** The same, failing the test if the command runs longer than {@code timeout}. */
+    public static ToolResult run(RunAs as, List<String> command, Map<String, String> env, Duration timeout) {
         Path status = null;
         try {
             status = Files.createTempFile("jns-status", "");
@@ -42,9 +48,9 @@ public final class Tool {
             Process p = pb.start();
             CompletableFuture<String> out = read(p.getInputStream());
             CompletableFuture<String> err = read(p.getErrorStream());
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("timed out after 60 s: " + command);
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s: " + command);
             }
             String[] st = Files.readString(status).split(" ");
             boolean signaled = st[0].equals("signal");
