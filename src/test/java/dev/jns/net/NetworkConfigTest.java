@@ -134,7 +134,7 @@ class NetworkConfigTest {
                         "10.80.0.0/16 10.77.7.253", "10.77.7.0/24 -");
         assertThat(mine.stream().filter(Route::isDefault)).hasSize(1);
 
-        net.deleteDefaultRoute(true);
+        net.deleteRoute(Cidr.parse("0.0.0.0/0"));
         net.deleteRoute(Cidr.parse("10.80.0.0/16"));
         assertThat(ok("ip", "-n", name, "route")).doesNotContain("default", "10.80.0.0");
     }
