@@ -4,10 +4,13 @@ import dev.jns.net.Cidr;
 import dev.jns.net.NetNamespace;
 import dev.jns.net.NetnsDirectory;
 import dev.jns.net.NetnsException;
+import dev.jns.net.NetnsExec;
 import dev.jns.net.NetworkConfig;
 import dev.jns.net.Veth;
 import dev.jns.net.rtnl.NetlinkException;
 import dev.jns.ns.Namespace;
+import dev.jns.plan.Op;
+import dev.jns.spawn.SpawnException;
 import dev.jns.sys.LibC;
 
 import java.io.PrintStream;
@@ -65,7 +68,7 @@ public final class NetnsCommand implements Command {
                 case "delete" -> delete(rest);
                 case "identify" -> identify(rest, out);
                 case "pids" -> pids(rest, out);
-                case "exec" -> exec(rest);
+                case "exec" -> exec(rest, err);
                 case "connect" -> connect(rest);
                 default -> throw new IllegalStateException(sub);
             };
@@ -163,10 +166,24 @@ public final class NetnsCommand implements Command {
         return (int) v;
     }
 
-    private static int exec(String[] rest) {
+    /** Runs the command in the namespace (see {@link NetnsExec}) and exits with its status. */
+    private static int exec(String[] rest, PrintStream err) throws Exception {
         String name = name(rest);
         if (rest.length < 2) throw new CliException("No command specified");
-        throw new CliException("exec is not available yet in this build");
+        NetnsDirectory.open(name).close(); // ip's message for a missing namespace, before anything starts
+        List<String> command = List.of(Arrays.copyOfRange(rest, 1, rest.length));
+        NetnsExec.Setup setup = NetnsExec.prepare(name, command);
+        for (String warning : setup.skipped()) err.println("jns netns: " + warning);
+        Process p;
+        try {
+            p = setup.builder().inheritIO().start();
+        } catch (SpawnException e) {
+            if (e.op() instanceof Op.Exec) {
+                throw new CliException("exec of \"" + command.getFirst() + "\" failed: " + e.strerror());
+            }
+            throw new CliException(e.getMessage());
+        }
+        return p.waitFor();
     }
 
     /** {@code connect A B [--addr CIDR_A CIDR_B] [--names IF_A IF_B]}: every check before anything is made. */

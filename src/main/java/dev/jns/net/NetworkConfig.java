@@ -3,12 +3,14 @@ package dev.jns.net;
 import dev.jns.net.rtnl.Attribute;
 import dev.jns.net.rtnl.IfAddrMsg;
 import dev.jns.net.rtnl.IfInfoMsg;
+import dev.jns.net.rtnl.NetlinkException;
 import dev.jns.net.rtnl.NetlinkMessage;
 import dev.jns.net.rtnl.RtGenMsg;
 import dev.jns.net.rtnl.RtMsg;
 import dev.jns.net.rtnl.Rtnl;
 import dev.jns.net.rtnl.RtnlSocket;
 import dev.jns.ns.Namespace;
+import dev.jns.sys.Errno;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -58,8 +60,8 @@ public final class NetworkConfig implements AutoCloseable {
     public Optional<Link> link(String name) {
         try {
             return Optional.of(link0(name));
-        } catch (dev.jns.net.rtnl.NetlinkException e) {
-            if (e.errno() == dev.jns.sys.Errno.ENODEV) return Optional.empty();
+        } catch (NetlinkException e) {
+            if (e.errno() == Errno.ENODEV) return Optional.empty();
             throw e;
         }
     }
@@ -226,13 +228,9 @@ public final class NetworkConfig implements AutoCloseable {
         addRoute(defaultDestination(gateway), gateway);
     }
 
-    /** Deletes the route to {@code destination} in the main table, whichever way it goes. */
+    /** Deletes the route to {@code destination} in the main table, whichever way it goes ({@code 0.0.0.0/0}, {@code ::/0}: the default). */
     public void deleteRoute(Cidr destination) {
         socket.execute(RTM_DELROUTE, 0, routeBody(destination, null, 0, true), "delete route " + destination);
-    }
-
-    public void deleteDefaultRoute(boolean ipv4) {
-        deleteRoute(defaultDestination(ipv4 ? InetAddress.ofLiteral("0.0.0.0") : InetAddress.ofLiteral("::")));
     }
 
     private static Cidr defaultDestination(InetAddress sameFamilyAs) {

@@ -114,6 +114,27 @@ class NetnsCliBadInputTest {
     }
 
     @Test
+    void anUnprivilegedUserGetsIpsMessageAndCanStillList() {
+        ok("ip", "netns", "add", a);
+        String[] asNobody = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+        Shell.Result ipAdd = Shell.run(concat(asNobody, "ip", "netns", "add", b));
+        Shell.Result jnsAdd = Shell.run(concat(asNobody, NetnsExecTest.javaCommand("netns", "add", b)));
+        assertThat(jnsAdd.err()).isEqualTo("jns netns: " + ipAdd.err());
+        assertThat(jnsAdd.exit()).isEqualTo(ipAdd.exit()).isEqualTo(1);
+        assertThat(NetnsDirectory.DIR.resolve(b)).doesNotExist();
+
+        Shell.Result list = Shell.run(concat(asNobody, NetnsExecTest.javaCommand("netns", "list")));
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).isEqualTo(Shell.run(concat(asNobody, "ip", "netns", "list")).out()).contains(a);
+    }
+
+    private static String[] concat(String[] first, String... rest) {
+        String[] out = java.util.Arrays.copyOf(first, first.length + rest.length);
+        System.arraycopy(rest, 0, out, first.length, rest.length);
+        return out;
+    }
+
+    @Test
     void unknownSubcommandNamesItself() {
         failsWith("Command \"frobnicate\" is unknown, try \"jns netns help\".", "netns", "frobnicate");
     }

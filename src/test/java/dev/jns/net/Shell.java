@@ -20,9 +20,16 @@ final class Shell {
         try {
             Process p = new ProcessBuilder(command).start();
             p.getOutputStream().close();
-            byte[] err = p.getErrorStream().readAllBytes();
+            // Drain stderr on the side: a command with a lot of output would block on a full pipe.
+            var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getErrorStream().readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             byte[] out = p.getInputStream().readAllBytes();
-            return new Result(p.waitFor(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+            return new Result(p.waitFor(), new String(out, StandardCharsets.UTF_8), new String(err.join(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,0 +1,72 @@
+package dev.jns.net;
+
+import dev.jns.ns.NamespaceType;
+import dev.jns.spawn.NamespacedProcessBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@code ip netns exec NAME cmd...} sets up, as a process builder: join the named
+ * network namespace, a new mount namespace that is a slave of the JVM's (nothing mounted
+ * inside propagates back), a {@code sysfs} for the namespace on {@code /sys}, and every
+ * file or directory of {@code /etc/netns/NAME} bind-mounted over its twin in {@code /etc}
+ * (resolv.conf, hosts, ...).
+ *
+ * <p>ip unmounts the old {@code /sys} before mounting the new one; here the new one is
+ * mounted on top, which hides the old one and its submounts the same way.
+ */
+public final class NetnsExec {
+    public static final Path ETC_NETNS = Path.of("/etc/netns");
+    private static final Path ETC = Path.of("/etc");
+
+    /**
+     * @param bindMounts the {@code /etc/netns/NAME/x -> /etc/x} pairs that will be mounted
+     * @param skipped    entries whose {@code /etc} twin does not exist: ip warns about them and goes on
+     */
+    public record Setup(NamespacedProcessBuilder builder, List<Path[]> bindMounts, List<String> skipped) {}
+
+    private NetnsExec() {}
+
+    /** The setup for {@code command} inside the named namespace, reading {@code /etc/netns/NAME}. */
+    public static Setup prepare(String name, List<String> command) {
+        return prepare(name, command, ETC_NETNS.resolve(name), ETC);
+    }
+
+    static Setup prepare(String name, List<String> command, Path etcNetnsDir, Path etc) {
+        Path nsFile = NetnsDirectory.path(name);
+        NamespacedProcessBuilder b = new NamespacedProcessBuilder(command)
+                .joinNamespace(nsFile, NamespaceType.NET)
+                .newNamespaces(NamespaceType.MNT)
+                .propagation(NamespacedProcessBuilder.Propagation.SLAVE)
+                .mount(name, Path.of("/sys"), "sysfs", 0, "");
+        List<Path[]> binds = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (Path entry : entries(etcNetnsDir)) {
+            Path twin = etc.resolve(entry.getFileName().toString());
+            if (Files.exists(twin)) {
+                b.bindMount(entry, twin, false);
+                binds.add(new Path[] {entry, twin});
+            } else {
+                skipped.add("Bind " + entry + " -> " + twin + " failed: No such file or directory");
+            }
+        }
+        return new Setup(b, List.copyOf(binds), List.copyOf(skipped));
+    }
+
+    private static List<Path> entries(Path dir) {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return out;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) out.add(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+}
