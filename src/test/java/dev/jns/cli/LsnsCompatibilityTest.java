@@ -217,6 +217,26 @@ class LsnsCompatibilityTest {
     }
 
     @Test
+    void anUnprivilegedUserSeesWhatUtilLinuxShowsThem() {
+        List<String> nobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+        List<String> args = List.of("lsns", "-r", "-n", "-o", "NS,TYPE,NPROCS,USER");
+        List<String> ours = new ArrayList<>(nobody);
+        ours.addAll(ExternalCommand.javaMain(Main.class, args.toArray(String[]::new)));
+        List<String> theirs = new ArrayList<>(nobody);
+        theirs.addAll(args);
+        Map<String, List<String>> o = rawRows(checked(ExternalCommand.run(ours)).stdout());
+        Map<String, List<String>> t = rawRows(checked(ExternalCommand.run(theirs)).stdout());
+        // Each sees only itself: the namespaces it is in, one process each, as nobody.
+        Map<String, List<String>> withProcesses = new HashMap<>(o);
+        withProcesses.values().removeIf(row -> row.get(2).equals("0"));
+        assertThat(withProcesses).isEqualTo(t).hasSize(8);
+        assertThat(withProcesses.values()).allSatisfy(row -> assertThat(row.subList(2, 4)).containsExactly("1", "nobody"));
+        // The fixture's bind mounts are in mountinfo, but in a directory nobody may not open:
+        // like lsns 2.42, jns leaves out what it cannot open.
+        assertThat(o).doesNotContainKeys(Long.toString(live.bindOnly), Long.toString(live.ghostOwnedNet));
+    }
+
+    @Test
     void netnsIdIsTheOneIpNetnsSet() {
         Map<String, List<String>> ours = rawRows(jns("-t", "net", "-l", "-r", "-n", "-o", "NS,NETNSID,NSFS").stdout());
         String fullNet = Long.toString(LiveNamespaces.inode(live.fullPid, "net"));

@@ -1,5 +1,6 @@
 package dev.jns.inventory;
 
+import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
 import dev.jns.testing.LiveNamespaces;
 import dev.jns.testing.MachineState;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -74,6 +76,17 @@ class InventoryTest {
         assertThat(ns.processCount()).isZero();
         assertThat(ns.holders()).containsExactly(new Holder.OpenFd(live.fdHolderPid, 3));
         assertThat(inv.process(live.fdHolderPid).orElseThrow().command()).hasValue("sleep 600");
+    }
+
+    @Test
+    void anFdOpenedThroughProcIsListedAsAHolderToo() {
+        int self = (int) ProcessHandle.current().pid();
+        try (Namespace uts = Namespace.open(Path.of("/proc/" + live.fullPid + "/ns/uts"))) {
+            Inventory inv = Inventory.scan(ScanOptions.minimal().withTypes(EnumSet.of(NamespaceType.UTS)));
+            NamespaceRecord ns = find(inv, uts.inode());
+            assertThat(ns.processCount()).isEqualTo(2);
+            assertThat(ns.holders()).containsExactly(new Holder.OpenFd(self, uts.fd()));
+        }
     }
 
     @Test

@@ -82,10 +82,18 @@ public final class LiveNamespaces implements AutoCloseable {
         Process p = startReady("unshare", "-Umnuipf", "-C", "-T", "--kill-child", "bash", "-c", "echo ready; exec sleep 600");
         fullPid = onlyDescendant(p.pid(), "sleep");
         fullNetnsName = "jns-live-" + ProcessHandle.current().pid();
-        fullNetnsId = 4242;
         mustRun("ip", "netns", "attach", fullNetnsName, Integer.toString(fullPid));
         netnsName = fullNetnsName;
-        mustRun("ip", "netns", "set", fullNetnsName, Integer.toString(fullNetnsId));
+        // An id stays taken until the kernel has cleaned up its namespace, which it does
+        // asynchronously: a fixture made right after another may find its id still in use.
+        for (int id = 4200 + (int) (ProcessHandle.current().pid() % 50); ; id += 50) {
+            ExternalCommand r = ExternalCommand.run("ip", "netns", "set", fullNetnsName, Integer.toString(id));
+            if (r.exitCode() == 0) {
+                fullNetnsId = id;
+                break;
+            }
+            if (id > 6000) throw new IllegalStateException("ip netns set found no free id: " + r.stderr());
+        }
     }
 
     private void makeNested() throws IOException {
@@ -250,7 +258,11 @@ public final class LiveNamespaces implements AutoCloseable {
     public void close() {
         for (Process p : processes) kill(p);
         if (netnsName != null) ExternalCommand.run("ip", "netns", "delete", netnsName);
-        for (Path m : mounts) ExternalCommand.run("umount", m.toString());
+        // lazily: another scan on this machine may have the file open for a moment
+        for (Path m : mounts) {
+            ExternalCommand r = ExternalCommand.run("umount", "--lazy", m.toString());
+            if (r.exitCode() != 0) throw new IllegalStateException("fixture mount " + m + " not removed: " + r.stderr());
+        }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) Files.deleteIfExists(f);
             Files.deleteIfExists(dir);
