@@ -15,7 +15,9 @@ import java.util.OptionalLong;
  * processes, open nsfs fds, bind mounts, sockets, and dependent namespaces. Taken by
  * {@link #scan()}; immutable afterwards.
  *
- * <p>Processes that exit during the scan are left out, never reported as errors.
+ * <p>Processes that exit during the scan are left out, never reported as errors. So is
+ * a namespace without processes that the caller cannot open through any of its holders
+ * (only a mountinfo line or an fd number would show it), as util-linux lsns does.
  */
 public final class Inventory {
     private final List<NamespaceRecord> namespaces;
