@@ -2,6 +2,7 @@ package dev.jns.helper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ final class RuntimeDir {
 
     private static Path create() {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir", "/tmp"));
+        removeThoseOfDeadJvms(tmp);
         String prefix = "jns-" + ProcessHandle.current().pid() + "-";
         for (int attempt = 0; ; attempt++) {
             Path dir = tmp.resolve(prefix + attempt);
@@ -40,6 +42,25 @@ final class RuntimeDir {
             } catch (IOException e) {
                 throw new UncheckedIOException("jns: cannot create a private runtime directory in " + tmp, e);
             }
+        }
+    }
+
+    /** A JVM killed outright (SIGKILL) leaves its directory behind; the next one clears it. */
+    private static void removeThoseOfDeadJvms(Path tmp) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, "jns-*-*")) {
+            for (Path dir : dirs) {
+                String[] parts = dir.getFileName().toString().split("-");
+                if (parts.length != 3 || !parts[1].chars().allMatch(Character::isDigit) || parts[1].isEmpty()) continue;
+                if (ProcessHandle.of(Long.parseLong(parts[1])).isPresent()) continue;
+                try (DirectoryStream<Path> left = Files.newDirectoryStream(dir)) {
+                    for (Path f : left) Files.deleteIfExists(f);
+                    Files.deleteIfExists(dir);
+                } catch (IOException | RuntimeException e) {
+                    // another user's directory, or one that just went: not ours to clear
+                }
+            }
+        } catch (IOException e) {
+            // no listing: nothing to clear
         }
     }
 }

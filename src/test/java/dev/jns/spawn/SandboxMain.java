@@ -44,6 +44,7 @@ public final class SandboxMain {
                         .gidMap(new IdMap(0, Long.parseLong(args[1]), 65536)));
                 show("no-userns", new NamespacedProcessBuilder("true").newNamespaces(NET));
             }
+            case "true" -> show("true", new NamespacedProcessBuilder("true").newNamespaces(UTS));
             case "enospc" -> show("net", new NamespacedProcessBuilder("true").newNamespaces(NET));
             default -> throw new IllegalArgumentException(args[0]);
         }
