@@ -40,6 +40,7 @@ public final class UnshareCommand implements Command {
         try {
             program = UnshareLaunch.builder(options).start();
         } catch (SpawnException e) {
+            if (UnshareErrors.explainedByTheProgram(e)) return 1;
             throw UnshareErrors.of(e, options);
         }
         relay.programStarted((int) program.pid());
