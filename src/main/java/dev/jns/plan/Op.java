@@ -43,6 +43,15 @@ public sealed interface Op {
     }
 
     /**
+     * Drops the supplementary groups and becomes {@code uid}/{@code gid} before the clone, so
+     * that the user namespace it creates is owned by that user (util-linux's {@code --owner}).
+     */
+    record BecomeOwner(long uid, long gid) implements Op {
+        public String name() { return "setresuid"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    /**
      * {@code clone3} with these {@code CLONE_NEW*} flags (the helper adds CLONE_PIDFD). The
      * child is created in the new namespaces and waits for its turn.
      */
@@ -79,11 +88,16 @@ public sealed interface Op {
 
     /**
      * Keeps a namespace of the child alive after it exits by bind-mounting
-     * {@code /proc/PID/ns/<nsFileName>} onto {@code target} (created as an empty file if
-     * missing), from the parent, which is still in the caller's mount namespace. The helper
-     * removes the mount again if a later op fails.
+     * {@code /proc/PID/ns/<nsFileName>} onto {@code target} (first created as an empty file
+     * if {@code createTarget} and missing), from the parent, which is still in the caller's
+     * mount namespace. The helper removes the mount again if a later op fails.
      */
-    record PersistNamespace(String nsFileName, String target) implements Op {
+    record PersistNamespace(String nsFileName, String target, boolean createTarget) implements Op {
+        /** Persistence onto a target that is created if missing. */
+        public PersistNamespace(String nsFileName, String target) {
+            this(nsFileName, target, true);
+        }
+
         public String name() { return "mount"; }
         public Side side() { return Side.PARENT; }
     }
@@ -116,6 +130,15 @@ public sealed interface Op {
 
     /** {@code mount(NULL, path, NULL, flags, NULL)}: changes propagation, e.g. MS_REC|MS_PRIVATE. */
     record SetPropagation(String path, long flags) implements Op {
+        public String name() { return "mount"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /**
+     * Makes {@code path} recursively private if it is a mount point (a directory that is none
+     * needs nothing), so a mount on it cannot propagate out of the new mount namespace.
+     */
+    record PrivatizeMountPoint(String path) implements Op {
         public String name() { return "mount"; }
         public Side side() { return Side.CHILD; }
     }
@@ -222,6 +245,72 @@ public sealed interface Op {
             env = List.copyOf(env);
         }
         public String name() { return "execve"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    // ---- joining existing namespaces, as util-linux nsenter does ----------------------------
+
+    /**
+     * Joins existing namespaces all at one point, as util-linux nsenter does. Every file is
+     * opened first, so each path names what the caller sees; then two passes: the first joins
+     * all but the user namespace and ignores failures, the second joins what is left, user
+     * included, and fails at the first error. So a privileged caller enters the user
+     * namespace last (dropping privilege) and an unprivileged one first (gaining the
+     * privilege the others need).
+     *
+     * <p>The namespaces of process {@code pid} of the types in {@code pidTypes} are joined
+     * through a pidfd, with one atomic {@code setns(pidfd, types)} per pass (Linux 5.8+);
+     * the plan compiler turns them into {@code /proc/PID/ns} files on older kernels.
+     *
+     * @param pid        the process whose namespaces are joined through a pidfd; 0 for none
+     * @param pidfdInode when not 0, the pidfd's inode must be this one (the process is the
+     *                   one the caller saw, not a later one that reused its pid)
+     * @param pidTypes   the {@code CLONE_NEW*} flags to join from {@code pid}
+     * @param files      nsfs files joined one by one, in this order within each pass
+     */
+    record EnterNamespaces(int pid, long pidfdInode, int pidTypes, List<JoinNamespace> files) implements Op {
+        public EnterNamespaces { files = List.copyOf(files); }
+        public String name() { return "setns"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    /**
+     * Opens a root and a working directory (empty: none) before {@link EnterNamespaces}, so
+     * that paths such as {@code /proc/PID/root} name what the caller sees; the child enters
+     * them with {@link EnterPinnedDirectories}.
+     */
+    record PinDirectories(String root, String workDir) implements Op {
+        public String name() { return "open"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    /**
+     * In the child: makes the pinned root its root ({@code fchdir}, {@code chroot(".")}) and
+     * the pinned working directory its cwd. With a root but no pinned working directory,
+     * {@code keepCwd} keeps the directory it was in (nsenter's {@code -r} alone); otherwise
+     * the cwd is the new root.
+     */
+    record EnterPinnedDirectories(boolean keepCwd) implements Op {
+        public String name() { return "chroot"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /**
+     * Clears the supplementary groups before joining (where the caller may still have the
+     * privilege to), remembering whether that worked; failure is not an error here.
+     */
+    record DropGroupsBeforeJoining() implements Op {
+        public String name() { return "setgroups"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    /**
+     * Clears the supplementary groups inside a joined user namespace; fails only if
+     * {@link DropGroupsBeforeJoining} failed too (a namespace whose setgroups is "deny"
+     * refuses it), as util-linux nsenter does.
+     */
+    record DropGroupsAfterJoining() implements Op {
+        public String name() { return "setgroups"; }
         public Side side() { return Side.CHILD; }
     }
 

@@ -90,14 +90,17 @@ public final class NamespacedProcessBuilder {
     final List<Join> joins = new ArrayList<>();
     final List<IdMap> uidMap = new ArrayList<>();
     final List<IdMap> gidMap = new ArrayList<>();
-    IdMapWriter idMapWriter = IdMapWriter.PROC_FILES;
+    IdMapWriter uidMapWriter = IdMapWriter.PROC_FILES, gidMapWriter = IdMapWriter.PROC_FILES;
     Setgroups setgroups;
     PidNamespaceEntry pidEntry = PidNamespaceEntry.PROGRAM_IS_PID_1;
     String hostname, domainname;
     Propagation propagation = Propagation.PRIVATE;
     final List<MountStep> mounts = new ArrayList<>();
     Path chroot, pivotRoot, procMount;
-    final Map<NamespaceType, Path> persist = new LinkedHashMap<>();
+    record Persist(Path file, boolean createMissing) {}
+
+    final Map<NamespaceType, Persist> persist = new LinkedHashMap<>();
+    Long ownerUid, ownerGid;
     final Map<Clock, Duration> timeOffsets = new LinkedHashMap<>();
     Long uid, gid;
     List<Long> groups;
@@ -213,7 +216,15 @@ public final class NamespacedProcessBuilder {
      * {@code file} (created if missing), like util-linux's {@code unshare --net=FILE}.
      */
     public NamespacedProcessBuilder persist(NamespaceType type, Path file) {
-        persist.put(type, file);
+        return persist(type, file, true);
+    }
+
+    /**
+     * Like {@link #persist(NamespaceType, Path)}; with {@code createMissing} false a missing
+     * {@code file} fails the start (ENOENT), as util-linux's {@code unshare} does.
+     */
+    public NamespacedProcessBuilder persist(NamespaceType type, Path file, boolean createMissing) {
+        persist.put(type, new Persist(file, createMissing));
         return this;
     }
 
@@ -250,8 +261,28 @@ public final class NamespacedProcessBuilder {
         return this;
     }
 
+    /** How both maps are written. */
     public NamespacedProcessBuilder idMapWriter(IdMapWriter writer) {
-        this.idMapWriter = Objects.requireNonNull(writer);
+        this.uidMapWriter = this.gidMapWriter = Objects.requireNonNull(writer);
+        return this;
+    }
+
+    /** How one of the maps is written, e.g. uid ranges through newuidmap but a single own gid directly. */
+    public NamespacedProcessBuilder idMapWriter(Op.IdKind kind, IdMapWriter writer) {
+        Objects.requireNonNull(writer);
+        if (kind == Op.IdKind.UID) uidMapWriter = writer;
+        else gidMapWriter = writer;
+        return this;
+    }
+
+    /**
+     * Creates the namespaces as this user: the helper drops its supplementary groups and
+     * becomes {@code uid}/{@code gid} before the clone, so a new user namespace is owned by
+     * {@code uid} (util-linux's {@code --owner}). Needs the privilege to change ids.
+     */
+    public NamespacedProcessBuilder owner(long uid, long gid) {
+        this.ownerUid = uid;
+        this.ownerGid = gid;
         return this;
     }
 
@@ -396,18 +427,18 @@ public final class NamespacedProcessBuilder {
             handles.values().forEach(Namespace::close);
             throw e;
         }
-        return switch (outcome) {
-            case HelperLauncher.Outcome.Started s -> new NamespacedProcess(s.helper(), s.pid(), handles);
-            case HelperLauncher.Outcome.Failed f -> {
-                handles.values().forEach(Namespace::close);
-                if (f.opIndex() < 0) {
-                    throw new IOException("jns-helper protocol error: " + f.detail() + " (" + f.strerror() + ")");
-                }
-                Op op = plan.ops().get(f.opIndex());
-                throw new SpawnException(f.opIndex(), op, f.errno(), Errno.name(f.errno()), f.strerror(), f.detail(),
-                        FailureExplainer.explain(this, op, f.errno()));
-            }
-        };
+        // instanceof, not a pattern switch: see PlanEncoder.wire
+        if (outcome instanceof HelperLauncher.Outcome.Started s) {
+            return new NamespacedProcess(s.helper(), s.pid(), handles, s.connection());
+        }
+        HelperLauncher.Outcome.Failed f = (HelperLauncher.Outcome.Failed) outcome;
+        handles.values().forEach(Namespace::close);
+        if (f.opIndex() < 0) {
+            throw new IOException("jns-helper protocol error: " + f.detail() + " (" + f.strerror() + ")");
+        }
+        Op op = plan.ops().get(f.opIndex());
+        throw new SpawnException(f.opIndex(), op, f.errno(), Errno.name(f.errno()), f.strerror(), f.detail(),
+                FailureExplainer.explain(this, op, f.errno()));
     }
 
     /** Opens the new namespaces while the child waits before exec, so they are surely its own. */
@@ -417,6 +448,71 @@ public final class NamespacedProcessBuilder {
             Path file = Path.of("/proc", Integer.toString(pid), "ns", PlanCompiler.nsFileName(t, pidForChildren));
             into.put(t, Namespace.open(file, t));
         }
+    }
+
+    // ---- joining existing namespaces (issue #4) --------------------------------------------
+
+    /** The process whose namespaces are joined through a pidfd; {@code pidfdInode} 0: not pinned. */
+    record JoinProcess(int pid, long pidfdInode, Set<NamespaceType> types) {}
+
+    JoinProcess joinProcess;
+    boolean preserveCredentials;
+    Path rootFromOutside, directoryFromOutside;
+
+    /**
+     * Joins namespaces of a running process: one atomic {@code setns} on a pidfd for all the
+     * types (Linux 5.8+; older kernels join its {@code /proc/PID/ns} files one by one). With
+     * a {@code pidfdInode} other than 0 the start fails with ESRCH unless the process's pidfd
+     * has that inode, which rules out a process that reused the pid (util-linux's
+     * {@code -t PID:INODE}). User and time namespaces may be among the types.
+     *
+     * <p>All joins of a start, these and {@link #joinNamespace}'s, happen at one point as
+     * util-linux nsenter does them (see {@link dev.jns.plan.Op.EnterNamespaces}); a joined
+     * user namespace makes the program root in it unless {@link #preserveCredentials}.
+     */
+    public NamespacedProcessBuilder joinNamespacesOf(int pid, long pidfdInode, Set<NamespaceType> types) {
+        if (pid <= 0) throw new IllegalArgumentException("not a process id: " + pid);
+        this.joinProcess = types.isEmpty() ? null : new JoinProcess(pid, pidfdInode, Set.copyOf(types));
+        return this;
+    }
+
+    /**
+     * Keeps the caller's uid, gid and groups in a joined user namespace. By default the
+     * program becomes uid 0 and gid 0 there, with no supplementary groups, as with nsenter
+     * (unless {@link #uid}/{@link #gid}/{@link #groups} say otherwise).
+     */
+    public NamespacedProcessBuilder preserveCredentials(boolean preserve) {
+        this.preserveCredentials = preserve;
+        return this;
+    }
+
+    /**
+     * The program's root: a directory opened before any namespace is joined, so the path
+     * names what the caller sees (util-linux's {@code nsenter --root}, e.g. {@code /proc/PID/root}).
+     * Unless {@link #directoryFromOutside} is set the program keeps the working directory it
+     * had after the joins (possibly outside the new root, as with nsenter), or {@code /}
+     * when {@link #directory} names one inside.
+     */
+    public NamespacedProcessBuilder rootFromOutside(Path root) {
+        this.rootFromOutside = root;
+        return this;
+    }
+
+    /** The program's working directory, opened before any namespace is joined (nsenter's {@code --wd}). */
+    public NamespacedProcessBuilder directoryFromOutside(Path dir) {
+        this.directoryFromOutside = dir;
+        return this;
+    }
+
+    String argv0;
+
+    /**
+     * The name the program sees as {@code argv[0]} instead of the command's first element,
+     * e.g. {@code -sh} for a login shell.
+     */
+    public NamespacedProcessBuilder argv0(String name) {
+        this.argv0 = name;
+        return this;
     }
 
     Map<String, String> environmentOrNull() { return environment; }

@@ -31,8 +31,8 @@ final class PlanCompiler {
     static final long MS_NOSUID = 0x2, MS_NODEV = 0x4, MS_NOEXEC = 0x8, MS_REC = 0x4000,
             MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
     static final String NEWUIDMAP = "/usr/bin/newuidmap", NEWGIDMAP = "/usr/bin/newgidmap";
-    private static final List<String> DEFAULT_PATH = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
-            "/usr/bin", "/sbin", "/bin");
+    /** glibc's execvp default (_PATH_DEFPATH) when the environment has no PATH. */
+    private static final List<String> DEFAULT_PATH = List.of("/bin", "/usr/bin");
 
     private PlanCompiler() {}
 
@@ -43,7 +43,16 @@ final class PlanCompiler {
 
         // The helper, alone.
         if (!b.forwardedSignals.isEmpty()) ops.add(new Op.ForwardSignals(b.forwardedSignals));
-        for (NamespacedProcessBuilder.Join j : b.joins) ops.add(new Op.JoinNamespace(j.nsFile(), j.type().cloneFlag()));
+        if (b.rootFromOutside != null || b.directoryFromOutside != null) {
+            ops.add(new Op.PinDirectories(pathOrEmpty(b.rootFromOutside), pathOrEmpty(b.directoryFromOutside)));
+        }
+        // In a joined user namespace the program is root with no groups, unless told otherwise.
+        boolean becomeRoot = JoinCompiler.joinsUser(b.joins, b.joinProcess) && !b.preserveCredentials;
+        boolean dropGroups = becomeRoot && b.groups == null;
+        if (dropGroups) ops.add(new Op.DropGroupsBeforeJoining());
+        Op.EnterNamespaces enter = JoinCompiler.enter(b.joins, b.joinProcess, JoinCompiler.kernelSetnsTakesPidfd());
+        if (enter != null) ops.add(enter);
+        if (b.ownerUid != null) ops.add(new Op.BecomeOwner(b.ownerUid, b.ownerGid));
         int cloneFlags = 0;
         for (NamespaceType t : b.newTypes) {
             // A time namespace's offsets can only be written before a process is in it, so the
@@ -58,11 +67,11 @@ final class PlanCompiler {
         if (b.newTypes.contains(USER)) {
             if (b.setgroups != null) ops.add(new Op.WriteSetgroups(b.setgroups == NamespacedProcessBuilder.Setgroups.ALLOW));
             if (!b.uidMap.isEmpty()) {
-                ops.add(b.idMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.UID, b.uidMap)
+                ops.add(b.uidMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.UID, b.uidMap)
                         : new Op.RunIdMapProgram(NEWUIDMAP, b.uidMap));
             }
             if (!b.gidMap.isEmpty()) {
-                ops.add(b.idMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.GID, b.gidMap)
+                ops.add(b.gidMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.GID, b.gidMap)
                         : new Op.RunIdMapProgram(NEWGIDMAP, b.gidMap));
             }
         }
@@ -86,29 +95,42 @@ final class PlanCompiler {
             ops.add(new Op.SetPropagation("/", MS_REC | kind));
         }
         for (MountStep m : b.mounts) {
-            ops.add(switch (m) {
-                case MountStep.Bind bind -> new Op.BindMount(bind.source().toString(), bind.target().toString(), bind.readOnly());
-                case MountStep.Fs fs -> new Op.Mount(fs.source(), fs.target().toString(), fs.fstype(), fs.flags(), fs.data());
-            });
+            if (m instanceof MountStep.Bind bind) {
+                ops.add(new Op.BindMount(bind.source().toString(), bind.target().toString(), bind.readOnly()));
+            } else if (m instanceof MountStep.Fs fs) {
+                ops.add(new Op.Mount(fs.source(), fs.target().toString(), fs.fstype(), fs.flags(), fs.data()));
+            }
         }
         if (b.pivotRoot != null) ops.add(new Op.PivotRoot(b.pivotRoot.toString()));
         if (b.chroot != null) ops.add(new Op.ChangeRoot(b.chroot.toString()));
         if (b.procMount != null) {
+            // Where / is not private and stays the root, a mount on the directory could
+            // propagate back into the caller's namespace and cover its /proc.
+            if (b.chroot == null && b.pivotRoot == null && b.propagation != Propagation.PRIVATE) {
+                ops.add(new Op.PrivatizeMountPoint(b.procMount.toString()));
+            }
             ops.add(new Op.Mount("proc", b.procMount.toString(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, ""));
+        }
+        if (b.rootFromOutside != null || b.directoryFromOutside != null) {
+            ops.add(new Op.EnterPinnedDirectories(b.directoryIfSet().isEmpty()));
         }
         b.directoryIfSet().ifPresent(d -> ops.add(new Op.ChangeDirectory(d.toString())));
         if (b.hostname != null) ops.add(new Op.SetHostname(b.hostname));
         if (b.domainname != null) ops.add(new Op.SetDomainname(b.domainname));
+        if (dropGroups) ops.add(new Op.DropGroupsAfterJoining());
         if (b.groups != null) ops.add(new Op.SetGroups(b.groups));
-        if (b.gid != null) ops.add(new Op.SetGid(b.gid));
-        if (b.keepCapabilities && b.uid != null) ops.add(new Op.KeepCapsAcrossSetuid());
-        if (b.uid != null) ops.add(new Op.SetUid(b.uid));
+        Long gid = b.gid != null ? b.gid : becomeRoot ? Long.valueOf(0) : null;
+        Long uid = b.uid != null ? b.uid : becomeRoot ? Long.valueOf(0) : null;
+        if (gid != null) ops.add(new Op.SetGid(gid));
+        if (b.keepCapabilities && uid != null) ops.add(new Op.KeepCapsAcrossSetuid());
+        if (uid != null) ops.add(new Op.SetUid(uid));
         if (b.keepCapabilities) ops.add(new Op.RaiseAmbientCaps());
         if (b.noNewPrivileges) ops.add(new Op.NoNewPrivileges());
 
         // The parent again: everything that needs the finished namespaces from outside.
-        for (Map.Entry<NamespaceType, Path> e : b.persist.entrySet()) {
-            ops.add(new Op.PersistNamespace(nsFileName(e.getKey(), pidForChildren), e.getValue().toString()));
+        for (Map.Entry<NamespaceType, NamespacedProcessBuilder.Persist> e : b.persist.entrySet()) {
+            ops.add(new Op.PersistNamespace(nsFileName(e.getKey(), pidForChildren), e.getValue().file().toString(),
+                    e.getValue().createMissing()));
         }
         if (b.openNamespaceHandles) ops.add(new Op.AwaitCaller());
 
@@ -127,6 +149,10 @@ final class PlanCompiler {
         return type == TIME || (type == PID && pidForChildren) ? type.forChildrenProcName() : type.procName();
     }
 
+    private static String pathOrEmpty(Path p) {
+        return p == null ? "" : p.toString();
+    }
+
     private static Op.Exec exec(NamespacedProcessBuilder b) {
         Map<String, String> env = b.environmentOrNull() != null ? b.environmentOrNull() : System.getenv();
         List<String> envLines = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
@@ -134,17 +160,19 @@ final class PlanCompiler {
         List<String> search = path == null ? DEFAULT_PATH
                 : List.of(path.split(":", -1)).stream().map(d -> d.isEmpty() ? "." : d).toList();
         String program = b.command().getFirst();
-        return new Op.Exec(program, program.contains("/") ? List.of() : search, b.command(), envLines);
+        List<String> argv = new ArrayList<>(b.command());
+        if (b.argv0 != null) argv.set(0, b.argv0);
+        return new Op.Exec(program, program.contains("/") ? List.of() : search, argv, envLines);
     }
 
     private static void check(NamespacedProcessBuilder b) {
         if (b.command() == null || b.command().isEmpty()) throw new IllegalStateException("no command to run");
-        boolean mntNs = b.newTypes.contains(MNT) || b.joins.stream().anyMatch(j -> j.type() == MNT);
+        boolean mntNs = b.newTypes.contains(MNT) || JoinCompiler.joins(MNT, b.joins, b.joinProcess);
         if (!mntNs && (!b.mounts.isEmpty() || b.procMount != null || b.pivotRoot != null)) {
             throw new IllegalStateException("mounts, mountProc and pivotRoot need a new or joined mount namespace;"
                     + " without one they would change the caller's");
         }
-        boolean utsNs = b.newTypes.contains(UTS) || b.joins.stream().anyMatch(j -> j.type() == UTS);
+        boolean utsNs = b.newTypes.contains(UTS) || JoinCompiler.joins(UTS, b.joins, b.joinProcess);
         if (!utsNs && (b.hostname != null || b.domainname != null)) {
             throw new IllegalStateException("hostname and domainname need a new or joined UTS namespace;"
                     + " without one they would change the caller's");

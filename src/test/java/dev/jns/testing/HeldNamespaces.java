@@ -6,7 +6,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * New namespaces made by util-linux {@code unshare} and held open by a sleeping process,
@@ -30,8 +32,15 @@ public final class HeldNamespaces implements AutoCloseable {
      * @param setup        shell commands to run inside first (may be empty)
      */
     public static HeldNamespaces start(List<String> unshareFlags, String setup) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("unshare");
+        return start(List.of("unshare"), unshareFlags, setup);
+    }
+
+    /**
+     * Like {@link #start(List, String)} with another unshare: {@code jns unshare}, or one run
+     * as another user through a prefix such as {@code setpriv ...}.
+     */
+    public static HeldNamespaces start(List<String> unshareCommand, List<String> unshareFlags, String setup) throws IOException {
+        List<String> cmd = new ArrayList<>(unshareCommand);
         cmd.addAll(unshareFlags);
         cmd.addAll(List.of("sh", "-c", (setup.isBlank() ? "" : setup + " && ") + "echo ready && exec sleep 600"));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -41,9 +50,22 @@ public final class HeldNamespaces implements AutoCloseable {
             p.destroyForcibly();
             throw new IllegalStateException("unshare " + unshareFlags + " with setup '" + setup + "' did not get ready: " + line);
         }
-        // With --fork the namespaces' process is unshare's child; otherwise unshare itself.
-        long pid = p.toHandle().children().findFirst().map(ProcessHandle::pid).orElse(p.pid());
-        return new HeldNamespaces(p, pid);
+        // The sleep the script became: unshare itself, its child (--fork), or further down
+        // (a launcher script, a JVM and its helper).
+        // "ready" comes just before the exec, so look until the sleep is there.
+        for (int i = 0; i < 500; i++) {
+            Optional<ProcessHandle> sleeper = Stream.concat(Stream.of(p.toHandle()), p.toHandle().descendants())
+                    .filter(h -> h.info().command().map(c -> c.endsWith("/sleep")).orElse(false)).findFirst();
+            if (sleeper.isPresent()) return new HeldNamespaces(p, sleeper.get().pid());
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException(cmd + ": the holding sleep never started");
     }
 
     /** The pid (in the caller's pid namespace) of a process inside the namespaces. */
@@ -56,6 +78,7 @@ public final class HeldNamespaces implements AutoCloseable {
     public void close() throws InterruptedException {
         // Killing the inner process first lets a forking unshare reap it and exit by itself,
         // so nothing is left for init to reap.
+        // (A helper that supervises it exits too, with the same status.)
         if (pid != unshare.pid()) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         else unshare.destroyForcibly();
         if (!unshare.waitFor(10, TimeUnit.SECONDS)) {

@@ -1,0 +1,47 @@
+package dev.jns.cli;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * The training run for the JDK AOT cache ({@code target/jns.aot}, JEP 483): the build runs
+ * this once with {@code -XX:AOTMode=record} (see {@code tools/aot-train.sh}), and every
+ * class it loads and links is then ready at the start of each {@code ./jns} call.
+ *
+ * <p>It runs real commands, read-only ones only (unshare runs {@code true}, whose
+ * namespaces end with it), with their output thrown away. A
+ * command that fails here (no permission, a kernel without some namespace type) still
+ * trained the classes it reached, so failures are ignored: the build must not depend on
+ * what the machine allows.
+ */
+public final class AotTraining {
+    private static final List<List<String>> COMMANDS = List.of(
+            List.of("--help"),
+            List.of("lsns"),
+            List.of("lsns", "-J"),
+            List.of("lsns", "-r", "-n"),
+            List.of("lsns", "-l", "--output-all"),
+            List.of("lsns", "-T"),
+            List.of("lsns", "-t", "net", "-o", "NS,NPROCS,PID,NSFS,COMMAND"),
+            List.of("limits"),
+            List.of("limits", "-J"),
+            List.of("unshare", "--help"),
+            List.of("unshare", "--map-user=jns-aot-training-no-such-user", "true"),
+            // Spawns `true` in new namespaces that vanish with it: nothing is left behind.
+            List.of("unshare", "-Urpf", "--mount-proc", "true"),
+            List.of("unshare", "-Urn", "--kill-child", "true"));
+
+    private AotTraining() {}
+
+    public static void main(String[] args) {
+        PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
+        for (List<String> command : COMMANDS) {
+            try {
+                Main.run(command.toArray(String[]::new), discard, discard);
+            } catch (RuntimeException | Error e) {
+                // Ignored on purpose: see the class comment.
+            }
+        }
+    }
+}

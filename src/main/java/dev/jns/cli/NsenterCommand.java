@@ -1,0 +1,323 @@
+package dev.jns.cli;
+
+import dev.jns.ns.Namespace;
+import dev.jns.ns.NamespaceType;
+import dev.jns.spawn.NamespacedProcess;
+import dev.jns.spawn.NamespacedProcessBuilder;
+import dev.jns.spawn.SpawnException;
+import dev.jns.sys.Errno;
+import dev.jns.sys.LibC;
+import dev.jns.sys.Pidfds;
+import dev.jns.sys.SyscallException;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code jns nsenter}: util-linux's nsenter(1), flag for flag. Looks the target up the way
+ * nsenter does (same order, same messages), then has the native helper join the namespaces
+ * (through one pidfd where it can) and run the program, and leaves with its status.
+ *
+ * <p>The program always runs as a child of the helper, as if nsenter had forked: with
+ * {@code -p -F} it still lands in the target's pid namespace itself, where nsenter would
+ * leave it outside and only its children inside.
+ */
+public final class NsenterCommand implements Command {
+    /** Handles this command opened (for --user-parent and --net-socket); open until the program runs. */
+    private final List<Namespace> handles = new ArrayList<>();
+
+    @Override
+    public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        NsenterParser.Parsed parsed = NsenterParser.parse(args);
+        if (parsed instanceof NsenterParser.Parsed.Help) {
+            out.print(NsenterHelp.TEXT);
+            return 0;
+        }
+        if (parsed instanceof NsenterParser.Parsed.Version) {
+            out.println("jns nsenter from jns " + version());
+            return 0;
+        }
+        try {
+            return launch(((NsenterParser.Parsed.Run) parsed).options());
+        } finally {
+            handles.forEach(Namespace::close);
+        }
+    }
+
+    private static String version() {
+        String v = NsenterCommand.class.getPackage().getImplementationVersion();
+        return v != null ? v : "(unpackaged build)";
+    }
+
+    private int launch(NsenterOptions o) throws IOException, InterruptedException {
+        int pid = o.targetPid();
+        // Files named on the command line: nsenter opens them while parsing.
+        for (Optional<String> file : o.namespaces().values()) file.ifPresent(NsenterCommand::checkOpenable);
+        o.root().filter(d -> !d.isEmpty()).ifPresent(NsenterCommand::checkOpenable);
+        o.workDir().filter(d -> !d.isEmpty()).ifPresent(NsenterCommand::checkOpenable);
+        if (o.pidfdInode() != 0) checkPidfdInode(pid, o.pidfdInode());
+
+        Map<NamespaceType, Optional<String>> wanted = new EnumMap<>(NamespaceType.class);
+        wanted.putAll(o.namespaces());
+        if (o.all()) {
+            for (NamespaceType t : NsenterOptions.ORDER) {
+                if (!wanted.containsKey(t) && usableForAll(pid, t)) wanted.put(t, Optional.empty());
+            }
+        }
+        Set<NamespaceType> fromTarget = EnumSet.noneOf(NamespaceType.class);
+        wanted.forEach((t, file) -> { if (file.isEmpty()) fromTarget.add(t); });
+        if ((!fromTarget.isEmpty() || o.netSocketFd().isPresent() || o.userParent()) && pid == 0) {
+            throw new CliException("no target PID specified");
+        }
+        boolean viaPidfd = !fromTarget.isEmpty() && pidfdOpens(pid);
+        if (!fromTarget.isEmpty() && !viaPidfd) {
+            for (NamespaceType t : NsenterOptions.ORDER) {
+                if (fromTarget.contains(t)) checkOpenable(targetFile(pid, "ns/" + t.procName()));
+            }
+        }
+        if (o.root().filter(String::isEmpty).isPresent()) checkOpenable(targetFile(pid, "root"));
+        if (o.workDir().filter(String::isEmpty).isPresent()) checkOpenable(targetFile(pid, "cwd"));
+        Map<String, String> environment = o.env() ? targetEnvironment(pid) : null;
+        LibC.Stat targetOwner = o.uidFollow() || o.gidFollow() ? targetOwner(pid) : null;
+        if (o.joinCgroup() && !cgroupV2()) throw new CliException("--join-cgroup is only supported in cgroup v2");
+        if (o.joinCgroup()) throw new CliException("--join-cgroup is not supported by this build yet");
+        if (o.userParent()) {
+            wanted.put(NamespaceType.USER, Optional.of(handleFile(parentUserNamespace(pid, wanted.get(NamespaceType.USER)))));
+            fromTarget.remove(NamespaceType.USER);
+        }
+        if (o.netSocketFd().isPresent()) {
+            wanted.put(NamespaceType.NET, Optional.of(handleFile(socketNamespace(pid, o.netSocketFd().getAsInt()))));
+            fromTarget.remove(NamespaceType.NET);
+        }
+        if (wanted.isEmpty()) throw new CliException("no namespace specified");
+
+        NamespacedProcessBuilder b = new NamespacedProcessBuilder(o.command().isEmpty() ? List.of(loginShell()) : o.command())
+                .inheritIO();
+        if (o.command().isEmpty()) b.argv0("-" + loginShell().substring(loginShell().lastIndexOf('/') + 1));
+        if (!fromTarget.isEmpty()) {
+            if (viaPidfd) {
+                b.joinNamespacesOf(pid, o.pidfdInode(), fromTarget);
+            } else {
+                for (NamespaceType t : NsenterOptions.ORDER) {
+                    if (fromTarget.contains(t)) b.joinNamespace(Path.of(targetFile(pid, "ns/" + t.procName())), t);
+                }
+            }
+        }
+        for (NamespaceType t : NsenterOptions.ORDER) {
+            Optional<String> file = wanted.get(t);
+            if (file != null && file.isPresent()) b.joinNamespace(Path.of(file.get()), t);
+        }
+        applyCredentials(o, b, wanted.containsKey(NamespaceType.USER), targetOwner);
+        o.root().ifPresent(d -> b.rootFromOutside(Path.of(d.isEmpty() ? targetFile(pid, "root") : d)));
+        o.workDir().ifPresent(d -> b.directoryFromOutside(Path.of(d.isEmpty() ? targetFile(pid, "cwd") : d)));
+        o.workDirInNs().ifPresent(d -> b.directory(Path.of(d)));
+        if (environment != null) {
+            b.environment().clear();
+            b.environment().putAll(environment);
+        }
+
+        NamespacedProcess program;
+        try {
+            program = b.start();
+        } catch (SpawnException e) {
+            throw NsenterErrors.of(e, b.command().getFirst());
+        }
+        return program.waitFor();
+    }
+
+    private static void applyCredentials(NsenterOptions o, NamespacedProcessBuilder b, boolean user, LibC.Stat owner) {
+        // In a user namespace nsenter sets uid and gid (0 unless -S/-G) and drops the groups;
+        // the builder does that by default, so only explicit ids are passed on.
+        b.preserveCredentials(o.preserveCredentials());
+        Long gid = o.gidFollow() ? Long.valueOf(Integer.toUnsignedLong(owner.gid())) : o.gid().isPresent() ? o.gid().getAsLong() : null;
+        Long uid = o.uidFollow() ? Long.valueOf(Integer.toUnsignedLong(owner.uid())) : o.uid().isPresent() ? o.uid().getAsLong() : null;
+        if (gid != null) {
+            b.gid(gid);
+            if (!user || o.preserveCredentials()) b.groups(List.of());
+        }
+        if (uid != null) b.uid(uid);
+        if (o.keepCaps() && user) b.keepCapabilities(true);
+    }
+
+    /** The shell to run when no program is given: $SHELL, else the user's in /etc/passwd, else /bin/sh. */
+    static String loginShell() {
+        String shell = System.getenv("SHELL");
+        if (shell != null && !shell.isEmpty()) return shell;
+        return passwdShell(LibC.geteuid()).orElse("/bin/sh");
+    }
+
+    // ---- looking the target up ---------------------------------------------------------------
+
+    private static String targetFile(int pid, String name) {
+        if (pid == 0) throw new CliException("neither filename nor target pid supplied for " + name);
+        return "/proc/" + pid + "/" + name;
+    }
+
+    private static void checkOpenable(String path) {
+        try {
+            LibC.close(LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC));
+        } catch (SyscallException e) {
+            throw new CliException("cannot open " + path + ": " + e.strerror());
+        }
+    }
+
+    private static void checkPidfdInode(int pid, long inode) {
+        int pidfd;
+        try {
+            pidfd = LibC.pidfdOpen(pid, 0);
+        } catch (SyscallException e) {
+            throw new CliException("failed to obtain a valid file descriptor for PID " + pid + ": " + e.strerror());
+        }
+        try {
+            if (LibC.fstat(pidfd).ino() != inode) {
+                throw new CliException("failed to obtain a valid file descriptor for PID " + pid + ": " + Errno.describe(Errno.ESRCH));
+            }
+        } finally {
+            LibC.close(pidfd);
+        }
+    }
+
+    private static boolean pidfdOpens(int pid) {
+        try {
+            LibC.close(LibC.pidfdOpen(pid, 0));
+            return true;
+        } catch (SyscallException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether {@code -a} takes this type: the kernel has it, and for user, the target's is not
+     * the caller's own (the kernel refuses to re-enter one's own user namespace).
+     */
+    private static boolean usableForAll(int pid, NamespaceType type) {
+        Path mine = Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "ns", type.procName());
+        if (!Files.exists(mine)) return false;
+        if (type != NamespaceType.USER) return true;
+        String theirs = "/proc/" + pid + "/ns/user";
+        try {
+            return !Files.getAttribute(mine, "unix:ino").equals(Files.getAttribute(Path.of(theirs), "unix:ino"));
+        } catch (IOException e) {
+            throw new CliException("stat of " + theirs + " failed: " + strerror(e));
+        }
+    }
+
+    private static Map<String, String> targetEnvironment(int pid) {
+        String path = targetFile(pid, "environ");
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(Path.of(path));
+        } catch (IOException e) {
+            throw new CliException("cannot open " + path + ": " + strerror(e));
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String entry : new String(raw, StandardCharsets.UTF_8).split("\0")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) env.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+        return env;
+    }
+
+    private static LibC.Stat targetOwner(int pid) {
+        String path = targetFile(pid, "");
+        try {
+            int fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC);
+            try {
+                return LibC.fstat(fd);
+            } finally {
+                LibC.close(fd);
+            }
+        } catch (SyscallException e) {
+            throw new CliException("cannot open " + path + ": " + e.strerror());
+        }
+    }
+
+    private static boolean cgroupV2() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                int dash = line.indexOf(" - ");
+                if (f.length > 4 && f[4].equals("/sys/fs/cgroup") && dash > 0) {
+                    return line.substring(dash + 3).startsWith("cgroup2 ");
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new CliException("statfs /sys/fs/cgroup failed: " + strerror(e));
+        }
+    }
+
+    private Namespace parentUserNamespace(int pid, Optional<String> userFile) {
+        try (Namespace user = userFile != null && userFile.isPresent()
+                ? Namespace.open(Path.of(userFile.get()))
+                : Namespace.of(pid, NamespaceType.USER)) {
+            return user.owner().orElseThrow(() -> new CliException("failed to open parent namespace: "
+                    + Errno.describe(Errno.EPERM)));
+        } catch (SyscallException e) {
+            throw new CliException("failed to open parent namespace: " + e.strerror());
+        }
+    }
+
+    private Namespace socketNamespace(int pid, int sockFd) {
+        int pidfd;
+        try {
+            pidfd = LibC.pidfdOpen(pid, 0);
+        } catch (SyscallException e) {
+            throw new CliException("failed to pidfd_open() for " + pid + ": " + e.strerror());
+        }
+        try {
+            int sock;
+            try {
+                sock = Pidfds.getfd(pidfd, sockFd);
+            } catch (SyscallException e) {
+                throw new CliException("pidfd_getfd(" + pidfd + ", " + sockFd + "): " + e.strerror());
+            }
+            try {
+                return Namespace.adopt(Pidfds.socketNetns(sock), "socket " + sockFd + " of " + pid, NamespaceType.NET);
+            } catch (SyscallException e) {
+                throw new CliException("ioctl(" + sock + ", SIOCGSKNS): " + e.strerror());
+            } finally {
+                LibC.close(sock);
+            }
+        } finally {
+            LibC.close(pidfd);
+        }
+    }
+
+    /** The path through which the helper opens a handle this JVM holds. */
+    private String handleFile(Namespace ns) {
+        handles.add(ns);
+        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + ns.fd();
+    }
+
+    private static Optional<String> passwdShell(int uid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+                String[] f = line.split(":", -1);
+                if (f.length >= 7 && f[2].equals(Integer.toString(uid)) && !f[6].isEmpty()) return Optional.of(f[6]);
+            }
+        } catch (IOException e) {
+            // no passwd entry to read: fall back to /bin/sh
+        }
+        return Optional.empty();
+    }
+
+    private static String strerror(IOException e) {
+        if (e instanceof NoSuchFileException) return Errno.describe(Errno.ENOENT);
+        if (e instanceof java.nio.file.AccessDeniedException) return Errno.describe(Errno.EACCES);
+        String m = e.getMessage();
+        return m == null ? e.toString() : m;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.jns.cli;
+
+import dev.jns.ns.NamespaceType;
+import dev.jns.plan.Op;
+import dev.jns.spawn.NamespacedProcessBuilder;
+import dev.jns.spawn.NamespacedProcessBuilder.Clock;
+import dev.jns.spawn.NamespacedProcessBuilder.IdMapWriter;
+import dev.jns.spawn.NamespacedProcessBuilder.PidNamespaceEntry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The spawner settings that carry out an {@link UnshareOptions}: one builder call per
+ * option, nothing decided here. Its {@code plan()} is what tests inspect without root.
+ */
+final class UnshareLaunch {
+    private UnshareLaunch() {}
+
+    static NamespacedProcessBuilder builder(UnshareOptions o) {
+        NamespacedProcessBuilder b = new NamespacedProcessBuilder(o.command()).inheritIO();
+        o.argv0().ifPresent(b::argv0);
+        o.environment().ifPresent(env -> {
+            b.environment().clear();
+            b.environment().putAll(env);
+        });
+        b.newNamespaces(o.namespaces().toArray(NamespaceType[]::new));
+        // Without --fork util-linux's program stays in the old pid namespace (its children enter the new one).
+        b.pidNamespaceEntry(o.fork() ? PidNamespaceEntry.PROGRAM_IS_PID_1 : PidNamespaceEntry.CHILDREN_ENTER);
+        // util-linux bind-mounts onto an existing file only
+        o.persistAt().forEach((type, file) -> b.persist(type, Path.of(file), false));
+        o.owner().ifPresent(owner -> b.owner(owner.uid(), owner.gid()));
+
+        b.uidMap(o.uidMap()).gidMap(o.gidMap());
+        b.idMapWriter(Op.IdKind.UID, o.uidMapViaShadowUtils() ? IdMapWriter.SHADOW_UTILS : IdMapWriter.PROC_FILES);
+        b.idMapWriter(Op.IdKind.GID, o.gidMapViaShadowUtils() ? IdMapWriter.SHADOW_UTILS : IdMapWriter.PROC_FILES);
+        o.setgroups().ifPresent(sg -> b.setgroups(switch (sg) {
+            case ALLOW -> NamespacedProcessBuilder.Setgroups.ALLOW;
+            case DENY -> NamespacedProcessBuilder.Setgroups.DENY;
+        }));
+
+        b.propagation(switch (o.propagation()) {
+            case PRIVATE -> NamespacedProcessBuilder.Propagation.PRIVATE;
+            case SLAVE -> NamespacedProcessBuilder.Propagation.SLAVE;
+            case SHARED -> NamespacedProcessBuilder.Propagation.SHARED;
+            case UNCHANGED -> NamespacedProcessBuilder.Propagation.UNCHANGED;
+        });
+        o.procMount().ifPresent(dir -> b.mountProc(Path.of(dir)));
+        o.root().ifPresent(root -> b.root(Path.of(root)));
+        o.workDir().ifPresent(dir -> b.directory(Path.of(dir)));
+        o.monotonicOffset().ifPresent(s -> b.timeOffset(Clock.MONOTONIC, Duration.ofSeconds(s)));
+        o.boottimeOffset().ifPresent(s -> b.timeOffset(Clock.BOOTTIME, Duration.ofSeconds(s)));
+
+        // util-linux -G also drops the supplementary groups.
+        o.setgid().ifPresent(gid -> b.groups(List.of()).gid(gid));
+        o.setuid().ifPresent(b::uid);
+        b.keepCapabilities(o.keepCaps());
+        o.killChildSignal().ifPresent(b::parentDeathSignal);
+        return b;
+    }
+}

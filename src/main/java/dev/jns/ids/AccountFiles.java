@@ -1,0 +1,69 @@
+package dev.jns.ids;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The local account files, {@code /etc/passwd} and {@code /etc/group}: user and group
+ * names to ids and back. Read directly (no NSS), which is what a namespace tool on a
+ * Linux host needs and costs no native call.
+ */
+public record AccountFiles(Path passwd, Path group) {
+    public static final AccountFiles SYSTEM = new AccountFiles(Path.of("/etc/passwd"), Path.of("/etc/group"));
+
+    /** One line of {@code /etc/passwd}. */
+    public record User(String name, long uid, long gid, String home, String shell) {}
+
+    public Optional<User> userNamed(String name) {
+        return users().stream().filter(u -> u.name().equals(name)).findFirst();
+    }
+
+    public Optional<User> userWithUid(long uid) {
+        return users().stream().filter(u -> u.uid() == uid).findFirst();
+    }
+
+    /** The gid of the group called {@code name}. */
+    public OptionalLong gidOfGroup(String name) {
+        for (String[] f : fields(group)) {
+            if (f.length >= 3 && f[0].equals(name)) {
+                OptionalLong gid = number(f[2]);
+                if (gid.isPresent()) return gid;
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    public boolean groupExists(long gid) {
+        return fields(group).stream().anyMatch(f -> f.length >= 3 && number(f[2]).equals(OptionalLong.of(gid)));
+    }
+
+    private List<User> users() {
+        return fields(passwd).stream()
+                .filter(f -> f.length >= 7 && number(f[2]).isPresent() && number(f[3]).isPresent())
+                .map(f -> new User(f[0], number(f[2]).getAsLong(), number(f[3]).getAsLong(), f[5], f[6]))
+                .toList();
+    }
+
+    private static List<String[]> fields(Path file) {
+        try {
+            return Files.readAllLines(file).stream()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .map(l -> l.split(":", -1))
+                    .toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static OptionalLong number(String s) {
+        return IdSpecs.unsigned32(s);
+    }
+}

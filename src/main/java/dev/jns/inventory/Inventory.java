@@ -1,0 +1,94 @@
+package dev.jns.inventory;
+
+import dev.jns.ns.NamespaceType;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A snapshot of every namespace the caller can see and what keeps each alive: member
+ * processes, open nsfs fds, bind mounts, sockets, and dependent namespaces. Taken by
+ * {@link #scan()}; immutable afterwards.
+ *
+ * <p>Processes that exit during the scan are left out, never reported as errors.
+ */
+public final class Inventory {
+    private final List<NamespaceRecord> namespaces;
+    private final Map<Long, NamespaceRecord> byInode;
+    private final List<ProcessRecord> processes;
+    private final Map<Integer, ProcessRecord> byPid;
+    private final OptionalLong ownMountNamespace;
+    private final UserNames users;
+
+    Inventory(Collection<NamespaceRecord> namespaces, Collection<ProcessRecord> processes,
+              OptionalLong ownMountNamespace, UserNames users) {
+        List<NamespaceRecord> ns = new ArrayList<>(namespaces);
+        ns.sort(Comparator.comparingLong(NamespaceRecord::inode));
+        this.namespaces = List.copyOf(ns);
+        this.byInode = new HashMap<>();
+        for (NamespaceRecord r : this.namespaces) byInode.put(r.inode(), r);
+        List<ProcessRecord> ps = new ArrayList<>(processes);
+        ps.sort(Comparator.comparingInt(ProcessRecord::pid));
+        this.processes = List.copyOf(ps);
+        this.byPid = new HashMap<>();
+        for (ProcessRecord p : this.processes) byPid.put(p.pid(), p);
+        this.ownMountNamespace = ownMountNamespace;
+        this.users = users;
+    }
+
+    /** Scans everything: all types, relations, ghosts, NETNSIDs, sockets, all commands. */
+    public static Inventory scan() {
+        return scan(ScanOptions.everything());
+    }
+
+    /** Scans what {@code options} ask for. */
+    public static Inventory scan(ScanOptions options) {
+        return new Scan(options).run();
+    }
+
+    /** The namespaces, by inode. */
+    public List<NamespaceRecord> namespaces() { return namespaces; }
+
+    public Optional<NamespaceRecord> namespace(long inode) {
+        return Optional.ofNullable(byInode.get(inode));
+    }
+
+    /** Every process seen, by pid, including those whose namespace links were unreadable. */
+    public List<ProcessRecord> processes() { return processes; }
+
+    public Optional<ProcessRecord> process(int pid) {
+        return Optional.ofNullable(byPid.get(pid));
+    }
+
+    /** The processes in a namespace, by pid. */
+    public List<ProcessRecord> processesIn(NamespaceRecord ns) {
+        List<ProcessRecord> out = new ArrayList<>();
+        for (ProcessRecord p : processes) {
+            OptionalLong ino = p.namespace(ns.type());
+            if (ino.isPresent() && ino.getAsLong() == ns.inode()) out.add(p);
+        }
+        return out;
+    }
+
+    /** The process with the namespace's lowest pid, if it has processes. */
+    public Optional<ProcessRecord> lowestProcess(NamespaceRecord ns) {
+        return ns.lowestPid().isPresent() ? process(ns.lowestPid().getAsInt()) : Optional.empty();
+    }
+
+    /** The scanning process's mount namespace: bind mounts there are paths the caller can open. */
+    public OptionalLong ownMountNamespace() { return ownMountNamespace; }
+
+    /** The user name for a uid, or the number when {@code /etc/passwd} has none. */
+    public String userName(int uid) { return users.nameOf(uid); }
+
+    /** Namespaces of one type, by inode. */
+    public List<NamespaceRecord> namespaces(NamespaceType type) {
+        return namespaces.stream().filter(n -> n.type() == type).toList();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.jns.limits;
+
+import java.util.List;
+
+/**
+ * A namespace could not be created because of a namespace limit (the kernel said ENOSPC).
+ * The message names each limit file involved, its value and how many namespaces of that
+ * type the caller's uid has; {@link #usage()} carries the same as data.
+ */
+public final class NamespaceLimitException extends RuntimeException {
+    private final List<NamespaceUsage> usage;
+
+    NamespaceLimitException(String message, List<NamespaceUsage> usage, Throwable cause) {
+        super(message, cause);
+        this.usage = List.copyOf(usage);
+    }
+
+    /** The limit and use of each type the failed call asked for. */
+    public List<NamespaceUsage> usage() {
+        return usage;
+    }
+
+    /** The types among {@link #usage()} whose limit is reached. */
+    public List<NamespaceUsage> reached() {
+        return usage.stream().filter(NamespaceUsage::isReached).toList();
+    }
+}

@@ -1,0 +1,227 @@
+package dev.jns.cli;
+
+import dev.jns.testing.HeldNamespaces;
+import dev.jns.testing.JnsInstall;
+import dev.jns.testing.MachineState;
+import dev.jns.testing.Privilege;
+import dev.jns.testing.RunAs;
+import dev.jns.testing.Tool;
+import dev.jns.testing.ToolResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code jns nsenter} next to util-linux {@code nsenter}, both entering the same targets,
+ * made once by util-linux {@code unshare} and once by {@code jns unshare}: what the program
+ * prints and how the tool exits must be the same.
+ */
+class NsenterCompatTest {
+    static JnsInstall jns;
+    private MachineState before;
+
+    /** Who makes the target namespaces. */
+    enum Maker { UTIL_LINUX, JNS }
+
+    @BeforeAll
+    static void build() {
+        Privilege.requireRoot("create and enter namespaces");
+        jns = JnsInstall.build();
+    }
+
+    @AfterAll
+    static void remove() {
+        if (jns != null) jns.close();
+    }
+
+    @BeforeEach
+    void snapshot() {
+        before = MachineState.capture();
+    }
+
+    @AfterEach
+    void nothingLeft() {
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    private static HeldNamespaces target(Maker maker, RunAs as, List<String> flags, String setup) throws Exception {
+        List<String> unshare = new ArrayList<>(as.prefix());
+        unshare.addAll(maker == Maker.UTIL_LINUX ? List.of("unshare") : jns.command("unshare"));
+        return HeldNamespaces.start(unshare, flags, setup);
+    }
+
+    private static ToolResult agree(RunAs as, Object... parts) {
+        // jns.command("nsenter", ...) and util-linux "nsenter" get the same arguments after the name.
+        List<String> a = new ArrayList<>();
+        for (Object p : parts) a.add(p.toString());
+        return bothAgreeNamed(as, a);
+    }
+
+    private static ToolResult bothAgreeNamed(RunAs as, List<String> a) {
+        List<String> ours = new ArrayList<>(List.of("nsenter"));
+        ours.addAll(a);
+        List<String> reference = new ArrayList<>(List.of("nsenter"));
+        reference.addAll(a);
+        ToolResult u = Tool.run(as, reference);
+        ToolResult j = Tool.run(as, jns.command(ours.toArray(String[]::new)));
+        String both = "\nutil-linux: " + u + "\njns: " + j;
+        assertThat(j.stdout()).as("stdout of nsenter %s%s", a, both).isEqualTo(u.stdout());
+        assertThat(j.shellStatus()).as("status of nsenter %s%s", a, both).isEqualTo(u.shellStatus());
+        assertThat(j.stderr()).as("stderr of nsenter %s%s", a, both).isEqualTo(asIn242(u.stderr()));
+        return j;
+    }
+
+    /**
+     * The installed util-linux is 2.38.1; jns follows 2.42, whose texts differ in a few
+     * places (checked against util-linux's source).
+     */
+    private static String asIn242(String stderr238) {
+        return stderr238.replaceAll("(?m)^nsenter: ", "jns nsenter: ").replace("'nsenter --help'", "'jns nsenter --help'")
+                .replace("setgid failed:", "setgid() failed:").replace("setuid failed:", "setuid() failed:");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Maker.class)
+    void hostname(Maker maker) throws Exception {
+        try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--uts"), "hostname jns-compat")) {
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "hostname").stdout()).isEqualTo("jns-compat\n");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Maker.class)
+    void fileOnlyInTheTargetsMountNamespace(Maker maker) throws Exception {
+        try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--mount"),
+                "mount -t tmpfs jns /mnt && echo only-there > /mnt/jns-mark")) {
+            assertThat(Path.of("/mnt/jns-mark")).doesNotExist();
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-m", "cat", "/mnt/jns-mark").stdout()).isEqualTo("only-there\n");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Maker.class)
+    void procOneCommWithAll(Maker maker) throws Exception {
+        try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--pid", "--fork", "--mount-proc"), "")) {
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-a", "cat", "/proc/1/comm").stdout()).isEqualTo("sleep\n");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Maker.class)
+    void uidInAUserNamespace(Maker maker) throws Exception {
+        try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--user", "--map-root-user"), "")) {
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-U", "sh", "-c", "id -u; id -g; cat /proc/self/uid_map").stdout())
+                    .startsWith("0\n0\n");
+        }
+        // Root inside maps to the caller, so uid 0 of nsenter's default is not mapped: both fail alike.
+        try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--user", "--map-user=1000", "--map-group=1000"), "")) {
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-U", "id", "-u").shellStatus()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Maker.class)
+    void linksInANetworkNamespace(Maker maker) throws Exception {
+        try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--net"), "ip link add jnsv0 type veth peer name jnsv1")) {
+            String links = agree(RunAs.caller(), "-t", t.pid(), "-n", "ip", "-o", "link", "show").stdout();
+            assertThat(links).contains("lo:", "jnsv0@jnsv1", "jnsv1@jnsv0");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Maker.class)
+    void rootAndWorkingDirectoryOfTheTarget(Maker maker) throws Exception {
+        try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--mount"),
+                "mount -t tmpfs jns /mnt && mkdir /mnt/here && echo x > /mnt/here/jns-mark && cd /mnt/here")) {
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-m", "-r", "-w", "sh", "-c", "pwd; ls").stdout())
+                    .isEqualTo("/mnt/here\njns-mark\n");
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-m", "--wdns=/mnt", "ls").stdout()).isEqualTo("here\n");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Maker.class)
+    void environmentOfTheTarget(Maker maker) throws Exception {
+        try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--uts"), "export JNS_MARK=from-target")) {
+            // -e is util-linux 2.39+, so the installed 2.38.1 cannot be the reference here.
+            assertThat(Tool.run(RunAs.caller(), List.of("nsenter", "-t", "" + t.pid(), "-u", "-e", "true")).stderr())
+                    .contains("invalid option -- 'e'");
+            ToolResult ours = Tool.run(RunAs.caller(), jns.command("nsenter", "-t", "" + t.pid(), "-u", "-e", "sh", "-c",
+                    "echo $JNS_MARK"));
+            assertThat(ours.stdout()).as("%s", ours).isEqualTo("from-target\n");
+            // Without -e the program gets nsenter's own environment, not the target's.
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "sh", "-c", "echo ${JNS_MARK:-unset}").stdout())
+                    .isEqualTo("unset\n");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Maker.class)
+    void setuidAndSetgid(Maker maker) throws Exception {
+        try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--uts"), "")) {
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "-S", "1", "-G", "2", "id").stdout())
+                    .isEqualTo("uid=1(daemon) gid=2(bin) groups=2(bin)\n");
+            // "follow" is util-linux 2.39+: the target runs as uid 0 (the held process is root's).
+            ToolResult follow = Tool.run(RunAs.caller(), jns.command("nsenter", "-t", "" + t.pid(), "-u", "-S", "follow",
+                    "-G", "follow", "id"));
+            assertThat(follow.stdout()).as("%s", follow).isEqualTo("uid=0(root) gid=0(root) groups=0(root)\n");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Maker.class)
+    void bindMountedNamespaceFile(Maker maker) throws Exception {
+        Path file = Files.createTempFile(Path.of("/run"), "jns-compat-uts", "");
+        try {
+            try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--uts=" + file), "hostname bound")) {
+                // the holder is gone after this block; the bind mount keeps the namespace
+            }
+            assertThat(agree(RunAs.caller(), "--uts=" + file, "hostname").stdout()).isEqualTo("bound\n");
+            assertThat(agree(RunAs.caller(), "-u" + file, "hostname").stdout()).isEqualTo("bound\n");
+        } finally {
+            Tool.run(RunAs.caller(), List.of("umount", file.toString()));
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void badInputFailsAlike() throws Exception {
+        int missing = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).getFirst().strip()) - 1;
+        while (Files.exists(Path.of("/proc/" + missing))) missing--;
+        agree(RunAs.caller(), "-t", missing, "-u", "true");
+        agree(RunAs.caller(), "--net=/nonexistent-jns-file", "true");
+        agree(RunAs.caller(), "-n/proc/self/status", "true");
+        agree(RunAs.caller(), "-t", missing, "-a", "true");
+        agree(RunAs.caller(), "--bogus");
+        // 2.38.1 says "failed to parse pid: 'abc'"; jns follows 2.42. Same status, same subject.
+        ToolResult ours = Tool.run(RunAs.caller(), jns.command("nsenter", "-t", "abc", "-u", "true"));
+        ToolResult reference = Tool.run(RunAs.caller(), List.of("nsenter", "-t", "abc", "-u", "true"));
+        assertThat(ours.exit()).isEqualTo(reference.exit()).isEqualTo(1);
+        assertThat(reference.stderr()).startsWith("nsenter: failed to parse pid").contains("'abc'");
+        assertThat(ours.stderr()).isEqualTo("jns nsenter: failed to parse PID argument 'abc': Invalid argument\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Maker.class)
+    void rootlessIntoAUserNamespaceTheCallerOwns(Maker maker) throws Exception {
+        RunAs nobody = RunAs.nobody();
+        try (HeldNamespaces t = target(maker, nobody, List.of("--user", "--map-root-user", "--uts"), "hostname rootless")) {
+            String out = agree(nobody, "-t", t.pid(), "-U", "-u", "--preserve-credentials", "sh", "-c",
+                    "id -u; hostname; cat /proc/self/uid_map").stdout();
+            assertThat(out).startsWith("0\nrootless\n").contains("65534");
+            // Without --preserve-credentials both try to drop groups, which the namespace denies.
+            assertThat(agree(nobody, "-t", t.pid(), "-U", "true").shellStatus()).isEqualTo(1);
+        }
+    }
+}

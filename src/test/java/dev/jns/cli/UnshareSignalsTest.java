@@ -1,0 +1,102 @@
+package dev.jns.cli;
+
+import dev.jns.testing.Privilege;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Signals sent to the {@code unshare} process itself while its program runs: ignored with
+ * {@code --fork} (util-linux blocks them), passed on with {@code --forward-signals}, and
+ * with {@code --kill-child} the program dies when unshare is killed.
+ */
+class UnshareSignalsTest extends UnshareToolTestBase {
+
+    @BeforeEach
+    void needsRoot() {
+        Privilege.requireRoot("create namespaces as the caller");
+    }
+
+    /** A tool started in the background whose program has printed its first line. */
+    private record Running(Process process, BufferedReader out, String firstLine) {
+        String rest() throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (String l; (l = out.readLine()) != null; ) sb.append(l).append('\n');
+            return sb.toString();
+        }
+
+        int exit() throws InterruptedException {
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("ended").isTrue();
+            return process.exitValue();
+        }
+    }
+
+    private static Running start(boolean jnsTool, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(jnsTool ? jns.command("unshare") : List.of("unshare"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+        return new Running(p, out, out.readLine());
+    }
+
+    private static void signal(Process p, String sig) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor()).isZero();
+    }
+
+    @Test
+    void forkIgnoresTermWhileTheProgramRuns() throws Exception {
+        for (boolean jnsTool : new boolean[] {false, true}) {
+            Running r = start(jnsTool, "-f", "sh", "-c", "echo started; sleep 1; echo survived");
+            assertThat(r.firstLine()).isEqualTo("started");
+            signal(r.process(), "TERM");
+            signal(r.process(), "INT");
+            assertThat(r.rest()).as(jnsTool ? "jns" : "util-linux").isEqualTo("survived\n");
+            assertThat(r.exit()).isZero();
+        }
+    }
+
+    @Test
+    void withoutForkTheSignalIsTheProgramsAndEndsIt() throws Exception {
+        for (boolean jnsTool : new boolean[] {false, true}) {
+            Running r = start(jnsTool, "-u", "sh", "-c", "echo started; exec sleep 10");
+            assertThat(r.firstLine()).isEqualTo("started");
+            signal(r.process(), "TERM");
+            assertThat(r.rest()).isEmpty();
+            assertThat(r.exit()).as(jnsTool ? "jns" : "util-linux").isEqualTo(143);
+        }
+    }
+
+    @Test
+    void forwardSignalsPassesTermOn() throws Exception {
+        // util-linux 2.42's --forward-signals; 2.38.1 does not have it.
+        Running r = start(true, "--forward-signals", "sh", "-c",
+                "trap 'echo got-TERM; exit 5' TERM; echo started; sleep 10 >/dev/null & wait");
+        assertThat(r.firstLine()).isEqualTo("started");
+        signal(r.process(), "TERM");
+        assertThat(r.rest()).isEqualTo("got-TERM\n");
+        assertThat(r.exit()).isEqualTo(5);
+    }
+
+    @Test
+    void killChildWhenUnshareIsKilled() throws Exception {
+        for (boolean jnsTool : new boolean[] {false, true}) {
+            Running r = start(jnsTool, "--kill-child", "-u", "sh", "-c", "echo $$; exec sleep 30");
+            Path program = Path.of("/proc", r.firstLine());
+            assertThat(program).exists();
+            signal(r.process(), "KILL");
+            r.exit();
+            for (int i = 0; i < 100 && Files.exists(program); i++) Thread.sleep(50);
+            assertThat(program).as(jnsTool ? "jns" : "util-linux").doesNotExist();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.jns.cli;
+
+import dev.jns.testing.JnsInstall;
+import dev.jns.testing.MachineState;
+import dev.jns.testing.UnshareComparison;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Shared set-up of the tests that run {@code jns unshare} as a separate process next to
+ * util-linux's {@code unshare}: the CLI is built and copied once per test class, and every
+ * test must leave the machine as it found it.
+ */
+abstract class UnshareToolTestBase {
+    static JnsInstall jns;
+    static UnshareComparison compare;
+    private MachineState before;
+
+    @BeforeAll
+    static void build() {
+        jns = JnsInstall.build();
+        compare = new UnshareComparison(jns);
+    }
+
+    @AfterAll
+    static void remove() {
+        if (jns != null) jns.close();
+    }
+
+    @BeforeEach
+    void snapshot() {
+        before = MachineState.capture();
+    }
+
+    @AfterEach
+    void nothingLeft() {
+        MachineState.assertNothingLeakedSince(before);
+    }
+}
