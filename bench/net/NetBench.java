@@ -23,21 +23,33 @@ public class NetBench {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
 
-        pairsRound("jns", pairs, true); // warm-up, not counted
-        pairsRound("ip", pairs, false);
-        long[] jns = new long[rounds], ip = new long[rounds];
+        pairsRound(pairs, true); // warm-up, not counted
+        pairsRound(pairs, false);
+        Sample[] jns = new Sample[rounds], ip = new Sample[rounds];
         for (int r = 0; r < rounds; r++) {
-            jns[r] = pairsRound("jns", pairs, true);
-            ip[r] = pairsRound("ip", pairs, false);
+            jns[r] = pairsRound(pairs, true);
+            ip[r] = pairsRound(pairs, false);
         }
         report("create+wire+delete " + pairs + " namespace pairs", jns, ip);
 
-        dumpBenchmark(1000, 30);
+        dumpBenchmark(1000, 20);
     }
 
-    /** One round; returns wall nanoseconds. */
-    static long pairsRound(String tag, int pairs, boolean library) throws Exception {
-        long t0 = System.nanoTime();
+    /**
+     * Wall time and CPU time (user + system) in nanoseconds. CPU is the JVM's whole process
+     * (or, for the dump, the calling thread) for jns, and the shell with every ip process for
+     * ip; kernel work done later in its own threads (a dead namespace's cleanup) counts for neither.
+     */
+    record Sample(long wall, long cpu) {}
+
+    static long jvmCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** One round. */
+    static Sample pairsRound(int pairs, boolean library) throws Exception {
+        long t0 = System.nanoTime(), c0 = jvmCpu();
         if (library) {
             List<NetNamespace> made = new ArrayList<>();
             try {
@@ -51,24 +63,26 @@ public class NetBench {
                 for (NetNamespace n : made) n.close();
             }
         } else {
+            List<String> script = new ArrayList<>();
             for (int i = 0; i < pairs; i++) {
-                String a = name("a", i), b = name("b", i);
-                ip("netns", "add", a);
-                ip("netns", "add", b);
-                ip("-n", a, "link", "add", Veth.defaultName(b), "type", "veth", "peer", "name", Veth.defaultName(a), "netns", b);
-                ip("-n", a, "addr", "add", "10.77." + i + ".1/24", "dev", Veth.defaultName(b));
-                ip("-n", b, "addr", "add", "10.77." + i + ".2/24", "dev", Veth.defaultName(a));
-                ip("-n", a, "link", "set", Veth.defaultName(b), "up");
-                ip("-n", a, "link", "set", "lo", "up");
-                ip("-n", b, "link", "set", Veth.defaultName(a), "up");
-                ip("-n", b, "link", "set", "lo", "up");
+                String a = name("a", i), b = name("b", i), toA = Veth.defaultName(a), toB = Veth.defaultName(b);
+                script.add("ip netns add " + a);
+                script.add("ip netns add " + b);
+                script.add("ip -n " + a + " link add " + toB + " type veth peer name " + toA + " netns " + b);
+                script.add("ip -n " + a + " addr add 10.77." + i + ".1/24 dev " + toB);
+                script.add("ip -n " + b + " addr add 10.77." + i + ".2/24 dev " + toA);
+                script.add("ip -n " + a + " link set " + toB + " up");
+                script.add("ip -n " + a + " link set lo up");
+                script.add("ip -n " + b + " link set " + toA + " up");
+                script.add("ip -n " + b + " link set lo up");
             }
             for (int i = 0; i < pairs; i++) {
-                ip("netns", "delete", name("a", i));
-                ip("netns", "delete", name("b", i));
+                script.add("ip netns delete " + name("a", i));
+                script.add("ip netns delete " + name("b", i));
             }
+            return timedScript(script);
         }
-        return System.nanoTime() - t0;
+        return new Sample(System.nanoTime() - t0, jvmCpu() - c0);
     }
 
     static void dumpBenchmark(int links, int rounds) throws Exception {
@@ -77,20 +91,22 @@ public class NetBench {
             for (int i = 0; i < links / 2; i++) net.createVeth("d" + i, "e" + i);
             int seen = net.links().size();
             if (seen != links + 1) throw new IllegalStateException("expected " + (links + 1) + " links, saw " + seen);
-            for (int i = 0; i < 5; i++) {
-                net.links();
-                ip("-n", ns.name(), "-j", "link");
+            for (int i = 0; i < 5; i++) net.links();
+            // ip's CPU is only known to 10 ms per script, so both sides are timed as batches of
+            // `rounds` dumps and compared per dump; `batches` such batches give the median.
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            List<String> batch = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) batch.add("ip -n " + ns.name() + " -j link >/dev/null");
+            int batches = 5;
+            Sample[] jns = new Sample[batches], ip = new Sample[batches];
+            for (int b = 0; b < batches; b++) {
+                long t0 = System.nanoTime(), c0 = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < rounds; i++) net.links();
+                jns[b] = new Sample((System.nanoTime() - t0) / rounds, (threads.getCurrentThreadCpuTime() - c0) / rounds);
+                Sample s = timedScript(batch);
+                ip[b] = new Sample(s.wall() / rounds, s.cpu() / rounds);
             }
-            long[] jns = new long[rounds], ip = new long[rounds];
-            for (int r = 0; r < rounds; r++) {
-                long t0 = System.nanoTime();
-                net.links();
-                jns[r] = System.nanoTime() - t0;
-                t0 = System.nanoTime();
-                ip("-n", ns.name(), "-j", "link");
-                ip[r] = System.nanoTime() - t0;
-            }
-            report("dump of " + seen + " links (jns in a warm JVM vs a whole ip -j link process)", jns, ip);
+            report("dump of " + seen + " links, per dump (jns: NetworkConfig.links() in a warm JVM; ip: a whole `ip -j link` process)", jns, ip);
         }
     }
 
@@ -98,18 +114,35 @@ public class NetBench {
         return "jnsbench-" + side + i;
     }
 
-    static void ip(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("ip"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", cmd) + " failed");
+    /**
+     * Runs the commands as one sh script under /usr/bin/time: wall time, and user + system
+     * time of the shell and every process it ran (time's resolution is 10 ms, fine for a
+     * whole script, too coarse for one short command).
+     */
+    static Sample timedScript(List<String> commands) throws IOException, InterruptedException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("jns-netbench", ".sh");
+        try {
+            java.nio.file.Files.write(file, commands);
+            Process p = new ProcessBuilder("/usr/bin/time", "-f", "%e %U %S", "sh", "-e", file.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String err = new String(p.getErrorStream().readAllBytes()).strip();
+            if (p.waitFor() != 0) throw new IllegalStateException("ip script failed: " + err);
+            String[] f = err.lines().reduce((a, b) -> b).orElseThrow().split(" ");
+            return new Sample((long) (Double.parseDouble(f[0]) * 1e9),
+                    (long) ((Double.parseDouble(f[1]) + Double.parseDouble(f[2])) * 1e9));
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
     }
 
-    static void report(String what, long[] jns, long[] ip) {
-        double mj = median(jns) / 1e6, mi = median(ip) / 1e6;
-        System.out.printf("%s%n  jns  median %9.2f ms  (runs: %s)%n  ip   median %9.2f ms  (runs: %s)%n  ratio ip/jns = %.2f%n",
-                what, mj, ms(jns), mi, ms(ip), mi / mj);
+    static void report(String what, Sample[] jns, Sample[] ip) {
+        long[] jw = Arrays.stream(jns).mapToLong(Sample::wall).toArray(), iw = Arrays.stream(ip).mapToLong(Sample::wall).toArray();
+        long[] jc = Arrays.stream(jns).mapToLong(Sample::cpu).toArray(), ic = Arrays.stream(ip).mapToLong(Sample::cpu).toArray();
+        System.out.printf("%s%n", what);
+        System.out.printf("  wall: jns median %9.2f ms (runs %s)%n        ip  median %9.2f ms (runs %s)%n        ratio ip/jns %.2f%n",
+                median(jw) / 1e6, ms(jw), median(iw) / 1e6, ms(iw), median(iw) / median(jw));
+        System.out.printf("  cpu:  jns median %9.2f ms (runs %s)%n        ip  median %9.2f ms (runs %s)%n        ratio ip/jns %.2f%n",
+                median(jc) / 1e6, ms(jc), median(ic) / 1e6, ms(ic), median(ic) / median(jc));
     }
 
     static double median(long[] v) {

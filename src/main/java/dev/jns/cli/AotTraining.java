@@ -26,6 +26,8 @@ public final class AotTraining {
             List.of("lsns", "-t", "net", "-o", "NS,NPROCS,PID,NSFS,COMMAND"),
             List.of("limits"),
             List.of("limits", "-J"),
+            List.of("netns", "list"),
+            List.of("netns", "identify"),
             List.of("unshare", "--help"),
             List.of("unshare", "--map-user=jns-aot-training-no-such-user", "true"),
             // Spawns `true` in new namespaces that vanish with it: nothing is left behind.

@@ -11,7 +11,6 @@ import dev.jns.net.rtnl.NetlinkException;
 import dev.jns.ns.Namespace;
 import dev.jns.plan.Op;
 import dev.jns.spawn.SpawnException;
-import dev.jns.sys.LibC;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -147,7 +146,7 @@ public final class NetnsCommand implements Command {
 
     private static int identify(String[] rest, PrintStream out) {
         if (rest.length > 1) throw new CliException("extra arguments specified");
-        int pid = rest.length == 0 ? LibC.getpid() : parsePid(rest[0], "Specified string '" + rest[0] + "' is not a pid");
+        int pid = rest.length == 0 ? (int) ProcessHandle.current().pid() : parsePid(rest[0], "Specified string '" + rest[0] + "' is not a pid");
         out.println(NetnsDirectory.identify(pid).orElse(""));
         return 0;
     }

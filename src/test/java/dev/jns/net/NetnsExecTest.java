@@ -32,14 +32,22 @@ class NetnsExecTest {
         assertThat(s.skipped()).containsExactly(
                 "Bind " + mine.resolve("only-here") + " -> " + etc.resolve("only-here") + " failed: No such file or directory");
 
-        List<String> ops = new ArrayList<>();
-        for (Op op : s.builder().plan().ops()) ops.add(op.getClass().getSimpleName());
-        assertThat(ops).containsSubsequence("JoinNamespace", "Clone", "SetPropagation", "Mount", "BindMount", "Exec");
-        assertThat(s.builder().plan().ops()).anySatisfy(op -> assertThat(op).isInstanceOfSatisfying(Op.Mount.class,
-                m -> {
-                    assertThat(m.fstype()).isEqualTo("sysfs");
-                    assertThat(m.target()).isEqualTo("/sys");
-                }));
+        List<Op> ops = s.builder().plan().ops();
+        // The named namespace is joined (before the clone, so the new mount namespace is made inside it).
+        int join = indexOf(ops, op -> op instanceof Op.EnterNamespaces e
+                && e.files().stream().anyMatch(f -> f.nsFile().equals("/run/netns/x")));
+        int clone = indexOf(ops, op -> op instanceof Op.Clone);
+        int sysfs = indexOf(ops, op -> op instanceof Op.Mount m && m.fstype().equals("sysfs") && m.target().equals("/sys"));
+        int bind = indexOf(ops, op -> op instanceof Op.BindMount b && b.target().equals(etc.resolve("resolv.conf").toString()));
+        int exec = indexOf(ops, op -> op instanceof Op.Exec);
+        assertThat(List.of(join, clone, sysfs, bind, exec)).doesNotContain(-1).isSorted();
+        assertThat(ops).filteredOn(op -> op instanceof Op.SetPropagation).singleElement()
+                .satisfies(op -> assertThat(((Op.SetPropagation) op).flags() & dev.jns.sys.Mounts.MS_SLAVE).isNotZero());
+    }
+
+    private static int indexOf(List<Op> ops, java.util.function.Predicate<Op> which) {
+        for (int i = 0; i < ops.size(); i++) if (which.test(ops.get(i))) return i;
+        return -1;
     }
 
     @Test

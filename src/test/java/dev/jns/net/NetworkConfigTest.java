@@ -137,6 +137,15 @@ class NetworkConfigTest {
         net.deleteRoute(Cidr.parse("0.0.0.0/0"));
         net.deleteRoute(Cidr.parse("10.80.0.0/16"));
         assertThat(ok("ip", "-n", name, "route")).doesNotContain("default", "10.80.0.0");
+
+        net.addAddress("r0", Cidr.parse("fd77:7::1/64"));
+        net.addDefaultRoute(InetAddress.ofLiteral("fd77:7::254"));
+        net.addRoute(Cidr.parse("fd78::/48"), "r0");
+        List<Map<String, Object>> ip6 = IpJson.parseArray(ok("ip", "-n", name, "-6", "-j", "route"));
+        assertThat(ip6).extracting(r -> r.get("dst") + " " + r.getOrDefault("gateway", "-") + " " + r.get("dev"))
+                .contains("default fd77:7::254 r0", "fd78::/48 - r0");
+        net.deleteRoute(Cidr.parse("::/0"));
+        assertThat(ok("ip", "-n", name, "-6", "route")).doesNotContain("default");
     }
 
     @Test

@@ -11,23 +11,39 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * One netlink attribute ({@code struct nlattr} and its payload). The value is kept as the
- * raw bytes; the typed accessors read it the way the kernel wrote it (host byte order for
- * numbers, NUL-terminated strings, nested attribute lists). Immutable.
+ * One netlink attribute ({@code struct nlattr} and its payload). The payload is kept as
+ * raw bytes, a read-only view; the typed accessors read it the way the kernel wrote it
+ * (host byte order for numbers, NUL-terminated strings, nested attribute lists).
  *
- * @param type the attribute type without the {@code NLA_F_NESTED}/{@code NLA_F_NET_BYTEORDER} bits
+ * <p>Decoded attributes are views into one copy of their datagram, not copies each: a dump
+ * of a thousand links has tens of thousands of attributes, most of which nobody reads.
+ *
+ * @param type    the attribute type without the {@code NLA_F_NESTED}/{@code NLA_F_NET_BYTEORDER} bits
+ * @param payload the value bytes (position 0 to limit); copied here unless already read-only
  */
-public record Attribute(int type, byte[] value) {
+public record Attribute(int type, ByteBuffer payload) {
     static final int HEADER = 4;
     private static final int TYPE_MASK = 0x3fff;
 
     public Attribute {
         type &= TYPE_MASK;
-        value = value.clone();
+        ByteBuffer own = payload.isReadOnly() ? payload.slice() : ByteBuffer.wrap(bytesOf(payload)).asReadOnlyBuffer();
+        payload = own.order(ByteOrder.nativeOrder());
     }
 
-    @Override
-    public byte[] value() { return value.clone(); }
+    /** An attribute with a copy of {@code value} as payload. */
+    public Attribute(int type, byte[] value) {
+        this(type, ByteBuffer.wrap(value.clone()).asReadOnlyBuffer());
+    }
+
+    /** A copy of the payload bytes. */
+    public byte[] value() {
+        return bytesOf(payload);
+    }
+
+    public int length() {
+        return payload.remaining();
+    }
 
     public static Attribute u8(int type, int v) {
         return new Attribute(type, new byte[] {(byte) v});
@@ -52,49 +68,49 @@ public record Attribute(int type, byte[] value) {
     public static Attribute nested(int type, List<Attribute> children) {
         ByteBuffer b = ByteBuffer.allocate(encodedSize(children)).order(ByteOrder.nativeOrder());
         encodeAll(children, b);
-        return new Attribute(type, b.array());
+        return new Attribute(type, b.flip().asReadOnlyBuffer());
     }
 
     /** A whole message body (a struct and its attributes) as this attribute's payload, like VETH_INFO_PEER. */
     public static Attribute body(int type, Body body) {
         ByteBuffer b = ByteBuffer.allocate(body.size()).order(ByteOrder.nativeOrder());
         body.encode(b);
-        return new Attribute(type, b.array());
+        return new Attribute(type, b.flip().asReadOnlyBuffer());
     }
 
-    public int asU8() { return value[0] & 0xff; }
+    public int asU8() { return payload.get(0) & 0xff; }
 
-    public int asInt() {
-        return ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getInt();
-    }
+    public int asInt() { return payload.getInt(0); }
 
-    /** The string up to its NUL (or the whole value when there is none). */
+    /** The string up to its NUL (or the whole payload when there is none). */
     public String asString() {
         int end = 0;
-        while (end < value.length && value[end] != 0) end++;
-        return new String(value, 0, end, StandardCharsets.UTF_8);
+        while (end < payload.limit() && payload.get(end) != 0) end++;
+        byte[] b = new byte[end];
+        payload.get(0, b);
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     public List<Attribute> asNested() {
-        return decodeAll(ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()));
+        return decodeAll(payload.duplicate().order(ByteOrder.nativeOrder()));
     }
 
     public InetAddress asInetAddress() {
         try {
-            return InetAddress.getByAddress(value);
+            return InetAddress.getByAddress(value());
         } catch (UnknownHostException e) {
-            throw new IllegalStateException("attribute " + type + " is not an address: " + value.length + " bytes", e);
+            throw new IllegalStateException("attribute " + type + " is not an address: " + length() + " bytes", e);
         }
     }
 
     /** Bytes on the wire, including the header and the padding to 4. */
     int encodedSize() {
-        return align(HEADER + value.length);
+        return align(HEADER + length());
     }
 
     void encode(ByteBuffer out) {
         int start = out.position();
-        out.putShort((short) (HEADER + value.length)).putShort((short) type).put(value);
+        out.putShort((short) (HEADER + length())).putShort((short) type).put(payload.duplicate());
         pad(out, start);
     }
 
@@ -108,22 +124,25 @@ public record Attribute(int type, byte[] value) {
         for (Attribute a : attrs) a.encode(out);
     }
 
-    /** Reads attributes from the buffer's position to its limit. */
+    /**
+     * Reads attributes from the buffer's position to its limit. The attributes are views
+     * of the buffer: pass a read-only buffer that nothing else writes to.
+     */
     static List<Attribute> decodeAll(ByteBuffer in) {
+        ByteBuffer ro = in.isReadOnly() ? in : in.asReadOnlyBuffer().order(in.order());
         List<Attribute> out = new ArrayList<>();
-        while (in.remaining() >= HEADER) {
-            int start = in.position();
-            int len = in.getShort() & 0xffff;
-            int type = in.getShort() & 0xffff;
-            if (len < HEADER || len - HEADER > in.remaining()) {
+        while (ro.remaining() >= HEADER) {
+            int start = ro.position();
+            int len = ro.getShort() & 0xffff;
+            int type = ro.getShort() & 0xffff;
+            if (len < HEADER || len - HEADER > ro.remaining()) {
                 throw new MalformedMessageException("attribute of type " + (type & TYPE_MASK) + " claims "
-                        + len + " bytes, " + (in.remaining() + HEADER) + " left");
+                        + len + " bytes, " + (ro.remaining() + HEADER) + " left");
             }
-            byte[] v = new byte[len - HEADER];
-            in.get(v);
-            out.add(new Attribute(type, v));
-            in.position(Math.min(in.limit(), start + align(len)));
+            out.add(new Attribute(type, ro.slice(ro.position(), len - HEADER)));
+            ro.position(Math.min(ro.limit(), start + align(len)));
         }
+        in.position(ro.position());
         return List.copyOf(out);
     }
 
@@ -135,14 +154,12 @@ public record Attribute(int type, byte[] value) {
         while ((out.position() - start) % 4 != 0) out.put((byte) 0);
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Attribute a && a.type == type && Arrays.equals(a.value, value);
+    private static byte[] bytesOf(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.get(b.position(), out);
+        return out;
     }
 
     @Override
-    public int hashCode() { return 31 * type + Arrays.hashCode(value); }
-
-    @Override
-    public String toString() { return "Attribute[" + type + "=" + HexFormat.of().formatHex(value) + "]"; }
+    public String toString() { return "Attribute[" + type + "=" + HexFormat.of().formatHex(value()) + "]"; }
 }

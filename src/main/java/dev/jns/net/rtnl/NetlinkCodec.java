@@ -30,9 +30,15 @@ public final class NetlinkCodec {
         return b.array();
     }
 
-    /** Decodes every message between the buffer's position and limit. */
+    /**
+     * Decodes every message between the buffer's position and limit. The bytes are copied
+     * once; the messages' attributes are read-only views of that copy, so the caller may
+     * reuse its buffer.
+     */
     public static List<NetlinkMessage> decode(ByteBuffer datagram) {
-        ByteBuffer in = datagram.slice().order(ByteOrder.nativeOrder());
+        byte[] copy = new byte[datagram.remaining()];
+        datagram.get(datagram.position(), copy);
+        ByteBuffer in = ByteBuffer.wrap(copy).asReadOnlyBuffer().order(ByteOrder.nativeOrder());
         List<NetlinkMessage> out = new ArrayList<>();
         while (in.remaining() >= HEADER) {
             int start = in.position();
