@@ -95,7 +95,7 @@ int main(int argc, char **argv) {
         pid_t pid = fork();
         if (pid < 0) {
             perror("fanout: fork");
-            return 1; /* the children already started die with us */
+            break; /* tear down what started */
         }
         if (pid == 0) {
             close(ready[0]);
@@ -120,7 +120,13 @@ int main(int argc, char **argv) {
         printf("ready\n");
         fflush(stdout);
     }
-    while (!stop && got == expected) pause();
+    /* Signals blocked between the check and the wait, so a SIGTERM cannot slip between them. */
+    sigset_t stops, unblocked;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGINT);
+    sigprocmask(SIG_BLOCK, &stops, &unblocked);
+    while (!stop && got == expected) sigsuspend(&unblocked);
 
     /* Tear down: the groups' other processes die with their leader and come to us. */
     for (int g = 0; g < groups; g++) {

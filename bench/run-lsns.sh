@@ -51,7 +51,7 @@ measure() {
     --command-name "jns lsns" "$root/jns lsns" \
     --command-name "lsns" "lsns" \
     --command-name "jns lsns -J" "$root/jns lsns -J" \
-    --command-name "lsns -J" "lsns -J" >"$out/lsns-$label.log"
+    --command-name "lsns -J" "lsns -J" >"$out/lsns-$label.log" 2>&1
   # CSV: command,mean,stddev,median,user,system,min,max (seconds); user and system are means.
   awk -F, -v label="$label" 'NR > 1 { med[NR - 1] = $4 * 1000; cpu[NR - 1] = ($5 + $6) * 1000 }
     END {

@@ -241,9 +241,15 @@ static int op_clone(struct op *o) {
     return 1;
 }
 
+/* The child's /proc directory: /proc/PID from the parent, /proc/self in the child itself. */
+static void child_proc_file(char *path, size_t size, const char *name) {
+    if (child_pid) snprintf(path, size, "/proc/%d/%s", child_pid, name);
+    else snprintf(path, size, "/proc/self/%s", name);
+}
+
 static int op_setgroups_file(struct op *o) {
     char path[64];
-    snprintf(path, sizeof path, "/proc/%d/setgroups", child_pid);
+    child_proc_file(path, sizeof path, "setgroups");
     return write_file(path, o->argv[0]);
 }
 
@@ -263,8 +269,9 @@ static int idmap_text(struct op *o, int first, char *buf, size_t size) {
 
 /* argv: uid|gid TRIPLES... */
 static int op_idmap_file(struct op *o) {
-    char path[64], text[4096];
-    snprintf(path, sizeof path, "/proc/%d/%s_map", child_pid, o->argv[0]);
+    char path[64], name[16], text[4096];
+    snprintf(name, sizeof name, "%s_map", o->argv[0]);
+    child_proc_file(path, sizeof path, name);
     set_detail("%s", path);
     if (idmap_text(o, 1, text, sizeof text) < 0) return -1;
     return write_file(path, text);
@@ -766,8 +773,7 @@ static int await_baton(char me) {
 }
 
 __attribute__((noreturn)) static void walk(int i, char me) {
-    int holding = 1;
-    if (me == 'C') i = await_baton(me); /* the parent always moves first */
+    int holding = i < nops && ops[i].side == me; /* the side of the first op moves first */
     while (i < nops) {
         if (ops[i].side != me) {
             if (holding) {

@@ -35,11 +35,12 @@ public final class UnshareCommand implements Command {
     }
 
     private int launch(UnshareOptions options) throws IOException, InterruptedException {
-        SignalRelay relay = new SignalRelay(!options.fork() || options.forwardSignals());
+        SignalRelay relay = new SignalRelay(forwarded(options));
         NamespacedProcess program;
         try {
             program = UnshareLaunch.builder(options).start();
         } catch (SpawnException e) {
+            if (UnshareErrors.explainedByTheProgram(e)) return 1;
             throw UnshareErrors.of(e, options);
         }
         relay.programStarted((int) program.pid());
@@ -54,19 +55,32 @@ public final class UnshareCommand implements Command {
     }
 
     /**
-     * What becomes of SIGTERM and SIGINT sent to jns while its program runs: util-linux with
-     * {@code --fork} blocks them (so they cannot orphan the program); without it, or with
-     * {@code --forward-signals}, they reach the program. The handlers are in place before the
-     * program starts, so no signal can slip through and end jns (and with it the program) early;
-     * and being caught, not ignored, they revert to their defaults in the program.
+     * Which of SIGTERM and SIGINT sent to jns reach the program; the others are swallowed.
+     * util-linux with {@code --fork} blocks both (so they cannot orphan the program) and with
+     * {@code --forward-signals} passes both on. Without {@code --fork} util-linux's program is
+     * the process signalled; jns passes SIGTERM on, but not SIGINT: that one mostly comes from
+     * the terminal to the whole process group, which the program is in, and passing it on too
+     * would deliver it twice.
+     */
+    static List<Integer> forwarded(UnshareOptions options) {
+        if (options.forwardSignals()) return List.of(Signals.SIGTERM, Signals.SIGINT);
+        return options.fork() ? List.of() : List.of(Signals.SIGTERM);
+    }
+
+    /**
+     * Catches SIGTERM and SIGINT for as long as jns waits for its program, forwarding the ones
+     * asked for. The handlers are in place before the program starts, so no signal can slip
+     * through and end jns (and with it the program) early; and being caught, not ignored, they
+     * revert to their defaults in the program.
      */
     private static final class SignalRelay {
-        private static final int[] RELAYED = {Signals.SIGTERM, Signals.SIGINT};
         private final List<Integer> early = new ArrayList<>();
         private int pid;
 
-        SignalRelay(boolean forward) {
-            for (int sig : RELAYED) Signals.onSignal(sig, forward ? () -> forward(sig) : () -> { });
+        SignalRelay(List<Integer> forwarded) {
+            for (int sig : new int[] {Signals.SIGTERM, Signals.SIGINT}) {
+                Signals.onSignal(sig, forwarded.contains(sig) ? () -> forward(sig) : () -> { });
+            }
         }
 
         private synchronized void forward(int sig) {

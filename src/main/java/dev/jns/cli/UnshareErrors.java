@@ -14,6 +14,14 @@ final class UnshareErrors {
 
     private UnshareErrors() {}
 
+    /**
+     * Whether the failure was a helper program's (newuidmap, newgidmap) own non-zero exit: it
+     * has printed why, and util-linux then just exits 1 without a message of its own.
+     */
+    static boolean explainedByTheProgram(SpawnException e) {
+        return e.op() instanceof Op.RunIdMapProgram && e.errno() == 0;
+    }
+
     static CliException of(SpawnException e, UnshareOptions options) {
         String why = e.strerror();
         return switch (e.op()) {
@@ -32,6 +40,8 @@ final class UnshareErrors {
             case Op.SetGid g -> new CliException("setgid() failed: " + why);
             case Op.SetUid u -> new CliException("setuid() failed: " + why);
             case Op.PersistNamespace n -> new CliException("mount " + e.detail() + " failed: " + why);
+            case Op.RunIdMapProgram p -> new CliException(e.errno() == Errno.ENOENT ? EXEC_NOT_FOUND : EXEC_FAILED,
+                    "failed to execute " + p.name() + ": " + why);
             default -> new CliException(e.getMessage());
         };
     }

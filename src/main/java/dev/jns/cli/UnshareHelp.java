@@ -43,7 +43,8 @@ final class UnshareHelp {
              --owner <uid>:<gid>       create the user namespace as this owner (implies --user)
 
              -f, --fork                run the program as a child and wait for it
-             --kill-child[=<signame>]  signal the program (SIGKILL) if jns dies (implies --fork)
+             --kill-child[=<signame>]  the signal the program gets if jns dies (implies --fork)
+                             (SIGKILL, also without this option: jns never leaves it running)
              --forward-signals         pass SIGTERM and SIGINT on to the program (implies --fork)
 
              --setgroups allow|deny    allow or deny setgroups(2) in the new user namespace

@@ -265,8 +265,10 @@ public final class UnshareParser {
         boolean privileged = host.ids().euid() == 0;
         boolean keepCaps = s.keepCaps && s.namespaces.contains(NamespaceType.USER);
         return new UnshareOptions(s.namespaces, s.persistAt, Optional.ofNullable(s.procMount), s.propagation,
-                Optional.ofNullable(s.root), workDir, s.setuid, s.setgid, users.lines(), groups.lines(),
-                !privileged && !users.writableBySelf(), !privileged && !groups.writableBySelf(), setgroups, Optional.ofNullable(s.owner), s.fork, s.killChildSignal, s.forwardSignals, keepCaps,
+                Optional.ofNullable(s.root), workDir, s.setuid, s.setgid,
+                users.lines(), groups.lines(), !privileged && !users.writableBySelf(),
+                !privileged && !groups.writableBySelf(), setgroups, Optional.ofNullable(s.owner),
+                s.fork, s.killChildSignal, s.forwardSignals, keepCaps,
                 s.monotonic, s.boottime, environment, command, argv0);
     }
 

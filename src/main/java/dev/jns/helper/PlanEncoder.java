@@ -67,6 +67,10 @@ public final class PlanEncoder {
         if (op instanceof Op.WriteIdMap o) {
             return new Wire("idmap-file", concat(List.of(o.kind() == Op.IdKind.UID ? "uid" : "gid"), triples(o.maps())));
         }
+        if (op instanceof Op.WriteOwnSetgroups o) return new Wire("setgroups-file", List.of(o.allow() ? "allow" : "deny"));
+        if (op instanceof Op.WriteOwnIdMap o) {
+            return new Wire("idmap-file", concat(List.of(o.kind() == Op.IdKind.UID ? "uid" : "gid"), triples(List.of(o.map()))));
+        }
         if (op instanceof Op.RunIdMapProgram o) return new Wire("idmap-program", concat(List.of(o.program()), triples(o.maps())));
         if (op instanceof Op.PersistNamespace o) {
             return new Wire("persist", List.of(o.nsFileName(), o.target(), o.createTarget() ? "create" : "existing"));

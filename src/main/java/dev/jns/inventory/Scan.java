@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -213,7 +212,7 @@ final class Scan {
      */
     private void resolveRelations() {
         List<Entry> initial = new ArrayList<>(entries.values());
-        initial.sort(Comparator.comparingLong(e -> e.inode));
+        initial.sort((a, b) -> Long.compare(a.inode, b.inode)); // not comparingLong: see Inventory
         for (Entry e : initial) {
             boolean processless = e.processCount == 0;
             if (!processless && !options.relations()) continue;

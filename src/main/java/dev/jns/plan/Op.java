@@ -113,6 +113,25 @@ public sealed interface Op {
 
     // ---- the child, inside its new namespaces ----------------------------------------------
 
+    /**
+     * The child writes {@code allow} or {@code deny} to its own {@code /proc/self/setgroups},
+     * as util-linux's {@code unshare -r} does; with {@link WriteOwnIdMap} it sets up its user
+     * namespace alone, so the parent need not act between clone and exec.
+     */
+    record WriteOwnSetgroups(boolean allow) implements Op {
+        public String name() { return "setgroups"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /**
+     * The child writes its own {@code uid_map} or {@code gid_map}: the kernel lets a process
+     * map the one id that created its user namespace (for gid_map only after setgroups is denied).
+     */
+    record WriteOwnIdMap(IdKind kind, IdMap map) implements Op {
+        public String name() { return kind == IdKind.UID ? "uid_map" : "gid_map"; }
+        public Side side() { return Side.CHILD; }
+    }
+
     /** {@code unshare} for types that the clone should not create, e.g. time (see {@link SetTimeOffsets}). */
     record Unshare(int namespaceFlags) implements Op {
         public String name() { return "unshare"; }

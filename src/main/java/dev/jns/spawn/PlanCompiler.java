@@ -1,5 +1,6 @@
 package dev.jns.spawn;
 
+import dev.jns.ids.IdMap;
 import dev.jns.ns.NamespaceType;
 import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.Op;
@@ -37,6 +38,10 @@ final class PlanCompiler {
     private PlanCompiler() {}
 
     static LaunchPlan compile(NamespacedProcessBuilder b) {
+        return compile(b, CallerIds.current());
+    }
+
+    static LaunchPlan compile(NamespacedProcessBuilder b, CallerIds caller) {
         check(b);
         List<Op> ops = new ArrayList<>();
         boolean pidForChildren = b.newTypes.contains(PID) && b.pidEntry == PidNamespaceEntry.CHILDREN_ENTER;
@@ -63,8 +68,14 @@ final class PlanCompiler {
         }
         ops.add(new Op.Clone(cloneFlags));
 
-        // The parent: the new user namespace's maps, from outside.
-        if (b.newTypes.contains(USER)) {
+        // The new user namespace's maps. Mapping just the ids that create it, the child can do
+        // alone (as util-linux's -r does); anything else the parent writes from outside.
+        boolean mapsItself = b.newTypes.contains(USER) && mapsOnlyItself(b, caller, enter != null);
+        if (mapsItself) {
+            if (b.setgroups != null) ops.add(new Op.WriteOwnSetgroups(b.setgroups == NamespacedProcessBuilder.Setgroups.ALLOW));
+            if (!b.uidMap.isEmpty()) ops.add(new Op.WriteOwnIdMap(Op.IdKind.UID, b.uidMap.getFirst()));
+            if (!b.gidMap.isEmpty()) ops.add(new Op.WriteOwnIdMap(Op.IdKind.GID, b.gidMap.getFirst()));
+        } else if (b.newTypes.contains(USER)) {
             if (b.setgroups != null) ops.add(new Op.WriteSetgroups(b.setgroups == NamespacedProcessBuilder.Setgroups.ALLOW));
             if (!b.uidMap.isEmpty()) {
                 ops.add(b.uidMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.UID, b.uidMap)
@@ -138,6 +149,25 @@ final class PlanCompiler {
         ops.add(new Op.ParentDeathSignal(b.parentDeathSignal));
         ops.add(exec(b));
         return new LaunchPlan(ops);
+    }
+
+    /**
+     * Whether each map is one id, the creator's own, written as a file: the case the kernel
+     * lets a process handle inside its new user namespace. A gid map also needs setgroups
+     * denied. After a join the caller's ids mean something else, so not then.
+     */
+    private static boolean mapsOnlyItself(NamespacedProcessBuilder b, CallerIds caller, boolean joins) {
+        if (joins) return false;
+        long uid = b.ownerUid != null ? b.ownerUid : caller.euid();
+        long gid = b.ownerGid != null ? b.ownerGid : caller.egid();
+        boolean uidOk = b.uidMap.isEmpty() || (b.uidMapWriter == IdMapWriter.PROC_FILES && ownIdOnly(b.uidMap, uid));
+        boolean gidOk = b.gidMap.isEmpty() || (b.gidMapWriter == IdMapWriter.PROC_FILES && ownIdOnly(b.gidMap, gid)
+                && b.setgroups == NamespacedProcessBuilder.Setgroups.DENY);
+        return uidOk && gidOk;
+    }
+
+    private static boolean ownIdOnly(List<IdMap> maps, long id) {
+        return maps.size() == 1 && maps.getFirst().count() == 1 && maps.getFirst().outside() == id;
     }
 
     /**

@@ -2,20 +2,28 @@ package dev.jns.cli;
 
 import dev.jns.testing.ExternalCommand;
 import dev.jns.testing.MachineState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code jns lsns} run in-process: bad input, help, column list; nothing left behind. */
 class LsnsCommandTest {
+    private static MachineState before;
+
     private record Result(int code, String out, String err) {}
 
     private static Result jns(String... args) {
@@ -47,12 +55,30 @@ class LsnsCommandTest {
             12345678901234567890 | not found namespace: 12345678901234567890
             -Q 'NS > 1'          | --filter is not supported yet
             """)
-    void badInputIsOneLineAndExitOne(String args, String message) {
-        MachineState before = MachineState.capture();
+    void badInputIsOneLineAndExitOne(String args, String message) throws IOException {
+        long fdsBefore = openFds();
         Result r = jns(args.replace("'", "").split(" "));
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo("jns lsns: " + message + "\n");
+        // in-process, a failing command could leave an fd or a child; the machine is checked once for all
+        assertThat(openFds()).isEqualTo(fdsBefore);
+        assertThat(ProcessHandle.current().children()).isEmpty();
+    }
+
+    private static long openFds() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @BeforeAll
+    static void recordMachine() {
+        before = MachineState.capture();
+    }
+
+    @AfterAll
+    static void nothingLeft() {
         MachineState.assertNothingLeakedSince(before);
     }
 

@@ -101,6 +101,17 @@ class UnshareRootlessTest extends UnshareToolTestBase {
                 .containsExactly("0", "0 " + uidOf(testUser) + " 1", "1 " + f[1] + " " + f[2]);
     }
 
+    @Test
+    void rangeTheSubordinateIdsDoNotGrant() {
+        RunAs testUser = RunAs.testUser().orElse(null);
+        assumeTrue(testUser != null, "skipped: needs the '" + RunAs.TEST_USER
+                + "' user with /etc/subuid and /etc/subgid ranges that .ci/run creates");
+        // newuidmap says why and unshare adds nothing (2.38.1 knows only the outer,inner,count form)
+        Outcome o = compare.run(testUser, "--map-users=0,1,1", "true").assertSame();
+        assertThat(o.jns().stderr()).isEqualTo("newuidmap: uid range [1-2) -> [0-1) not allowed\n");
+        assertThat(o.jns().exit()).isEqualTo(1);
+    }
+
     private static String uidOf(RunAs user) {
         return dev.jns.testing.Tool.run(user, List.of("id", "-u")).stdout().trim();
     }

@@ -77,6 +77,25 @@ class UnshareSignalsTest extends UnshareToolTestBase {
     }
 
     @Test
+    void terminalInterruptReachesTheProgramOnce() throws Exception {
+        // Ctrl-C signals the whole process group: the program must see it once, as under util-linux.
+        String counter = "n=0; trap 'n=$((n+1))' INT; echo started; sleep 2 & wait; sleep 1 & wait; echo ints=$n";
+        for (boolean jnsTool : new boolean[] {false, true}) {
+            for (String fork : new String[] {"-f", "-u"}) {
+                List<String> cmd = new ArrayList<>(List.of("setsid"));
+                cmd.addAll(jnsTool ? jns.command("unshare") : List.of("unshare"));
+                cmd.addAll(List.of(fork, "sh", "-c", counter));
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+                assertThat(out.readLine()).isEqualTo("started");
+                assertThat(new ProcessBuilder("kill", "-INT", "--", "-" + p.pid()).start().waitFor()).isZero();
+                assertThat(out.readLine()).as("%s %s", jnsTool ? "jns" : "util-linux", fork).isEqualTo("ints=1");
+                assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+    }
+
+    @Test
     void forwardSignalsPassesTermOn() throws Exception {
         // util-linux 2.42's --forward-signals; 2.38.1 does not have it.
         Running r = start(true, "--forward-signals", "sh", "-c",
@@ -89,14 +108,19 @@ class UnshareSignalsTest extends UnshareToolTestBase {
 
     @Test
     void killChildWhenUnshareIsKilled() throws Exception {
-        for (boolean jnsTool : new boolean[] {false, true}) {
-            Running r = start(jnsTool, "--kill-child", "-u", "sh", "-c", "echo $$; exec sleep 30");
-            Path program = Path.of("/proc", r.firstLine());
-            assertThat(program).exists();
-            signal(r.process(), "KILL");
-            r.exit();
-            for (int i = 0; i < 100 && Files.exists(program); i++) Thread.sleep(50);
-            assertThat(program).as(jnsTool ? "jns" : "util-linux").doesNotExist();
-        }
+        assertProgramDiesWithTheTool(false, "--kill-child");
+        assertProgramDiesWithTheTool(true, "--kill-child");
+        // jns goes further than util-linux: its program never outlives it, even without --kill-child
+        assertProgramDiesWithTheTool(true, "-f");
+    }
+
+    private static void assertProgramDiesWithTheTool(boolean jnsTool, String option) throws Exception {
+        Running r = start(jnsTool, option, "-u", "sh", "-c", "echo $$; exec sleep 30");
+        Path program = Path.of("/proc", r.firstLine());
+        assertThat(program).exists();
+        signal(r.process(), "KILL");
+        r.exit();
+        for (int i = 0; i < 100 && Files.exists(program); i++) Thread.sleep(50);
+        assertThat(program).as((jnsTool ? "jns " : "util-linux ") + option).doesNotExist();
     }
 }

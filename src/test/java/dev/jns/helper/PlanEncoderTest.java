@@ -64,6 +64,7 @@ class PlanEncoderTest {
                 case "List" -> List.of();
                 case "Duration" -> Duration.ZERO;
                 case "IdKind" -> Op.IdKind.UID;
+                case "IdMap" -> dev.jns.ids.IdMap.single(0, 0);
                 default -> throw new IllegalStateException(types[i].toString());
             };
         }

@@ -70,6 +70,17 @@ class InventoryTest {
     }
 
     @Test
+    void aBindMountInAnotherMountNamespaceIsFoundThroughItsProcess() {
+        Inventory inv = Inventory.scan(ScanOptions.minimal());
+        long otherMnt = LiveNamespaces.inode(live.elsewhereMountPid, "mnt");
+        assertThat(otherMnt).isNotEqualTo(inv.ownMountNamespace().getAsLong());
+        NamespaceRecord ns = find(inv, live.elsewhere);
+        assertThat(ns.processCount()).isZero();
+        assertThat(ns.holders()).containsExactly(new Holder.BindMount(otherMnt, live.elsewherePath.toString()));
+        assertThat(ns.ownerUid()).as("opened through /proc/PID/root").hasValue(0);
+    }
+
+    @Test
     void aNamespaceHeldOnlyByAnOpenFdNamesTheProcessAndFd() {
         Inventory inv = Inventory.scan(ScanOptions.minimal());
         NamespaceRecord ns = find(inv, live.fdOnly);

@@ -1,6 +1,6 @@
 package dev.jns.limits;
 
-import dev.jns.limits.NamespaceLimits.Charge;
+import dev.jns.limits.NamespaceCharges.Charge;
 import dev.jns.ns.NamespaceType;
 import org.junit.jupiter.api.Test;
 

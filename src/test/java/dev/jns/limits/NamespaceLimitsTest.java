@@ -8,6 +8,7 @@ import dev.jns.testing.ExternalCommand;
 import dev.jns.testing.MachineState;
 import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,6 +58,36 @@ class NamespaceLimitsTest {
                 + "/proc/sys/user/max_net_namespaces = 2 and 2 are in use by uid 0\n");
         assertThat(run.stdout().lines().filter(l -> l.startsWith("net ")))
                 .singleElement().asString().matches("net 2 \\d+ 0 2 /proc/sys/user/max_net_namespaces");
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    /**
+     * A namespace that no process is in still counts: here one net namespace is held only by
+     * a bind mount (util-linux {@code unshare --net=FILE}, in a mount namespace of the test's
+     * own), one by a sleeper, limit 2. The explanation counts both; the host's own net
+     * namespaces, visible but owned above this user namespace, are not charged here.
+     */
+    @Test
+    void aNamespaceHeldOnlyByABindMountCountsTowardsTheLimit(@TempDir Path dir) {
+        Privilege.requireRoot("create a user namespace with a root mapping and lower its limit");
+        MachineState before = MachineState.capture();
+        String probe = String.join(" ", ExternalCommand.javaMain(EnospcProbe.class, "net"));
+        String script = """
+                mount -t tmpfs jns-limits-test %1$s || exit 1
+                touch %1$s/net
+                echo 2 > /proc/sys/user/max_net_namespaces
+                unshare --net=%1$s/net true || exit 1
+                unshare -n sleep 60 & a=$!
+                trap 'kill $a; wait' EXIT
+                until [ "$(readlink /proc/$a/ns/net)" != "$(readlink /proc/self/ns/net)" ]; do sleep 0.05; done
+                echo "probe: $(%2$s)"
+                """.formatted(dir, probe);
+
+        ExternalCommand run = ExternalCommand.run("unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script);
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo("probe: cannot create net namespace: limit reached: "
+                + "/proc/sys/user/max_net_namespaces = 2 and 2 are in use by uid 0\n");
         MachineState.assertNothingLeakedSince(before);
     }
 

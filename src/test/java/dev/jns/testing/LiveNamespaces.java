@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * <li>{@code ghost}: a bind-mounted net namespace whose owning user namespace has no
  *     process left (kept only as that net namespace's owner);</li>
  * <li>{@code socketOnly}: a net namespace held only by a socket (fd 3) of a process
- *     outside it.</li>
+ *     outside it;</li>
+ * <li>{@code elsewhere}: a net namespace bind-mounted only in another mount namespace,
+ *     whose one process is {@code elsewhereMountPid}.</li>
  * </ul>
  * {@link #close()} kills every process, removes every mount and file it made.
  */
@@ -53,6 +55,9 @@ public final class LiveNamespaces implements AutoCloseable {
     public long ghostUser;
     public long socketOnly;
     public int socketHolderPid;
+    public long elsewhere;
+    public Path elsewherePath;
+    public int elsewhereMountPid;
 
     private LiveNamespaces() throws IOException {
         dir = Files.createTempDirectory("jns-live-ns-");
@@ -68,6 +73,7 @@ public final class LiveNamespaces implements AutoCloseable {
             live.makeFdOnly();
             live.makeGhost();
             live.makeSocketOnly();
+            live.makeElsewhere();
             return live;
         } catch (IOException e) {
             if (live != null) live.close();
@@ -145,6 +151,15 @@ public final class LiveNamespaces implements AutoCloseable {
         mustRun("umount", f.toString());
         mounts.remove(f);
         socketHolderPid = onlyDescendantOrSelf(holder.pid(), "sleep");
+    }
+
+    private void makeElsewhere() throws IOException {
+        elsewherePath = bindTarget("elsewhere");
+        // a private mount namespace: the bind mount made inside it stays there
+        Process p = startReady("unshare", "-m", "--propagation", "private", "bash", "-c",
+                "unshare --net=" + elsewherePath + " true && echo ready && exec sleep 600");
+        elsewhereMountPid = (int) p.pid();
+        elsewhere = (Long) Files.getAttribute(Path.of("/proc/" + p.pid() + "/root" + elsewherePath), "unix:ino");
     }
 
     /** The inodes of every namespace the fixture's processes are in that this JVM is not in. */

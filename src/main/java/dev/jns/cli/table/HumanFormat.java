@@ -35,7 +35,12 @@ public final class HumanFormat {
                 chunks[r][c] = col.lines() ? text.split("\n", -1) : new String[] {text};
             }
         }
-        int[] widths = widths(cols, chunks);
+        int[] artWidths = new int[n]; // a tree column is never cut into its drawing
+        for (int c = 0; c < n; c++) {
+            if (!cols.get(c).tree()) continue;
+            for (Table.Row row : rows) artWidths[c] = Math.max(artWidths[c], Text.width(Table.treeArt(row, symbols)));
+        }
+        int[] widths = widths(cols, chunks, artWidths);
         StringBuilder out = new StringBuilder();
         if (headings) {
             for (int c = 0; c < n; c++) cell(out, cols.get(c).name(), cols.get(c), widths[c], c == n - 1);
@@ -62,7 +67,7 @@ public final class HumanFormat {
         return out.toString();
     }
 
-    private int[] widths(List<Column> cols, String[][][] chunks) {
+    private int[] widths(List<Column> cols, String[][][] chunks, int[] artWidths) {
         int n = cols.size();
         int[] widths = new int[n], mins = new int[n];
         for (int c = 0; c < n; c++) {
@@ -78,7 +83,7 @@ public final class HumanFormat {
             else if (col.widthHint() >= 1 && w < col.widthHint() && min < col.widthHint()) w = col.widthHint();
             if (max == 0 && !headings && min == 1 && w <= 1) w = 0;
             widths[c] = w;
-            mins[c] = min;
+            mins[c] = Math.max(min, artWidths[c]);
         }
         if (terminalWidth > 0) fitTerminal(cols, widths, mins);
         return widths;
@@ -89,7 +94,7 @@ public final class HumanFormat {
         int total = cols.size() - 1;
         for (int w : widths) total += w;
         for (int c = cols.size() - 1; c >= 0 && total > terminalWidth; c--) {
-            if (!cols.get(c).truncate() || cols.get(c).tree()) continue;
+            if (!cols.get(c).truncate()) continue;
             int cut = Math.min(widths[c] - mins[c], total - terminalWidth);
             if (cut <= 0) continue;
             widths[c] -= cut;

@@ -78,6 +78,15 @@ class TableFormatsTest {
     }
 
     @Test
+    void aTreeColumnIsCutButNeverBelowItsHeaderOrDrawing() {
+        Table t = new Table("t", List.of(PID, COMMAND.withTree(true)));
+        Table.Row top = t.addRow(null).set(0, "1").set(1, "init --with-arguments");
+        t.addRow(top).set(0, "2").set(1, "child --with-arguments");
+        assertThat(new HumanFormat(t, true, 12, TreeSymbols.ASCII).render()).isEqualTo("PID COMMAND\n  1 init --w\n  2 `-child \n");
+        assertThat(new HumanFormat(t, true, 3, TreeSymbols.ASCII).render()).isEqualTo("PID COMMAND\n  1 init --\n  2 `-child\n");
+    }
+
+    @Test
     void humanEscapesControlCharactersButKeepsPrintableUnicode() {
         Table t = new Table("t", List.of(COMMAND));
         t.addRow(null).set(0, "caf\u00e9\tbar\udcff");
