@@ -246,7 +246,7 @@ public final class NetworkConfig implements AutoCloseable {
         // Like ip: a delete matches any protocol and scope (RT_SCOPE_NOWHERE); an add says it
         // was made at boot/admin time, with link scope when there is no gateway.
         int protocol = forDelete ? 0 : RTPROT_BOOT;
-        int scope = forDelete ? 255 : gateway == null ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+        int scope = forDelete ? RT_SCOPE_NOWHERE : gateway == null ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
         int type = forDelete ? 0 : RTN_UNICAST;
         return new RtMsg(destination.family(), net.prefixLength(), 0, 0, RT_TABLE_MAIN, protocol, scope, type, 0, attrs);
     }

@@ -1,6 +1,7 @@
 package dev.jns.net;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.jns.spawn.NamespacedProcessBuilder;
 import dev.jns.testing.MachineState;
 import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.AfterEach;
@@ -88,6 +89,13 @@ class CrossNamespaceTrafficTest {
             try {
                 String response = b.run(() -> httpGet("10.77.9.1", 8080));
                 assertThat(response).startsWith("HTTP/1.1 200").endsWith("served in " + nameA + " to 10.77.9.2");
+
+                // The scenario's way: a real curl process started inside B.
+                Process curl = new NamespacedProcessBuilder("curl", "-s", "--max-time", "5", "http://10.77.9.1:8080/")
+                        .joinNamespace(b.namespace()).redirectErrorStream(true).start();
+                String curlOut = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(curl.waitFor()).as(curlOut).isZero();
+                assertThat(curlOut).isEqualTo("served in " + nameA + " to 10.77.9.2");
 
                 // A namespace with no veth has no route there: refused locally, nothing sent.
                 c.network().setUp("lo", true);

@@ -9,7 +9,7 @@ public final class Rtnl {
     private Rtnl() {}
 
     // message types
-    public static final int NLMSG_NOOP = 1, NLMSG_ERROR = 2, NLMSG_DONE = 3, NLMSG_OVERRUN = 4;
+    public static final int NLMSG_NOOP = 1, NLMSG_ERROR = 2, NLMSG_DONE = 3;
     public static final int RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_SETLINK = 19,
             RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22,
             RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_GETROUTE = 26,
@@ -18,42 +18,39 @@ public final class Rtnl {
     // nlmsghdr flags
     public static final int NLM_F_REQUEST = 0x1, NLM_F_MULTI = 0x2, NLM_F_ACK = 0x4, NLM_F_DUMP_INTR = 0x10;
     public static final int NLM_F_DUMP = 0x300;
-    public static final int NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
+    public static final int NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
     /** On an NLMSG_ERROR: the request was not echoed back, only its header. */
     public static final int NLM_F_CAPPED = 0x100;
     /** On an NLMSG_ERROR or NLMSG_DONE: extended-ack attributes follow. */
     public static final int NLM_F_ACK_TLVS = 0x200;
 
     // extended ack attributes
-    public static final int NLMSGERR_ATTR_MSG = 1, NLMSGERR_ATTR_OFFS = 2;
+    public static final int NLMSGERR_ATTR_MSG = 1;
 
     // address families
     public static final int AF_UNSPEC = 0, AF_INET = 2, AF_INET6 = 10;
 
     // link attributes
-    public static final int IFLA_ADDRESS = 1, IFLA_BROADCAST = 2, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_LINK = 5,
-            IFLA_MASTER = 10, IFLA_TXQLEN = 13, IFLA_OPERSTATE = 16, IFLA_LINKINFO = 18, IFLA_NET_NS_PID = 19,
-            IFLA_NET_NS_FD = 28, IFLA_LINK_NETNSID = 37;
+    public static final int IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_LINK = 5, IFLA_OPERSTATE = 16,
+            IFLA_LINKINFO = 18, IFLA_NET_NS_PID = 19, IFLA_NET_NS_FD = 28, IFLA_LINK_NETNSID = 37;
     public static final int IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2;
     public static final int VETH_INFO_PEER = 1;
 
     // link flags
-    public static final int IFF_UP = 0x1, IFF_BROADCAST = 0x2, IFF_LOOPBACK = 0x8, IFF_POINTOPOINT = 0x10,
-            IFF_RUNNING = 0x40, IFF_NOARP = 0x80, IFF_MULTICAST = 0x1000, IFF_LOWER_UP = 0x10000;
+    public static final int IFF_UP = 0x1, IFF_LOOPBACK = 0x8;
 
     // address attributes
-    public static final int IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4;
+    public static final int IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3;
 
     // route attributes and values
-    public static final int RTA_DST = 1, RTA_SRC = 2, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6,
-            RTA_PREFSRC = 7, RTA_TABLE = 15;
-    public static final int RT_TABLE_MAIN = 254, RT_TABLE_LOCAL = 255;
-    public static final int RTPROT_KERNEL = 2, RTPROT_BOOT = 3, RTPROT_STATIC = 4;
-    public static final int RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = 253, RT_SCOPE_HOST = 254;
-    public static final int RTN_UNICAST = 1, RTN_LOCAL = 2;
+    public static final int RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_TABLE = 15;
+    public static final int RT_TABLE_MAIN = 254;
+    public static final int RTPROT_BOOT = 3;
+    public static final int RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = 253, RT_SCOPE_HOST = 254, RT_SCOPE_NOWHERE = 255;
+    public static final int RTN_UNICAST = 1;
 
     // network namespace id attributes
-    public static final int NETNSA_NSID = 1, NETNSA_PID = 2, NETNSA_FD = 3;
+    public static final int NETNSA_NSID = 1, NETNSA_FD = 3;
     public static final int NETNSA_NSID_NOT_ASSIGNED = -1;
 
     /** A readable name for a message type, for error texts. */
