@@ -68,7 +68,11 @@ public final class NamespacedProcess extends Process {
     @Override public int exitValue() { return helper.exitValue(); }
     @Override public boolean isAlive() { return helper.isAlive(); }
 
-    /** Sends SIGTERM, which the helper forwards to the program. */
+    /**
+     * Sends SIGTERM, which the helper forwards to the program. A program that is PID 1 of a
+     * new pid namespace is immune to signals it has no handler for (a kernel rule), so a
+     * plain {@code sleep} there ignores this; {@link #destroyForcibly()} always works.
+     */
     @Override public void destroy() { helper.destroy(); }
 
     /** Kills the helper; the program then gets its parent-death signal. */
