@@ -36,6 +36,18 @@ class UnshareRootlessTest extends UnshareToolTestBase {
     }
 
     @Test
+    void singleMapsOfOwnIds() {
+        String show = "id -u; id -g; cat /proc/self/setgroups";
+        assertThat(compare.run(NOBODY, "--map-user=0", "sh", "-c", show).assertSame().jns().stdout())
+                .isEqualTo("0\n65534\nallow\n");
+        assertThat(compare.run(NOBODY, "--map-group=0", "sh", "-c", show).assertSame().jns().stdout())
+                .isEqualTo("65534\n0\ndeny\n");
+        assertThat(compare.run(NOBODY, "-c", "sh", "-c", show).assertSame().jns().stdout())
+                .isEqualTo("65534\n65534\ndeny\n");
+        compare.run(NOBODY, "-U", "sh", "-c", show).assertSame();
+    }
+
+    @Test
     void pidNamespaceWithProc() {
         Outcome o = compare.run(NOBODY, "-Urpf", "--mount-proc", "sh", "-c", "echo $$; readlink /proc/self; ls -d /proc/[0-9]*")
                 .assertSame();
