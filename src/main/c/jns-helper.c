@@ -39,10 +39,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -755,10 +757,50 @@ static int connect_to(const char *path) {
     return fd;
 }
 
+/* Whether /proc/self/exe is a copy nobody can write. */
+static int running_sealed(void) {
+    int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    int seals = self < 0 ? -1 : fcntl(self, F_GET_SEALS);
+    if (self >= 0) close(self);
+    return seals >= 0 && (seals & F_SEAL_WRITE);
+}
+
+/*
+ * Runs this program again from a sealed in-memory copy, unless it already is one. A process
+ * in namespaces the helper joins can reach its executable through /proc/PID/exe; a sealed
+ * memfd cannot be written, so it cannot plant code there for the next run (runc's
+ * CVE-2019-5736), and the file on disk is never exposed.
+ */
+static void reexec_sealed(char **argv) {
+    if (running_sealed()) return;
+    int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (self < 0) return;
+    int copy = memfd_create("jns-helper", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    struct stat st;
+    if (copy < 0 || fstat(self, &st) < 0) return;
+    for (off_t done = 0; done < st.st_size;) {
+        ssize_t n = sendfile(copy, self, NULL, (size_t)(st.st_size - done));
+        if (n <= 0) return;
+        done += n;
+    }
+    close(self);
+    if (fcntl(copy, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) return;
+    fexecve(copy, argv, environ);
+}
+
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: jns-helper SOCKET (jns starts this program; it is not meant to be run by hand)\n");
+    int sealed = argc == 3 && strcmp(argv[1], "--sealed") == 0;
+    if (argc != 2 && !sealed) {
+        fprintf(stderr, "usage: jns-helper [--sealed] SOCKET (jns starts this program; it is not meant to be run by hand)\n");
         return 125;
+    }
+    if (sealed) {
+        reexec_sealed(argv);
+        if (!running_sealed()) {
+            fprintf(stderr, "jns-helper: cannot run from a sealed copy of itself: %s\n", strerror(errno));
+            return 125;
+        }
+        argv++;
     }
     prctl(PR_SET_NAME, "jns-helper");
     signal(SIGPIPE, SIG_IGN); /* a vanished JVM shows as EPIPE or EOF; the child resets this */

@@ -58,7 +58,7 @@ public final class HelperLauncher {
         SocketChannel channel;
         try {
             server.bind(UnixDomainSocketAddress.of(socket), 1);
-            ProcessBuilder pb = new ProcessBuilder(HelperBinary.path().toString(), socket.toString())
+            ProcessBuilder pb = new ProcessBuilder(helperCommand(plan, socket))
                     .redirectInput(stdio.redirectInput()).redirectOutput(stdio.redirectOutput())
                     .redirectError(stdio.redirectError()).redirectErrorStream(stdio.redirectErrorStream());
             pb.environment().clear();
@@ -108,6 +108,19 @@ public final class HelperLauncher {
                 awaitExit(helper);
             }
         }
+    }
+
+    /**
+     * A helper that joins existing namespaces runs from a sealed copy of itself: processes
+     * in there can reach its executable through /proc/PID/exe and must not be able to
+     * write it (runc's CVE-2019-5736). The copy costs one more exec, so plans that only
+     * create namespaces skip it.
+     */
+    private static java.util.List<String> helperCommand(LaunchPlan plan, Path socket) {
+        String helper = HelperBinary.path().toString();
+        return plan.opsOf(dev.jns.plan.Op.EnterNamespaces.class).isEmpty()
+                ? java.util.List.of(helper, socket.toString())
+                : java.util.List.of(helper, "--sealed", socket.toString());
     }
 
     private static Outcome helperDied(Process helper, String when) throws IOException {
