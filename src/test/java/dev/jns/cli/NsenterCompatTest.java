@@ -212,6 +212,71 @@ class NsenterCompatTest {
         assertThat(ours.stderr()).isEqualTo("jns nsenter: failed to parse PID argument 'abc': Invalid argument\n");
     }
 
+    // ---- options newer than the installed util-linux 2.38.1: jns alone, against the kernel's view ----
+
+    private static ToolResult jnsAlone(Object... parts) {
+        List<String> a = new ArrayList<>(List.of("nsenter"));
+        for (Object p : parts) a.add(p.toString());
+        ToolResult r = Tool.run(RunAs.caller(), jns.command(a.toArray(String[]::new)));
+        assertThat(r.exit()).as("%s", r).isZero();
+        return r;
+    }
+
+    @Test
+    void timeNamespaceAndPinnedPid() throws Exception {
+        try (HeldNamespaces t = HeldNamespaces.start(List.of("--net", "--user", "--map-root-user", "--time", "--boottime", "100000", "--fork"), "")) {
+            String net = Files.readSymbolicLink(Path.of(t.nsPath("net"))).toString();
+            assertThat(jnsAlone("-t", t.pid(), "-n", "readlink", "/proc/self/ns/net").stdout()).isEqualTo(net + "\n");
+            double inside = Double.parseDouble(jnsAlone("-t", t.pid(), "-U", "-T", "cat", "/proc/uptime").stdout().split(" ")[0]);
+            double outside = Double.parseDouble(Files.readAllLines(Path.of("/proc/uptime")).getFirst().split(" ")[0]);
+            assertThat(inside - outside).isBetween(99_000.0, 101_000.0);
+
+            int pidfd = dev.jns.sys.LibC.pidfdOpen(t.pid(), 0);
+            long inode;
+            try {
+                inode = dev.jns.sys.LibC.fstat(pidfd).ino();
+            } finally {
+                dev.jns.sys.LibC.close(pidfd);
+            }
+            assertThat(jnsAlone("-t", t.pid() + ":" + inode, "-n", "readlink", "/proc/self/ns/net").stdout()).isEqualTo(net + "\n");
+            ToolResult wrong = Tool.run(RunAs.caller(), jns.command("nsenter", "-t", t.pid() + ":" + (inode + 1), "-n", "true"));
+            assertThat(wrong.exit()).isEqualTo(1);
+            assertThat(wrong.stderr()).isEqualTo("jns nsenter: failed to obtain a valid file descriptor for PID " + t.pid()
+                    + ": No such process\n");
+        }
+    }
+
+    @Test
+    void userParentOfANestedUserNamespace() throws Exception {
+        try (HeldNamespaces t = HeldNamespaces.start(List.of("unshare", "--user", "--map-root-user", "unshare"), List.of("--user"), "")) {
+            String parent;
+            try (dev.jns.ns.Namespace inner = dev.jns.ns.Namespace.of(t.pid(), dev.jns.ns.NamespaceType.USER);
+                 dev.jns.ns.Namespace outer = inner.parent().orElseThrow()) {
+                parent = outer.toString();
+            }
+            assertThat(parent).isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/user")).toString());
+            assertThat(jnsAlone("-t", t.pid(), "--user-parent", "--preserve-credentials", "readlink", "/proc/self/ns/user").stdout())
+                    .isEqualTo(parent + "\n");
+        }
+    }
+
+    @Test
+    void netSocketOfTheTarget() throws Exception {
+        // python holds a TCP socket as fd 3 inside a new network namespace.
+        try (HeldNamespaces t = HeldNamespaces.start(List.of("--net"), "")) {
+            String net = Files.readSymbolicLink(Path.of(t.nsPath("net"))).toString();
+            Process py = new ProcessBuilder("nsenter", "-t", "" + t.pid(), "-n", "python3", "-c",
+                    "import socket,sys,time\ns=socket.socket()\nprint(s.fileno(),flush=True)\ntime.sleep(60)").start();
+            try {
+                String fd = new String(py.getInputStream().readNBytes(2)).strip();
+                ToolResult r = jnsAlone("-t", py.pid(), "-N", fd, "readlink", "/proc/self/ns/net");
+                assertThat(r.stdout()).isEqualTo(net + "\n");
+            } finally {
+                py.destroyForcibly().waitFor();
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Maker.class)
     void rootlessIntoAUserNamespaceTheCallerOwns(Maker maker) throws Exception {
