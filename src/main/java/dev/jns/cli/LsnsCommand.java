@@ -48,7 +48,6 @@ public final class LsnsCommand implements Command {
 
              -H, --list-columns     list the columns
              -h, --help             show this help
-             -V, --version          show the version
 
             A <namespace> (an inode number) lists that namespace's processes.
             """;
@@ -58,7 +57,6 @@ public final class LsnsCommand implements Command {
         LsnsSettings settings = LsnsSettings.parse(args);
         String text = switch (settings.action()) {
             case HELP -> HELP;
-            case VERSION -> "jns lsns from jns " + version() + "\n";
             case LIST_COLUMNS -> render(columnList(), settings);
             case LIST -> render(table(settings), settings);
         };
@@ -68,7 +66,12 @@ public final class LsnsCommand implements Command {
         return 0;
     }
 
-    /** The cheapest scan that still fills every requested column and layout. */
+    /**
+     * The cheapest scan that still fills every requested column and layout. Sockets cost an
+     * FFM call per socket fd of every process, so they are looked at only when the output
+     * already needs FFM (parents and owners, NETNSID): then a net namespace that only a
+     * socket holds shows too, as in lsns 2.42.
+     */
     static ScanOptions scanOptions(LsnsSettings s) {
         boolean ownerOrParentTree = s.tree() == Tree.OWNER || s.tree() == Tree.PARENT;
         boolean relations = ownerOrParentTree || s.columns().contains(LsnsColumn.PNS) || s.columns().contains(LsnsColumn.ONS);
@@ -131,10 +134,5 @@ public final class LsnsCommand implements Command {
         if (cols > 0) return cols;
         String env = System.getenv("COLUMNS");
         return env != null && env.matches("[1-9][0-9]{0,8}") ? Integer.parseInt(env) : 80;
-    }
-
-    private static String version() {
-        String v = LsnsCommand.class.getPackage().getImplementationVersion();
-        return v != null ? v : "0.1.0";
     }
 }

@@ -4,7 +4,6 @@ import dev.jns.ns.NamespaceType;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +28,14 @@ public final class Inventory {
     Inventory(Collection<NamespaceRecord> namespaces, Collection<ProcessRecord> processes,
               OptionalLong ownMountNamespace, UserNames users) {
         List<NamespaceRecord> ns = new ArrayList<>(namespaces);
-        ns.sort(Comparator.comparingLong(NamespaceRecord::inode));
+        // Plain lambdas, not Comparator.comparingLong: the JDK spins those at run time
+        // (about 7 ms of start-up), ours come ready from the AOT cache.
+        ns.sort((a, b) -> Long.compare(a.inode(), b.inode()));
         this.namespaces = List.copyOf(ns);
         this.byInode = new HashMap<>();
         for (NamespaceRecord r : this.namespaces) byInode.put(r.inode(), r);
         List<ProcessRecord> ps = new ArrayList<>(processes);
-        ps.sort(Comparator.comparingInt(ProcessRecord::pid));
+        ps.sort((a, b) -> Integer.compare(a.pid(), b.pid()));
         this.processes = List.copyOf(ps);
         this.byPid = new HashMap<>();
         for (ProcessRecord p : this.processes) byPid.put(p.pid(), p);

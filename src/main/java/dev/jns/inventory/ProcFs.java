@@ -107,6 +107,7 @@ final class ProcFs {
         int len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
         if (len == 0 || i + len > b.length) return 0;
         for (int k = 1; k < len; k++) if ((b[i + k] & 0xC0) != 0x80) return 0;
+        if (len < 3) return len;
         int c1 = b[i + 1] & 0xFF;
         if (len == 3 && ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F))) return 0; // overlong, surrogates
         if (len == 4 && ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F))) return 0;

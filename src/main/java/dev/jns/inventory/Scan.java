@@ -2,27 +2,22 @@ package dev.jns.inventory;
 
 import dev.jns.inventory.Holder.Relation;
 import dev.jns.inventory.ProcFs.NsLink;
+import dev.jns.inventory.ProcessFacts.NsFd;
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
+import dev.jns.sys.LibC;
 import dev.jns.sys.NetnsIds;
 import dev.jns.sys.ProcessFds;
 import dev.jns.sys.SyscallException;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,36 +25,26 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * One inventory scan, in the order the facts depend on each other: processes (their
- * namespace links, stat, uid and fds), bind mounts of every mount namespace they are in,
- * sockets, then the ioctl-based facts (parent, owner, owner uid, ghosts) and NETNSIDs for
- * the namespaces that need them, and last the commands to show.
+ * namespace links, stat, owner and fds), the nsfs mounts of every mount namespace they
+ * are in, fds opened through those mounts, sockets, then the ioctl facts (parent, owner,
+ * owner uid, ghosts) and NETNSIDs, and last the commands to show.
  *
- * <p>Only the steps after the bind mounts touch FFM, and only when asked for or when a
- * namespace without processes exists: reading links and files needs none.
+ * <p>Reading links and files needs no FFM. The kernel is asked through FFM only for what
+ * the options request, and for namespaces that no process is in (rare, and nothing else
+ * describes them).
  */
 final class Scan {
-    /** Below this many processes a parallel read costs more than it saves. */
-    private static final int PARALLEL_FROM = 256;
-
     private final ScanOptions options;
-    /** The types whose links each process read must cover: the wanted ones and mnt (for mountinfo). */
-    private final List<NamespaceType> linkTypes;
     /** By inode: nsfs inodes are unique across types on the one nsfs device. */
     private final Map<Long, Entry> entries = new HashMap<>();
-    /** One live reader pid per mount namespace, to read its mountinfo and reach its paths. */
-    private final Map<Long, Integer> mountNamespaceReaders = new LinkedHashMap<>();
-    private OptionalLong ownMountNamespace = OptionalLong.empty();
+    private NsfsMounts mounts;
+    private long nsfsDevice = -1;
 
     Scan(ScanOptions options) {
         this.options = options;
-        EnumSet<NamespaceType> link = EnumSet.copyOf(options.types());
-        link.add(NamespaceType.MNT);
-        link.removeIf(t -> !t.isSupported());
-        this.linkTypes = List.copyOf(link);
     }
 
     /** A namespace while the scan builds it up. */
@@ -83,140 +68,106 @@ final class Scan {
         }
     }
 
-    /** What one process's {@code /proc} directory told. */
-    private record RawProcess(int pid, int ppid, int uid, long[] namespaces, List<NsFd> nsFds, int[] socketFds) {}
-
-    private record NsFd(int fd, NsLink link) {}
-
     Inventory run() {
-        ownMountNamespace = readOwnMountNamespace();
-        List<RawProcess> raw = readProcesses(listPids());
-        for (RawProcess p : raw) addMember(p);
-        for (RawProcess p : raw) addOpenFds(p);
-        addBindMounts(raw);
-        if (options.sockets() && options.types().contains(NamespaceType.NET)) addSockets(raw);
+        mounts = NsfsMounts.ofOwnNamespace();
+        EnumSet<NamespaceType> links = EnumSet.copyOf(options.types());
+        links.add(NamespaceType.MNT); // every process's mount namespace, to find all nsfs mounts
+        links.removeIf(t -> !t.isSupported());
+        ProcessReader reader = new ProcessReader(List.copyOf(links), mounts.ownMountPoints(), options.sockets());
+        List<ProcessFacts> processes = reader.readAll(ProcessReader.listPids());
+
+        Map<Long, Integer> mountNamespaceReaders = new TreeMap<>();
+        for (ProcessFacts p : processes) {
+            addMember(p);
+            long mnt = p.namespace(NamespaceType.MNT);
+            if (mnt != 0) mountNamespaceReaders.merge(mnt, p.pid(), Math::min);
+        }
+        mounts.readOthers(mountNamespaceReaders);
+        for (ProcessFacts p : processes) addOpenFds(p);
+        addBindMounts();
+        if (options.sockets() && options.types().contains(NamespaceType.NET)) addSockets(processes);
         resolveRelations();
         if (options.netnsIds() && options.types().contains(NamespaceType.NET)) resolveNetnsIds();
-        return build(raw);
-    }
-
-    // ---- processes -------------------------------------------------------------------
-
-    private static List<Integer> listPids() {
-        String[] names = new File("/proc").list();
-        List<Integer> pids = new ArrayList<>();
-        if (names == null) return pids;
-        for (String n : names) {
-            long pid = ProcFs.parseDecimal(n, 0, n.length());
-            if (pid > 0 && pid <= Integer.MAX_VALUE) pids.add((int) pid);
-        }
-        return pids;
-    }
-
-    private List<RawProcess> readProcesses(List<Integer> pids) {
-        Function<Integer, RawProcess> read = this::readProcess;
-        var stream = pids.size() >= PARALLEL_FROM ? pids.parallelStream() : pids.stream();
-        return stream.map(read).filter(p -> p != null).toList();
-    }
-
-    /** The process's facts, or null when it is gone (or a zombie, which is in no namespace). */
-    private RawProcess readProcess(int pid) {
-        String base = "/proc/" + pid;
-        int ppid, uid;
-        try {
-            ppid = ProcFs.ppidFromStat(new String(Files.readAllBytes(Path.of(base, "stat")), StandardCharsets.ISO_8859_1));
-            uid = (Integer) Files.getAttribute(Path.of(base), "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | IllegalArgumentException e) {
-            return null;
-        }
-        long[] ns = new long[NamespaceType.values().length];
-        for (NamespaceType t : linkTypes) {
-            try {
-                String link = Files.readSymbolicLink(Path.of(base, "ns", t.procName())).toString();
-                ProcFs.parseNsLink(link).ifPresent(l -> ns[t.ordinal()] = l.inode());
-            } catch (NoSuchFileException e) {
-                return null; // exited, or a zombie: its namespaces are gone
-            } catch (IOException e) {
-                // not ours to see (lsns skips the type too); the process still counts as a parent
-            }
-        }
-        List<NsFd> nsFds = new ArrayList<>(0);
-        List<Integer> sockets = new ArrayList<>(0);
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of(base, "fd"))) {
-            for (Path fdPath : fds) {
-                String name = fdPath.getFileName().toString();
-                String link;
-                try {
-                    link = Files.readSymbolicLink(fdPath).toString();
-                } catch (IOException e) {
-                    continue; // closed meanwhile
-                }
-                int fd = (int) ProcFs.parseDecimal(name, 0, name.length());
-                Optional<NsLink> nsLink = ProcFs.parseNsLink(link);
-                if (nsLink.isPresent()) nsFds.add(new NsFd(fd, nsLink.get()));
-                else if (options.sockets() && ProcFs.parseSocketLink(link) >= 0) sockets.add(fd);
-            }
-        } catch (IOException e) {
-            // fds of processes we may not inspect, or gone meanwhile
-        }
-        return new RawProcess(pid, ppid, uid, ns, nsFds, sockets.stream().mapToInt(Integer::intValue).toArray());
-    }
-
-    private static OptionalLong readOwnMountNamespace() {
-        try {
-            return ProcFs.parseNsLink(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString())
-                    .map(l -> OptionalLong.of(l.inode())).orElse(OptionalLong.empty());
-        } catch (IOException e) {
-            return OptionalLong.empty();
-        }
+        return build(processes);
     }
 
     private Entry entry(NamespaceType type, long inode) {
         return entries.computeIfAbsent(inode, i -> new Entry(type, inode));
     }
 
-    private void addMember(RawProcess p) {
+    private void addMember(ProcessFacts p) {
         for (NamespaceType t : options.types()) {
-            long ino = p.namespaces[t.ordinal()];
+            long ino = p.namespace(t);
             if (ino == 0) continue;
             Entry e = entry(t, ino);
             e.processCount++;
-            e.lowestPid = Math.min(e.lowestPid, p.pid);
-        }
-        long mnt = p.namespaces[NamespaceType.MNT.ordinal()];
-        if (mnt != 0) mountNamespaceReaders.merge(mnt, p.pid, Math::min);
-    }
-
-    private void addOpenFds(RawProcess p) {
-        for (NsFd f : p.nsFds) {
-            if (!options.types().contains(f.link.type())) continue;
-            entry(f.link.type(), f.link.inode()).holders.add(new Holder.OpenFd(p.pid, f.fd));
+            e.lowestPid = Math.min(e.lowestPid, p.pid());
         }
     }
 
-    // ---- bind mounts -----------------------------------------------------------------
+    // ---- open fds and bind mounts ------------------------------------------------------
 
-    private void addBindMounts(List<RawProcess> raw) {
-        Map<Long, List<ProcFs.NsfsMount>> byMountNs = new TreeMap<>();
-        ownMountNamespace.ifPresent(own -> byMountNs.put(own, readMounts(Path.of("/proc/self/mountinfo"))));
-        for (Map.Entry<Long, Integer> r : mountNamespaceReaders.entrySet()) {
-            if (byMountNs.containsKey(r.getKey())) continue;
-            byMountNs.put(r.getKey(), readMounts(Path.of("/proc", r.getValue().toString(), "mountinfo")));
+    private void addOpenFds(ProcessFacts p) {
+        List<NsFd> fds = new ArrayList<>(p.nsFds());
+        fds.addAll(fdsThroughMounts(p));
+        for (NsFd f : fds) {
+            if (!options.types().contains(f.link().type())) continue;
+            entry(f.link().type(), f.link().inode()).holders.add(new Holder.OpenFd(p.pid(), f.fd()));
         }
-        for (Map.Entry<Long, List<ProcFs.NsfsMount>> m : byMountNs.entrySet()) {
+    }
+
+    /**
+     * The process's nsfs fds opened through a bind mount, which link to the mount's path:
+     * those the process read set aside, and, in a mount namespace with nsfs mounts that
+     * ours lacks, those linking to one of them. Each is confirmed by its device.
+     */
+    private List<NsFd> fdsThroughMounts(ProcessFacts p) {
+        List<NsFd> out = new ArrayList<>(0);
+        for (int fd : p.mountedFds()) nsfsFd(p.pid(), fd).ifPresent(out::add);
+        long mnt = p.namespace(NamespaceType.MNT);
+        Set<String> extra = mnt == 0 ? Set.of() : mounts.extraMountPoints(mnt);
+        if (!extra.isEmpty()) {
+            for (int fd : ProcessReader.fdsLinkingTo(p.pid(), extra)) nsfsFd(p.pid(), fd).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** Fd {@code fd} of {@code pid} as a namespace, if it is an nsfs file. */
+    private Optional<NsFd> nsfsFd(int pid, int fd) {
+        Path link = Path.of("/proc", Integer.toString(pid), "fd", Integer.toString(fd));
+        try {
+            Map<String, Object> st = Files.readAttributes(link, "unix:dev,ino");
+            if ((Long) st.get("dev") != nsfsDevice()) return Optional.empty();
+            long inode = (Long) st.get("ino");
+            Optional<NamespaceType> type = knownType(inode);
+            if (type.isEmpty()) {
+                try (Namespace ns = Namespace.open(link)) { // only an fd on a detached mount gets here (FFM)
+                    type = Optional.of(ns.type());
+                }
+            }
+            return Optional.of(new NsFd(fd, new NsLink(type.get(), inode)));
+        } catch (IOException | SyscallException | IllegalArgumentException e) {
+            return Optional.empty(); // closed meanwhile, or not a namespace after all
+        }
+    }
+
+    private long nsfsDevice() throws IOException {
+        if (nsfsDevice < 0) nsfsDevice = (Long) Files.getAttribute(Path.of("/proc/self/ns/mnt"), "unix:dev");
+        return nsfsDevice;
+    }
+
+    private Optional<NamespaceType> knownType(long inode) {
+        Entry e = entries.get(inode);
+        return e != null ? Optional.of(e.type) : mounts.typeOf(inode);
+    }
+
+    private void addBindMounts() {
+        for (Map.Entry<Long, List<ProcFs.NsfsMount>> m : mounts.byNamespace().entrySet()) {
             for (ProcFs.NsfsMount mount : m.getValue()) {
                 NsLink ns = mount.namespace();
                 if (!options.types().contains(ns.type())) continue;
                 entry(ns.type(), ns.inode()).holders.add(new Holder.BindMount(m.getKey(), mount.mountPoint()));
             }
-        }
-    }
-
-    private static List<ProcFs.NsfsMount> readMounts(Path mountinfo) {
-        try {
-            return ProcFs.nsfsMounts(new String(Files.readAllBytes(mountinfo), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return List.of(); // its last process exited meanwhile
         }
     }
 
@@ -226,41 +177,48 @@ final class Scan {
      * Net namespaces held by sockets: recorded only for namespaces no process is in, where
      * the socket is what explains them.
      */
-    private void addSockets(List<RawProcess> raw) {
-        for (RawProcess p : raw) {
-            for (int fd : p.socketFds) {
-                OptionalLong ino = socketNamespace(p.pid, fd);
-                if (ino.isEmpty()) continue;
-                Entry e = entry(NamespaceType.NET, ino.getAsLong());
-                if (e.processCount == 0) e.holders.add(new Holder.Socket(p.pid, fd));
+    private void addSockets(List<ProcessFacts> processes) {
+        for (ProcessFacts p : processes) {
+            for (int fd : p.socketFds()) {
+                try (Namespace ns = openSocketNamespace(p.pid(), fd)) {
+                    if (ns == null) continue;
+                    Entry e = entry(NamespaceType.NET, ns.inode());
+                    if (e.processCount == 0) e.holders.add(new Holder.Socket(p.pid(), fd));
+                }
             }
         }
     }
 
-    private static OptionalLong socketNamespace(int pid, int fd) {
+    /** The net namespace of process {@code pid}'s socket {@code fd}, or null when that cannot be had. */
+    private static Namespace openSocketNamespace(int pid, int fd) {
         try {
             int dup = ProcessFds.duplicate(pid, fd);
-            try (Namespace ns = Namespace.adopt(ProcessFds.socketNetNamespace(dup), "socket " + fd + " of pid " + pid,
-                    NamespaceType.NET)) {
-                return OptionalLong.of(ns.inode());
+            try {
+                return Namespace.adopt(ProcessFds.socketNetNamespace(dup), "socket " + fd + " of pid " + pid, NamespaceType.NET);
             } finally {
-                dev.jns.sys.LibC.close(dup);
+                LibC.close(dup);
             }
         } catch (SyscallException | IllegalArgumentException e) {
-            return OptionalLong.empty(); // gone, not a netns-aware socket, or not ours to inspect
+            return null; // gone, or not ours to inspect
         }
     }
 
     // ---- relations (FFM) -----------------------------------------------------------------
 
+    /**
+     * Parents, owners and owner uids. A namespace without processes that the caller cannot
+     * open through any of its holders is dropped: only a mountinfo line or an fd number
+     * shows it, and lsns too lists only what it can open.
+     */
     private void resolveRelations() {
         List<Entry> initial = new ArrayList<>(entries.values());
-        initial.sort((a, b) -> Long.compare(a.inode, b.inode));
+        initial.sort((a, b) -> Long.compare(a.inode, b.inode)); // not comparingLong: see Inventory
         for (Entry e : initial) {
             boolean processless = e.processCount == 0;
             if (!processless && !options.relations()) continue;
             try (Namespace h = open(e)) {
                 if (h != null) resolve(e, h, processless || options.ghosts());
+                else if (processless) entries.remove(e.inode);
             }
         }
     }
@@ -271,83 +229,69 @@ final class Scan {
                 Optional<Namespace> parent = h.parent();
                 if (parent.isPresent()) {
                     try (Namespace p = parent.get()) {
-                        if (p.inode() != e.inode) e.parent = OptionalLong.of(p.inode());
+                        e.parent = OptionalLong.of(p.inode());
                         if (followGhosts) addGhost(p, e, Relation.PARENT);
                     }
                 }
             }
+            boolean wantUid = e.processCount == 0;
+            if (wantUid && e.type == NamespaceType.USER) e.ownerUid = h.ownerUid(); // its own creator
             Optional<Namespace> owner = h.owner();
             if (owner.isPresent()) {
                 try (Namespace o = owner.get()) {
                     e.owner = OptionalLong.of(o.inode());
+                    // the creator of the owning user namespace, asked while it is open
+                    if (wantUid && e.type != NamespaceType.USER) e.ownerUid = o.ownerUid();
                     if (followGhosts) addGhost(o, e, Relation.OWNER);
                 }
             }
-            if (e.processCount == 0) e.ownerUid = h.ownerUid();
         } catch (SyscallException ex) {
-            // the kernel would not say; leave what it did say
+            // the kernel would not say; keep what it did say
         }
     }
 
+    /** Adds a parent or owner that nothing else showed, with the namespace that keeps it. */
     private void addGhost(Namespace related, Entry dependent, Relation relation) {
-        if (!options.types().contains(related.type()) || related.inode() == dependent.inode) return;
+        if (!options.types().contains(related.type())) return;
+        Holder.Dependent holder = new Holder.Dependent(dependent.inode, dependent.type, relation);
         Entry existing = entries.get(related.inode());
         if (existing != null) {
-            if (existing.onlyDependents()) existing.holders.add(new Holder.Dependent(dependent.inode, dependent.type, relation));
+            if (existing.onlyDependents()) existing.holders.add(holder);
             return;
         }
         Entry ghost = entry(related.type(), related.inode());
-        ghost.holders.add(new Holder.Dependent(dependent.inode, dependent.type, relation));
+        ghost.holders.add(holder);
         resolve(ghost, related, true);
     }
 
     /**
      * A handle on the namespace through whatever holds it: its lowest process, an open fd,
-     * a bind mount (through {@code /proc/PID/root} in another mount namespace), a socket.
-     * Null when every way in has gone meanwhile.
+     * a bind mount, a socket. Each way is checked to still lead to this namespace (a pid
+     * or fd may have been reused). Null when every way has gone meanwhile.
      */
     private Namespace open(Entry e) {
         List<Path> ways = new ArrayList<>();
         if (e.processCount > 0) ways.add(Path.of("/proc", Integer.toString(e.lowestPid), "ns", e.type.procName()));
         for (Holder h : e.holders) {
-            switch (h) {
-                case Holder.OpenFd f -> ways.add(Path.of("/proc", Integer.toString(f.pid()), "fd", Integer.toString(f.fd())));
-                case Holder.BindMount b -> ways.add(bindMountPath(b));
-                case Holder.Socket s -> {
-                    Namespace ns = openSocketNamespace(s);
-                    if (ns != null) return ns;
-                }
-                case Holder.Dependent d -> { } // ghosts are resolved with the handle that found them
-            }
+            if (h instanceof Holder.OpenFd f) ways.add(Path.of("/proc", Integer.toString(f.pid()), "fd", Integer.toString(f.fd())));
+            if (h instanceof Holder.BindMount b) mounts.reach(b).ifPresent(ways::add);
         }
         for (Path p : ways) {
-            if (p == null) continue;
             try {
-                return Namespace.open(p, e.type);
+                Namespace ns = Namespace.open(p, e.type);
+                if (ns.inode() == e.inode) return ns;
+                ns.close();
             } catch (SyscallException | IllegalArgumentException ex) {
                 // this holder is gone; try the next
             }
         }
-        return null;
-    }
-
-    private Path bindMountPath(Holder.BindMount b) {
-        if (ownMountNamespace.isPresent() && ownMountNamespace.getAsLong() == b.mountNamespace()) return Path.of(b.mountPoint());
-        Integer reader = mountNamespaceReaders.get(b.mountNamespace());
-        return reader == null ? null : Path.of("/proc/" + reader + "/root" + b.mountPoint());
-    }
-
-    private static Namespace openSocketNamespace(Holder.Socket s) {
-        try {
-            int dup = ProcessFds.duplicate(s.pid(), s.fd());
-            try {
-                return Namespace.adopt(ProcessFds.socketNetNamespace(dup), "socket", NamespaceType.NET);
-            } finally {
-                dev.jns.sys.LibC.close(dup);
-            }
-        } catch (SyscallException | IllegalArgumentException ex) {
-            return null;
+        for (Holder h : e.holders) {
+            if (!(h instanceof Holder.Socket s)) continue;
+            Namespace ns = openSocketNamespace(s.pid(), s.fd());
+            if (ns != null && ns.inode() == e.inode) return ns;
+            if (ns != null) ns.close();
         }
+        return null;
     }
 
     // ---- NETNSID (FFM) ---------------------------------------------------------------
@@ -371,7 +315,7 @@ final class Scan {
 
     // ---- result ------------------------------------------------------------------------
 
-    private Inventory build(List<RawProcess> raw) {
+    private Inventory build(List<ProcessFacts> processes) {
         Set<Integer> wantCommand = new HashSet<>();
         for (Entry e : entries.values()) {
             if (e.processCount > 0) wantCommand.add(e.lowestPid);
@@ -380,35 +324,22 @@ final class Scan {
                 if (h instanceof Holder.Socket s) wantCommand.add(s.pid());
             }
         }
-        List<ProcessRecord> processes = new ArrayList<>(raw.size());
-        for (RawProcess p : raw) {
-            Optional<String> command = options.allCommands() || wantCommand.contains(p.pid) ? readCommand(p.pid) : Optional.empty();
+        List<ProcessRecord> records = new ArrayList<>(processes.size());
+        for (ProcessFacts p : processes) {
+            Optional<String> command = options.allCommands() || wantCommand.contains(p.pid())
+                    ? ProcessReader.command(p.pid()) : Optional.empty();
             Map<NamespaceType, Long> ns = new EnumMap<>(NamespaceType.class);
             for (NamespaceType t : options.types()) {
-                if (p.namespaces[t.ordinal()] != 0) ns.put(t, p.namespaces[t.ordinal()]);
+                if (p.namespace(t) != 0) ns.put(t, p.namespace(t));
             }
-            processes.add(new ProcessRecord(p.pid, p.ppid, p.uid, command, ns));
+            records.add(new ProcessRecord(p.pid(), p.ppid(), p.uid(), command, ns));
         }
-        List<NamespaceRecord> records = new ArrayList<>(entries.size());
+        List<NamespaceRecord> namespaces = new ArrayList<>(entries.size());
         for (Entry e : entries.values()) {
-            records.add(new NamespaceRecord(e.type, e.inode, e.processCount,
+            namespaces.add(new NamespaceRecord(e.type, e.inode, e.processCount,
                     e.processCount > 0 ? OptionalInt.of(e.lowestPid) : OptionalInt.empty(),
-                    e.parent, e.owner, e.ownerUid, Optional.ofNullable(e.netnsId), Collections.unmodifiableList(e.holders)));
+                    e.parent, e.owner, e.ownerUid, Optional.ofNullable(e.netnsId), e.holders));
         }
-        return new Inventory(records, processes, ownMountNamespace, UserNames.load());
-    }
-
-    /** cmdline, else comm, as lsns shows them; empty when the process has gone. */
-    static Optional<String> readCommand(int pid) {
-        Optional<String> cmdline = readCommandFile(pid, "cmdline");
-        return cmdline.isPresent() ? cmdline : readCommandFile(pid, "comm");
-    }
-
-    private static Optional<String> readCommandFile(int pid, String name) {
-        try (var in = Files.newInputStream(Path.of("/proc", Integer.toString(pid), name))) {
-            return ProcFs.command(in.readNBytes(ProcFs.COMMAND_BUFFER));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return new Inventory(namespaces, records, mounts.ownNamespace(), UserNames.load());
     }
 }

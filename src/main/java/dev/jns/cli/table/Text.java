@@ -13,6 +13,7 @@ public final class Text {
 
     /** The UTF-8 bytes of {@code s}, with each escaped raw byte restored. */
     public static byte[] bytes(String s) {
+        if (!hasRawBytes(s)) return s.getBytes(StandardCharsets.UTF_8); // the common case, and fast
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length() + 16);
         int i = 0;
         while (i < s.length()) {
@@ -27,6 +28,14 @@ public final class Text {
             }
         }
         return out.toByteArray();
+    }
+
+    private static boolean hasRawBytes(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0xDC80 && c <= 0xDCFF) return true;
+        }
+        return false;
     }
 
     /**
