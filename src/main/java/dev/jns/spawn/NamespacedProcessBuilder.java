@@ -185,8 +185,8 @@ public final class NamespacedProcessBuilder {
 
     /**
      * Joins an existing namespace before any new ones are created (new ones then nest in it):
-     * {@code nsFile} is a {@code /proc/PID/ns/TYPE} link or a bind mount of one. Joins happen
-     * in the order they are added.
+     * {@code nsFile} is a {@code /proc/PID/ns/TYPE} link or a bind mount of one. All joins
+     * happen at one point, every file opened first, as described at {@link #joinNamespacesOf}.
      */
     public NamespacedProcessBuilder joinNamespace(Path nsFile, NamespaceType type) {
         joins.add(new Join(nsFile.toString(), type));

@@ -196,6 +196,16 @@ class NsenterCompatTest {
     }
 
     @Test
+    void theProgramsStatusIsPassedOn() throws Exception {
+        try (HeldNamespaces t = HeldNamespaces.start(List.of("--uts"), "")) {
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "sh", "-c", "exit 7").shellStatus()).isEqualTo(7);
+            // util-linux dies by the same signal; jns exits 128+N, which a shell shows the same way.
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "sh", "-c", "kill -TERM $$").shellStatus()).isEqualTo(143);
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "/nonexistent-program").shellStatus()).isEqualTo(127);
+        }
+    }
+
+    @Test
     void badInputFailsAlike() throws Exception {
         int missing = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).getFirst().strip()) - 1;
         while (Files.exists(Path.of("/proc/" + missing))) missing--;
