@@ -536,6 +536,21 @@ static int op_groups_after(struct op *o) {
     return -1;
 }
 
+static int pinned_pidns = -1; /* PinPidNamespace; inherited by the child */
+
+/* argv: NSFILE */
+static int op_pin_pidns(struct op *o) {
+    set_detail("open %s", o->argv[0]);
+    pinned_pidns = open(o->argv[0], O_RDONLY | O_CLOEXEC);
+    return pinned_pidns < 0 ? -1 : 0;
+}
+
+static int op_join_pidns(struct op *o) {
+    (void)o;
+    set_detail("pid namespace for children");
+    return setns(pinned_pidns, CLONE_NEWPID);
+}
+
 struct ns_target {
     const char *path;
     int fd, type;
@@ -618,7 +633,8 @@ static const struct {
     {"exec", op_exec},
     {"enter", op_enter},          {"pin-dirs", op_pin_dirs},
     {"enter-dirs", op_enter_dirs}, {"groups-before", op_groups_before},
-    {"groups-after", op_groups_after},
+    {"groups-after", op_groups_after}, {"pin-pidns", op_pin_pidns},
+    {"join-pidns", op_join_pidns},
 };
 
 static int run_op(int i) {

@@ -34,9 +34,9 @@ import java.util.Set;
  * nsenter does (same order, same messages), then has the native helper join the namespaces
  * (through one pidfd where it can) and run the program, and leaves with its status.
  *
- * <p>The program always runs as a child of the helper, as if nsenter had forked: with
- * {@code -p -F} it still lands in the target's pid namespace itself, where nsenter would
- * leave it outside and only its children inside.
+ * <p>The program always runs as a child of the helper, as if nsenter had forked; with
+ * {@code -F} it still stays outside a joined pid namespace and only its children enter it,
+ * as with nsenter.
  */
 public final class NsenterCommand implements Command {
     /** Handles this command opened (for --user-parent and --net-socket); open until the program runs. */
@@ -128,6 +128,8 @@ public final class NsenterCommand implements Command {
             Optional<String> file = wanted.get(t);
             if (file != null && file.isPresent()) b.joinNamespace(Path.of(file.get()), t);
         }
+        // Without fork (-F) the program itself stays outside a joined pid namespace.
+        if (o.noFork()) b.pidNamespaceEntry(NamespacedProcessBuilder.PidNamespaceEntry.CHILDREN_ENTER);
         applyCredentials(o, b, wanted.containsKey(NamespaceType.USER), targetOwner);
         if (o.root().isPresent()) {
             b.rootFromOutside(Path.of(o.root().get().isEmpty() ? targetFile(pid, "root") : o.root().get()));

@@ -70,6 +70,8 @@ public final class PlanEncoder {
             case Op.EnterPinnedDirectories o -> "enter-dirs";
             case Op.DropGroupsBeforeJoining o -> "groups-before";
             case Op.DropGroupsAfterJoining o -> "groups-after";
+            case Op.PinPidNamespace o -> "pin-pidns";
+            case Op.JoinPinnedPidNamespace o -> "join-pidns";
         };
     }
 
@@ -124,6 +126,8 @@ public final class PlanEncoder {
             case Op.EnterPinnedDirectories o -> List.of(o.keepCwd() ? "keep-cwd" : "root-cwd");
             case Op.DropGroupsBeforeJoining o -> List.of();
             case Op.DropGroupsAfterJoining o -> List.of();
+            case Op.PinPidNamespace o -> List.of(o.nsFile());
+            case Op.JoinPinnedPidNamespace o -> List.of();
         };
     }
 

@@ -205,6 +205,19 @@ class NsenterCompatTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Maker.class)
+    void pidNamespaceWithAndWithoutFork(Maker maker) throws Exception {
+        try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--pid", "--fork"), "")) {
+            String target = Files.readSymbolicLink(Path.of(t.nsPath("pid"))).toString();
+            String mine = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+            String show = "exec readlink /proc/self/ns/pid /proc/self/ns/pid_for_children"; // the program itself, no child
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-p", "sh", "-c", show).stdout()).isEqualTo(target + "\n" + target + "\n");
+            // -F: no fork, so the program stays where it was and only its children enter.
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-p", "-F", "sh", "-c", show).stdout()).isEqualTo(mine + "\n" + target + "\n");
+        }
+    }
+
     @Test
     void badInputFailsAlike() throws Exception {
         int missing = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).getFirst().strip()) - 1;
