@@ -182,8 +182,8 @@ public final class NsenterCommand implements Command {
 
     /** nsenter opens each file it will use up front; so does this check (through NIO, not FFM, to start fast). */
     private static void checkOpenable(String path) {
-        try (FileChannel ignored = FileChannel.open(Path.of(path), StandardOpenOption.READ)) {
-            // openable
+        try {
+            FileChannel.open(Path.of(path), StandardOpenOption.READ).close();
         } catch (IOException e) {
             throw new CliException("cannot open " + path + ": " + strerror(e));
         }

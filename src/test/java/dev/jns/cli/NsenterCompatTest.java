@@ -184,9 +184,8 @@ class NsenterCompatTest {
     void bindMountedNamespaceFile(Maker maker) throws Exception {
         Path file = Files.createTempFile(Path.of("/run"), "jns-compat-uts", "");
         try {
-            try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--uts=" + file), "hostname bound")) {
-                // the holder is gone after this block; the bind mount keeps the namespace
-            }
+            // The holder ends at once; the bind mount keeps the namespace.
+            target(maker, RunAs.caller(), List.of("--uts=" + file), "hostname bound").close();
             assertThat(agree(RunAs.caller(), "--uts=" + file, "hostname").stdout()).isEqualTo("bound\n");
             assertThat(agree(RunAs.caller(), "-u" + file, "hostname").stdout()).isEqualTo("bound\n");
         } finally {
