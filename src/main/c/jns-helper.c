@@ -8,22 +8,25 @@
  * and decides nothing itself. The Java side (dev.jns.helper) is the other half of
  * the protocol described here.
  *
- *   jns-helper SOCKET
+ *   jns-helper SOCKET CODE SIDE ARGC ARG... [CODE SIDE ARGC ARG...]...
  *
- * The helper connects to the unix socket SOCKET, where the JVM listens, and reads
- * the plan: a little-endian u32 length, then NUL-terminated tokens. Each op is
- * CODE SIDE ARGC ARG...; SIDE says who runs it: H the helper before the clone,
- * P the parent after it (acting on the child from outside), C the child (inside the
- * new namespaces, ending in exec). Parent and child pass a baton over a socketpair
- * whenever the side changes, so ops run strictly in plan order.
+ * The arguments after SOCKET are the plan, one op after another: CODE names the op,
+ * SIDE says who runs it (H the helper before the clone, P the parent after it, acting
+ * on the child from outside, C the child, inside the new namespaces, ending in exec),
+ * ARGC counts its arguments. The helper's environment is the target's. Parent and
+ * child pass a baton over a socketpair whenever the side changes, so ops run strictly
+ * in plan order.
  *
- * Back on SOCKET go fixed-size status frames (struct status): 'A' the child waits
- * for the caller (which answers one byte), 'R' the target runs (exec succeeded),
- * 'F' an op failed. After 'R' the helper supervises: it forwards the signals the
- * plan names, kills the target if the socket reaches EOF (the JVM died: only the
- * JVM holds the other end), and finally exits with the target's status, re-raising
- * a fatal signal on itself. The child gets PR_SET_PDEATHSIG, which fires when this
- * single-threaded helper dies.
+ * The helper connects to the unix socket SOCKET, where the JVM listens, when it first
+ * has news, and sends fixed-size status frames (struct status): 'A' the child waits
+ * for the caller (which answers one byte), 'R' the target runs (exec succeeded), 'F'
+ * an op failed, 'X' how the target ended (op: CLD_EXITED/KILLED/DUMPED, err: status or
+ * signal), sent just before the helper exits. After 'R' the helper supervises: it forwards the signals the plan
+ * names, kills the target if the socket reaches EOF (the JVM died: only the JVM holds
+ * the other end), and finally exits with the target's status, re-raising a fatal
+ * signal on itself. The child gets PR_SET_PDEATHSIG, which fires when this
+ * single-threaded helper dies. The helper is linked statically, so the target's
+ * environment (LD_PRELOAD, say) does not reach into it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -62,7 +65,7 @@ struct clone_args_v2 { /* struct clone_args as of Linux 5.7 */
 
 /* A frame to the JVM; the Java side (HelperSession) reads the same layout. */
 struct status {
-    int32_t kind; /* 'A' awaiting the caller, 'R' running, 'F' failed */
+    int32_t kind; /* 'A' awaiting the caller, 'R' running, 'F' failed, 'X' target ended */
     int32_t op;   /* index of the failed op, -1 for a protocol error */
     int32_t err;  /* errno, 0 if the failure has none */
     int32_t pid;  /* the child, as the caller sees it */
@@ -87,7 +90,8 @@ struct op {
 
 static struct op *ops;
 static int nops;
-static int caller = -1;       /* the socket to the JVM */
+static const char *caller_path; /* where the JVM listens */
+static int caller = -1;         /* the socket to the JVM, once connected */
 static int sync_fd = -1;      /* parent <-> child */
 static pid_t child_pid;
 static int child_pidfd = -1;
@@ -128,7 +132,22 @@ static int read_all(int fd, void *buf, size_t len) {
     return 0;
 }
 
-static void send_status(int kind, int op, int err, const char *what) {
+static int connect_caller(void) {
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (caller >= 0) return 0;
+    if (strlen(caller_path) >= sizeof addr.sun_path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    strcpy(addr.sun_path, caller_path);
+    caller = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (caller < 0) return -1;
+    return connect(caller, (struct sockaddr *)&addr, sizeof addr);
+}
+
+/* A JVM that cannot be reached is gone: nobody is left to tell, and the caller of this
+ * function undoes what it made (or, after 'R', the supervision loop sees the EOF). */
+static int send_status(int kind, int op, int err, const char *what) {
     struct status s;
     memset(&s, 0, sizeof s);
     s.kind = kind;
@@ -136,49 +155,30 @@ static void send_status(int kind, int op, int err, const char *what) {
     s.err = err;
     s.pid = child_pid;
     snprintf(s.detail, sizeof s.detail, "%s", what);
-    if (err) snprintf(s.strerror, sizeof s.strerror, "%s", strerror(err));
-    (void)write_all(caller, &s, sizeof s);
+    if (err && kind == 'F') snprintf(s.strerror, sizeof s.strerror, "%s", strerror(err));
+    if (connect_caller() < 0) return -1;
+    return write_all(caller, &s, sizeof s);
 }
 
 /* ---- plan ---------------------------------------------------------------------------- */
 
 __attribute__((noreturn)) static void protocol_error(const char *what) {
-    send_status('F', -1, EPROTO, what);
+    (void)send_status('F', -1, EPROTO, what);
     exit(125);
 }
 
-static void read_plan(void) {
-    uint32_t len;
-    if (read_all(caller, &len, sizeof len) < 0) exit(125);
-    char *buf = malloc((size_t)len + 1);
-    if (!buf || read_all(caller, buf, len) < 0) exit(125);
-    buf[len] = '\0';
-    if (len == 0 || buf[len - 1] != '\0') protocol_error("plan does not end with NUL");
-
-    char *end = buf + len, *p = buf;
-    int cap = 0;
-    while (p < end) {
-        if (nops == cap) {
-            cap = cap ? 2 * cap : 32;
-            ops = realloc(ops, (size_t)cap * sizeof *ops);
-            if (!ops) exit(125);
-        }
+static void parse_plan(int argc, char **argv) {
+    ops = calloc((size_t)argc, sizeof *ops);
+    if (!ops) exit(125);
+    for (int i = 0; i < argc;) {
+        if (i + 3 > argc) protocol_error("op without side or argument count");
         struct op *o = &ops[nops++];
-        o->code = p;
-        p += strlen(p) + 1;
-        if (p >= end) protocol_error("op without side");
-        o->side = *p;
-        p += strlen(p) + 1;
-        if (p >= end) protocol_error("op without argument count");
-        o->argc = atoi(p);
-        p += strlen(p) + 1;
-        o->argv = calloc((size_t)o->argc + 1, sizeof *o->argv);
-        if (!o->argv) exit(125);
-        for (int i = 0; i < o->argc; i++) {
-            if (p >= end) protocol_error("op with missing arguments");
-            o->argv[i] = p;
-            p += strlen(p) + 1;
-        }
+        o->code = argv[i];
+        o->side = argv[i + 1][0];
+        o->argc = atoi(argv[i + 2]);
+        o->argv = &argv[i + 3];
+        i += 3 + o->argc;
+        if (o->argc < 0 || i > argc) protocol_error("op with missing arguments");
     }
 }
 
@@ -234,7 +234,6 @@ static int op_clone(struct op *o) {
         /* Dies with the helper; the baton read below notices a helper already gone. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         close(sv[0]);
-        close(caller);
         sync_fd = sv[1];
         return 0;
     }
@@ -244,9 +243,15 @@ static int op_clone(struct op *o) {
     return 1;
 }
 
+/* The child's /proc directory: /proc/PID from the parent, /proc/self in the child itself. */
+static void child_proc_file(char *path, size_t size, const char *name) {
+    if (child_pid) snprintf(path, size, "/proc/%d/%s", child_pid, name);
+    else snprintf(path, size, "/proc/self/%s", name);
+}
+
 static int op_setgroups_file(struct op *o) {
     char path[64];
-    snprintf(path, sizeof path, "/proc/%d/setgroups", child_pid);
+    child_proc_file(path, sizeof path, "setgroups");
     return write_file(path, o->argv[0]);
 }
 
@@ -266,8 +271,9 @@ static int idmap_text(struct op *o, int first, char *buf, size_t size) {
 
 /* argv: uid|gid TRIPLES... */
 static int op_idmap_file(struct op *o) {
-    char path[64], text[4096];
-    snprintf(path, sizeof path, "/proc/%d/%s_map", child_pid, o->argv[0]);
+    char path[64], name[16], text[4096];
+    snprintf(name, sizeof name, "%s_map", o->argv[0]);
+    child_proc_file(path, sizeof path, name);
     set_detail("%s", path);
     if (idmap_text(o, 1, text, sizeof text) < 0) return -1;
     return write_file(path, text);
@@ -299,14 +305,16 @@ static int op_idmap_program(struct op *o) {
     return -1;
 }
 
-/* argv: NSFILE TARGET */
+/* argv: NSFILE TARGET create|existing */
 static int op_persist(struct op *o) {
     char source[64];
     snprintf(source, sizeof source, "/proc/%d/ns/%s", child_pid, o->argv[0]);
     set_detail("%s on %s", source, o->argv[1]);
-    int fd = open(o->argv[1], O_RDONLY | O_CREAT | O_CLOEXEC, 0444);
-    if (fd < 0) return -1;
-    close(fd);
+    if (strcmp(o->argv[2], "create") == 0) {
+        int fd = open(o->argv[1], O_RDONLY | O_CREAT | O_CLOEXEC, 0444);
+        if (fd < 0) return -1;
+        close(fd);
+    }
     if (npersisted == (int)(sizeof persisted / sizeof *persisted)) {
         errno = E2BIG;
         return -1;
@@ -320,7 +328,7 @@ static int op_await(struct op *o) {
     (void)o;
     char go;
     set_detail("waiting for the caller");
-    send_status('A', 0, 0, "");
+    if (send_status('A', 0, 0, "") < 0) return -1;
     return read_all(caller, &go, 1);
 }
 
@@ -343,6 +351,13 @@ static const char *or_null(const char *s) { return *s ? s : NULL; }
 static int op_propagation(struct op *o) {
     set_detail("%s", o->argv[0]);
     return mount("none", o->argv[0], NULL, strtoul(o->argv[1], NULL, 0), NULL);
+}
+
+/* argv: PATH; a directory that is no mount point (EINVAL) needs no change */
+static int op_privatize(struct op *o) {
+    set_detail("%s", o->argv[0]);
+    if (mount("none", o->argv[0], NULL, MS_REC | MS_PRIVATE, NULL) == 0 || errno == EINVAL) return 0;
+    return -1;
 }
 
 /* argv: SOURCE TARGET FSTYPE FLAGS DATA */
@@ -423,6 +438,20 @@ static int op_uid(struct op *o) {
     return setresuid(u, u, u);
 }
 
+/* argv: UID GID; the helper itself becomes UID, so the namespaces it creates are owned by UID */
+static int op_owner(struct op *o) {
+    uid_t u = (uid_t)strtoul(o->argv[0], NULL, 10);
+    gid_t g = (gid_t)strtoul(o->argv[1], NULL, 10);
+    /* Connect now: as UID the helper may no longer reach the caller's private directory. */
+    set_detail("connect %s", caller_path);
+    if (connect_caller() < 0) return -1;
+    set_detail("%s:%s", o->argv[0], o->argv[1]);
+    if (setgroups(0, NULL) < 0 || setresgid(g, g, g) < 0 || setresuid(u, u, u) < 0) return -1;
+    /* The id change made the helper undumpable, which gives its /proc files (and its child's,
+     * where the maps are written) to root; as UID it must own them. */
+    return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
 static int op_keepcaps(struct op *o) {
     (void)o;
     return prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
@@ -457,30 +486,47 @@ static int op_pdeathsig(struct op *o) {
     return 0;
 }
 
-/* argv: PROGRAM NDIRS DIR... NARGS ARG... NENV ENV... */
+/* execve, and like execvp a file the kernel does not know how to run (ENOEXEC: a text
+ * file without "#!") runs as a script of /bin/sh. Returns only on failure. */
+static void exec_file(const char *path, char **args) {
+    execve(path, args, environ);
+    if (errno != ENOEXEC) return;
+    int n = 0;
+    while (args[n]) n++;
+    char **sh = calloc((size_t)n + 2, sizeof *sh);
+    if (!sh) return;
+    sh[0] = "sh";
+    sh[1] = (char *)path;
+    for (int i = 1; i < n; i++) sh[i + 1] = args[i];
+    execve("/bin/sh", sh, environ);
+    free(sh);
+    errno = ENOEXEC;
+}
+
+/* argv: PROGRAM NDIRS DIR... ARG...; the last op, so its ARGs end the helper's own argv. */
 static int op_exec(struct op *o) {
     char *program = o->argv[0];
     int ndirs = atoi(o->argv[1]);
     char **dirs = &o->argv[2];
-    int nargs = atoi(o->argv[2 + ndirs]);
-    char **args = &o->argv[3 + ndirs];
-    char **env = &o->argv[4 + ndirs + nargs];
-    args[nargs] = NULL; /* overwrites the NENV pointer, read above as env's base */
-    o->argv[o->argc] = NULL;
+    char **args = &o->argv[2 + ndirs];
+    if (o->argv[o->argc] != NULL) {
+        errno = EPROTO;
+        return -1;
+    }
     set_detail("%s", program);
 
     signal(SIGPIPE, SIG_DFL);
     sigprocmask(SIG_SETMASK, &original_mask, NULL);
     close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     if (ndirs == 0) {
-        execve(program, args, env);
+        exec_file(program, args);
         return -1;
     }
     int err = ENOENT;
     char path[4096];
     for (int i = 0; i < ndirs; i++) {
         if (snprintf(path, sizeof path, "%s/%s", dirs[i], program) >= (int)sizeof path) continue;
-        execve(path, args, env);
+        exec_file(path, args);
         if (errno == EACCES) err = EACCES;
         else if (errno != ENOENT && errno != ENOTDIR) return -1;
     }
@@ -630,11 +676,12 @@ static const struct {
     {"gid", op_gid},              {"uid", op_uid},
     {"keepcaps", op_keepcaps},    {"ambient", op_ambient},
     {"nnp", op_nnp},              {"pdeathsig", op_pdeathsig},
-    {"exec", op_exec},
+    {"exec", op_exec},            {"privatize", op_privatize},
+    {"owner", op_owner},
     {"enter", op_enter},          {"pin-dirs", op_pin_dirs},
     {"enter-dirs", op_enter_dirs}, {"groups-before", op_groups_before},
-    {"groups-after", op_groups_after}, {"pin-pidns", op_pin_pidns},
-    {"join-pidns", op_join_pidns},
+    {"groups-after", op_groups_after},
+    {"pin-pidns", op_pin_pidns},    {"join-pidns", op_join_pidns},
 };
 
 static int run_op(int i) {
@@ -656,7 +703,7 @@ __attribute__((noreturn)) static void undo_and_exit(int op, int err) {
         waitid(P_PIDFD, (id_t)child_pidfd, &info, WEXITED);
     }
     for (int i = npersisted - 1; i >= 0; i--) umount2(persisted[i], MNT_DETACH);
-    send_status('F', op, err, detail);
+    (void)send_status('F', op, err, detail);
     exit(1);
 }
 
@@ -670,6 +717,8 @@ __attribute__((noreturn)) static void child_fail(int op) {
 /* ---- supervising the running target ------------------------------------------------------ */
 
 __attribute__((noreturn)) static void exit_like_child(const siginfo_t *info) {
+    /* Tells the caller how the target ended, which an exit status of 128+N cannot. */
+    (void)send_status('X', info->si_code, info->si_status, "");
     if (info->si_code == CLD_EXITED) exit(info->si_status);
     int sig = info->si_status;
     struct rlimit no_core = {0, 0};
@@ -723,7 +772,10 @@ static int await_baton(char me) {
         return b.op;
     }
     if (n == 0) { /* the child's socket closed on exec: the target runs */
-        send_status('R', 0, 0, "");
+        if (send_status('R', 0, 0, "") < 0) { /* the JVM is gone */
+            pidfd_send_signal(child_pidfd, SIGKILL, NULL, 0);
+            undo_and_exit(-1, errno);
+        }
         supervise();
     }
     if (n != (ssize_t)sizeof b) {
@@ -739,8 +791,7 @@ static int await_baton(char me) {
 }
 
 __attribute__((noreturn)) static void walk(int i, char me) {
-    int holding = 1;
-    if (me == 'C') i = await_baton(me); /* the parent always moves first */
+    int holding = i < nops && ops[i].side == me; /* the side of the first op moves first */
     while (i < nops) {
         if (ops[i].side != me) {
             if (holding) {
@@ -758,19 +809,6 @@ __attribute__((noreturn)) static void walk(int i, char me) {
         i++;
     }
     undo_and_exit(-1, EPROTO); /* a plan always ends in the child's exec */
-}
-
-static int connect_to(const char *path) {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof addr.sun_path) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    strcpy(addr.sun_path, path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -1;
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) return -1;
-    return fd;
 }
 
 /* Whether /proc/self/exe is a copy nobody can write. */
@@ -805,29 +843,25 @@ static void reexec_sealed(char **argv) {
 }
 
 int main(int argc, char **argv) {
-    int sealed = argc == 3 && strcmp(argv[1], "--sealed") == 0;
-    if (argc != 2 && !sealed) {
-        fprintf(stderr, "usage: jns-helper [--sealed] SOCKET (jns starts this program; it is not meant to be run by hand)\n");
-        return 125;
-    }
-    if (sealed) {
+    if (argc > 1 && strcmp(argv[1], "--sealed") == 0) {
         reexec_sealed(argv);
         if (!running_sealed()) {
             fprintf(stderr, "jns-helper: cannot run from a sealed copy of itself: %s\n", strerror(errno));
             return 125;
         }
+        argc--;
         argv++;
+    }
+    if (argc < 3) {
+        fprintf(stderr, "usage: jns-helper [--sealed] SOCKET PLAN... (jns starts this program; it is not meant to be run by hand)\n");
+        return 125;
     }
     prctl(PR_SET_NAME, "jns-helper");
     signal(SIGPIPE, SIG_IGN); /* a vanished JVM shows as EPIPE or EOF; the child resets this */
     sigprocmask(SIG_SETMASK, NULL, &original_mask);
     sigemptyset(&forwarded);
-    caller = connect_to(argv[1]);
-    if (caller < 0) {
-        fprintf(stderr, "jns-helper: connect %s: %s\n", argv[1], strerror(errno));
-        return 125;
-    }
-    read_plan();
+    caller_path = argv[1];
+    parse_plan(argc - 2, argv + 2);
     for (int i = 0; i < nops; i++) {
         if (ops[i].side != 'H') protocol_error("plan has no clone");
         if (strcmp(ops[i].code, "clone") == 0) {

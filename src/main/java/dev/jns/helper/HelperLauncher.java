@@ -7,20 +7,21 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
 /**
  * Runs one launch plan through the native helper: starts it with {@link ProcessBuilder}
- * (so the caller's redirects apply to the target unchanged), hands it the plan over a unix
- * socket it connects back to, and reads its status frames until the target runs or an op
- * fails. Uses no FFM: a CLI that only spawns starts fast.
+ * (so the caller's redirects apply to the target unchanged) with the plan as its arguments,
+ * and reads its status frames, on a unix socket it connects back to, until the target runs
+ * or an op fails. Uses no FFM: a CLI that only spawns starts fast.
  *
  * <p>The socket also keeps the target on a leash: only this JVM holds the other end, so the
  * helper sees EOF when the JVM dies and kills the target. It is closed when the helper exits.
@@ -35,7 +36,7 @@ public final class HelperLauncher {
     /** What a launch ended in. */
     public sealed interface Outcome {
         /** The target runs; {@code helper} supervises it and ends with its status. */
-        record Started(Process helper, int pid) implements Outcome {}
+        record Started(Process helper, int pid, HelperConnection connection) implements Outcome {}
 
         /**
          * Op {@code opIndex} of the plan failed (-1: the helper protocol itself failed). The
@@ -51,32 +52,36 @@ public final class HelperLauncher {
      * (the helper cleans up) and the exception propagates.
      */
     public static Outcome launch(LaunchPlan plan, ProcessBuilder stdio, IntConsumer awaitingCaller) throws IOException {
-        byte[] encoded = PlanEncoder.encode(plan);
+        List<String> command = new ArrayList<>();
+        command.add(HelperBinary.path().toString());
+        // A helper that joins existing namespaces runs from a sealed copy of itself: processes in
+        // there can reach its executable through /proc/PID/exe and must not be able to write it
+        // (runc's CVE-2019-5736). The copy costs one more exec, so plans that only create skip it.
+        if (!plan.opsOf(dev.jns.plan.Op.EnterNamespaces.class).isEmpty()) command.add("--sealed");
         Path socket = RuntimeDir.path().resolve("s" + SOCKETS.incrementAndGet());
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         Process helper;
         SocketChannel channel;
         try {
-            server.bind(UnixDomainSocketAddress.of(socket), 1);
-            ProcessBuilder pb = new ProcessBuilder(helperCommand(plan, socket))
+            server.bind(UnixDomainSocketAddress.of(socket), 4);
+            command.add(socket.toString());
+            command.addAll(PlanEncoder.encode(plan));
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectInput(stdio.redirectInput()).redirectOutput(stdio.redirectOutput())
                     .redirectError(stdio.redirectError()).redirectErrorStream(stdio.redirectErrorStream());
             pb.environment().clear();
+            pb.environment().putAll(PlanEncoder.environment(plan));
             helper = pb.start();
-            // A helper that dies before connecting must not leave accept() waiting forever.
-            helper.onExit().thenRun(() -> closeQuietly(server));
-            try {
-                channel = server.accept();
-            } catch (AsynchronousCloseException e) {
-                return helperDied(helper, "before connecting");
-            }
+            // The helper connects when it has news. If it exits without, accept() must not wait
+            // forever: an empty connection of our own, queued behind any of the helper's, ends it.
+            helper.onExit().thenRun(() -> knock(socket));
+            channel = server.accept();
         } finally {
             closeQuietly(server);
             Files.deleteIfExists(socket);
         }
         boolean handedOver = false;
         try {
-            channel.write(ByteBuffer.wrap(encoded));
             ByteBuffer frame = ByteBuffer.allocate(FRAME).order(ByteOrder.nativeOrder());
             while (true) {
                 frame.clear();
@@ -90,9 +95,10 @@ public final class HelperLauncher {
                         channel.write(ByteBuffer.wrap(new byte[] {'g'}));
                     }
                     case 'R' -> {
-                        helper.onExit().thenRun(() -> closeQuietly(channel));
+                        HelperConnection connection = new HelperConnection(channel);
+                        helper.onExit().thenRun(connection::lastWords);
                         handedOver = true;
-                        return new Outcome.Started(helper, pid);
+                        return new Outcome.Started(helper, pid, connection);
                     }
                     case 'F' -> {
                         awaitExit(helper); // it undid its work before reporting
@@ -110,17 +116,12 @@ public final class HelperLauncher {
         }
     }
 
-    /**
-     * A helper that joins existing namespaces runs from a sealed copy of itself: processes
-     * in there can reach its executable through /proc/PID/exe and must not be able to
-     * write it (runc's CVE-2019-5736). The copy costs one more exec, so plans that only
-     * create namespaces skip it.
-     */
-    private static java.util.List<String> helperCommand(LaunchPlan plan, Path socket) {
-        String helper = HelperBinary.path().toString();
-        return plan.opsOf(dev.jns.plan.Op.EnterNamespaces.class).isEmpty()
-                ? java.util.List.of(helper, socket.toString())
-                : java.util.List.of(helper, "--sealed", socket.toString());
+    private static void knock(Path socket) {
+        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            // connected and closed: accept() returns, reads EOF
+        } catch (IOException e) {
+            // the launch already accepted the helper and closed the socket
+        }
     }
 
     private static Outcome helperDied(Process helper, String when) throws IOException {

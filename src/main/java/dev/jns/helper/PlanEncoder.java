@@ -4,131 +4,132 @@ import dev.jns.ids.IdMap;
 import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.Op;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Writes a {@link LaunchPlan} in the helper's wire format: a little-endian u32 byte count,
- * then NUL-terminated tokens, each op as {@code CODE SIDE ARGC ARG...}. The codes and
- * argument orders are the ones {@code src/main/c/jns-helper.c} reads.
+ * Writes a {@link LaunchPlan} as the helper's command-line arguments, each op as
+ * {@code CODE SIDE ARGC ARG...}. The codes and argument orders are the ones
+ * {@code src/main/c/jns-helper.c} reads. The Exec op's environment is not among them: it
+ * becomes the helper's own environment (see {@link #environment}), which, unlike the
+ * command line, other users cannot read.
  */
 public final class PlanEncoder {
     private PlanEncoder() {}
 
-    public static byte[] encode(LaunchPlan plan) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream(1024);
+    public static List<String> encode(LaunchPlan plan) {
+        List<String> out = new ArrayList<>();
         for (Op op : plan.ops()) {
-            List<String> args = args(op);
-            token(body, code(op));
-            token(body, String.valueOf(op.side().code()));
-            token(body, Integer.toString(args.size()));
-            for (String a : args) token(body, a);
+            Wire wire = wire(op);
+            out.add(wire.code());
+            out.add(String.valueOf(op.side().code()));
+            out.add(Integer.toString(wire.args().size()));
+            for (String a : wire.args()) {
+                if (a.indexOf('\0') >= 0) throw new IllegalArgumentException("NUL character in launch plan argument: " + a);
+                out.add(a);
+            }
         }
-        int n = body.size();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(n + 4);
-        out.write(n);
-        out.write(n >>> 8);
-        out.write(n >>> 16);
-        out.write(n >>> 24);
-        out.writeBytes(body.toByteArray());
-        return out.toByteArray();
+        return out;
     }
 
+    /** The helper's environment: the program's, which the helper passes on at exec. */
+    public static Map<String, String> environment(LaunchPlan plan) {
+        Map<String, String> env = new HashMap<>();
+        for (String line : plan.opsOf(Op.Exec.class).getFirst().env()) {
+            int eq = line.indexOf('=');
+            env.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return env;
+    }
+
+    /** An op as the helper reads it: its code and its arguments. */
+    record Wire(String code, List<String> args) {}
+
     static String code(Op op) {
-        return switch (op) {
-            case Op.ForwardSignals o -> "signals";
-            case Op.JoinNamespace o -> "join";
-            case Op.Clone o -> "clone";
-            case Op.WriteSetgroups o -> "setgroups-file";
-            case Op.WriteIdMap o -> "idmap-file";
-            case Op.RunIdMapProgram o -> "idmap-program";
-            case Op.PersistNamespace o -> "persist";
-            case Op.AwaitCaller o -> "await";
-            case Op.Unshare o -> "unshare";
-            case Op.SetTimeOffsets o -> "timens";
-            case Op.SetPropagation o -> "propagation";
-            case Op.Mount o -> "mount";
-            case Op.BindMount o -> "bind";
-            case Op.ChangeRoot o -> "chroot";
-            case Op.PivotRoot o -> "pivot";
-            case Op.ChangeDirectory o -> "chdir";
-            case Op.SetHostname o -> "hostname";
-            case Op.SetDomainname o -> "domainname";
-            case Op.SetGroups o -> "groups";
-            case Op.SetGid o -> "gid";
-            case Op.SetUid o -> "uid";
-            case Op.KeepCapsAcrossSetuid o -> "keepcaps";
-            case Op.RaiseAmbientCaps o -> "ambient";
-            case Op.NoNewPrivileges o -> "nnp";
-            case Op.ParentDeathSignal o -> "pdeathsig";
-            case Op.Exec o -> "exec";
-            case Op.EnterNamespaces o -> "enter";
-            case Op.PinDirectories o -> "pin-dirs";
-            case Op.EnterPinnedDirectories o -> "enter-dirs";
-            case Op.DropGroupsBeforeJoining o -> "groups-before";
-            case Op.DropGroupsAfterJoining o -> "groups-after";
-            case Op.PinPidNamespace o -> "pin-pidns";
-            case Op.JoinPinnedPidNamespace o -> "join-pidns";
-        };
+        return wire(op).code();
     }
 
     static List<String> args(Op op) {
-        return switch (op) {
-            case Op.ForwardSignals o -> o.signals().stream().map(String::valueOf).toList();
-            case Op.JoinNamespace o -> List.of(o.nsFile(), Integer.toString(o.cloneFlag()));
-            case Op.Clone o -> List.of(hex(o.namespaceFlags()));
-            case Op.WriteSetgroups o -> List.of(o.allow() ? "allow" : "deny");
-            case Op.WriteIdMap o -> concat(List.of(o.kind() == Op.IdKind.UID ? "uid" : "gid"), triples(o.maps()));
-            case Op.RunIdMapProgram o -> concat(List.of(o.program()), triples(o.maps()));
-            case Op.PersistNamespace o -> List.of(o.nsFileName(), o.target());
-            case Op.AwaitCaller o -> List.of();
-            case Op.Unshare o -> List.of(hex(o.namespaceFlags()));
-            case Op.SetTimeOffsets o -> concat(secondsAndNanos(o.monotonic()), secondsAndNanos(o.boottime()));
-            case Op.SetPropagation o -> List.of(o.path(), Long.toString(o.flags()));
-            case Op.Mount o -> List.of(o.source(), o.target(), o.fstype(), Long.toString(o.flags()), o.data());
-            case Op.BindMount o -> List.of(o.source(), o.target(), o.readOnly() ? "ro" : "rw");
-            case Op.ChangeRoot o -> List.of(o.path());
-            case Op.PivotRoot o -> List.of(o.path());
-            case Op.ChangeDirectory o -> List.of(o.path());
-            case Op.SetHostname o -> List.of(o.hostname());
-            case Op.SetDomainname o -> List.of(o.domainname());
-            case Op.SetGroups o -> o.gids().stream().map(String::valueOf).toList();
-            case Op.SetGid o -> List.of(Long.toString(o.gid()));
-            case Op.SetUid o -> List.of(Long.toString(o.uid()));
-            case Op.KeepCapsAcrossSetuid o -> List.of();
-            case Op.RaiseAmbientCaps o -> List.of();
-            case Op.NoNewPrivileges o -> List.of();
-            case Op.ParentDeathSignal o -> List.of(Integer.toString(o.signal()));
-            case Op.Exec o -> {
-                List<String> a = new ArrayList<>();
-                a.add(o.program());
-                a.add(Integer.toString(o.searchPath().size()));
-                a.addAll(o.searchPath());
-                a.add(Integer.toString(o.argv().size()));
-                a.addAll(o.argv());
-                a.add(Integer.toString(o.env().size()));
-                a.addAll(o.env());
-                yield a;
+        return wire(op).args();
+    }
+
+    // An instanceof chain rather than a pattern switch: a type switch bootstraps a hidden class
+    // at first use, which a cold `jns unshare` would pay for (20+ ms) on every run.
+    static Wire wire(Op op) {
+        if (op instanceof Op.ForwardSignals o) return new Wire("signals", numbers(o.signals()));
+        if (op instanceof Op.JoinNamespace o) return new Wire("join", List.of(o.nsFile(), Integer.toString(o.cloneFlag())));
+        if (op instanceof Op.BecomeOwner o) return new Wire("owner", List.of(Long.toString(o.uid()), Long.toString(o.gid())));
+        if (op instanceof Op.Clone o) return new Wire("clone", List.of(hex(o.namespaceFlags())));
+        if (op instanceof Op.WriteSetgroups o) return new Wire("setgroups-file", List.of(o.allow() ? "allow" : "deny"));
+        if (op instanceof Op.WriteIdMap o) {
+            return new Wire("idmap-file", concat(List.of(o.kind() == Op.IdKind.UID ? "uid" : "gid"), triples(o.maps())));
+        }
+        if (op instanceof Op.WriteOwnSetgroups o) return new Wire("setgroups-file", List.of(o.allow() ? "allow" : "deny"));
+        if (op instanceof Op.WriteOwnIdMap o) {
+            return new Wire("idmap-file", concat(List.of(o.kind() == Op.IdKind.UID ? "uid" : "gid"), triples(List.of(o.map()))));
+        }
+        if (op instanceof Op.RunIdMapProgram o) return new Wire("idmap-program", concat(List.of(o.program()), triples(o.maps())));
+        if (op instanceof Op.PersistNamespace o) {
+            return new Wire("persist", List.of(o.nsFileName(), o.target(), o.createTarget() ? "create" : "existing"));
+        }
+        if (op instanceof Op.AwaitCaller) return new Wire("await", List.of());
+        if (op instanceof Op.Unshare o) return new Wire("unshare", List.of(hex(o.namespaceFlags())));
+        if (op instanceof Op.SetTimeOffsets o) {
+            return new Wire("timens", concat(secondsAndNanos(o.monotonic()), secondsAndNanos(o.boottime())));
+        }
+        if (op instanceof Op.SetPropagation o) return new Wire("propagation", List.of(o.path(), Long.toString(o.flags())));
+        if (op instanceof Op.PrivatizeMountPoint o) return new Wire("privatize", List.of(o.path()));
+        if (op instanceof Op.Mount o) {
+            return new Wire("mount", List.of(o.source(), o.target(), o.fstype(), Long.toString(o.flags()), o.data()));
+        }
+        if (op instanceof Op.BindMount o) return new Wire("bind", List.of(o.source(), o.target(), o.readOnly() ? "ro" : "rw"));
+        if (op instanceof Op.ChangeRoot o) return new Wire("chroot", List.of(o.path()));
+        if (op instanceof Op.PivotRoot o) return new Wire("pivot", List.of(o.path()));
+        if (op instanceof Op.ChangeDirectory o) return new Wire("chdir", List.of(o.path()));
+        if (op instanceof Op.SetHostname o) return new Wire("hostname", List.of(o.hostname()));
+        if (op instanceof Op.SetDomainname o) return new Wire("domainname", List.of(o.domainname()));
+        if (op instanceof Op.SetGroups o) return new Wire("groups", numbers(o.gids()));
+        if (op instanceof Op.SetGid o) return new Wire("gid", List.of(Long.toString(o.gid())));
+        if (op instanceof Op.SetUid o) return new Wire("uid", List.of(Long.toString(o.uid())));
+        if (op instanceof Op.KeepCapsAcrossSetuid) return new Wire("keepcaps", List.of());
+        if (op instanceof Op.RaiseAmbientCaps) return new Wire("ambient", List.of());
+        if (op instanceof Op.NoNewPrivileges) return new Wire("nnp", List.of());
+        if (op instanceof Op.ParentDeathSignal o) return new Wire("pdeathsig", List.of(Integer.toString(o.signal())));
+        if (op instanceof Op.Exec o) {
+            List<String> a = new ArrayList<>();
+            a.add(o.program());
+            a.add(Integer.toString(o.searchPath().size()));
+            a.addAll(o.searchPath());
+            a.addAll(o.argv());
+            return new Wire("exec", a);
+        }
+        if (op instanceof Op.EnterNamespaces o) {
+            List<String> a = new ArrayList<>(List.of(Integer.toString(o.pid()), Long.toString(o.pidfdInode()),
+                    hex(o.pidTypes())));
+            for (Op.JoinNamespace f : o.files()) {
+                a.add(f.nsFile());
+                a.add(hex(f.cloneFlag()));
             }
-            case Op.EnterNamespaces o -> {
-                List<String> a = new ArrayList<>(List.of(Integer.toString(o.pid()), Long.toString(o.pidfdInode()),
-                        hex(o.pidTypes())));
-                for (Op.JoinNamespace f : o.files()) {
-                    a.add(f.nsFile());
-                    a.add(hex(f.cloneFlag()));
-                }
-                yield a;
-            }
-            case Op.PinDirectories o -> List.of(o.root(), o.workDir());
-            case Op.EnterPinnedDirectories o -> List.of(o.keepCwd() ? "keep-cwd" : "root-cwd");
-            case Op.DropGroupsBeforeJoining o -> List.of();
-            case Op.DropGroupsAfterJoining o -> List.of();
-            case Op.PinPidNamespace o -> List.of(o.nsFile());
-            case Op.JoinPinnedPidNamespace o -> List.of();
-        };
+            return new Wire("enter", a);
+        }
+        if (op instanceof Op.PinDirectories o) return new Wire("pin-dirs", List.of(o.root(), o.workDir()));
+        if (op instanceof Op.EnterPinnedDirectories o) {
+            return new Wire("enter-dirs", List.of(o.keepCwd() ? "keep-cwd" : "root-cwd"));
+        }
+        if (op instanceof Op.DropGroupsBeforeJoining) return new Wire("groups-before", List.of());
+        if (op instanceof Op.DropGroupsAfterJoining) return new Wire("groups-after", List.of());
+        if (op instanceof Op.PinPidNamespace o) return new Wire("pin-pidns", List.of(o.nsFile()));
+        if (op instanceof Op.JoinPinnedPidNamespace) return new Wire("join-pidns", List.of());
+        throw new IllegalArgumentException("no wire form for " + op);
+    }
+
+    private static List<String> numbers(List<? extends Number> values) {
+        List<String> out = new ArrayList<>(values.size());
+        for (Number n : values) out.add(n.toString());
+        return out;
     }
 
     private static String hex(int flags) {
@@ -153,11 +154,5 @@ public final class PlanEncoder {
         List<String> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
-    }
-
-    private static void token(ByteArrayOutputStream out, String s) {
-        if (s.indexOf('\0') >= 0) throw new IllegalArgumentException("NUL character in launch plan argument: " + s);
-        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
-        out.write(0);
     }
 }

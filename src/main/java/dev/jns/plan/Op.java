@@ -43,6 +43,15 @@ public sealed interface Op {
     }
 
     /**
+     * Drops the supplementary groups and becomes {@code uid}/{@code gid} before the clone, so
+     * that the user namespace it creates is owned by that user (util-linux's {@code --owner}).
+     */
+    record BecomeOwner(long uid, long gid) implements Op {
+        public String name() { return "setresuid"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    /**
      * {@code clone3} with these {@code CLONE_NEW*} flags (the helper adds CLONE_PIDFD). The
      * child is created in the new namespaces and waits for its turn.
      */
@@ -79,11 +88,16 @@ public sealed interface Op {
 
     /**
      * Keeps a namespace of the child alive after it exits by bind-mounting
-     * {@code /proc/PID/ns/<nsFileName>} onto {@code target} (created as an empty file if
-     * missing), from the parent, which is still in the caller's mount namespace. The helper
-     * removes the mount again if a later op fails.
+     * {@code /proc/PID/ns/<nsFileName>} onto {@code target} (first created as an empty file
+     * if {@code createTarget} and missing), from the parent, which is still in the caller's
+     * mount namespace. The helper removes the mount again if a later op fails.
      */
-    record PersistNamespace(String nsFileName, String target) implements Op {
+    record PersistNamespace(String nsFileName, String target, boolean createTarget) implements Op {
+        /** Persistence onto a target that is created if missing. */
+        public PersistNamespace(String nsFileName, String target) {
+            this(nsFileName, target, true);
+        }
+
         public String name() { return "mount"; }
         public Side side() { return Side.PARENT; }
     }
@@ -98,6 +112,25 @@ public sealed interface Op {
     }
 
     // ---- the child, inside its new namespaces ----------------------------------------------
+
+    /**
+     * The child writes {@code allow} or {@code deny} to its own {@code /proc/self/setgroups},
+     * as util-linux's {@code unshare -r} does; with {@link WriteOwnIdMap} it sets up its user
+     * namespace alone, so the parent need not act between clone and exec.
+     */
+    record WriteOwnSetgroups(boolean allow) implements Op {
+        public String name() { return "setgroups"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /**
+     * The child writes its own {@code uid_map} or {@code gid_map}: the kernel lets a process
+     * map the one id that created its user namespace (for gid_map only after setgroups is denied).
+     */
+    record WriteOwnIdMap(IdKind kind, IdMap map) implements Op {
+        public String name() { return kind == IdKind.UID ? "uid_map" : "gid_map"; }
+        public Side side() { return Side.CHILD; }
+    }
 
     /** {@code unshare} for types that the clone should not create, e.g. time (see {@link SetTimeOffsets}). */
     record Unshare(int namespaceFlags) implements Op {
@@ -116,6 +149,15 @@ public sealed interface Op {
 
     /** {@code mount(NULL, path, NULL, flags, NULL)}: changes propagation, e.g. MS_REC|MS_PRIVATE. */
     record SetPropagation(String path, long flags) implements Op {
+        public String name() { return "mount"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /**
+     * Makes {@code path} recursively private if it is a mount point (a directory that is none
+     * needs nothing), so a mount on it cannot propagate out of the new mount namespace.
+     */
+    record PrivatizeMountPoint(String path) implements Op {
         public String name() { return "mount"; }
         public Side side() { return Side.CHILD; }
     }

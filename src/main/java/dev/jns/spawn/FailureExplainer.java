@@ -1,8 +1,12 @@
 package dev.jns.spawn;
 
+import dev.jns.limits.NamespaceLimits;
 import dev.jns.ns.NamespaceType;
 import dev.jns.plan.Op;
 import dev.jns.sys.Errno;
+
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Says, for the failures people meet most, which kernel rule refused a spawn, so the message
@@ -13,26 +17,33 @@ final class FailureExplainer {
 
     static String explain(NamespacedProcessBuilder b, Op op, int errno) {
         boolean newUserNs = b.newTypes.contains(NamespaceType.USER);
-        return switch (op) {
-            case Op.Clone c when errno == Errno.EPERM && !newUserNs ->
-                    "creating namespaces needs CAP_SYS_ADMIN; an unprivileged user can create them"
-                            + " together with a new user namespace";
-            case Op.Clone c when errno == Errno.ENOSPC ->
-                    "a namespace limit (/proc/sys/user/max_*_namespaces) is reached for this user namespace"
-                            + " or one of its ancestors";
-            case Op.Unshare u when errno == Errno.ENOSPC ->
-                    "a namespace limit (/proc/sys/user/max_*_namespaces) is reached";
-            case Op.WriteIdMap m when errno == Errno.EPERM && m.kind() == Op.IdKind.GID
-                    && b.setgroups != NamespacedProcessBuilder.Setgroups.DENY ->
-                    "an unprivileged user may write gid_map only after setgroups is denied";
-            case Op.WriteIdMap m when errno == Errno.EPERM ->
-                    "an unprivileged user may map only its own id, once; other ranges need newuidmap/newgidmap"
-                            + " (IdMapWriter.SHADOW_UTILS) and entries in /etc/subuid and /etc/subgid";
-            case Op.SetUid u when errno == Errno.EINVAL -> "uid " + u.uid() + " is not mapped in the user namespace";
-            case Op.SetGid g when errno == Errno.EINVAL -> "gid " + g.gid() + " is not mapped in the user namespace";
-            case Op.SetGroups g when errno == Errno.EPERM && newUserNs ->
-                    "setgroups is denied in this user namespace";
-            default -> "";
-        };
+        // instanceof, not a pattern switch: see PlanEncoder.wire
+        if (op instanceof Op.Clone c) {
+            if (errno == Errno.EPERM && !newUserNs) {
+                return "creating namespaces needs CAP_SYS_ADMIN; an unprivileged user can create them"
+                        + " together with a new user namespace";
+            }
+            if (errno == Errno.ENOSPC) return limitReached(c.namespaceFlags());
+        }
+        if (op instanceof Op.Unshare u && errno == Errno.ENOSPC) return limitReached(u.namespaceFlags());
+        if (op instanceof Op.WriteIdMap m && errno == Errno.EPERM) {
+            if (m.kind() == Op.IdKind.GID && b.setgroups != NamespacedProcessBuilder.Setgroups.DENY) {
+                return "an unprivileged user may write gid_map only after setgroups is denied";
+            }
+            return "an unprivileged user may map only its own id, once; other ranges need newuidmap/newgidmap"
+                    + " (IdMapWriter.SHADOW_UTILS) and entries in /etc/subuid and /etc/subgid";
+        }
+        if (op instanceof Op.SetUid u && errno == Errno.EINVAL) return "uid " + u.uid() + " is not mapped in the user namespace";
+        if (op instanceof Op.SetGid g && errno == Errno.EINVAL) return "gid " + g.gid() + " is not mapped in the user namespace";
+        if (op instanceof Op.SetGroups && errno == Errno.EPERM && newUserNs) return "setgroups is denied in this user namespace";
+        return "";
+    }
+
+    private static String limitReached(int cloneFlags) {
+        Set<NamespaceType> types = EnumSet.noneOf(NamespaceType.class);
+        for (NamespaceType t : NamespaceType.values()) {
+            if ((cloneFlags & t.cloneFlag()) != 0) types.add(t);
+        }
+        return NamespaceLimits.explainEnospc(types, null).getMessage();
     }
 }

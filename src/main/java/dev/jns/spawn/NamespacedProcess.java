@@ -1,5 +1,6 @@
 package dev.jns.spawn;
 
+import dev.jns.helper.HelperConnection;
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
 
@@ -24,11 +25,26 @@ public final class NamespacedProcess extends Process {
     private final Process helper;
     private final long pid;
     private final Map<NamespaceType, Namespace> namespaces;
+    private final HelperConnection connection;
 
-    NamespacedProcess(Process helper, long pid, Map<NamespaceType, Namespace> namespaces) {
+    NamespacedProcess(Process helper, long pid, Map<NamespaceType, Namespace> namespaces, HelperConnection connection) {
         this.helper = helper;
         this.pid = pid;
         this.namespaces = Map.copyOf(namespaces);
+        this.connection = connection;
+    }
+
+    /**
+     * Waits for the program to end and says how: an exit status, or the signal that killed
+     * it. When the supervising helper itself was killed ({@link #destroyForcibly()}), the
+     * program got its parent-death signal and this reports the helper's death.
+     */
+    public Termination termination() throws InterruptedException {
+        int value = helper.waitFor();
+        return connection.lastWords()
+                .map(e -> e.siCode() == HelperConnection.Ended.CLD_EXITED ? (Termination) new Termination.Exited(e.status())
+                        : new Termination.Killed(e.status(), e.siCode() == HelperConnection.Ended.CLD_DUMPED))
+                .orElseGet(() -> value > 128 ? new Termination.Killed(value - 128, false) : new Termination.Exited(value));
     }
 
     /** The program's pid in this JVM's pid namespace. */
@@ -52,7 +68,11 @@ public final class NamespacedProcess extends Process {
     @Override public int exitValue() { return helper.exitValue(); }
     @Override public boolean isAlive() { return helper.isAlive(); }
 
-    /** Sends SIGTERM, which the helper forwards to the program. */
+    /**
+     * Sends SIGTERM, which the helper forwards to the program. A program that is PID 1 of a
+     * new pid namespace is immune to signals it has no handler for (a kernel rule), so a
+     * plain {@code sleep} there ignores this; {@link #destroyForcibly()} always works.
+     */
     @Override public void destroy() { helper.destroy(); }
 
     /** Kills the helper; the program then gets its parent-death signal. */

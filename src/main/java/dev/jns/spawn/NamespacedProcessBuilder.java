@@ -93,14 +93,17 @@ public final class NamespacedProcessBuilder {
     final List<Join> joins = new ArrayList<>();
     final List<IdMap> uidMap = new ArrayList<>();
     final List<IdMap> gidMap = new ArrayList<>();
-    IdMapWriter idMapWriter = IdMapWriter.PROC_FILES;
+    IdMapWriter uidMapWriter = IdMapWriter.PROC_FILES, gidMapWriter = IdMapWriter.PROC_FILES;
     Setgroups setgroups;
     PidNamespaceEntry pidEntry = PidNamespaceEntry.PROGRAM_IS_PID_1;
     String hostname, domainname;
     Propagation propagation = Propagation.PRIVATE;
     final List<MountStep> mounts = new ArrayList<>();
     Path chroot, pivotRoot, procMount;
-    final Map<NamespaceType, Path> persist = new LinkedHashMap<>();
+    record Persist(Path file, boolean createMissing) {}
+
+    final Map<NamespaceType, Persist> persist = new LinkedHashMap<>();
+    Long ownerUid, ownerGid;
     final Map<Clock, Duration> timeOffsets = new LinkedHashMap<>();
     Long uid, gid;
     List<Long> groups;
@@ -216,7 +219,15 @@ public final class NamespacedProcessBuilder {
      * {@code file} (created if missing), like util-linux's {@code unshare --net=FILE}.
      */
     public NamespacedProcessBuilder persist(NamespaceType type, Path file) {
-        persist.put(type, file);
+        return persist(type, file, true);
+    }
+
+    /**
+     * Like {@link #persist(NamespaceType, Path)}; with {@code createMissing} false a missing
+     * {@code file} fails the start (ENOENT), as util-linux's {@code unshare} does.
+     */
+    public NamespacedProcessBuilder persist(NamespaceType type, Path file, boolean createMissing) {
+        persist.put(type, new Persist(file, createMissing));
         return this;
     }
 
@@ -253,8 +264,28 @@ public final class NamespacedProcessBuilder {
         return this;
     }
 
+    /** How both maps are written. */
     public NamespacedProcessBuilder idMapWriter(IdMapWriter writer) {
-        this.idMapWriter = Objects.requireNonNull(writer);
+        this.uidMapWriter = this.gidMapWriter = Objects.requireNonNull(writer);
+        return this;
+    }
+
+    /** How one of the maps is written, e.g. uid ranges through newuidmap but a single own gid directly. */
+    public NamespacedProcessBuilder idMapWriter(Op.IdKind kind, IdMapWriter writer) {
+        Objects.requireNonNull(writer);
+        if (kind == Op.IdKind.UID) uidMapWriter = writer;
+        else gidMapWriter = writer;
+        return this;
+    }
+
+    /**
+     * Creates the namespaces as this user: the helper drops its supplementary groups and
+     * becomes {@code uid}/{@code gid} before the clone, so a new user namespace is owned by
+     * {@code uid} (util-linux's {@code --owner}). Needs the privilege to change ids.
+     */
+    public NamespacedProcessBuilder owner(long uid, long gid) {
+        this.ownerUid = uid;
+        this.ownerGid = gid;
         return this;
     }
 
@@ -399,18 +430,18 @@ public final class NamespacedProcessBuilder {
             handles.values().forEach(Namespace::close);
             throw e;
         }
-        return switch (outcome) {
-            case HelperLauncher.Outcome.Started s -> new NamespacedProcess(s.helper(), s.pid(), handles);
-            case HelperLauncher.Outcome.Failed f -> {
-                handles.values().forEach(Namespace::close);
-                if (f.opIndex() < 0) {
-                    throw new IOException("jns-helper protocol error: " + f.detail() + " (" + f.strerror() + ")");
-                }
-                Op op = plan.ops().get(f.opIndex());
-                throw new SpawnException(f.opIndex(), op, f.errno(), Errno.name(f.errno()), f.strerror(), f.detail(),
-                        FailureExplainer.explain(this, op, f.errno()));
-            }
-        };
+        // instanceof, not a pattern switch: see PlanEncoder.wire
+        if (outcome instanceof HelperLauncher.Outcome.Started s) {
+            return new NamespacedProcess(s.helper(), s.pid(), handles, s.connection());
+        }
+        HelperLauncher.Outcome.Failed f = (HelperLauncher.Outcome.Failed) outcome;
+        handles.values().forEach(Namespace::close);
+        if (f.opIndex() < 0) {
+            throw new IOException("jns-helper protocol error: " + f.detail() + " (" + f.strerror() + ")");
+        }
+        Op op = plan.ops().get(f.opIndex());
+        throw new SpawnException(f.opIndex(), op, f.errno(), Errno.name(f.errno()), f.strerror(), f.detail(),
+                FailureExplainer.explain(this, op, f.errno()));
     }
 
     /** Opens the new namespaces while the child waits before exec, so they are surely its own. */

@@ -1,5 +1,6 @@
 package dev.jns.spawn;
 
+import dev.jns.ids.IdMap;
 import dev.jns.ns.NamespaceType;
 import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.Op;
@@ -31,12 +32,16 @@ final class PlanCompiler {
     static final long MS_NOSUID = 0x2, MS_NODEV = 0x4, MS_NOEXEC = 0x8, MS_REC = 0x4000,
             MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
     static final String NEWUIDMAP = "/usr/bin/newuidmap", NEWGIDMAP = "/usr/bin/newgidmap";
-    private static final List<String> DEFAULT_PATH = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
-            "/usr/bin", "/sbin", "/bin");
+    /** glibc's execvp default (_PATH_DEFPATH) when the environment has no PATH. */
+    private static final List<String> DEFAULT_PATH = List.of("/bin", "/usr/bin");
 
     private PlanCompiler() {}
 
     static LaunchPlan compile(NamespacedProcessBuilder b) {
+        return compile(b, CallerIds.current());
+    }
+
+    static LaunchPlan compile(NamespacedProcessBuilder b, CallerIds caller) {
         check(b);
         List<Op> ops = new ArrayList<>();
         boolean pidForChildren = b.newTypes.contains(PID) && b.pidEntry == PidNamespaceEntry.CHILDREN_ENTER;
@@ -57,6 +62,7 @@ final class PlanCompiler {
         Op.EnterNamespaces enter = JoinCompiler.enter(b.joins, b.joinProcess, JoinCompiler.kernelSetnsTakesPidfd(),
                 joinedPidForChildren);
         if (enter != null) ops.add(enter);
+        if (b.ownerUid != null) ops.add(new Op.BecomeOwner(b.ownerUid, b.ownerGid));
         int cloneFlags = 0;
         for (NamespaceType t : b.newTypes) {
             // A time namespace's offsets can only be written before a process is in it, so the
@@ -67,15 +73,21 @@ final class PlanCompiler {
         }
         ops.add(new Op.Clone(cloneFlags));
 
-        // The parent: the new user namespace's maps, from outside.
-        if (b.newTypes.contains(USER)) {
+        // The new user namespace's maps. Mapping just the ids that create it, the child can do
+        // alone (as util-linux's -r does); anything else the parent writes from outside.
+        boolean mapsItself = b.newTypes.contains(USER) && mapsOnlyItself(b, caller, enter != null);
+        if (mapsItself) {
+            if (b.setgroups != null) ops.add(new Op.WriteOwnSetgroups(b.setgroups == NamespacedProcessBuilder.Setgroups.ALLOW));
+            if (!b.uidMap.isEmpty()) ops.add(new Op.WriteOwnIdMap(Op.IdKind.UID, b.uidMap.getFirst()));
+            if (!b.gidMap.isEmpty()) ops.add(new Op.WriteOwnIdMap(Op.IdKind.GID, b.gidMap.getFirst()));
+        } else if (b.newTypes.contains(USER)) {
             if (b.setgroups != null) ops.add(new Op.WriteSetgroups(b.setgroups == NamespacedProcessBuilder.Setgroups.ALLOW));
             if (!b.uidMap.isEmpty()) {
-                ops.add(b.idMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.UID, b.uidMap)
+                ops.add(b.uidMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.UID, b.uidMap)
                         : new Op.RunIdMapProgram(NEWUIDMAP, b.uidMap));
             }
             if (!b.gidMap.isEmpty()) {
-                ops.add(b.idMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.GID, b.gidMap)
+                ops.add(b.gidMapWriter == IdMapWriter.PROC_FILES ? new Op.WriteIdMap(Op.IdKind.GID, b.gidMap)
                         : new Op.RunIdMapProgram(NEWGIDMAP, b.gidMap));
             }
         }
@@ -100,14 +112,20 @@ final class PlanCompiler {
             ops.add(new Op.SetPropagation("/", MS_REC | kind));
         }
         for (MountStep m : b.mounts) {
-            ops.add(switch (m) {
-                case MountStep.Bind bind -> new Op.BindMount(bind.source().toString(), bind.target().toString(), bind.readOnly());
-                case MountStep.Fs fs -> new Op.Mount(fs.source(), fs.target().toString(), fs.fstype(), fs.flags(), fs.data());
-            });
+            if (m instanceof MountStep.Bind bind) {
+                ops.add(new Op.BindMount(bind.source().toString(), bind.target().toString(), bind.readOnly()));
+            } else if (m instanceof MountStep.Fs fs) {
+                ops.add(new Op.Mount(fs.source(), fs.target().toString(), fs.fstype(), fs.flags(), fs.data()));
+            }
         }
         if (b.pivotRoot != null) ops.add(new Op.PivotRoot(b.pivotRoot.toString()));
         if (b.chroot != null) ops.add(new Op.ChangeRoot(b.chroot.toString()));
         if (b.procMount != null) {
+            // Where / is not private and stays the root, a mount on the directory could
+            // propagate back into the caller's namespace and cover its /proc.
+            if (b.chroot == null && b.pivotRoot == null && b.propagation != Propagation.PRIVATE) {
+                ops.add(new Op.PrivatizeMountPoint(b.procMount.toString()));
+            }
             ops.add(new Op.Mount("proc", b.procMount.toString(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, ""));
         }
         if (b.rootFromOutside != null || b.directoryFromOutside != null) {
@@ -127,8 +145,9 @@ final class PlanCompiler {
         if (b.noNewPrivileges) ops.add(new Op.NoNewPrivileges());
 
         // The parent again: everything that needs the finished namespaces from outside.
-        for (Map.Entry<NamespaceType, Path> e : b.persist.entrySet()) {
-            ops.add(new Op.PersistNamespace(nsFileName(e.getKey(), pidForChildren), e.getValue().toString()));
+        for (Map.Entry<NamespaceType, NamespacedProcessBuilder.Persist> e : b.persist.entrySet()) {
+            ops.add(new Op.PersistNamespace(nsFileName(e.getKey(), pidForChildren), e.getValue().file().toString(),
+                    e.getValue().createMissing()));
         }
         if (b.openNamespaceHandles) ops.add(new Op.AwaitCaller());
 
@@ -136,6 +155,25 @@ final class PlanCompiler {
         ops.add(new Op.ParentDeathSignal(b.parentDeathSignal));
         ops.add(exec(b));
         return new LaunchPlan(ops);
+    }
+
+    /**
+     * Whether each map is one id, the creator's own, written as a file: the case the kernel
+     * lets a process handle inside its new user namespace. A gid map also needs setgroups
+     * denied. After a join the caller's ids mean something else, so not then.
+     */
+    private static boolean mapsOnlyItself(NamespacedProcessBuilder b, CallerIds caller, boolean joins) {
+        if (joins) return false;
+        long uid = b.ownerUid != null ? b.ownerUid : caller.euid();
+        long gid = b.ownerGid != null ? b.ownerGid : caller.egid();
+        boolean uidOk = b.uidMap.isEmpty() || (b.uidMapWriter == IdMapWriter.PROC_FILES && ownIdOnly(b.uidMap, uid));
+        boolean gidOk = b.gidMap.isEmpty() || (b.gidMapWriter == IdMapWriter.PROC_FILES && ownIdOnly(b.gidMap, gid)
+                && b.setgroups == NamespacedProcessBuilder.Setgroups.DENY);
+        return uidOk && gidOk;
+    }
+
+    private static boolean ownIdOnly(List<IdMap> maps, long id) {
+        return maps.size() == 1 && maps.getFirst().count() == 1 && maps.getFirst().outside() == id;
     }
 
     /**

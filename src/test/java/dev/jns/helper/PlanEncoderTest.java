@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,23 +17,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PlanEncoderTest {
 
     @Test
-    void opsBecomeNulSeparatedTokensBehindALittleEndianLength() {
+    void opsBecomeArgumentsAndTheEnvironmentStaysOffTheCommandLine() {
         LaunchPlan plan = new LaunchPlan(List.of(
                 new Op.Clone(0x10000000),
                 new Op.WriteIdMap(Op.IdKind.UID, List.of(IdMap.single(0, 1000), new IdMap(1, 100000, 65536))),
                 new Op.SetTimeOffsets(Duration.ofSeconds(-2), Duration.ofMillis(1500)),
-                new Op.Exec("sh", List.of("/bin"), List.of("sh", "-c", "true"), List.of("A=1"))));
-        byte[] bytes = PlanEncoder.encode(plan);
+                new Op.Exec("sh", List.of("/bin"), List.of("sh", "-c", "true"), List.of("A=1", "SECRET=x=y"))));
 
-        int length = (bytes[0] & 0xff) | (bytes[1] & 0xff) << 8 | (bytes[2] & 0xff) << 16 | (bytes[3] & 0xff) << 24;
-        assertThat(length).isEqualTo(bytes.length - 4);
-        String body = new String(bytes, 4, length, StandardCharsets.UTF_8);
-        assertThat(body.split("\0", -1)).containsExactly(
+        assertThat(PlanEncoder.encode(plan)).containsExactly(
                 "clone", "H", "1", "0x10000000",
                 "idmap-file", "P", "7", "uid", "0", "1000", "1", "1", "100000", "65536",
                 "timens", "C", "4", "-2", "0", "1", "500000000",
-                "exec", "C", "9", "sh", "1", "/bin", "3", "sh", "-c", "true", "1", "A=1",
-                "");
+                "exec", "C", "6", "sh", "1", "/bin", "sh", "-c", "true");
+        assertThat(PlanEncoder.environment(plan)).isEqualTo(Map.of("A", "1", "SECRET", "x=y"));
     }
 
     @Test
@@ -67,6 +64,7 @@ class PlanEncoderTest {
                 case "List" -> List.of();
                 case "Duration" -> Duration.ZERO;
                 case "IdKind" -> Op.IdKind.UID;
+                case "IdMap" -> dev.jns.ids.IdMap.single(0, 0);
                 default -> throw new IllegalStateException(types[i].toString());
             };
         }

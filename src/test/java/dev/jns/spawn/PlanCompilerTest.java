@@ -31,7 +31,9 @@ class PlanCompilerTest {
 
     @Test
     void rootlessSandboxWritesSetgroupsBeforeGidMapFromTheParentThenSetsUpInside() {
-        LaunchPlan plan = rootless("true").mountProc(Path.of("/proc")).hostname("box").plan();
+        // Run by root, the map of uid 1000 is someone else's: the parent must write it.
+        LaunchPlan plan = PlanCompiler.compile(rootless("true").mountProc(Path.of("/proc")).hostname("box"),
+                new CallerIds(0, 0));
 
         assertThat(plan.ops()).extracting(Op::getClass).map(Class::getSimpleName).containsExactly(
                 "ForwardSignals", "Clone", "WriteSetgroups", "WriteIdMap", "WriteIdMap",
@@ -46,6 +48,26 @@ class PlanCompilerTest {
         assertThat(plan.opsOf(Op.Mount.class).getFirst())
                 .isEqualTo(new Op.Mount("proc", "/proc", "proc",
                         PlanCompiler.MS_NOSUID | PlanCompiler.MS_NODEV | PlanCompiler.MS_NOEXEC, ""));
+    }
+
+    @Test
+    void mappingOnlyItsOwnIdsTheChildSetsUpItsUserNamespaceAlone() {
+        LaunchPlan plan = PlanCompiler.compile(rootless("true"), new CallerIds(1000, 1000));
+        assertThat(plan.ops()).extracting(Op::getClass).map(Class::getSimpleName).containsExactly(
+                "ForwardSignals", "Clone", "WriteOwnSetgroups", "WriteOwnIdMap", "WriteOwnIdMap",
+                "SetPropagation", "ParentDeathSignal", "Exec");
+        assertThat(plan.ops()).filteredOn(o -> o.side() == Side.PARENT).isEmpty();
+        assertThat(plan.opsOf(Op.WriteOwnIdMap.class)).containsExactly(
+                new Op.WriteOwnIdMap(Op.IdKind.UID, IdMap.single(0, 1000)), new Op.WriteOwnIdMap(Op.IdKind.GID, IdMap.single(0, 1000)));
+
+        // A gid map needs setgroups denied to be written from inside; a range never can be.
+        assertThat(PlanCompiler.compile(rootless("true").setgroups(Setgroups.ALLOW), new CallerIds(1000, 1000))
+                .opsOf(Op.WriteIdMap.class)).hasSize(2);
+        assertThat(PlanCompiler.compile(rootless("true").uidMap(new IdMap(0, 1000, 2)), new CallerIds(1000, 1000))
+                .opsOf(Op.WriteOwnIdMap.class)).isEmpty();
+        // With owner() the owner's ids are the ones that create the namespace.
+        assertThat(PlanCompiler.compile(rootless("true").owner(1000, 1000), new CallerIds(0, 0))
+                .opsOf(Op.WriteOwnIdMap.class)).hasSize(2);
     }
 
     @Test

@@ -13,8 +13,8 @@ import static dev.jns.ns.NamespaceType.*;
 
 /**
  * A small program the tests run in a separate JVM: to kill that JVM while its sandbox runs
- * ({@code sleep}), or to spawn as an unprivileged user ({@code rootless}), printing what
- * each sandbox saw as {@code case: output} lines.
+ * ({@code sleep}), to spawn as an unprivileged user ({@code rootless}), or to hit a namespace
+ * limit ({@code enospc}), printing what each sandbox saw as {@code case: output} lines.
  */
 public final class SandboxMain {
     private SandboxMain() {}
@@ -44,6 +44,8 @@ public final class SandboxMain {
                         .gidMap(new IdMap(0, Long.parseLong(args[1]), 65536)));
                 show("no-userns", new NamespacedProcessBuilder("true").newNamespaces(NET));
             }
+            case "true" -> show("true", new NamespacedProcessBuilder("true").newNamespaces(UTS));
+            case "enospc" -> show("net", new NamespacedProcessBuilder("true").newNamespaces(NET));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }

@@ -111,6 +111,68 @@ class SpawnTest {
     }
 
     @Test
+    void terminationTellsAnExitStatusFromASignalDeath() throws Exception {
+        Privilege.requireRoot("create namespaces");
+        NamespacedProcess exited = new NamespacedProcessBuilder("sh", "-c", "exit 143").newNamespaces(UTS).start();
+        assertThat(exited.termination()).isEqualTo(new Termination.Exited(143));
+        NamespacedProcess killed = new NamespacedProcessBuilder("sh", "-c", "kill -TERM $$").newNamespaces(UTS).start();
+        assertThat(killed.termination()).isEqualTo(new Termination.Killed(Signals.SIGTERM, false));
+        assertThat(killed.exitValue()).isEqualTo(143);
+    }
+
+    @Test
+    void scriptWithoutInterpreterLineRunsUnderShLikeExecvp(@TempDir Path dir) throws Exception {
+        Privilege.requireRoot("create namespaces");
+        Path script = dir.resolve("script");
+        Files.writeString(script, "echo script ran with $1\n");
+        script.toFile().setExecutable(true);
+        assertThat(run(new NamespacedProcessBuilder(script.toString(), "arg").newNamespaces(UTS)).out())
+                .isEqualTo("script ran with arg\n");
+    }
+
+    @Test
+    void ownerCreatesTheUserNamespaceAsAnotherUser() throws Exception {
+        Privilege.requireRoot("change the helper's ids");
+        Result r = run(new NamespacedProcessBuilder("sh", "-c", "id -u; cat /proc/self/uid_map")
+                .newNamespaces(USER).owner(65534, 65534).uidMap(IdMap.single(0, 65534)).gidMap(IdMap.single(0, 65534))
+                .setgroups(NamespacedProcessBuilder.Setgroups.DENY).openNamespaceHandles(true));
+        assertThat(r.out().lines().map(l -> l.trim().replaceAll("\\s+", " ")).toList()).containsExactly("0", "0 65534 1");
+    }
+
+    @Test
+    void persistenceOntoAMissingFileFailsWhenCreationIsOff(@TempDir Path dir) throws Exception {
+        Privilege.requireRoot("bind-mount namespaces");
+        MachineState before = MachineState.capture();
+        Path missing = dir.resolve("missing");
+        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").newNamespaces(UTS).persist(UTS, missing, false).start())
+                .isInstanceOfSatisfying(SpawnException.class, e -> {
+                    assertThat(e.op()).isInstanceOf(Op.PersistNamespace.class);
+                    assertThat(e.errnoName()).isEqualTo("ENOENT");
+                    assertThat(e.detail()).matches("/proc/\\d+/ns/uts on " + missing);
+                });
+        assertThat(missing).doesNotExist();
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
+    void procMountUnderSharedPropagationStaysInside(@TempDir Path dir) throws Exception {
+        Privilege.requireRoot("make a shared mount point");
+        Path shared = dir.resolve("shared");
+        Files.createDirectory(shared);
+        try {
+            assertThat(runTool("mount", "--bind", "--make-shared", shared.toString(), shared.toString()).exit()).isZero();
+            Result r = run(new NamespacedProcessBuilder("sh", "-c", "echo " + shared + "/[0-9]*")
+                    .newNamespaces(MNT, PID).propagation(NamespacedProcessBuilder.Propagation.SHARED).mountProc(shared));
+            assertThat(r.out()).isEqualTo(shared + "/1\n"); // the new /proc, where sh is PID 1
+            try (var listing = Files.list(shared)) {
+                assertThat(listing).as("the caller's view of the directory").isEmpty();
+            }
+        } finally {
+            runTool("umount", "-R", shared.toString());
+        }
+    }
+
+    @Test
     void destroyForciblyKillsTheSandboxThroughTheDeathSignal() throws Exception {
         Privilege.requireRoot("create namespaces");
         MachineState before = MachineState.capture();
