@@ -42,10 +42,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -580,6 +582,21 @@ static int op_groups_after(struct op *o) {
     return -1;
 }
 
+static int pinned_pidns = -1; /* PinPidNamespace; inherited by the child */
+
+/* argv: NSFILE */
+static int op_pin_pidns(struct op *o) {
+    set_detail("open %s", o->argv[0]);
+    pinned_pidns = open(o->argv[0], O_RDONLY | O_CLOEXEC);
+    return pinned_pidns < 0 ? -1 : 0;
+}
+
+static int op_join_pidns(struct op *o) {
+    (void)o;
+    set_detail("pid namespace for children");
+    return setns(pinned_pidns, CLONE_NEWPID);
+}
+
 struct ns_target {
     const char *path;
     int fd, type;
@@ -664,6 +681,7 @@ static const struct {
     {"enter", op_enter},          {"pin-dirs", op_pin_dirs},
     {"enter-dirs", op_enter_dirs}, {"groups-before", op_groups_before},
     {"groups-after", op_groups_after},
+    {"pin-pidns", op_pin_pidns},    {"join-pidns", op_join_pidns},
 };
 
 static int run_op(int i) {
@@ -793,9 +811,49 @@ __attribute__((noreturn)) static void walk(int i, char me) {
     undo_and_exit(-1, EPROTO); /* a plan always ends in the child's exec */
 }
 
+/* Whether /proc/self/exe is a copy nobody can write. */
+static int running_sealed(void) {
+    int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    int seals = self < 0 ? -1 : fcntl(self, F_GET_SEALS);
+    if (self >= 0) close(self);
+    return seals >= 0 && (seals & F_SEAL_WRITE);
+}
+
+/*
+ * Runs this program again from a sealed in-memory copy, unless it already is one. A process
+ * in namespaces the helper joins can reach its executable through /proc/PID/exe; a sealed
+ * memfd cannot be written, so it cannot plant code there for the next run (runc's
+ * CVE-2019-5736), and the file on disk is never exposed.
+ */
+static void reexec_sealed(char **argv) {
+    if (running_sealed()) return;
+    int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (self < 0) return;
+    int copy = memfd_create("jns-helper", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    struct stat st;
+    if (copy < 0 || fstat(self, &st) < 0) return;
+    for (off_t done = 0; done < st.st_size;) {
+        ssize_t n = sendfile(copy, self, NULL, (size_t)(st.st_size - done));
+        if (n <= 0) return;
+        done += n;
+    }
+    close(self);
+    if (fcntl(copy, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) return;
+    fexecve(copy, argv, environ);
+}
+
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--sealed") == 0) {
+        reexec_sealed(argv);
+        if (!running_sealed()) {
+            fprintf(stderr, "jns-helper: cannot run from a sealed copy of itself: %s\n", strerror(errno));
+            return 125;
+        }
+        argc--;
+        argv++;
+    }
     if (argc < 3) {
-        fprintf(stderr, "usage: jns-helper SOCKET PLAN... (jns starts this program; it is not meant to be run by hand)\n");
+        fprintf(stderr, "usage: jns-helper [--sealed] SOCKET PLAN... (jns starts this program; it is not meant to be run by hand)\n");
         return 125;
     }
     prctl(PR_SET_NAME, "jns-helper");

@@ -32,7 +32,11 @@ public final class AotTraining {
             List.of("unshare", "--map-user=jns-aot-training-no-such-user", "true"),
             // Spawns `true` in new namespaces that vanish with it: nothing is left behind.
             List.of("unshare", "-Urpf", "--mount-proc", "true"),
-            List.of("unshare", "-Urn", "--kill-child", "true"));
+            List.of("unshare", "-Urn", "--kill-child", "true"),
+            List.of("nsenter", "--help"),
+            List.of("nsenter", "--net=/jns-aot-training-no-such-file", "true"),
+            // Joins the training JVM's own namespaces to run `true`: changes nothing.
+            List.of("nsenter", "-t", Long.toString(ProcessHandle.current().pid()), "-u", "-n", "-i", "true"));
 
     private AotTraining() {}
 

@@ -13,9 +13,13 @@ import dev.jns.sys.SyscallException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -30,9 +34,9 @@ import java.util.Set;
  * nsenter does (same order, same messages), then has the native helper join the namespaces
  * (through one pidfd where it can) and run the program, and leaves with its status.
  *
- * <p>The program always runs as a child of the helper, as if nsenter had forked: with
- * {@code -p -F} it still lands in the target's pid namespace itself, where nsenter would
- * leave it outside and only its children inside.
+ * <p>The program always runs as a child of the helper, as if nsenter had forked; with
+ * {@code -F} it still stays outside a joined pid namespace and only its children enter it,
+ * as with nsenter.
  */
 public final class NsenterCommand implements Command {
     /** Handles this command opened (for --user-parent and --net-socket); open until the program runs. */
@@ -52,7 +56,7 @@ public final class NsenterCommand implements Command {
         try {
             return launch(((NsenterParser.Parsed.Run) parsed).options());
         } finally {
-            handles.forEach(Namespace::close);
+            for (Namespace ns : handles) ns.close();
         }
     }
 
@@ -64,9 +68,12 @@ public final class NsenterCommand implements Command {
     private int launch(NsenterOptions o) throws IOException, InterruptedException {
         int pid = o.targetPid();
         // Files named on the command line: nsenter opens them while parsing.
-        for (Optional<String> file : o.namespaces().values()) file.ifPresent(NsenterCommand::checkOpenable);
-        o.root().filter(d -> !d.isEmpty()).ifPresent(NsenterCommand::checkOpenable);
-        o.workDir().filter(d -> !d.isEmpty()).ifPresent(NsenterCommand::checkOpenable);
+        // (Plain loops and ifs, no lambdas: each lambda costs a class spun at start-up.)
+        for (Optional<String> file : o.namespaces().values()) {
+            if (file.isPresent()) checkOpenable(file.get());
+        }
+        if (o.root().isPresent() && !o.root().get().isEmpty()) checkOpenable(o.root().get());
+        if (o.workDir().isPresent() && !o.workDir().get().isEmpty()) checkOpenable(o.workDir().get());
         if (o.pidfdInode() != 0) checkPidfdInode(pid, o.pidfdInode());
 
         Map<NamespaceType, Optional<String>> wanted = new EnumMap<>(NamespaceType.class);
@@ -77,20 +84,22 @@ public final class NsenterCommand implements Command {
             }
         }
         Set<NamespaceType> fromTarget = EnumSet.noneOf(NamespaceType.class);
-        wanted.forEach((t, file) -> { if (file.isEmpty()) fromTarget.add(t); });
+        for (Map.Entry<NamespaceType, Optional<String>> e : wanted.entrySet()) {
+            if (e.getValue().isEmpty()) fromTarget.add(e.getKey());
+        }
         if ((!fromTarget.isEmpty() || o.netSocketFd().isPresent() || o.userParent()) && pid == 0) {
             throw new CliException("no target PID specified");
         }
-        boolean viaPidfd = !fromTarget.isEmpty() && pidfdOpens(pid);
+        boolean viaPidfd = !fromTarget.isEmpty() && processExists(pid);
         if (!fromTarget.isEmpty() && !viaPidfd) {
             for (NamespaceType t : NsenterOptions.ORDER) {
                 if (fromTarget.contains(t)) checkOpenable(targetFile(pid, "ns/" + t.procName()));
             }
         }
-        if (o.root().filter(String::isEmpty).isPresent()) checkOpenable(targetFile(pid, "root"));
-        if (o.workDir().filter(String::isEmpty).isPresent()) checkOpenable(targetFile(pid, "cwd"));
+        if (o.root().isPresent() && o.root().get().isEmpty()) checkOpenable(targetFile(pid, "root"));
+        if (o.workDir().isPresent() && o.workDir().get().isEmpty()) checkOpenable(targetFile(pid, "cwd"));
         Map<String, String> environment = o.env() ? targetEnvironment(pid) : null;
-        LibC.Stat targetOwner = o.uidFollow() || o.gidFollow() ? targetOwner(pid) : null;
+        int[] targetOwner = o.uidFollow() || o.gidFollow() ? targetOwner(pid) : null;
         if (o.joinCgroup() && !cgroupV2()) throw new CliException("--join-cgroup is only supported in cgroup v2");
         if (o.joinCgroup()) throw new CliException("--join-cgroup is not supported by this build yet");
         if (o.userParent()) {
@@ -119,10 +128,16 @@ public final class NsenterCommand implements Command {
             Optional<String> file = wanted.get(t);
             if (file != null && file.isPresent()) b.joinNamespace(Path.of(file.get()), t);
         }
+        // Without fork (-F) the program itself stays outside a joined pid namespace.
+        if (o.noFork()) b.pidNamespaceEntry(NamespacedProcessBuilder.PidNamespaceEntry.CHILDREN_ENTER);
         applyCredentials(o, b, wanted.containsKey(NamespaceType.USER), targetOwner);
-        o.root().ifPresent(d -> b.rootFromOutside(Path.of(d.isEmpty() ? targetFile(pid, "root") : d)));
-        o.workDir().ifPresent(d -> b.directoryFromOutside(Path.of(d.isEmpty() ? targetFile(pid, "cwd") : d)));
-        o.workDirInNs().ifPresent(d -> b.directory(Path.of(d)));
+        if (o.root().isPresent()) {
+            b.rootFromOutside(Path.of(o.root().get().isEmpty() ? targetFile(pid, "root") : o.root().get()));
+        }
+        if (o.workDir().isPresent()) {
+            b.directoryFromOutside(Path.of(o.workDir().get().isEmpty() ? targetFile(pid, "cwd") : o.workDir().get()));
+        }
+        if (o.workDirInNs().isPresent()) b.directory(Path.of(o.workDirInNs().get()));
         if (environment != null) {
             b.environment().clear();
             b.environment().putAll(environment);
@@ -137,12 +152,12 @@ public final class NsenterCommand implements Command {
         return program.waitFor();
     }
 
-    private static void applyCredentials(NsenterOptions o, NamespacedProcessBuilder b, boolean user, LibC.Stat owner) {
+    private static void applyCredentials(NsenterOptions o, NamespacedProcessBuilder b, boolean user, int[] owner) {
         // In a user namespace nsenter sets uid and gid (0 unless -S/-G) and drops the groups;
         // the builder does that by default, so only explicit ids are passed on.
         b.preserveCredentials(o.preserveCredentials());
-        Long gid = o.gidFollow() ? Long.valueOf(Integer.toUnsignedLong(owner.gid())) : o.gid().isPresent() ? o.gid().getAsLong() : null;
-        Long uid = o.uidFollow() ? Long.valueOf(Integer.toUnsignedLong(owner.uid())) : o.uid().isPresent() ? o.uid().getAsLong() : null;
+        Long gid = o.gidFollow() ? Long.valueOf(Integer.toUnsignedLong(owner[1])) : o.gid().isPresent() ? o.gid().getAsLong() : null;
+        Long uid = o.uidFollow() ? Long.valueOf(Integer.toUnsignedLong(owner[0])) : o.uid().isPresent() ? o.uid().getAsLong() : null;
         if (gid != null) {
             b.gid(gid);
             if (!user || o.preserveCredentials()) b.groups(List.of());
@@ -155,7 +170,7 @@ public final class NsenterCommand implements Command {
     static String loginShell() {
         String shell = System.getenv("SHELL");
         if (shell != null && !shell.isEmpty()) return shell;
-        return passwdShell(LibC.geteuid()).orElse("/bin/sh");
+        return passwdShell(ownUid()).orElse("/bin/sh");
     }
 
     // ---- looking the target up ---------------------------------------------------------------
@@ -165,11 +180,12 @@ public final class NsenterCommand implements Command {
         return "/proc/" + pid + "/" + name;
     }
 
+    /** nsenter opens each file it will use up front; so does this check (through NIO, not FFM, to start fast). */
     private static void checkOpenable(String path) {
         try {
-            LibC.close(LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC));
-        } catch (SyscallException e) {
-            throw new CliException("cannot open " + path + ": " + e.strerror());
+            FileChannel.open(Path.of(path), StandardOpenOption.READ).close();
+        } catch (IOException e) {
+            throw new CliException("cannot open " + path + ": " + strerror(e));
         }
     }
 
@@ -189,13 +205,14 @@ public final class NsenterCommand implements Command {
         }
     }
 
-    private static boolean pidfdOpens(int pid) {
-        try {
-            LibC.close(LibC.pidfdOpen(pid, 0));
-            return true;
-        } catch (SyscallException e) {
-            return false;
-        }
+    /**
+     * Whether the process is there to be joined as a whole (through a pidfd, or its /proc
+     * files on old kernels: the builder decides). If it is gone by the time the helper
+     * looks, the helper says so; if it is not there now, nsenter's messages come from
+     * opening its /proc files.
+     */
+    private static boolean processExists(int pid) {
+        return Files.exists(Path.of("/proc/" + pid));
     }
 
     /**
@@ -230,17 +247,14 @@ public final class NsenterCommand implements Command {
         return env;
     }
 
-    private static LibC.Stat targetOwner(int pid) {
+    /** The uid and gid owning /proc/PID, which -S/-G follow take. */
+    private static int[] targetOwner(int pid) {
         String path = targetFile(pid, "");
         try {
-            int fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC);
-            try {
-                return LibC.fstat(fd);
-            } finally {
-                LibC.close(fd);
-            }
-        } catch (SyscallException e) {
-            throw new CliException("cannot open " + path + ": " + e.strerror());
+            Path proc = Path.of(path);
+            return new int[] {(Integer) Files.getAttribute(proc, "unix:uid"), (Integer) Files.getAttribute(proc, "unix:gid")};
+        } catch (IOException e) {
+            throw new CliException("cannot open " + path + ": " + strerror(e));
         }
     }
 
@@ -302,6 +316,14 @@ public final class NsenterCommand implements Command {
         return "/proc/" + ProcessHandle.current().pid() + "/fd/" + ns.fd();
     }
 
+    private static int ownUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     private static Optional<String> passwdShell(int uid) {
         try {
             for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
@@ -314,10 +336,11 @@ public final class NsenterCommand implements Command {
         return Optional.empty();
     }
 
+    /** The C library's text for a failed NIO call (NIO keeps it as the reason, except for two cases). */
     private static String strerror(IOException e) {
-        if (e instanceof NoSuchFileException) return Errno.describe(Errno.ENOENT);
-        if (e instanceof java.nio.file.AccessDeniedException) return Errno.describe(Errno.EACCES);
-        String m = e.getMessage();
-        return m == null ? e.toString() : m;
+        if (e instanceof NoSuchFileException) return "No such file or directory";
+        if (e instanceof AccessDeniedException) return "Permission denied";
+        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
+        return String.valueOf(e.getMessage());
     }
 }

@@ -22,6 +22,8 @@ final class NsenterErrors {
                     "failed to execute " + program + ": " + why);
             case Op.EnterNamespaces enter -> enterFailure(enter, detail, why);
             case Op.PinDirectories p -> new CliException("cannot open " + detail + ": " + why);
+            case Op.PinPidNamespace p -> new CliException("cannot open " + p.nsFile() + ": " + why);
+            case Op.JoinPinnedPidNamespace j -> new CliException("reassociate to namespace 'ns/pid' failed: " + why);
             case Op.EnterPinnedDirectories d -> new CliException(detail.equals("root directory")
                     ? "chroot failed: " + why
                     : "change directory by working directory file descriptor failed: " + why);

@@ -54,6 +54,10 @@ public final class HelperLauncher {
     public static Outcome launch(LaunchPlan plan, ProcessBuilder stdio, IntConsumer awaitingCaller) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(HelperBinary.path().toString());
+        // A helper that joins existing namespaces runs from a sealed copy of itself: processes in
+        // there can reach its executable through /proc/PID/exe and must not be able to write it
+        // (runc's CVE-2019-5736). The copy costs one more exec, so plans that only create skip it.
+        if (!plan.opsOf(dev.jns.plan.Op.EnterNamespaces.class).isEmpty()) command.add("--sealed");
         Path socket = RuntimeDir.path().resolve("s" + SOCKETS.incrementAndGet());
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         Process helper;

@@ -121,6 +121,8 @@ public final class PlanEncoder {
         }
         if (op instanceof Op.DropGroupsBeforeJoining) return new Wire("groups-before", List.of());
         if (op instanceof Op.DropGroupsAfterJoining) return new Wire("groups-after", List.of());
+        if (op instanceof Op.PinPidNamespace o) return new Wire("pin-pidns", List.of(o.nsFile()));
+        if (op instanceof Op.JoinPinnedPidNamespace) return new Wire("join-pidns", List.of());
         throw new IllegalArgumentException("no wire form for " + op);
     }
 

@@ -16,8 +16,8 @@ import java.util.Map;
  * thread that cannot prove it is back ends instead. The caller, platform or virtual
  * thread, only waits. For the types not given, the code runs in the JVM's own namespaces
  * (those of its main thread), also when {@code run} is called from inside another
- * {@code run}. Measured against a fresh thread per call, the pool is about twice as fast
- * (see {@code bench/README.md}).
+ * {@code run}. Measured against a fresh thread per call, the pool is several times faster
+ * (see {@code bench/jmh/.../NamespaceRunBenchmark}).
  *
  * <p>The code runs on another thread: the caller's thread-locals are not there, and
  * thread-locals it sets may be seen by later calls on the same pooled thread.

@@ -333,6 +333,21 @@ public sealed interface Op {
         public Side side() { return Side.CHILD; }
     }
 
+    /**
+     * Opens a pid namespace before {@link EnterNamespaces}, for {@link JoinPinnedPidNamespace}:
+     * a program that must stay outside a joined pid namespace while its children enter it.
+     */
+    record PinPidNamespace(String nsFile) implements Op {
+        public String name() { return "open"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    /** In the child: {@code setns} into the pinned pid namespace, which only its children enter. */
+    record JoinPinnedPidNamespace() implements Op {
+        public String name() { return "setns"; }
+        public Side side() { return Side.CHILD; }
+    }
+
     /** The two id files of a user namespace. */
     enum IdKind { UID, GID }
 }

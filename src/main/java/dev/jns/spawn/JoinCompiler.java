@@ -21,22 +21,36 @@ final class JoinCompiler {
 
     private JoinCompiler() {}
 
-    /** The op, or null when nothing is joined. */
-    static Op.EnterNamespaces enter(List<Join> joins, JoinProcess process, boolean pidfdSetns) {
+    /**
+     * The op, or null when nothing is joined. With {@code pidForChildren} a joined pid
+     * namespace is left out: the child joins it for its children ({@link #pidNamespaceFile}).
+     */
+    static Op.EnterNamespaces enter(List<Join> joins, JoinProcess process, boolean pidfdSetns, boolean pidForChildren) {
         if (joins.isEmpty() && process == null) return null;
         List<Op.JoinNamespace> files = new ArrayList<>();
         int pidTypes = 0;
         if (process != null) {
             for (NamespaceType t : ORDER) {
-                if (!process.types().contains(t)) continue;
+                if (!process.types().contains(t) || (pidForChildren && t == NamespaceType.PID)) continue;
                 if (pidfdSetns) pidTypes |= t.cloneFlag();
                 else files.add(new Op.JoinNamespace("/proc/" + process.pid() + "/ns/" + t.procName(), t.cloneFlag()));
             }
         }
-        for (Join j : joins) files.add(new Op.JoinNamespace(j.nsFile(), j.type().cloneFlag()));
+        for (Join j : joins) {
+            if (!(pidForChildren && j.type() == NamespaceType.PID)) files.add(new Op.JoinNamespace(j.nsFile(), j.type().cloneFlag()));
+        }
+        if (files.isEmpty() && pidTypes == 0) return null;
         return process == null || pidTypes == 0
                 ? new Op.EnterNamespaces(0, 0, 0, files)
                 : new Op.EnterNamespaces(process.pid(), process.pidfdInode(), pidTypes, files);
+    }
+
+    /** The file of the joined pid namespace: a joined file, else the process's. */
+    static String pidNamespaceFile(List<Join> joins, JoinProcess process) {
+        for (Join j : joins) {
+            if (j.type() == NamespaceType.PID) return j.nsFile();
+        }
+        return "/proc/" + process.pid() + "/ns/pid";
     }
 
     static boolean joins(NamespaceType type, List<Join> joins, JoinProcess process) {

@@ -62,11 +62,14 @@ public final class NamespacedProcessBuilder {
     /** What {@code /proc/PID/setgroups} of a new user namespace says. */
     public enum Setgroups { ALLOW, DENY }
 
-    /** Where the started program lands when a new pid namespace is requested. */
+    /** Where the started program lands when a pid namespace is new or joined. */
     public enum PidNamespaceEntry {
         /** The program is PID 1 of the new pid namespace (util-linux's {@code unshare -pf}). */
         PROGRAM_IS_PID_1,
-        /** The program stays outside; its children enter the new namespace (util-linux's {@code unshare -p}). */
+        /**
+         * The program stays outside; its children enter the namespace (util-linux's
+         * {@code unshare -p}, or {@code nsenter -p -F} for a joined one).
+         */
         CHILDREN_ENTER
     }
 
@@ -188,8 +191,8 @@ public final class NamespacedProcessBuilder {
 
     /**
      * Joins an existing namespace before any new ones are created (new ones then nest in it):
-     * {@code nsFile} is a {@code /proc/PID/ns/TYPE} link or a bind mount of one. Joins happen
-     * in the order they are added.
+     * {@code nsFile} is a {@code /proc/PID/ns/TYPE} link or a bind mount of one. All joins
+     * happen at one point, every file opened first, as described at {@link #joinNamespacesOf}.
      */
     public NamespacedProcessBuilder joinNamespace(Path nsFile, NamespaceType type) {
         joins.add(new Join(nsFile.toString(), type));

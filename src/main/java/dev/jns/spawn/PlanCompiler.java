@@ -55,7 +55,12 @@ final class PlanCompiler {
         boolean becomeRoot = JoinCompiler.joinsUser(b.joins, b.joinProcess) && !b.preserveCredentials;
         boolean dropGroups = becomeRoot && b.groups == null;
         if (dropGroups) ops.add(new Op.DropGroupsBeforeJoining());
-        Op.EnterNamespaces enter = JoinCompiler.enter(b.joins, b.joinProcess, JoinCompiler.kernelSetnsTakesPidfd());
+        // A joined pid namespace the program must stay outside of is joined by the child, for its children.
+        boolean joinedPidForChildren = JoinCompiler.joins(PID, b.joins, b.joinProcess) && !b.newTypes.contains(PID)
+                && b.pidEntry == PidNamespaceEntry.CHILDREN_ENTER;
+        if (joinedPidForChildren) ops.add(new Op.PinPidNamespace(JoinCompiler.pidNamespaceFile(b.joins, b.joinProcess)));
+        Op.EnterNamespaces enter = JoinCompiler.enter(b.joins, b.joinProcess, JoinCompiler.kernelSetnsTakesPidfd(),
+                joinedPidForChildren);
         if (enter != null) ops.add(enter);
         if (b.ownerUid != null) ops.add(new Op.BecomeOwner(b.ownerUid, b.ownerGid));
         int cloneFlags = 0;
@@ -88,6 +93,7 @@ final class PlanCompiler {
         }
 
         // The child, inside.
+        if (joinedPidForChildren) ops.add(new Op.JoinPinnedPidNamespace());
         if (pidForChildren) ops.add(new Op.Unshare(PID.cloneFlag()));
         if (b.newTypes.contains(TIME)) {
             ops.add(new Op.Unshare(TIME.cloneFlag()));

@@ -184,14 +184,36 @@ class NsenterCompatTest {
     void bindMountedNamespaceFile(Maker maker) throws Exception {
         Path file = Files.createTempFile(Path.of("/run"), "jns-compat-uts", "");
         try {
-            try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--uts=" + file), "hostname bound")) {
-                // the holder is gone after this block; the bind mount keeps the namespace
-            }
+            // The holder ends at once; the bind mount keeps the namespace.
+            target(maker, RunAs.caller(), List.of("--uts=" + file), "hostname bound").close();
             assertThat(agree(RunAs.caller(), "--uts=" + file, "hostname").stdout()).isEqualTo("bound\n");
             assertThat(agree(RunAs.caller(), "-u" + file, "hostname").stdout()).isEqualTo("bound\n");
         } finally {
             Tool.run(RunAs.caller(), List.of("umount", file.toString()));
             Files.delete(file);
+        }
+    }
+
+    @Test
+    void theProgramsStatusIsPassedOn() throws Exception {
+        try (HeldNamespaces t = HeldNamespaces.start(List.of("--uts"), "")) {
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "sh", "-c", "exit 7").shellStatus()).isEqualTo(7);
+            // util-linux dies by the same signal; jns exits 128+N, which a shell shows the same way.
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "sh", "-c", "kill -TERM $$").shellStatus()).isEqualTo(143);
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "/nonexistent-program").shellStatus()).isEqualTo(127);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Maker.class)
+    void pidNamespaceWithAndWithoutFork(Maker maker) throws Exception {
+        try (HeldNamespaces t = target(maker, RunAs.caller(), List.of("--pid", "--fork"), "")) {
+            String target = Files.readSymbolicLink(Path.of(t.nsPath("pid"))).toString();
+            String mine = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+            String show = "exec readlink /proc/self/ns/pid /proc/self/ns/pid_for_children"; // the program itself, no child
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-p", "sh", "-c", show).stdout()).isEqualTo(target + "\n" + target + "\n");
+            // -F: no fork, so the program stays where it was and only its children enter.
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-p", "-F", "sh", "-c", show).stdout()).isEqualTo(mine + "\n" + target + "\n");
         }
     }
 
@@ -210,6 +232,71 @@ class NsenterCompatTest {
         assertThat(ours.exit()).isEqualTo(reference.exit()).isEqualTo(1);
         assertThat(reference.stderr()).startsWith("nsenter: failed to parse pid").contains("'abc'");
         assertThat(ours.stderr()).isEqualTo("jns nsenter: failed to parse PID argument 'abc': Invalid argument\n");
+    }
+
+    // ---- options newer than the installed util-linux 2.38.1: jns alone, against the kernel's view ----
+
+    private static ToolResult jnsAlone(Object... parts) {
+        List<String> a = new ArrayList<>(List.of("nsenter"));
+        for (Object p : parts) a.add(p.toString());
+        ToolResult r = Tool.run(RunAs.caller(), jns.command(a.toArray(String[]::new)));
+        assertThat(r.exit()).as("%s", r).isZero();
+        return r;
+    }
+
+    @Test
+    void timeNamespaceAndPinnedPid() throws Exception {
+        try (HeldNamespaces t = HeldNamespaces.start(List.of("--net", "--user", "--map-root-user", "--time", "--boottime", "100000", "--fork"), "")) {
+            String net = Files.readSymbolicLink(Path.of(t.nsPath("net"))).toString();
+            assertThat(jnsAlone("-t", t.pid(), "-n", "readlink", "/proc/self/ns/net").stdout()).isEqualTo(net + "\n");
+            double inside = Double.parseDouble(jnsAlone("-t", t.pid(), "-U", "-T", "cat", "/proc/uptime").stdout().split(" ")[0]);
+            double outside = Double.parseDouble(Files.readAllLines(Path.of("/proc/uptime")).getFirst().split(" ")[0]);
+            assertThat(inside - outside).isBetween(99_000.0, 101_000.0);
+
+            int pidfd = dev.jns.sys.LibC.pidfdOpen(t.pid(), 0);
+            long inode;
+            try {
+                inode = dev.jns.sys.LibC.fstat(pidfd).ino();
+            } finally {
+                dev.jns.sys.LibC.close(pidfd);
+            }
+            assertThat(jnsAlone("-t", t.pid() + ":" + inode, "-n", "readlink", "/proc/self/ns/net").stdout()).isEqualTo(net + "\n");
+            ToolResult wrong = Tool.run(RunAs.caller(), jns.command("nsenter", "-t", t.pid() + ":" + (inode + 1), "-n", "true"));
+            assertThat(wrong.exit()).isEqualTo(1);
+            assertThat(wrong.stderr()).isEqualTo("jns nsenter: failed to obtain a valid file descriptor for PID " + t.pid()
+                    + ": No such process\n");
+        }
+    }
+
+    @Test
+    void userParentOfANestedUserNamespace() throws Exception {
+        try (HeldNamespaces t = HeldNamespaces.start(List.of("unshare", "--user", "--map-root-user", "unshare"), List.of("--user"), "")) {
+            String parent;
+            try (dev.jns.ns.Namespace inner = dev.jns.ns.Namespace.of(t.pid(), dev.jns.ns.NamespaceType.USER);
+                 dev.jns.ns.Namespace outer = inner.parent().orElseThrow()) {
+                parent = outer.toString();
+            }
+            assertThat(parent).isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/user")).toString());
+            assertThat(jnsAlone("-t", t.pid(), "--user-parent", "--preserve-credentials", "readlink", "/proc/self/ns/user").stdout())
+                    .isEqualTo(parent + "\n");
+        }
+    }
+
+    @Test
+    void netSocketOfTheTarget() throws Exception {
+        // python holds a TCP socket as fd 3 inside a new network namespace.
+        try (HeldNamespaces t = HeldNamespaces.start(List.of("--net"), "")) {
+            String net = Files.readSymbolicLink(Path.of(t.nsPath("net"))).toString();
+            Process py = new ProcessBuilder("nsenter", "-t", "" + t.pid(), "-n", "python3", "-c",
+                    "import socket,sys,time\ns=socket.socket()\nprint(s.fileno(),flush=True)\ntime.sleep(60)").start();
+            try {
+                String fd = new String(py.getInputStream().readNBytes(2)).strip();
+                ToolResult r = jnsAlone("-t", py.pid(), "-N", fd, "readlink", "/proc/self/ns/net");
+                assertThat(r.stdout()).isEqualTo(net + "\n");
+            } finally {
+                py.destroyForcibly().waitFor();
+            }
+        }
     }
 
     @ParameterizedTest

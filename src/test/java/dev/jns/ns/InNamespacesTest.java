@@ -1,9 +1,13 @@
 package dev.jns.ns;
 
 import dev.jns.sys.LibC;
+import dev.jns.testing.ExternalCommand;
 import dev.jns.testing.HeldNamespaces;
 import dev.jns.testing.MachineState;
 import dev.jns.testing.Privilege;
+import dev.jns.testing.RunAs;
+import dev.jns.testing.Tool;
+import dev.jns.testing.ToolResult;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -213,6 +217,24 @@ class InNamespacesTest {
             assertThat(threadsOutsideTheProcessNamespaces()).isEmpty();
         }
         MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
+    void anUnprivilegedJvmGetsEpermAndKeepsAllItsThreadsHome() throws Exception {
+        Privilege.requireRoot("run a JVM as uid 65534");
+        RunAs nobody = RunAs.nobody();
+        List<String> unshare = new ArrayList<>(nobody.prefix());
+        unshare.add("unshare");
+        try (HeldNamespaces held = HeldNamespaces.start(unshare, List.of("--user", "--map-root-user", "--net"), "")) {
+            List<String> cmd = new ArrayList<>(nobody.prefix());
+            cmd.addAll(ExternalCommand.javaMain(RunInNamespaceMain.class, Integer.toString(held.pid())));
+            ToolResult r = Tool.run(RunAs.caller(), cmd);
+            // setns also needs CAP_SYS_ADMIN in the caller's own user namespace, which an
+            // unprivileged JVM never has (and it cannot join a user namespace: see USER above).
+            assertThat(r.stdout()).as("%s", r).isEqualTo("failed SyscallException: setns "
+                    + Files.readSymbolicLink(Path.of(held.nsPath("net"))) + ": EPERM (Operation not permitted)\n"
+                    + "foreign threads 0\n");
+        }
     }
 
     private static boolean isListeningOnHost(int port) throws IOException {

@@ -31,13 +31,13 @@ class JoinNamespacesTest {
     @Test
     void aProcessIsJoinedThroughOnePidfdOnNewKernelsAndThroughProcFilesOnOld() {
         var process = new NamespacedProcessBuilder.JoinProcess(42, 7, EnumSet.of(NET, USER, MNT));
-        Op.EnterNamespaces viaPidfd = JoinCompiler.enter(List.of(), process, true);
+        Op.EnterNamespaces viaPidfd = JoinCompiler.enter(List.of(), process, true, false);
         assertThat(viaPidfd.pid()).isEqualTo(42);
         assertThat(viaPidfd.pidfdInode()).isEqualTo(7);
         assertThat(viaPidfd.pidTypes()).isEqualTo(NET.cloneFlag() | USER.cloneFlag() | MNT.cloneFlag());
         assertThat(viaPidfd.files()).isEmpty();
 
-        Op.EnterNamespaces viaFiles = JoinCompiler.enter(List.of(), process, false);
+        Op.EnterNamespaces viaFiles = JoinCompiler.enter(List.of(), process, false, false);
         assertThat(viaFiles.pidTypes()).isZero();
         assertThat(viaFiles.files()).containsExactly(new Op.JoinNamespace("/proc/42/ns/user", USER.cloneFlag()),
                 new Op.JoinNamespace("/proc/42/ns/net", NET.cloneFlag()), new Op.JoinNamespace("/proc/42/ns/mnt", MNT.cloneFlag()));

@@ -75,15 +75,20 @@ public final class HeldNamespaces implements AutoCloseable {
     public String nsPath(String type) { return "/proc/" + pid + "/ns/" + type; }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         // Killing the inner process first lets a forking unshare reap it and exit by itself,
         // so nothing is left for init to reap.
         // (A helper that supervises it exits too, with the same status.)
         if (pid != unshare.pid()) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         else unshare.destroyForcibly();
-        if (!unshare.waitFor(10, TimeUnit.SECONDS)) {
+        try {
+            if (!unshare.waitFor(10, TimeUnit.SECONDS)) {
+                unshare.destroyForcibly();
+                throw new IllegalStateException("unshare " + unshare.pid() + " did not end after its child was killed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             unshare.destroyForcibly();
-            throw new IllegalStateException("unshare " + unshare.pid() + " did not end after its child was killed");
         }
     }
 }
