@@ -23,8 +23,9 @@ for _ in $(seq 100); do
   [ -n "$target" ] && break
   sleep 0.05
 done
-# unshare -f ignores SIGTERM while its child runs: end the child, and unshare follows.
-trap 'kill "$target" 2>/dev/null; wait "$holder" 2>/dev/null || true' EXIT
+# unshare -f ignores SIGTERM while its child runs, and the child is PID 1 of its pid
+# namespace, which ignores it too: SIGKILL the child, and unshare follows.
+trap 'kill -KILL "$target" 2>/dev/null; wait "$holder" 2>/dev/null || true' EXIT
 
 echo "## nsenter benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo

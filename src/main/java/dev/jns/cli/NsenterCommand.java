@@ -5,9 +5,11 @@ import dev.jns.ns.NamespaceType;
 import dev.jns.spawn.NamespacedProcess;
 import dev.jns.spawn.NamespacedProcessBuilder;
 import dev.jns.spawn.SpawnException;
+import dev.jns.spawn.Termination;
 import dev.jns.sys.Errno;
 import dev.jns.sys.LibC;
 import dev.jns.sys.Pidfds;
+import dev.jns.sys.Signals;
 import dev.jns.sys.SyscallException;
 
 import java.io.IOException;
@@ -149,7 +151,13 @@ public final class NsenterCommand implements Command {
         } catch (SpawnException e) {
             throw NsenterErrors.of(e, b.command().getFirst());
         }
-        return program.waitFor();
+        // Like nsenter: pass on the exit status, or die by the signal that killed the program.
+        Termination end = program.termination();
+        if (end instanceof Termination.Killed killed) {
+            System.out.flush();
+            Signals.dieBy(killed.signal());
+        }
+        return end instanceof Termination.Exited exited ? exited.code() : 128 + ((Termination.Killed) end).signal();
     }
 
     private static void applyCredentials(NsenterOptions o, NamespacedProcessBuilder b, boolean user, int[] owner) {

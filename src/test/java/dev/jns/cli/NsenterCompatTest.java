@@ -78,6 +78,7 @@ class NsenterCompatTest {
         String both = "\nutil-linux: " + u + "\njns: " + j;
         assertThat(j.stdout()).as("stdout of nsenter %s%s", a, both).isEqualTo(u.stdout());
         assertThat(j.shellStatus()).as("status of nsenter %s%s", a, both).isEqualTo(u.shellStatus());
+        assertThat(j.signal()).as("signal that killed nsenter %s%s", a, both).isEqualTo(u.signal());
         assertThat(j.stderr()).as("stderr of nsenter %s%s", a, both).isEqualTo(asIn242(u.stderr()));
         return j;
     }
@@ -198,8 +199,9 @@ class NsenterCompatTest {
     void theProgramsStatusIsPassedOn() throws Exception {
         try (HeldNamespaces t = HeldNamespaces.start(List.of("--uts"), "")) {
             assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "sh", "-c", "exit 7").shellStatus()).isEqualTo(7);
-            // util-linux dies by the same signal; jns exits 128+N, which a shell shows the same way.
-            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "sh", "-c", "kill -TERM $$").shellStatus()).isEqualTo(143);
+            // Both die by the signal that killed the program, and pass on a plain exit 143 as such.
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "sh", "-c", "kill -TERM $$").signal()).isEqualTo(15);
+            assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "sh", "-c", "exit 143").signal()).isZero();
             assertThat(agree(RunAs.caller(), "-t", t.pid(), "-u", "/nonexistent-program").shellStatus()).isEqualTo(127);
         }
     }
