@@ -1,5 +1,6 @@
 package dev.jns.net;
 
+import dev.jns.testing.Json;
 import dev.jns.testing.MachineState;
 import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.AfterEach;
@@ -132,7 +133,7 @@ class NetnsCliInteropTest {
     }
 
     static Map<String, Object> linkJson(String ns, String ifname) {
-        return IpJson.parseArray(ok("ip", "-n", ns, "-j", "link", "show", "dev", ifname)).getFirst();
+        return Json.parseArray(ok("ip", "-n", ns, "-j", "link", "show", "dev", ifname)).getFirst();
     }
 
     @SuppressWarnings("unchecked")
@@ -142,7 +143,7 @@ class NetnsCliInteropTest {
 
     @SuppressWarnings("unchecked")
     static List<String> addressesJson(String ns, String ifname) {
-        Map<String, Object> link = IpJson.parseArray(ok("ip", "-n", ns, "-j", "addr", "show", "dev", ifname)).getFirst();
+        Map<String, Object> link = Json.parseArray(ok("ip", "-n", ns, "-j", "addr", "show", "dev", ifname)).getFirst();
         return ((List<Map<String, Object>>) link.get("addr_info")).stream()
                 .map(ai -> ai.get("local") + "/" + ai.get("prefixlen")).toList();
     }

@@ -1,5 +1,6 @@
 package dev.jns.net;
 
+import dev.jns.testing.Json;
 import dev.jns.net.rtnl.NetlinkException;
 import dev.jns.sys.Errno;
 import dev.jns.testing.MachineState;
@@ -38,7 +39,7 @@ class NetworkConfigTest {
     }
 
     private Map<String, Object> ipLink(String ifname) {
-        return IpJson.parseArray(ok("ip", "-n", name, "-j", "link", "show", "dev", ifname)).getFirst();
+        return Json.parseArray(ok("ip", "-n", name, "-j", "link", "show", "dev", ifname)).getFirst();
     }
 
     @Test
@@ -51,7 +52,7 @@ class NetworkConfigTest {
         net.setUp("peer1", true);
 
         Map<String, Object> v0 = ipLink("v0");
-        assertThat(v0.get("mtu")).isEqualTo(1400L);
+        assertThat(((Number) v0.get("mtu")).longValue()).isEqualTo(1400L);
         assertThat(NetnsCliInteropTest.flags(v0.get("flags"))).contains("UP");
         assertThat(ipLink("peer1").get("ifname")).isEqualTo("peer1");
 
@@ -70,7 +71,7 @@ class NetworkConfigTest {
     void jnsReadsTheLinksIpMade() {
         ok("ip", "-n", name, "link", "add", "ipv0", "mtu", "1300", "type", "veth", "peer", "name", "ipv1");
         ok("ip", "-n", name, "link", "set", "ipv0", "up");
-        List<Map<String, Object>> ipLinks = IpJson.parseArray(ok("ip", "-n", name, "-j", "link"));
+        List<Map<String, Object>> ipLinks = Json.parseArray(ok("ip", "-n", name, "-j", "link"));
         List<Link> links = ns.network().links();
         assertThat(links).extracting(Link::name)
                 .containsExactlyElementsOf(ipLinks.stream().map(l -> (String) l.get("ifname")).toList());
@@ -123,7 +124,7 @@ class NetworkConfigTest {
         net.addRoute(Cidr.parse("10.79.0.0/16"), InetAddress.ofLiteral("10.77.7.254"));
         net.addDefaultRoute(InetAddress.ofLiteral("10.77.7.254"));
 
-        List<Map<String, Object>> ipRoutes = IpJson.parseArray(ok("ip", "-n", name, "-j", "route"));
+        List<Map<String, Object>> ipRoutes = Json.parseArray(ok("ip", "-n", name, "-j", "route"));
         assertThat(ipRoutes).extracting(r -> r.get("dst") + " " + r.getOrDefault("gateway", "-") + " " + r.get("dev"))
                 .contains("default 10.77.7.254 r0", "10.78.0.0/16 - r0", "10.79.0.0/16 10.77.7.254 r0");
 
@@ -141,7 +142,7 @@ class NetworkConfigTest {
         net.addAddress("r0", Cidr.parse("fd77:7::1/64"));
         net.addDefaultRoute(InetAddress.ofLiteral("fd77:7::254"));
         net.addRoute(Cidr.parse("fd78::/48"), "r0");
-        List<Map<String, Object>> ip6 = IpJson.parseArray(ok("ip", "-n", name, "-6", "-j", "route"));
+        List<Map<String, Object>> ip6 = Json.parseArray(ok("ip", "-n", name, "-6", "-j", "route"));
         assertThat(ip6).extracting(r -> r.get("dst") + " " + r.getOrDefault("gateway", "-") + " " + r.get("dev"))
                 .contains("default fd77:7::254 r0", "fd78::/48 - r0");
         net.deleteRoute(Cidr.parse("::/0"));
@@ -192,7 +193,7 @@ class NetworkConfigTest {
         for (int i = 0; i < 150; i++) net.createVeth("a" + i, "b" + i);
         List<Link> links = net.links();
         assertThat(links).hasSize(301); // lo + 300: far more than one 32 KiB datagram holds
-        List<Map<String, Object>> ipLinks = IpJson.parseArray(ok("ip", "-n", name, "-j", "link"));
+        List<Map<String, Object>> ipLinks = Json.parseArray(ok("ip", "-n", name, "-j", "link"));
         assertThat(links).extracting(Link::index)
                 .containsExactlyElementsOf(ipLinks.stream().map(l -> ((Number) l.get("ifindex")).intValue()).toList());
     }

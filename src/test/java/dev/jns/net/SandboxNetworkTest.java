@@ -1,5 +1,6 @@
 package dev.jns.net;
 
+import dev.jns.testing.Json;
 import dev.jns.ns.NamespaceType;
 import dev.jns.spawn.NamespacedProcess;
 import dev.jns.spawn.NamespacedProcessBuilder;
@@ -79,7 +80,7 @@ class SandboxNetworkTest {
                 }
             });
             String out = runConfigured(net, "ip -j route; exec 3<>/dev/tcp/10.77.11.1/7711; cat <&3");
-            List<Map<String, Object>> routes = IpJson.parseArray(out.lines().findFirst().orElseThrow());
+            List<Map<String, Object>> routes = Json.parseArray(out.lines().findFirst().orElseThrow());
             assertThat(routes).anySatisfy(r -> {
                 assertThat(r.get("dst")).isEqualTo("default");
                 assertThat(r.get("gateway")).isEqualTo("10.77.11.1");

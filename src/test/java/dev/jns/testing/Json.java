@@ -27,6 +27,12 @@ public final class Json {
         return v;
     }
 
+    /** A top-level array of objects, as {@code ip -j} prints. */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> parseArray(String text) {
+        return (List<Map<String, Object>>) parse(text);
+    }
+
     private Object value() {
         space();
         if (i >= s.length()) throw error("unexpected end");
