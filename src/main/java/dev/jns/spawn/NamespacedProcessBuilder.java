@@ -264,6 +264,17 @@ public final class NamespacedProcessBuilder {
         return this;
     }
 
+    /**
+     * The rootless sandbox's usual mapping, like {@code unshare -r}: adds a new user
+     * namespace in which root is the caller's effective uid and gid, and denies setgroups
+     * (the kernel's condition for an unprivileged caller writing a gid map).
+     */
+    public NamespacedProcessBuilder mapRootToCurrentUser() {
+        CallerIds me = CallerIds.current();
+        newTypes.add(NamespaceType.USER);
+        return uidMap(IdMap.single(0, me.euid())).gidMap(IdMap.single(0, me.egid())).setgroups(Setgroups.DENY);
+    }
+
     /** How both maps are written. */
     public NamespacedProcessBuilder idMapWriter(IdMapWriter writer) {
         this.uidMapWriter = this.gidMapWriter = Objects.requireNonNull(writer);

@@ -71,6 +71,18 @@ class PlanCompilerTest {
     }
 
     @Test
+    void mapRootToCurrentUserIsUnshareDashRForWhoeverRunsIt() {
+        CallerIds me = CallerIds.current();
+        NamespacedProcessBuilder b = new NamespacedProcessBuilder("true").newNamespaces(PID).mapRootToCurrentUser();
+        assertThat(b.newNamespaces()).containsExactlyInAnyOrder(USER, PID);
+        LaunchPlan plan = PlanCompiler.compile(b, me);
+        assertThat(plan.ops()).containsSubsequence(
+                new Op.WriteOwnIdMap(Op.IdKind.UID, IdMap.single(0, me.euid())),
+                new Op.WriteOwnIdMap(Op.IdKind.GID, IdMap.single(0, me.egid())));
+        assertThat(plan.ops()).extracting(Op::getClass).map(Class::getSimpleName).contains("WriteOwnSetgroups");
+    }
+
+    @Test
     void execLooksUpABareProgramInPathAndPassesTheEnvironmentSorted() {
         NamespacedProcessBuilder b = new NamespacedProcessBuilder("ls", "-l").newNamespaces(NET);
         b.environment().clear();
