@@ -201,17 +201,6 @@ static int op_signals(struct op *o) {
     return sigprocmask(SIG_BLOCK, &forwarded, NULL);
 }
 
-static int op_join(struct op *o) {
-    set_detail("%s", o->argv[0]);
-    int fd = open(o->argv[0], O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    int rc = setns(fd, atoi(o->argv[1]));
-    int saved = errno;
-    close(fd);
-    errno = saved;
-    return rc;
-}
-
 /* Returns 1 in the parent, 0 in the child, -1 on failure. */
 static int op_clone(struct op *o) {
     int sv[2];
@@ -365,6 +354,12 @@ static int op_mount(struct op *o) {
     set_detail("%s on %s", o->argv[0], o->argv[1]);
     return mount(or_null(o->argv[0]), o->argv[1], or_null(o->argv[2]), strtoul(o->argv[3], NULL, 0),
                  or_null(o->argv[4]));
+}
+
+/* argv: TARGET FLAGS */
+static int op_umount(struct op *o) {
+    set_detail("%s", o->argv[0]);
+    return umount2(o->argv[0], (int)strtol(o->argv[1], NULL, 0));
 }
 
 /* argv: SOURCE TARGET ro|rw */
@@ -664,7 +659,7 @@ static const struct {
     const char *code;
     int (*run)(struct op *);
 } table[] = {
-    {"signals", op_signals},      {"join", op_join},
+    {"signals", op_signals},      {"umount", op_umount},
     {"setgroups-file", op_setgroups_file}, {"idmap-file", op_idmap_file},
     {"idmap-program", op_idmap_program},   {"persist", op_persist},
     {"await", op_await},          {"unshare", op_unshare},

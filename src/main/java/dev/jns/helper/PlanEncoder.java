@@ -60,7 +60,6 @@ public final class PlanEncoder {
     // at first use, which a cold `jns unshare` would pay for (20+ ms) on every run.
     static Wire wire(Op op) {
         if (op instanceof Op.ForwardSignals o) return new Wire("signals", numbers(o.signals()));
-        if (op instanceof Op.JoinNamespace o) return new Wire("join", List.of(o.nsFile(), Integer.toString(o.cloneFlag())));
         if (op instanceof Op.BecomeOwner o) return new Wire("owner", List.of(Long.toString(o.uid()), Long.toString(o.gid())));
         if (op instanceof Op.Clone o) return new Wire("clone", List.of(hex(o.namespaceFlags())));
         if (op instanceof Op.WriteSetgroups o) return new Wire("setgroups-file", List.of(o.allow() ? "allow" : "deny"));
@@ -85,6 +84,7 @@ public final class PlanEncoder {
         if (op instanceof Op.Mount o) {
             return new Wire("mount", List.of(o.source(), o.target(), o.fstype(), Long.toString(o.flags()), o.data()));
         }
+        if (op instanceof Op.Unmount o) return new Wire("umount", List.of(o.target(), Integer.toString(o.flags())));
         if (op instanceof Op.BindMount o) return new Wire("bind", List.of(o.source(), o.target(), o.readOnly() ? "ro" : "rw"));
         if (op instanceof Op.ChangeRoot o) return new Wire("chroot", List.of(o.path()));
         if (op instanceof Op.PivotRoot o) return new Wire("pivot", List.of(o.path()));

@@ -18,8 +18,8 @@ import java.util.List;
  * file or directory of {@code /etc/netns/NAME} bind-mounted over its twin in {@code /etc}
  * (resolv.conf, hosts, ...).
  *
- * <p>ip unmounts the old {@code /sys} before mounting the new one; here the new one is
- * mounted on top, which hides the old one and its submounts the same way.
+ * <p>As ip does, the copy of the caller's {@code /sys} (with its submounts) is detached
+ * before the fresh one is mounted, so mountinfo inside shows only the new one.
  */
 public final class NetnsExec {
     public static final Path ETC_NETNS = Path.of("/etc/netns");
@@ -44,7 +44,8 @@ public final class NetnsExec {
                 .joinNamespace(nsFile, NamespaceType.NET)
                 .newNamespaces(NamespaceType.MNT)
                 .propagation(NamespacedProcessBuilder.Propagation.SLAVE)
-                .mount(name, Path.of("/sys"), "sysfs", 0, "");
+                .unmount(Path.of("/sys"), true)
+                .mount(name, Path.of("/sys"), "sysfs", 0, null);
         List<Path[]> binds = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (Path entry : entries(etcNetnsDir)) {

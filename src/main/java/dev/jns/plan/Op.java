@@ -19,18 +19,6 @@ public sealed interface Op {
 
     // ---- the helper, before the clone ----------------------------------------------------
 
-    /**
-     * {@code setns} into the namespace behind {@code nsFile} (a {@code /proc/PID/ns} link,
-     * a bind mount of one, or {@code /proc/<jvm pid>/fd/N} of an open handle). The helper
-     * is single-threaded, so every type can be joined, user and time included; the clone
-     * that follows inherits the result.
-     *
-     * @param cloneFlag the type's {@code CLONE_NEW*} flag, checked by the kernel
-     */
-    record JoinNamespace(String nsFile, int cloneFlag) implements Op {
-        public String name() { return "setns"; }
-        public Side side() { return Side.HELPER; }
-    }
 
     /**
      * Blocks these signals in the helper and, once the target runs, forwards each one the
@@ -164,7 +152,19 @@ public sealed interface Op {
 
     /** A plain {@code mount(source, target, fstype, flags, data)}; empty strings stand for NULL. */
     record Mount(String source, String target, String fstype, long flags, String data) implements Op {
+        public Mount {
+            source = source == null ? "" : source;
+            fstype = fstype == null ? "" : fstype;
+            data = data == null ? "" : data;
+        }
+
         public String name() { return "mount"; }
+        public Side side() { return Side.CHILD; }
+    }
+
+    /** {@code umount2(target, flags)}, e.g. MNT_DETACH to drop a subtree the new namespace copied. */
+    record Unmount(String target, int flags) implements Op {
+        public String name() { return "umount2"; }
         public Side side() { return Side.CHILD; }
     }
 
@@ -292,6 +292,12 @@ public sealed interface Op {
         public String name() { return "setns"; }
         public Side side() { return Side.HELPER; }
     }
+
+    /**
+     * One nsfs file that {@link EnterNamespaces} joins ({@code setns(fd, cloneFlag)}); the
+     * kernel checks that the file is a namespace of that type.
+     */
+    record JoinNamespace(String nsFile, int cloneFlag) {}
 
     /**
      * Opens a root and a working directory (empty: none) before {@link EnterNamespaces}, so

@@ -81,6 +81,7 @@ public final class NamespacedProcessBuilder {
     sealed interface MountStep {
         record Bind(Path source, Path target, boolean readOnly) implements MountStep {}
         record Fs(String source, Path target, String fstype, long flags, String data) implements MountStep {}
+        record Unmount(Path target, boolean detach) implements MountStep {}
     }
 
     private List<String> command;
@@ -333,7 +334,19 @@ public final class NamespacedProcessBuilder {
         return this;
     }
 
-    /** A {@code mount(2)} call, made before any root change; {@code flags} are MS_* bits. */
+    /**
+     * Unmounts {@code target} (with {@code detach}, lazily, submounts included), in order with
+     * the other mount steps: e.g. the copy of the caller's {@code /sys} before a fresh one.
+     */
+    public NamespacedProcessBuilder unmount(Path target, boolean detach) {
+        mounts.add(new MountStep.Unmount(target, detach));
+        return this;
+    }
+
+    /**
+     * A {@code mount(2)} call, made before any root change; {@code flags} are MS_* bits;
+     * a null source, fstype or data is passed as NULL.
+     */
     public NamespacedProcessBuilder mount(String source, Path target, String fstype, long flags, String data) {
         mounts.add(new MountStep.Fs(source, target, fstype, flags, data));
         return this;

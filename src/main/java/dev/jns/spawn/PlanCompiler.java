@@ -29,6 +29,7 @@ import static dev.jns.ns.NamespaceType.UTS;
  * root, credentials last, the death signal after every credential change (which clears it).
  */
 final class PlanCompiler {
+    static final int MNT_DETACH = 0x2;
     static final long MS_NOSUID = 0x2, MS_NODEV = 0x4, MS_NOEXEC = 0x8, MS_REC = 0x4000,
             MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
     static final String NEWUIDMAP = "/usr/bin/newuidmap", NEWGIDMAP = "/usr/bin/newgidmap";
@@ -116,6 +117,8 @@ final class PlanCompiler {
                 ops.add(new Op.BindMount(bind.source().toString(), bind.target().toString(), bind.readOnly()));
             } else if (m instanceof MountStep.Fs fs) {
                 ops.add(new Op.Mount(fs.source(), fs.target().toString(), fs.fstype(), fs.flags(), fs.data()));
+            } else if (m instanceof MountStep.Unmount u) {
+                ops.add(new Op.Unmount(u.target().toString(), u.detach() ? MNT_DETACH : 0));
             }
         }
         if (b.pivotRoot != null) ops.add(new Op.PivotRoot(b.pivotRoot.toString()));

@@ -37,10 +37,11 @@ class NetnsExecTest {
         int join = indexOf(ops, op -> op instanceof Op.EnterNamespaces e
                 && e.files().stream().anyMatch(f -> f.nsFile().equals("/run/netns/x")));
         int clone = indexOf(ops, op -> op instanceof Op.Clone);
+        int unmountSys = indexOf(ops, op -> op.equals(new Op.Unmount("/sys", 2 /* MNT_DETACH */)));
         int sysfs = indexOf(ops, op -> op instanceof Op.Mount m && m.fstype().equals("sysfs") && m.target().equals("/sys"));
         int bind = indexOf(ops, op -> op instanceof Op.BindMount b && b.target().equals(etc.resolve("resolv.conf").toString()));
         int exec = indexOf(ops, op -> op instanceof Op.Exec);
-        assertThat(List.of(join, clone, sysfs, bind, exec)).doesNotContain(-1).isSorted();
+        assertThat(List.of(join, clone, unmountSys, sysfs, bind, exec)).doesNotContain(-1).isSorted();
         assertThat(ops).filteredOn(op -> op instanceof Op.SetPropagation).singleElement()
                 .satisfies(op -> assertThat(((Op.SetPropagation) op).flags() & dev.jns.sys.Mounts.MS_SLAVE).isNotZero());
     }
@@ -61,7 +62,9 @@ class NetnsExecTest {
             ok("ip", "-n", name, "link", "add", "q0", "type", "veth", "peer", "name", "q1");
             Files.createDirectories(etcDir);
             Files.writeString(etcDir.resolve("hosts"), "10.77.10.1 only-in-" + name + "\n");
-            String script = "cat /etc/hosts; ls /sys/class/net; readlink /proc/self/ns/net; exit 7";
+            // The mounts under /sys inside: only the fresh sysfs, the caller's copy detached.
+            String script = "cat /etc/hosts; ls /sys/class/net; readlink /proc/self/ns/net;"
+                    + " awk '$5 ~ \"^/sys\" {print $5, $9}' /proc/self/mountinfo; exit 7";
 
             Shell.Result ip = Shell.run("ip", "netns", "exec", name, "sh", "-c", script);
             Shell.Result jns = Shell.run(javaCommand("netns", "exec", name, "sh", "-c", script));
