@@ -201,6 +201,14 @@ static int op_signals(struct op *o) {
     return sigprocmask(SIG_BLOCK, &forwarded, NULL);
 }
 
+/* Blocked and never read: they stay pending here, and the child starts without them. */
+static int op_ignore_signals(struct op *o) {
+    sigset_t ignored;
+    sigemptyset(&ignored);
+    for (int i = 0; i < o->argc; i++) sigaddset(&ignored, atoi(o->argv[i]));
+    return sigprocmask(SIG_BLOCK, &ignored, NULL);
+}
+
 /* Returns 1 in the parent, 0 in the child, -1 on failure. */
 static int op_clone(struct op *o) {
     int sv[2];
@@ -660,6 +668,7 @@ static const struct {
     int (*run)(struct op *);
 } table[] = {
     {"signals", op_signals},      {"umount", op_umount},
+    {"ignore-signals", op_ignore_signals},
     {"setgroups-file", op_setgroups_file}, {"idmap-file", op_idmap_file},
     {"idmap-program", op_idmap_program},   {"persist", op_persist},
     {"await", op_await},          {"unshare", op_unshare},

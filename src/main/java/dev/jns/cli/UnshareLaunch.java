@@ -6,6 +6,7 @@ import dev.jns.spawn.NamespacedProcessBuilder;
 import dev.jns.spawn.NamespacedProcessBuilder.Clock;
 import dev.jns.spawn.NamespacedProcessBuilder.IdMapWriter;
 import dev.jns.spawn.NamespacedProcessBuilder.PidNamespaceEntry;
+import dev.jns.sys.Signals;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +58,9 @@ final class UnshareLaunch {
         o.setuid().ifPresent(b::uid);
         b.keepCapabilities(o.keepCaps());
         o.killChildSignal().ifPresent(b::parentDeathSignal);
+        // A terminal's Ctrl-C reaches the program itself, through the process group: the
+        // helper passes it on only when asked to forward what jns gets (--forward-signals).
+        if (!o.forwardSignals()) b.ignoreSignals(List.of(Signals.SIGINT));
         return b;
     }
 }

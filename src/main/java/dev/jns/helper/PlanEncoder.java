@@ -60,6 +60,7 @@ public final class PlanEncoder {
     // at first use, which a cold `jns unshare` would pay for (20+ ms) on every run.
     static Wire wire(Op op) {
         if (op instanceof Op.ForwardSignals o) return new Wire("signals", numbers(o.signals()));
+        if (op instanceof Op.IgnoreSignals o) return new Wire("ignore-signals", numbers(o.signals()));
         if (op instanceof Op.BecomeOwner o) return new Wire("owner", List.of(Long.toString(o.uid()), Long.toString(o.gid())));
         if (op instanceof Op.Clone o) return new Wire("clone", List.of(hex(o.namespaceFlags())));
         if (op instanceof Op.WriteSetgroups o) return new Wire("setgroups-file", List.of(o.allow() ? "allow" : "deny"));

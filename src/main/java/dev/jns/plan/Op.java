@@ -31,6 +31,17 @@ public sealed interface Op {
     }
 
     /**
+     * Blocks these signals in the helper for good, never reading them: they neither end it
+     * nor reach the target through it. The target starts with the original mask and, being a
+     * new process, with none of the helper's pending signals.
+     */
+    record IgnoreSignals(List<Integer> signals) implements Op {
+        public IgnoreSignals { signals = List.copyOf(signals); }
+        public String name() { return "sigprocmask"; }
+        public Side side() { return Side.HELPER; }
+    }
+
+    /**
      * Drops the supplementary groups and becomes {@code uid}/{@code gid} before the clone, so
      * that the user namespace it creates is owned by that user (util-linux's {@code --owner}).
      */

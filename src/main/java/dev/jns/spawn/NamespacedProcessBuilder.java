@@ -111,6 +111,7 @@ public final class NamespacedProcessBuilder {
     boolean keepCapabilities, noNewPrivileges, openNamespaceHandles;
     int parentDeathSignal = Signals.SIGKILL;
     List<Integer> forwardedSignals = Signals.FORWARDED_BY_DEFAULT;
+    List<Integer> ignoredSignals = List.of();
 
     public NamespacedProcessBuilder(String... command) {
         command(command);
@@ -421,6 +422,17 @@ public final class NamespacedProcessBuilder {
      */
     public NamespacedProcessBuilder forwardSignals(List<Integer> signals) {
         this.forwardedSignals = List.copyOf(signals);
+        return this;
+    }
+
+    /**
+     * Signals the supervising process neither dies of nor passes on; the program starts with
+     * them at their usual disposition. For signals that reach the program by another way: a
+     * terminal's Ctrl-C goes to the whole foreground process group, program included, and
+     * forwarding it too would deliver it twice. A signal both forwarded and ignored is an error.
+     */
+    public NamespacedProcessBuilder ignoreSignals(List<Integer> signals) {
+        this.ignoredSignals = List.copyOf(signals);
         return this;
     }
 

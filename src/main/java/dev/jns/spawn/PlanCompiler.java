@@ -48,7 +48,9 @@ final class PlanCompiler {
         boolean pidForChildren = b.newTypes.contains(PID) && b.pidEntry == PidNamespaceEntry.CHILDREN_ENTER;
 
         // The helper, alone.
-        if (!b.forwardedSignals.isEmpty()) ops.add(new Op.ForwardSignals(b.forwardedSignals));
+        List<Integer> forwarded = b.forwardedSignals.stream().filter(s -> !b.ignoredSignals.contains(s)).toList();
+        if (!forwarded.isEmpty()) ops.add(new Op.ForwardSignals(forwarded));
+        if (!b.ignoredSignals.isEmpty()) ops.add(new Op.IgnoreSignals(b.ignoredSignals));
         if (b.rootFromOutside != null || b.directoryFromOutside != null) {
             ops.add(new Op.PinDirectories(pathOrEmpty(b.rootFromOutside), pathOrEmpty(b.directoryFromOutside)));
         }

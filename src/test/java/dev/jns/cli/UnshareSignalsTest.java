@@ -2,7 +2,6 @@ package dev.jns.cli;
 
 import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -91,8 +90,6 @@ class UnshareSignalsTest extends UnshareToolTestBase {
         }
     }
 
-    @Disabled("needs NEEDS-FROM-SPAWN.md item 13: the helper forwards the group's SIGINT, so the program"
-            + " often (not always: signals coalesce) gets it twice")
     @Test
     void terminalInterruptReachesTheProgramOnce() throws Exception {
         // Ctrl-C signals the whole process group: the program must see it once, as under util-linux.

@@ -83,6 +83,14 @@ class PlanCompilerTest {
     }
 
     @Test
+    void ignoredSignalsAreBlockedInTheHelperAndNotForwarded() {
+        LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(UTS).ignoreSignals(List.of(2)).plan();
+        assertThat(plan.opsOf(Op.ForwardSignals.class).getFirst().signals()).doesNotContain(2).contains(15);
+        assertThat(plan.opsOf(Op.IgnoreSignals.class)).containsExactly(new Op.IgnoreSignals(List.of(2)));
+        assertThat(plan.opsOf(Op.IgnoreSignals.class).getFirst().side()).isEqualTo(Side.HELPER);
+    }
+
+    @Test
     void execLooksUpABareProgramInPathAndPassesTheEnvironmentSorted() {
         NamespacedProcessBuilder b = new NamespacedProcessBuilder("ls", "-l").newNamespaces(NET);
         b.environment().clear();
