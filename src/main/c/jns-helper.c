@@ -442,17 +442,38 @@ static int op_uid(struct op *o) {
 }
 
 /* argv: UID GID; the helper itself becomes UID, so the namespaces it creates are owned by UID */
+/* The ids the helper had before op_owner, kept as its saved ids (see resume_starting_ids). */
+static int became_owner;
+static uid_t starting_uid;
+static gid_t starting_gid;
+
 static int op_owner(struct op *o) {
     uid_t u = (uid_t)strtoul(o->argv[0], NULL, 10);
     gid_t g = (gid_t)strtoul(o->argv[1], NULL, 10);
+    starting_uid = geteuid();
+    starting_gid = getegid();
     /* Connect now: as UID the helper may no longer reach the caller's private directory. */
     set_detail("connect %s", caller_path);
     if (connect_caller() < 0) return -1;
     set_detail("%s:%s", o->argv[0], o->argv[1]);
-    if (setgroups(0, NULL) < 0 || setresgid(g, g, g) < 0 || setresuid(u, u, u) < 0) return -1;
+    /* The saved ids stay: the parent side takes them back after the clone. The child keeps
+     * them only until its execve, which sets the saved ids to the effective ones. */
+    if (setgroups(0, NULL) < 0 || setresgid(g, g, (gid_t)-1) < 0 || setresuid(u, u, (uid_t)-1) < 0) return -1;
+    became_owner = 1;
     /* The id change made the helper undumpable, which gives its /proc files (and its child's,
      * where the maps are written) to root; as UID it must own them. */
     return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
+/*
+ * After the clone the new namespaces belong to the owner; what the parent side still does
+ * (writing the maps, bind-mounting for persistence) it does with the ids the helper started
+ * with, as util-linux forks those writers before it changes ids.
+ */
+static int resume_starting_ids(void) {
+    if (!became_owner) return 0;
+    set_detail("back to %u:%u for the parent side", (unsigned)starting_uid, (unsigned)starting_gid);
+    return setresuid((uid_t)-1, starting_uid, (uid_t)-1) < 0 || setresgid((gid_t)-1, starting_gid, (gid_t)-1) < 0 ? -1 : 0;
 }
 
 static int op_keepcaps(struct op *o) {
@@ -871,6 +892,7 @@ int main(int argc, char **argv) {
         if (strcmp(ops[i].code, "clone") == 0) {
             int who = op_clone(&ops[i]);
             if (who < 0) undo_and_exit(i, errno);
+            if (who == 1 && resume_starting_ids() < 0) undo_and_exit(i, errno);
             walk(i + 1, who == 1 ? 'P' : 'C');
         }
         if (run_op(i) < 0) undo_and_exit(i, errno);
