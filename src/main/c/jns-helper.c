@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <net/if.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
@@ -43,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
@@ -408,6 +410,25 @@ static int op_chdir(struct op *o) {
     return chdir(o->argv[0]);
 }
 
+static int op_lo_up(struct op *o) {
+    (void)o;
+    set_detail("lo");
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strcpy(ifr.ifr_name, "lo");
+    int rc = ioctl(s, SIOCGIFFLAGS, &ifr);
+    if (rc == 0) {
+        ifr.ifr_flags |= IFF_UP;
+        rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+    }
+    int saved = errno;
+    close(s);
+    errno = saved;
+    return rc;
+}
+
 static int op_hostname(struct op *o) {
     set_detail("%s", o->argv[0]);
     return sethostname(o->argv[0], strlen(o->argv[0]));
@@ -697,6 +718,7 @@ static const struct {
     {"mount", op_mount},          {"bind", op_bind},
     {"chroot", op_chroot},        {"pivot", op_pivot},
     {"chdir", op_chdir},          {"hostname", op_hostname},
+    {"lo-up", op_lo_up},
     {"domainname", op_domainname}, {"groups", op_groups},
     {"gid", op_gid},              {"uid", op_uid},
     {"keepcaps", op_keepcaps},    {"ambient", op_ambient},

@@ -27,6 +27,7 @@ final class UnshareLaunch {
             b.environment().putAll(env);
         });
         b.newNamespaces(o.namespaces().toArray(NamespaceType[]::new));
+        b.loopbackUp(false); // util-linux leaves a new network namespace as the kernel made it
         // Without --fork util-linux's program stays in the old pid namespace (its children enter the new one).
         b.pidNamespaceEntry(o.fork() ? PidNamespaceEntry.PROGRAM_IS_PID_1 : PidNamespaceEntry.CHILDREN_ENTER);
         // util-linux bind-mounts onto an existing file only

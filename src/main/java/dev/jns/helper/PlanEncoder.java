@@ -90,6 +90,7 @@ public final class PlanEncoder {
         if (op instanceof Op.ChangeRoot o) return new Wire("chroot", List.of(o.path()));
         if (op instanceof Op.PivotRoot o) return new Wire("pivot", List.of(o.path()));
         if (op instanceof Op.ChangeDirectory o) return new Wire("chdir", List.of(o.path()));
+        if (op instanceof Op.LoopbackUp) return new Wire("lo-up", List.of());
         if (op instanceof Op.SetHostname o) return new Wire("hostname", List.of(o.hostname()));
         if (op instanceof Op.SetDomainname o) return new Wire("domainname", List.of(o.domainname()));
         if (op instanceof Op.SetGroups o) return new Wire("groups", numbers(o.gids()));

@@ -206,6 +206,12 @@ public sealed interface Op {
         public Side side() { return Side.CHILD; }
     }
 
+    /** Sets {@code lo} up in the new network namespace (while the child still has CAP_NET_ADMIN there). */
+    record LoopbackUp() implements Op {
+        public String name() { return "SIOCSIFFLAGS"; }
+        public Side side() { return Side.CHILD; }
+    }
+
     record SetHostname(String hostname) implements Op {
         public String name() { return "sethostname"; }
         public Side side() { return Side.CHILD; }

@@ -98,6 +98,7 @@ public final class NamespacedProcessBuilder {
     Setgroups setgroups;
     PidNamespaceEntry pidEntry = PidNamespaceEntry.PROGRAM_IS_PID_1;
     String hostname, domainname;
+    boolean loopbackUp = true;
     Propagation propagation = Propagation.PRIVATE;
     final List<MountStep> mounts = new ArrayList<>();
     Path chroot, pivotRoot, procMount;
@@ -315,6 +316,16 @@ public final class NamespacedProcessBuilder {
 
     public NamespacedProcessBuilder hostname(String hostname) {
         this.hostname = hostname;
+        return this;
+    }
+
+    /**
+     * Whether a new network namespace has {@code lo} up before the program runs. On by
+     * default: the kernel makes it down, and programs expect 127.0.0.1 to answer. (util-linux
+     * unshare leaves it down, so {@code jns unshare} turns this off.)
+     */
+    public NamespacedProcessBuilder loopbackUp(boolean up) {
+        this.loopbackUp = up;
         return this;
     }
 

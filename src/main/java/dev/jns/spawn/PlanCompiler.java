@@ -139,6 +139,7 @@ final class PlanCompiler {
         b.directoryIfSet().ifPresent(d -> ops.add(new Op.ChangeDirectory(d.toString())));
         if (b.hostname != null) ops.add(new Op.SetHostname(b.hostname));
         if (b.domainname != null) ops.add(new Op.SetDomainname(b.domainname));
+        if (b.loopbackUp && b.newTypes.contains(NamespaceType.NET)) ops.add(new Op.LoopbackUp());
         if (dropGroups) ops.add(new Op.DropGroupsAfterJoining());
         if (b.groups != null) ops.add(new Op.SetGroups(b.groups));
         Long gid = b.gid != null ? b.gid : becomeRoot ? Long.valueOf(0) : null;

@@ -37,7 +37,7 @@ class PlanCompilerTest {
 
         assertThat(plan.ops()).extracting(Op::getClass).map(Class::getSimpleName).containsExactly(
                 "ForwardSignals", "Clone", "WriteSetgroups", "WriteIdMap", "WriteIdMap",
-                "SetPropagation", "Mount", "SetHostname", "ParentDeathSignal", "Exec");
+                "SetPropagation", "Mount", "SetHostname", "LoopbackUp", "ParentDeathSignal", "Exec");
         assertThat(plan.cloneOp().namespaceFlags()).isEqualTo(
                 NamespaceType.cloneFlags(List.of(USER, PID, MNT, UTS, IPC, NET)));
         assertThat(plan.opsOf(Op.WriteIdMap.class)).extracting(Op.WriteIdMap::kind)
@@ -55,7 +55,7 @@ class PlanCompilerTest {
         LaunchPlan plan = PlanCompiler.compile(rootless("true"), new CallerIds(1000, 1000));
         assertThat(plan.ops()).extracting(Op::getClass).map(Class::getSimpleName).containsExactly(
                 "ForwardSignals", "Clone", "WriteOwnSetgroups", "WriteOwnIdMap", "WriteOwnIdMap",
-                "SetPropagation", "ParentDeathSignal", "Exec");
+                "SetPropagation", "LoopbackUp", "ParentDeathSignal", "Exec");
         assertThat(plan.ops()).filteredOn(o -> o.side() == Side.PARENT).isEmpty();
         assertThat(plan.opsOf(Op.WriteOwnIdMap.class)).containsExactly(
                 new Op.WriteOwnIdMap(Op.IdKind.UID, IdMap.single(0, 1000)), new Op.WriteOwnIdMap(Op.IdKind.GID, IdMap.single(0, 1000)));
@@ -80,6 +80,14 @@ class PlanCompilerTest {
                 new Op.WriteOwnIdMap(Op.IdKind.UID, IdMap.single(0, me.euid())),
                 new Op.WriteOwnIdMap(Op.IdKind.GID, IdMap.single(0, me.egid())));
         assertThat(plan.ops()).extracting(Op::getClass).map(Class::getSimpleName).contains("WriteOwnSetgroups");
+    }
+
+    @Test
+    void aNewNetworkNamespaceGetsLoopbackUpUnlessTurnedOff() {
+        assertThat(new NamespacedProcessBuilder("true").newNamespaces(NET).plan().opsOf(Op.LoopbackUp.class)).hasSize(1);
+        assertThat(new NamespacedProcessBuilder("true").newNamespaces(NET).loopbackUp(false).plan()
+                .opsOf(Op.LoopbackUp.class)).isEmpty();
+        assertThat(new NamespacedProcessBuilder("true").newNamespaces(UTS).plan().opsOf(Op.LoopbackUp.class)).isEmpty();
     }
 
     @Test

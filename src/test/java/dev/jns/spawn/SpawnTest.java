@@ -83,6 +83,20 @@ class SpawnTest {
     }
 
     @Test
+    void aNewNetworkNamespaceHasLoopbackUpUnlessAskedNot() throws Exception {
+        Privilege.requireRoot("create namespaces");
+        // bash's /dev/tcp: a listener inside on 127.0.0.1 is reachable only when lo is up.
+        String probe = "ip -o link show lo | grep -q ',UP' && echo lo=up || echo lo=down;"
+                + " (exec 3<>/dev/tcp/127.0.0.1/9) 2>/dev/null; echo connect=$?";
+        Result up = run(sandbox("bash", "-c", probe));
+        assertThat(up.out()).startsWith("lo=up\n");
+        Result down = run(sandbox("bash", "-c", probe).loopbackUp(false));
+        assertThat(down.out()).startsWith("lo=down\n");
+        // the same as util-linux, which leaves lo as the kernel made it
+        assertThat(down.out()).isEqualTo(runTool("unshare", "-Urn", "bash", "-c", probe).out());
+    }
+
+    @Test
     void boottimeOffsetShiftsUptimeInsideOnly() throws Exception {
         Privilege.requireRoot("create a time namespace");
         Result r = run(new NamespacedProcessBuilder("cat", "/proc/uptime").newNamespaces(TIME)
