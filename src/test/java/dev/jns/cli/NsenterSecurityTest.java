@@ -45,9 +45,14 @@ class NsenterSecurityTest {
         try (HeldNamespaces t = HeldNamespaces.start(List.of("--net"), "")) {
             // The attack: keep a handle on the helper's executable, wait until the helper has
             // exited (a running file cannot be written), then reopen it for writing.
-            String attack = "(exec 3</proc/$PPID/exe; helper=$PPID; while kill -0 $helper 2>/dev/null; do sleep 0.05; done; "
+            // The program waits until the attacker holds the handle: otherwise the helper could be
+            // gone before the attacker looks, and the test would prove nothing.
+            Path ready = Path.of(result + ".ready");
+            String attack = "(exec 3</proc/$PPID/exe; : > " + ready + "; helper=$PPID;"
+                    + " while kill -0 $helper 2>/dev/null; do sleep 0.05; done; "
                     + "readlink /proc/self/fd/3 > " + result + "; "
-                    + "if printf MZ >> /proc/self/fd/3 2>/dev/null; then echo written; else echo refused; fi >> " + result + ") &";
+                    + "if printf MZ >> /proc/self/fd/3 2>/dev/null; then echo written; else echo refused; fi >> " + result + ") &"
+                    + " for i in $(seq 500); do [ -e " + ready + " ] && break; sleep 0.01; done";
             ToolResult r = Tool.run(RunAs.caller(), jns.command("nsenter", "-t", "" + t.pid(), "-n", "sh", "-c", attack));
             assertThat(r.exit()).as("%s", r).isZero();
             for (int i = 0; i < 500 && Files.readAllLines(result).size() < 2; i++) Thread.sleep(10);
@@ -57,6 +62,7 @@ class NsenterSecurityTest {
             assertThat(seen.get(1)).isEqualTo("refused");
         } finally {
             Files.delete(result);
+            Files.deleteIfExists(Path.of(result + ".ready"));
         }
         assertThat(sha256(helper)).as("the helper on disk").isEqualTo(before);
     }

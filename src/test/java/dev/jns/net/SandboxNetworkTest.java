@@ -43,7 +43,8 @@ class SandboxNetworkTest {
     /** Starts {@code script} in a new net namespace after it reads one line; returns its output. */
     private static String runConfigured(SandboxNetwork network, String script) throws Exception {
         NamespacedProcess p = new NamespacedProcessBuilder("bash", "-c", "read go; " + script)
-                .newNamespaces(NamespaceType.NET).openNamespaceHandles(true).redirectErrorStream(true).start();
+                .newNamespaces(NamespaceType.NET).loopbackUp(network.loopbackUp())
+                .openNamespaceHandles(true).redirectErrorStream(true).start();
         try (var netns = p.namespaces().get(NamespaceType.NET)) {
             network.apply(netns);
         } catch (RuntimeException e) {
