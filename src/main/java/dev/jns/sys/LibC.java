@@ -25,39 +25,21 @@ public final class LibC {
             O_CLOEXEC = 0x80000, O_PATH = 0x200000;
     public static final int AT_FDCWD = -100;
 
-    private static final long SYS_PIDFD_OPEN = 434, SYS_GETTID = 186;
+    private static final long SYS_CLOSE = 3, SYS_FSTAT = 5, SYS_IOCTL = 16, SYS_GETTID = 186,
+            SYS_OPENAT = 257, SYS_UNSHARE = 272, SYS_SETNS = 308, SYS_PIDFD_OPEN = 434;
 
     private LibC() {}
 
-    // ---- holders: one per C function, so each links on first use ------------------
+    // ---- holders: each links on first use ------------------------------------------
 
-    private static final class Open {
-        static final MethodHandle H = Ffi.errnoCall("openat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 3);
-    }
-    private static final class Close {
-        static final MethodHandle H = Ffi.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
-    }
-    private static final class Fstat {
-        static final MethodHandle H = Ffi.errnoCall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), -1);
-    }
-    private static final class Ioctl {
-        static final MethodHandle H = Ffi.errnoCall("ioctl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
-    }
-    private static final class IoctlPtr {
-        static final MethodHandle H = Ffi.errnoCall("ioctl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
-    }
-    private static final class Syscall3 {
+    /**
+     * Every call that can fail goes through glibc's {@code syscall(2)}: one downcall shape
+     * instead of one per function, because each shape the linker spins costs start-up time
+     * that the AOT cache cannot keep (x86_64 numbers, as the struct layouts here).
+     */
+    private static final class Syscall {
         static final MethodHandle H = Ffi.errnoCall("syscall",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
-    }
-    private static final class Setns {
-        static final MethodHandle H = Ffi.errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
-    }
-    private static final class Unshare {
-        static final MethodHandle H = Ffi.errnoCall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
     }
     private static final class Ids {
         static final MethodHandle GETPID = Ffi.plainCall("getpid", FunctionDescriptor.of(JAVA_INT));
@@ -79,12 +61,12 @@ public final class LibC {
     public static int openat(int dirfd, String path, int flags, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cpath = arena.allocateFrom(path);
-            return (int) Ffi.checked("open", path, st -> (int) Open.H.invokeExact(st, dirfd, cpath, flags, mode));
+            return (int) syscall(SYS_OPENAT, "open", path, dirfd, cpath.address(), flags, mode);
         }
     }
 
     public static void close(int fd) {
-        Ffi.checked("close", "fd " + fd, st -> (int) Close.H.invokeExact(st, fd));
+        syscall(SYS_CLOSE, "close", "fd " + fd, fd, 0, 0, 0);
     }
 
     /** The fields of {@code struct stat} that jns uses. */
@@ -93,7 +75,7 @@ public final class LibC {
     public static Stat fstat(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(144, 8); // sizeof(struct stat) on x86_64
-            Ffi.checked("fstat", "fd " + fd, st -> (int) Fstat.H.invokeExact(st, fd, buf));
+            syscall(SYS_FSTAT, "fstat", "fd " + fd, fd, buf.address(), 0, 0);
             return new Stat(buf.get(JAVA_LONG, 0), buf.get(JAVA_LONG, 8), buf.get(JAVA_INT, 24),
                     buf.get(JAVA_INT, 28), buf.get(JAVA_INT, 32));
         }
@@ -101,40 +83,40 @@ public final class LibC {
 
     /** {@code ioctl(fd, request, arg)} with an integer argument; returns the call's result. */
     public static int ioctl(int fd, long request, long arg, String what) {
-        return (int) Ffi.checked("ioctl", what + " on fd " + fd, st -> (int) Ioctl.H.invokeExact(st, fd, request, arg));
+        return (int) syscall(SYS_IOCTL, "ioctl", what + " on fd " + fd, fd, request, arg, 0);
     }
 
     /** {@code ioctl(fd, request, &value)} for requests that write one int back; returns that int. */
     public static int ioctlReadInt(int fd, long request, String what) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(JAVA_INT);
-            Ffi.checked("ioctl", what + " on fd " + fd, st -> (int) IoctlPtr.H.invokeExact(st, fd, request, out));
+            syscall(SYS_IOCTL, "ioctl", what + " on fd " + fd, fd, request, out.address(), 0);
             return out.get(JAVA_INT, 0);
         }
     }
 
     /** {@code pidfd_open(pid, flags)}; returns the pidfd. */
     public static int pidfdOpen(int pid, int flags) {
-        return (int) syscall(SYS_PIDFD_OPEN, "pidfd_open", "pid " + pid, pid, flags, 0);
+        return (int) syscall(SYS_PIDFD_OPEN, "pidfd_open", "pid " + pid, pid, flags, 0, 0);
     }
 
     /** The calling OS thread's id. */
     public static int gettid() {
-        return (int) syscall(SYS_GETTID, "gettid", "", 0, 0, 0);
+        return (int) syscall(SYS_GETTID, "gettid", "", 0, 0, 0, 0);
     }
 
-    private static long syscall(long nr, String name, String detail, long a, long b, long c) {
-        return Ffi.checked(name, detail, st -> (long) Syscall3.H.invokeExact(st, nr, a, b, c));
+    private static long syscall(long nr, String name, String detail, long a, long b, long c, long d) {
+        return Ffi.checked(name, detail, st -> (long) Syscall.H.invokeExact(st, nr, a, b, c, d));
     }
 
     /** {@code setns(fd, nstype)} for the calling OS thread. */
     public static void setns(int fd, int nstype, String what) {
-        Ffi.checked("setns", what, st -> (int) Setns.H.invokeExact(st, fd, nstype));
+        syscall(SYS_SETNS, "setns", what, fd, nstype, 0, 0);
     }
 
     /** {@code unshare(flags)} for the calling OS thread. */
     public static void unshare(int flags, String what) {
-        Ffi.checked("unshare", what, st -> (int) Unshare.H.invokeExact(st, flags));
+        syscall(SYS_UNSHARE, "unshare", what, flags, 0, 0, 0);
     }
 
     public static int getpid() {
