@@ -1,9 +1,5 @@
 package dev.jns.net;
 
-import dev.jns.testing.MachineState;
-import dev.jns.testing.Privilege;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static dev.jns.net.Shell.jns;
@@ -14,23 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every bad input: one line on stderr in the form {@code jns netns: <ip's text>}, exit 1,
  * nothing on stdout, and the machine as it was (no entry, mount, namespace or veth).
  */
-class NetnsCliBadInputTest {
-    private final String a = Shell.uniqueName("a"), b = Shell.uniqueName("b");
-    private MachineState before;
-
-    @BeforeEach
-    void capture() {
-        Privilege.requireRoot("create network namespaces in /run/netns");
-        before = MachineState.capture();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (before == null) return;
-        Shell.deleteQuietly(a, b);
-        MachineState.assertNothingLeakedSince(before);
-    }
-
+class NetnsCliBadInputTest extends TwoNamesFixture {
     private static void failsWith(String message, String... args) {
         Shell.Result r = jns(args);
         assertThat(r.err()).isEqualTo("jns netns: " + message + "\n");

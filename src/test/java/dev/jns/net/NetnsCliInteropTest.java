@@ -1,10 +1,6 @@
 package dev.jns.net;
 
 import dev.jns.testing.Json;
-import dev.jns.testing.MachineState;
-import dev.jns.testing.Privilege;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -18,23 +14,7 @@ import static dev.jns.net.Shell.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code jns netns} against {@code ip netns} on the same /run/netns, both directions. */
-class NetnsCliInteropTest {
-    private final String a = Shell.uniqueName("a"), b = Shell.uniqueName("b");
-    private MachineState before;
-
-    @BeforeEach
-    void capture() {
-        Privilege.requireRoot("create network namespaces in /run/netns");
-        before = MachineState.capture();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (before == null) return;
-        Shell.deleteQuietly(a, b);
-        MachineState.assertNothingLeakedSince(before);
-    }
-
+class NetnsCliInteropTest extends TwoNamesFixture {
     private static boolean isNsfsMount(Path p) throws Exception {
         return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
                 .anyMatch(l -> l.split(" ")[4].equals(p.toString()) && l.contains(" - nsfs "));
