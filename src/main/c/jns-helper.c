@@ -8,25 +8,34 @@
  * and decides nothing itself. The Java side (dev.jns.helper) is the other half of
  * the protocol described here.
  *
- *   jns-helper SOCKET CODE SIDE ARGC ARG... [CODE SIDE ARGC ARG...]...
+ *   jns-helper JVM-PID CODE SIDE ARGC ARG... [CODE SIDE ARGC ARG...]...
  *
- * The arguments after SOCKET are the plan, one op after another: CODE names the op,
+ * The arguments after JVM-PID are the plan, one op after another: CODE names the op,
  * SIDE says who runs it (H the helper before the clone, P the parent after it, acting
  * on the child from outside, C the child, inside the new namespaces, ending in exec),
  * ARGC counts its arguments. The helper's environment is the target's. Parent and
  * child pass a baton over a socketpair whenever the side changes, so ops run strictly
  * in plan order.
  *
- * The helper connects to the unix socket SOCKET, where the JVM listens, when it first
- * has news, and sends fixed-size status frames (struct status): 'A' the child waits
- * for the caller (which answers one byte), 'R' the target runs (exec succeeded), 'F'
- * an op failed, 'X' how the target ended (op: CLD_EXITED/KILLED/DUMPED, err: status or
- * signal), sent just before the helper exits. After 'R' the helper supervises: it forwards the signals the plan
- * names, kills the target if the socket reaches EOF (the JVM died: only the JVM holds
- * the other end), and finally exits with the target's status, re-raising a fatal
- * signal on itself. The child gets PR_SET_PDEATHSIG, which fires when this
- * single-threaded helper dies. The helper is linked statically, so the target's
- * environment (LD_PRELOAD, say) does not reach into it.
+ * The JVM talks to the helper over two pipes the helper makes first thing. Java cannot
+ * hand a child any descriptor beyond 0, 1 and 2 (those are the target's), so the JVM
+ * opens its ends through /proc/PID/fd: the control pipe's write end at fd 10, and the
+ * status pipe's read end at fd 11, made last, so that its appearance means both are
+ * there. The JVM writes 'h' when it holds both; until then the helper waits, watching
+ * the JVM through a pidfd, and runs no op (an op that changes its credentials would
+ * make it undumpable and its /proc/PID/fd closed to an unprivileged JVM). Then the
+ * helper closes its copies of the JVM's ends, so EOF on the control pipe means the JVM
+ * is gone, and a write to the status pipe fails when it is.
+ *
+ * Status frames are fixed-size (struct status): 'A' the child waits for the caller
+ * (which answers 'g'), 'R' the target runs (exec succeeded), 'F' an op failed, 'X' how
+ * the target ended (op: CLD_EXITED/KILLED/DUMPED, err: status or signal), sent just
+ * before the helper exits. After 'R' the helper supervises: it forwards the signals the
+ * plan names, kills the target if the control pipe reaches EOF (the JVM died), and
+ * finally exits with the target's status, re-raising a fatal signal on itself. The
+ * child gets PR_SET_PDEATHSIG, which fires when this single-threaded helper dies. The
+ * helper is linked statically, so the target's environment (LD_PRELOAD, say) does not
+ * reach into it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,7 +63,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,8 +100,11 @@ struct op {
 
 static struct op *ops;
 static int nops;
-static const char *caller_path; /* where the JVM listens */
-static int caller = -1;         /* the socket to the JVM, once connected */
+/* The JVM's ends of the two pipes, at numbers it knows (see the top of this file). */
+#define JVM_CONTROL_END 10
+#define JVM_STATUS_END 11
+static int control = -1;      /* the JVM writes, the helper reads: 'h', 'g'; EOF when the JVM is gone */
+static int status_out = -1;   /* the helper writes status frames, the JVM reads */
 static int sync_fd = -1;      /* parent <-> child */
 static pid_t child_pid;
 static int child_pidfd = -1;
@@ -134,17 +145,31 @@ static int read_all(int fd, void *buf, size_t len) {
     return 0;
 }
 
-static int connect_caller(void) {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    if (caller >= 0) return 0;
-    if (strlen(caller_path) >= sizeof addr.sun_path) {
-        errno = ENAMETOOLONG;
-        return -1;
+/*
+ * Makes the two pipes and waits until the JVM has opened its ends through /proc (its
+ * hello), or has died. Returns -1 if the JVM is gone: then nobody is left to tell.
+ */
+static int meet_jvm(pid_t jvm) {
+    int pidfd = pidfd_open(jvm, 0);
+    /* Opened, then checked: a JVM that died first has left us to another parent. */
+    if (pidfd < 0 || getppid() != jvm) return -1;
+    int c[2], s[2];
+    if (pipe2(c, O_CLOEXEC) < 0 || pipe2(s, O_CLOEXEC) < 0) return -1;
+    if (dup3(c[1], JVM_CONTROL_END, O_CLOEXEC) < 0 || dup3(s[0], JVM_STATUS_END, O_CLOEXEC) < 0) return -1;
+    close(c[1]);
+    close(s[0]);
+    control = c[0];
+    status_out = s[1];
+    struct pollfd p[2] = {{.fd = control, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+    char hello = 0;
+    while (poll(p, 2, -1) < 0) {
+        if (errno != EINTR) return -1;
     }
-    strcpy(addr.sun_path, caller_path);
-    caller = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (caller < 0) return -1;
-    return connect(caller, (struct sockaddr *)&addr, sizeof addr);
+    if (!(p[0].revents & POLLIN) || read(control, &hello, 1) != 1 || hello != 'h') return -1;
+    close(JVM_CONTROL_END);
+    close(JVM_STATUS_END);
+    close(pidfd);
+    return 0;
 }
 
 /* A JVM that cannot be reached is gone: nobody is left to tell, and the caller of this
@@ -158,8 +183,7 @@ static int send_status(int kind, int op, int err, const char *what) {
     s.pid = child_pid;
     snprintf(s.detail, sizeof s.detail, "%s", what);
     if (err && kind == 'F') snprintf(s.strerror, sizeof s.strerror, "%s", strerror(err));
-    if (connect_caller() < 0) return -1;
-    return write_all(caller, &s, sizeof s);
+    return write_all(status_out, &s, sizeof s);
 }
 
 /* ---- plan ---------------------------------------------------------------------------- */
@@ -328,7 +352,10 @@ static int op_await(struct op *o) {
     char go;
     set_detail("waiting for the caller");
     if (send_status('A', 0, 0, "") < 0) return -1;
-    return read_all(caller, &go, 1);
+    if (read_all(control, &go, 1) < 0) return -1;
+    if (go == 'g') return 0;
+    errno = ECANCELED; /* the caller's own step failed; it knows why */
+    return -1;
 }
 
 static int op_unshare(struct op *o) {
@@ -473,9 +500,6 @@ static int op_owner(struct op *o) {
     gid_t g = (gid_t)strtoul(o->argv[1], NULL, 10);
     starting_uid = geteuid();
     starting_gid = getegid();
-    /* Connect now: as UID the helper may no longer reach the caller's private directory. */
-    set_detail("connect %s", caller_path);
-    if (connect_caller() < 0) return -1;
     set_detail("%s:%s", o->argv[0], o->argv[1]);
     /* The saved ids stay: the parent side takes them back after the clone. The child keeps
      * them only until its execve, which sets the saved ids to the effective ones. */
@@ -784,7 +808,7 @@ __attribute__((noreturn)) static void supervise(void) {
     int sfd = signalfd(-1, &forwarded, SFD_CLOEXEC);
     struct pollfd p[3] = {
         {.fd = child_pidfd, .events = POLLIN},
-        {.fd = caller, .events = POLLIN},
+        {.fd = control, .events = POLLIN},
         {.fd = sfd, .events = POLLIN},
     };
     for (;;) {
@@ -796,7 +820,7 @@ __attribute__((noreturn)) static void supervise(void) {
         }
         if (p[1].revents) {
             char c;
-            if (read(caller, &c, 1) <= 0) { /* the JVM is gone: so is the target */
+            if (read(control, &c, 1) <= 0) { /* the JVM is gone: so is the target */
                 pidfd_send_signal(child_pidfd, SIGKILL, NULL, 0);
                 p[1].fd = -1;
             }
@@ -900,14 +924,14 @@ int main(int argc, char **argv) {
         argv++;
     }
     if (argc < 3) {
-        fprintf(stderr, "usage: jns-helper [--sealed] SOCKET PLAN... (jns starts this program; it is not meant to be run by hand)\n");
+        fprintf(stderr, "usage: jns-helper [--sealed] JVM-PID PLAN... (jns starts this program; it is not meant to be run by hand)\n");
         return 125;
     }
     prctl(PR_SET_NAME, "jns-helper");
     signal(SIGPIPE, SIG_IGN); /* a vanished JVM shows as EPIPE or EOF; the child resets this */
     sigprocmask(SIG_SETMASK, NULL, &original_mask);
     sigemptyset(&forwarded);
-    caller_path = argv[1];
+    if (meet_jvm((pid_t)atoi(argv[1])) < 0) return 125;
     parse_plan(argc - 2, argv + 2);
     for (int i = 0; i < nops; i++) {
         if (ops[i].side != 'H') protocol_error("plan has no clone");

@@ -1,46 +1,157 @@
 package dev.jns.helper;
 
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The socket to a helper whose target runs. While it is open the helper knows this JVM is
- * alive; the helper's last frame on it says how the target ended. Read (and closed) once
- * the helper has exited.
+ * The two pipes between this JVM and one helper: status frames come in, control bytes go
+ * out. The helper makes them (Java can give a child no descriptor beyond 0, 1 and 2, and
+ * those are the target's); this side opens its ends through {@code /proc/PID/fd}. Opening
+ * a pipe's end there costs two {@code open}s, where a unix socket's first use in a JVM
+ * costs tens of milliseconds (the JDK seeds a SecureRandom for it).
+ *
+ * <p>The control pipe also keeps the target on a leash: only this JVM holds its write end,
+ * so the helper reads EOF when the JVM dies and kills the target. It is closed when the
+ * helper has exited, after the helper's last words are read.
  */
 public final class HelperConnection {
+    /** The helper's fds for this JVM's ends (jns-helper.c: JVM_CONTROL_END, JVM_STATUS_END). */
+    private static final int CONTROL_END = 10, STATUS_END = 11;
+    /** How long to spin before sleeping between looks for the pipes; the helper makes them within microseconds of its exec. */
+    private static final int SPINS = 2_000;
+    private static final long PAUSE_NANOS = 20_000;
+    /** A helper that has not made its pipes by then never will: /proc hides them from us. */
+    private static final long GIVE_UP_NANOS = 10_000_000_000L;
+
     /** How the target ended, as the helper's {@code waitid} saw it. */
     public record Ended(int siCode, int status) {
         public static final int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
     }
 
-    private final SocketChannel channel;
+    private final InputStream status;
+    private final OutputStream control;
     private boolean read;
     private Ended ended;
 
-    HelperConnection(SocketChannel channel) {
-        this.channel = channel;
+    private HelperConnection(InputStream status, OutputStream control) {
+        this.status = status;
+        this.control = control;
     }
 
     /**
-     * The helper's report of the target's end, read on first call and the socket closed.
+     * Opens this JVM's ends of a just-started helper's pipes and says hello, which lets the
+     * helper begin. Throws if the helper exits first or its pipes cannot be opened.
+     */
+    static HelperConnection open(Process helper) throws IOException {
+        OwnProc.require();
+        Path fds = Path.of("/proc", Long.toString(helper.pid()), "fd");
+        long giveUp = System.nanoTime() + GIVE_UP_NANOS;
+        InputStream status = null;
+        for (int attempt = 0; status == null; attempt++) {
+            try {
+                status = new FileInputStream(fds.resolve(Integer.toString(STATUS_END)).toFile());
+            } catch (FileNotFoundException e) {
+                // Not made yet, or the helper is gone, or something stops us looking.
+                if (!helper.isAlive()) throw exited(helper);
+                if (System.nanoTime() - giveUp > 0) {
+                    throw new IOException("cannot open jns-helper's status pipe: " + e.getMessage());
+                }
+                if (attempt < SPINS) Thread.onSpinWait();
+                else LockSupport.parkNanos(PAUSE_NANOS);
+            }
+        }
+        try {
+            OutputStream control = new FileOutputStream(fds.resolve(Integer.toString(CONTROL_END)).toFile());
+            // Still alive, so not reaped: the pid was not reused, and the pipes are its own.
+            if (!helper.isAlive()) {
+                control.close();
+                throw exited(helper);
+            }
+            HelperConnection connection = new HelperConnection(status, control);
+            connection.send('h');
+            return connection;
+        } catch (IOException | RuntimeException e) {
+            status.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Whether the /proc mounted here is this JVM's pid namespace's (a JVM started in a new
+     * one without a new /proc sees the host's, where the helper's pid names another process).
+     * Checked once.
+     */
+    private static final class OwnProc {
+        static final String PROBLEM = check();
+
+        static void require() throws IOException {
+            if (PROBLEM != null) throw new IOException(PROBLEM);
+        }
+
+        private static String check() {
+            try {
+                String self = Files.readSymbolicLink(Path.of("/proc/self")).toString();
+                long pid = ProcessHandle.current().pid();
+                return self.equals(Long.toString(pid)) ? null : "the /proc mounted here is another pid namespace's"
+                        + " (it calls this process " + self + ", not " + pid + "); mount this namespace's /proc"
+                        + " to start programs with jns";
+            } catch (IOException e) {
+                return "cannot read /proc/self (" + e.getMessage() + "); jns needs /proc mounted";
+            }
+        }
+    }
+
+    private static IOException exited(Process helper) {
+        return new IOException("jns-helper exited with status " + helper.exitValue()
+                + " before it could be reached (its message, if any, went to the target's stderr)");
+    }
+
+    /** The next status frame, or empty at EOF (the helper has exited). */
+    Optional<ByteBuffer> readFrame() throws IOException {
+        byte[] frame = status.readNBytes(HelperLauncher.FRAME);
+        if (frame.length < HelperLauncher.FRAME) return Optional.empty();
+        return Optional.of(ByteBuffer.wrap(frame).order(ByteOrder.nativeOrder()));
+    }
+
+    /** Sends the helper one control byte. */
+    void send(char c) throws IOException {
+        control.write(c);
+        control.flush();
+    }
+
+    /** Closes both ends: a helper still setting up undoes its work and exits; a running target is killed. */
+    void close() {
+        try (status; control) {
+            // closed by the resources
+        } catch (IOException ignored) {
+            // closing is all we wanted
+        }
+    }
+
+    /**
+     * The helper's report of the target's end, read on first call and the pipes closed.
      * Call only after the helper exited (the read would wait for it otherwise). Empty if the
      * helper died without reporting (killed, say).
      */
     public synchronized Optional<Ended> lastWords() {
         if (!read) {
             read = true;
-            try (channel) {
-                ByteBuffer frame = ByteBuffer.allocate(HelperLauncher.FRAME).order(ByteOrder.nativeOrder());
-                while (frame.hasRemaining() && channel.read(frame) >= 0) {
-                    // fill the frame or reach EOF
-                }
-                if (!frame.hasRemaining() && frame.getInt(0) == 'X') ended = new Ended(frame.getInt(4), frame.getInt(8));
+            try {
+                readFrame().filter(f -> f.getInt(0) == 'X').ifPresent(f -> ended = new Ended(f.getInt(4), f.getInt(8)));
             } catch (IOException e) {
                 // no last words
+            } finally {
+                close();
             }
         }
         return Optional.ofNullable(ended);

@@ -3,33 +3,21 @@ package dev.jns.helper;
 import dev.jns.plan.LaunchPlan;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
 /**
  * Runs one launch plan through the native helper: starts it with {@link ProcessBuilder}
  * (so the caller's redirects apply to the target unchanged) with the plan as its arguments,
- * and reads its status frames, on a unix socket it connects back to, until the target runs
- * or an op fails. Uses no FFM: a CLI that only spawns starts fast.
- *
- * <p>The socket also keeps the target on a leash: only this JVM holds the other end, so the
- * helper sees EOF when the JVM dies and kills the target. It is closed when the helper exits.
+ * and reads its status frames (see {@link HelperConnection}) until the target runs or an op
+ * fails. Uses no FFM and no sockets: a CLI that only spawns starts fast.
  */
 public final class HelperLauncher {
     /** Size of the helper's {@code struct status}. */
     static final int FRAME = 16 + 248 + 248;
-    private static final AtomicLong SOCKETS = new AtomicLong();
 
     private HelperLauncher() {}
 
@@ -58,44 +46,34 @@ public final class HelperLauncher {
         // there can reach its executable through /proc/PID/exe and must not be able to write it
         // (runc's CVE-2019-5736). The copy costs one more exec, so plans that only create skip it.
         if (!plan.opsOf(dev.jns.plan.Op.EnterNamespaces.class).isEmpty()) command.add("--sealed");
-        Path socket = RuntimeDir.path().resolve("s" + SOCKETS.incrementAndGet());
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        Process helper;
-        SocketChannel channel;
+        command.add(Long.toString(ProcessHandle.current().pid()));
+        command.addAll(PlanEncoder.encode(plan));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectInput(stdio.redirectInput()).redirectOutput(stdio.redirectOutput())
+                .redirectError(stdio.redirectError()).redirectErrorStream(stdio.redirectErrorStream());
+        pb.environment().clear();
+        pb.environment().putAll(PlanEncoder.environment(plan));
+        Process helper = pb.start();
+        HelperConnection connection;
         try {
-            server.bind(UnixDomainSocketAddress.of(socket), 4);
-            command.add(socket.toString());
-            command.addAll(PlanEncoder.encode(plan));
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .redirectInput(stdio.redirectInput()).redirectOutput(stdio.redirectOutput())
-                    .redirectError(stdio.redirectError()).redirectErrorStream(stdio.redirectErrorStream());
-            pb.environment().clear();
-            pb.environment().putAll(PlanEncoder.environment(plan));
-            helper = pb.start();
-            // The helper connects when it has news. If it exits without, accept() must not wait
-            // forever: an empty connection of our own, queued behind any of the helper's, ends it.
-            helper.onExit().thenRun(() -> knock(socket));
-            channel = server.accept();
-        } finally {
-            closeQuietly(server);
-            Files.deleteIfExists(socket);
+            connection = HelperConnection.open(helper);
+        } catch (IOException | RuntimeException e) {
+            helper.destroyForcibly(); // it waits for a hello that will not come; it has made nothing yet
+            awaitExit(helper);
+            throw e;
         }
         boolean handedOver = false;
         try {
-            ByteBuffer frame = ByteBuffer.allocate(FRAME).order(ByteOrder.nativeOrder());
             while (true) {
-                frame.clear();
-                while (frame.hasRemaining()) {
-                    if (channel.read(frame) < 0) return helperDied(helper, "during setup");
-                }
+                ByteBuffer frame = connection.readFrame().orElse(null);
+                if (frame == null) return helperDied(helper, "during setup");
                 int kind = frame.getInt(0), op = frame.getInt(4), errno = frame.getInt(8), pid = frame.getInt(12);
                 switch (kind) {
                     case 'A' -> {
                         awaitingCaller.accept(pid);
-                        channel.write(ByteBuffer.wrap(new byte[] {'g'}));
+                        connection.send('g');
                     }
                     case 'R' -> {
-                        HelperConnection connection = new HelperConnection(channel);
                         helper.onExit().thenRun(connection::lastWords);
                         handedOver = true;
                         return new Outcome.Started(helper, pid, connection);
@@ -109,18 +87,10 @@ public final class HelperLauncher {
             }
         } finally {
             if (!handedOver) {
-                // EOF on the socket makes the helper undo what it made and exit; wait for that.
-                closeQuietly(channel);
+                // EOF on the control pipe makes the helper undo what it made and exit; wait for that.
+                connection.close();
                 awaitExit(helper);
             }
-        }
-    }
-
-    private static void knock(Path socket) {
-        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            // connected and closed: accept() returns, reads EOF
-        } catch (IOException e) {
-            // the launch already accepted the helper and closed the socket
         }
     }
 
@@ -149,13 +119,5 @@ public final class HelperLauncher {
         byte[] b = new byte[end - offset];
         frame.get(offset, b);
         return new String(b, StandardCharsets.UTF_8);
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // closing is all we wanted
-        }
     }
 }

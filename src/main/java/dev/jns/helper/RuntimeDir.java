@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * A directory only this user can enter (mode 0700), created once per JVM, for the sockets
- * on which helpers call back. Each socket is removed as soon as its helper has connected.
+ * A directory only this user can enter (mode 0700), created once per JVM, for the helper
+ * executable when it has to be unpacked from the jar (jns used as a library).
  *
  * <p>Named by pid and a counter rather than by {@code Files.createTempDirectory}, whose
  * SecureRandom costs a cold CLI tens of milliseconds. {@code mkdir} is atomic and fails on
