@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntConsumer;
 
 /**
  * Runs one launch plan through the native helper: starts it with {@link ProcessBuilder}
@@ -20,6 +19,12 @@ public final class HelperLauncher {
     static final int FRAME = 16 + 248 + 248;
 
     private HelperLauncher() {}
+
+    /** What the caller does while the child waits for it (the plan's AwaitCaller op). */
+    @FunctionalInterface
+    public interface AwaitingCaller {
+        void run(int childPid) throws IOException;
+    }
 
     /** What a launch ended in. */
     public sealed interface Outcome {
@@ -39,7 +44,7 @@ public final class HelperLauncher {
      * pid; the child stays before exec until it returns. If it throws, the launch is aborted
      * (the helper cleans up) and the exception propagates.
      */
-    public static Outcome launch(LaunchPlan plan, ProcessBuilder stdio, IntConsumer awaitingCaller) throws IOException {
+    public static Outcome launch(LaunchPlan plan, ProcessBuilder stdio, AwaitingCaller awaitingCaller) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(HelperBinary.path().toString());
         // A helper that joins existing namespaces runs from a sealed copy of itself: processes in
@@ -70,7 +75,7 @@ public final class HelperLauncher {
                 int kind = frame.getInt(0), op = frame.getInt(4), errno = frame.getInt(8), pid = frame.getInt(12);
                 switch (kind) {
                     case 'A' -> {
-                        awaitingCaller.accept(pid);
+                        awaitingCaller.run(pid);
                         connection.send('g');
                     }
                     case 'R' -> {

@@ -1,65 +1,196 @@
 package dev.jns.net;
 
+import dev.jns.ns.Namespace;
+import dev.jns.ns.NamespaceType;
+import dev.jns.spawn.BeforeExec;
+
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Outside connectivity for an unprivileged user's network namespace. Without root no veth
- * can reach the host's namespace; a user-mode network stack does the job instead: pasta
- * (Debian package {@code passt}) or slirp4netns, whichever is installed, pasta first.
+ * Outside connectivity for a sandbox's new network namespace without root: no veth can
+ * reach the host's namespace then, so a user-mode network stack, slirp4netns, plays the
+ * router. It joins the sandbox's user and network namespaces, makes a tap device there
+ * ({@value #INTERFACE}, {@value #SANDBOX_ADDRESS}/24, default route via {@value #GATEWAY},
+ * DNS at {@value #DNS}), and relays the sandbox's traffic through ordinary sockets of the
+ * user who started it.
  *
- * <p>This finds the tool or explains, in one line, what to install. Starting it for a
- * sandbox is not part of jns yet.
+ * <p>A before-exec step of the spawn builder:
+ * <pre>{@code
+ * new NamespacedProcessBuilder("curl", "https://example.org/")
+ *         .mapRootToCurrentUser().newNamespaces(NamespaceType.NET)
+ *         .beforeExec(UserModeNetwork.slirp4netns())
+ *         .start();
+ * }</pre>
+ * The program starts once the network is configured. slirp4netns lives as long as the
+ * program: it is told to exit when the program ends, and it exits by itself if this JVM dies
+ * (its exit descriptor is a pipe only this JVM writes).
+ *
+ * <p>The sandbox cannot reach the host's own loopback services unless
+ * {@link #allowHostLoopback} says so; then {@value #GATEWAY} is the host's 127.0.0.1.
  */
-public final class UserModeNetwork {
-    /** The tools, in order of preference, with the Debian package that has each. */
-    public enum Tool {
-        PASTA("pasta", "passt"), SLIRP4NETNS("slirp4netns", "slirp4netns");
+public final class UserModeNetwork implements BeforeExec {
+    public static final String COMMAND = "slirp4netns", DEBIAN_PACKAGE = "slirp4netns";
+    public static final String INTERFACE = "tap0", SANDBOX_ADDRESS = "10.0.2.100", GATEWAY = "10.0.2.2",
+            DNS = "10.0.2.3";
+    static final Path TUN = Path.of("/dev/net/tun");
+    /** The largest MTU slirp4netns takes; far faster than Ethernet's 1500 for bulk transfers. */
+    private static final int MTU = 65520;
+    private static final long EXIT_WAIT_MILLIS = 2_000;
 
-        private final String command;
-        private final String debianPackage;
+    private final boolean hostLoopback;
 
-        Tool(String command, String debianPackage) {
-            this.command = command;
-            this.debianPackage = debianPackage;
-        }
-
-        public String command() { return command; }
-
-        public String debianPackage() { return debianPackage; }
+    private UserModeNetwork(boolean hostLoopback) {
+        this.hostLoopback = hostLoopback;
     }
 
-    /** A tool found on the search path. */
-    public record Found(Tool tool, Path executable) {}
+    /** slirp4netns, without access to the host's loopback. */
+    public static UserModeNetwork slirp4netns() {
+        return new UserModeNetwork(false);
+    }
 
-    private UserModeNetwork() {}
+    /** Whether {@value #GATEWAY} inside reaches the host's {@code 127.0.0.1} services. */
+    public UserModeNetwork allowHostLoopback(boolean allow) {
+        return new UserModeNetwork(allow);
+    }
 
-    /** The preferred tool on {@code $PATH}, or the reason there is none. */
-    public static Found require() {
+    /** The slirp4netns on {@code $PATH}, or the reason there is none. */
+    public static Path require() {
         return require(searchPath());
     }
 
-    static Found require(List<Path> searchPath) {
-        return find(searchPath).orElseThrow(() -> new NetnsException("no outside network for an unprivileged"
-                + " network namespace: it needs pasta (Debian package passt) or slirp4netns, and neither is"
+    static Path require(List<Path> searchPath) {
+        return find(searchPath).orElseThrow(() -> new NetnsException("no outside network for the sandbox:"
+                + " user-mode networking needs " + COMMAND + " (Debian package " + DEBIAN_PACKAGE + "), which is not"
                 + " installed (searched " + String.join(":", searchPath.stream().map(Path::toString).toList()) + ")"));
     }
 
-    static Optional<Found> find(List<Path> searchPath) {
-        for (Tool t : Tool.values()) {
-            for (Path dir : searchPath) {
-                Path p = dir.resolve(t.command());
-                if (Files.isRegularFile(p) && Files.isExecutable(p)) return Optional.of(new Found(t, p));
-            }
+    static Optional<Path> find(List<Path> searchPath) {
+        for (Path dir : searchPath) {
+            Path p = dir.resolve(COMMAND);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) return Optional.of(p);
         }
         return Optional.empty();
     }
 
+    /**
+     * The tap device is made through {@code /dev/net/tun}, opened as this user. Debian and
+     * most distributions ship it mode 0666; some images close it to root.
+     */
+    static void requireTun(Path tun) {
+        if (!Files.exists(tun)) {
+            throw new NetnsException("no outside network for the sandbox: " + tun + " does not exist (load the tun"
+                    + " module: modprobe tun)");
+        }
+        if (!Files.isReadable(tun) || !Files.isWritable(tun)) {
+            throw new NetnsException("no outside network for the sandbox: " + tun + " is not open to this user"
+                    + " (distributions ship it mode 0666; as root: chmod 0666 " + tun + ")");
+        }
+    }
+
+    /** The command that connects the sandbox of {@code pid}, for {@code executable}. */
+    List<String> command(Path executable, long pid) {
+        List<String> cmd = new ArrayList<>(List.of(executable.toString(), "--configure", "--mtu=" + MTU,
+                "--ready-fd=1", "--exit-fd=0"));
+        if (!hostLoopback) cmd.add("--disable-host-loopback");
+        cmd.add(Long.toString(pid));
+        cmd.add(INTERFACE);
+        return cmd;
+    }
+
+    /**
+     * Starts slirp4netns for the waiting program and returns once the tap device is up;
+     * the returned handle ends slirp4netns.
+     */
+    @Override
+    public AutoCloseable run(long pid, Map<NamespaceType, Namespace> namespaces) throws IOException, InterruptedException {
+        if (!namespaces.containsKey(NamespaceType.NET)) {
+            throw new IllegalStateException("user-mode networking needs a new network namespace (NET)");
+        }
+        Path exe = require();
+        requireTun(TUN);
+        // stdout is the ready descriptor, stdin the exit descriptor: EOF on it (this JVM
+        // closed it, or died) makes slirp4netns exit.
+        Process slirp = new ProcessBuilder(command(exe, pid)).start();
+        StderrTail stderr = StderrTail.drain(slirp.getErrorStream());
+        int ready = slirp.getInputStream().read();
+        if (ready != '1') {
+            stop(slirp);
+            throw new NetnsException("no outside network for the sandbox: " + COMMAND + " failed"
+                    + (slirp.isAlive() ? "" : " (exit " + slirp.exitValue() + ")") + stderr.lastLine().map(l -> ": " + l).orElse(""));
+        }
+        return () -> stop(slirp);
+    }
+
+    private static void stop(Process slirp) throws InterruptedException {
+        try {
+            slirp.getOutputStream().close();
+        } catch (IOException ignored) {
+            // the pipe is gone: so is slirp4netns, or it soon will be
+        }
+        if (!slirp.waitFor(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+            slirp.destroyForcibly();
+            slirp.waitFor();
+        }
+    }
+
+    /**
+     * slirp4netns talks on stderr now and then; unread, a full pipe would stall it. A
+     * virtual thread reads it all and keeps the end, for the message when it fails.
+     */
+    private static final class StderrTail {
+        private static final int KEEP = 4096;
+        private final ByteArrayOutputStream tail = new ByteArrayOutputStream();
+        private final Thread reader;
+
+        private StderrTail(InputStream in) {
+            reader = Thread.ofVirtual().name("slirp4netns-stderr").start(() -> {
+                byte[] buf = new byte[1024];
+                try (in) {
+                    for (int n; (n = in.read(buf)) > 0; ) keep(buf, n);
+                } catch (IOException ignored) {
+                    // the process is gone
+                }
+            });
+        }
+
+        static StderrTail drain(InputStream in) {
+            return new StderrTail(in);
+        }
+
+        private synchronized void keep(byte[] buf, int n) {
+            tail.write(buf, 0, n);
+            if (tail.size() > KEEP) {
+                byte[] all = tail.toByteArray();
+                tail.reset();
+                tail.write(all, all.length - KEEP, KEEP);
+            }
+        }
+
+        /** The last line written, once the process has exited (waits briefly for the reader). */
+        Optional<String> lastLine() throws InterruptedException {
+            reader.join(EXIT_WAIT_MILLIS);
+            String text;
+            synchronized (this) {
+                text = tail.toString(StandardCharsets.UTF_8);
+            }
+            return text.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> b);
+        }
+    }
+
     private static List<Path> searchPath() {
         String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        return java.util.Arrays.stream(path.split(File.pathSeparator)).filter(s -> !s.isEmpty()).map(Path::of).toList();
+        return Arrays.stream(path.split(File.pathSeparator)).filter(s -> !s.isEmpty()).map(Path::of).toList();
     }
 }

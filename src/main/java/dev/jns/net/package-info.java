@@ -8,10 +8,10 @@
  *       {@link dev.jns.net.Veth} wires two of them; {@link dev.jns.net.NetworkConfig} reads and
  *       changes links, addresses, routes and namespace ids inside one, over rtnetlink
  *       ({@link dev.jns.net.rtnl}).</li>
- *   <li>{@link dev.jns.net.NetnsExec} and {@link dev.jns.net.SandboxNetwork}: what a spawned
- *       process gets — {@code ip netns exec}'s mounts, or a new namespace with {@code lo} up and
- *       an optional veth. {@link dev.jns.net.UserModeNetwork} finds pasta or slirp4netns for
- *       unprivileged users.</li>
+ *   <li>What a spawned process gets: {@link dev.jns.net.NetnsExec}, {@code ip netns exec}'s
+ *       mounts; {@link dev.jns.net.VethUplink}, a veth from its new namespace to the host or a
+ *       named namespace; {@link dev.jns.net.UserModeNetwork}, outside connectivity through
+ *       slirp4netns without root. The last two are before-exec steps of the spawn builder.</li>
  * </ul>
  */
 package dev.jns.net;

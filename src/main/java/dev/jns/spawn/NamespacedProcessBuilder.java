@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -113,6 +114,7 @@ public final class NamespacedProcessBuilder {
     int parentDeathSignal = Signals.SIGKILL;
     List<Integer> forwardedSignals = Signals.FORWARDED_BY_DEFAULT;
     List<Integer> ignoredSignals = List.of();
+    final List<BeforeExec> beforeExec = new ArrayList<>();
 
     public NamespacedProcessBuilder(String... command) {
         command(command);
@@ -240,6 +242,18 @@ public final class NamespacedProcessBuilder {
      */
     public NamespacedProcessBuilder openNamespaceHandles(boolean open) {
         this.openNamespaceHandles = open;
+        return this;
+    }
+
+    /**
+     * Adds a step the caller runs, from outside, while the program waits just before exec,
+     * with handles on its new namespaces: e.g. {@link dev.jns.net.VethUplink} or
+     * {@link dev.jns.net.UserModeNetwork} for a new network namespace. Steps run in the order
+     * added; a failing step aborts the start, and what a step returns to release is released
+     * when the program ends.
+     */
+    public NamespacedProcessBuilder beforeExec(BeforeExec step) {
+        beforeExec.add(Objects.requireNonNull(step));
         return this;
     }
 
@@ -470,19 +484,23 @@ public final class NamespacedProcessBuilder {
         ProcessBuilder stdio = new ProcessBuilder().redirectInput(stdin).redirectOutput(stdout)
                 .redirectError(stderr).redirectErrorStream(redirectErrorStream);
         Map<NamespaceType, Namespace> handles = new EnumMap<>(NamespaceType.class);
+        Releases releases = new Releases();
         HelperLauncher.Outcome outcome;
         try {
-            outcome = HelperLauncher.launch(plan, stdio, pid -> openHandles(pid, handles));
+            outcome = HelperLauncher.launch(plan, stdio, pid -> whileWaiting(pid, handles, releases));
         } catch (IOException | RuntimeException e) {
             handles.values().forEach(Namespace::close);
+            releases.releaseInto(e);
             throw e;
         }
         // instanceof, not a pattern switch: see PlanEncoder.wire
         if (outcome instanceof HelperLauncher.Outcome.Started s) {
+            if (!releases.isEmpty()) s.helper().onExit().thenRun(releases::releaseQuietly);
             return new NamespacedProcess(s.helper(), s.pid(), handles, s.connection());
         }
         HelperLauncher.Outcome.Failed f = (HelperLauncher.Outcome.Failed) outcome;
         handles.values().forEach(Namespace::close);
+        releases.releaseQuietly();
         if (f.opIndex() < 0) {
             throw new IOException("jns-helper protocol error: " + f.detail() + " (" + f.strerror() + ")");
         }
@@ -491,12 +509,57 @@ public final class NamespacedProcessBuilder {
                 FailureExplainer.explain(this, op, f.errno()));
     }
 
-    /** Opens the new namespaces while the child waits before exec, so they are surely its own. */
-    private void openHandles(int pid, Map<NamespaceType, Namespace> into) {
+    /**
+     * While the child waits before exec: opens its new namespaces (surely its own at this
+     * point), runs the before-exec steps, and keeps the handles only if the caller asked.
+     */
+    private void whileWaiting(int pid, Map<NamespaceType, Namespace> handles, Releases releases) throws IOException {
         boolean pidForChildren = pidEntry == PidNamespaceEntry.CHILDREN_ENTER;
         for (NamespaceType t : newTypes) {
             Path file = Path.of("/proc", Integer.toString(pid), "ns", PlanCompiler.nsFileName(t, pidForChildren));
-            into.put(t, Namespace.open(file, t));
+            handles.put(t, Namespace.open(file, t));
+        }
+        Map<NamespaceType, Namespace> view = Collections.unmodifiableMap(handles);
+        for (BeforeExec step : beforeExec) {
+            try {
+                releases.add(step.run(pid, view));
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+                throw new IOException("before-exec step failed: " + e.getMessage(), e);
+            }
+        }
+        if (!openNamespaceHandles) {
+            handles.values().forEach(Namespace::close);
+            handles.clear();
+        }
+    }
+
+    /** What before-exec steps left to release when the program ends, released last first. */
+    private static final class Releases {
+        private final List<AutoCloseable> pending = new ArrayList<>();
+
+        synchronized void add(AutoCloseable c) {
+            if (c != null) pending.add(c);
+        }
+
+        synchronized boolean isEmpty() { return pending.isEmpty(); }
+
+        /** Releases everything, adding any failure to {@code failure} as suppressed. */
+        synchronized void releaseInto(Throwable failure) {
+            for (AutoCloseable c : pending.reversed()) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    failure.addSuppressed(e);
+                }
+            }
+            pending.clear();
+        }
+
+        void releaseQuietly() {
+            releaseInto(new Exception("ignored"));
         }
     }
 

@@ -155,7 +155,7 @@ final class PlanCompiler {
             ops.add(new Op.PersistNamespace(nsFileName(e.getKey(), pidForChildren), e.getValue().file().toString(),
                     e.getValue().createMissing()));
         }
-        if (b.openNamespaceHandles) ops.add(new Op.AwaitCaller());
+        if (b.openNamespaceHandles || !b.beforeExec.isEmpty()) ops.add(new Op.AwaitCaller());
 
         // The child, last: nothing may change its credentials after the death signal is set.
         ops.add(new Op.ParentDeathSignal(b.parentDeathSignal));

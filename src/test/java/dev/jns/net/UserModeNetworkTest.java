@@ -20,27 +20,42 @@ class UserModeNetworkTest {
     }
 
     @Test
-    void neitherInstalledGivesOneLineSayingWhatToInstall(@TempDir Path tmp) {
+    void notInstalledGivesOneLineSayingWhatToInstall(@TempDir Path tmp) {
         assertThatThrownBy(() -> UserModeNetwork.require(List.of(tmp.resolve("bin"), tmp.resolve("sbin"))))
                 .isInstanceOf(NetnsException.class)
-                .hasMessage("no outside network for an unprivileged network namespace: it needs pasta (Debian"
-                        + " package passt) or slirp4netns, and neither is installed (searched "
+                .hasMessage("no outside network for the sandbox: user-mode networking needs slirp4netns (Debian"
+                        + " package slirp4netns), which is not installed (searched "
                         + tmp.resolve("bin") + ":" + tmp.resolve("sbin") + ")");
     }
 
     @Test
-    void pastaIsPreferredOverSlirp4netnsWhereverEachIs(@TempDir Path tmp) throws Exception {
-        Path slirp = executable(tmp.resolve("a"), "slirp4netns");
-        assertThat(UserModeNetwork.require(List.of(tmp.resolve("a"), tmp.resolve("b"))))
-                .isEqualTo(new UserModeNetwork.Found(UserModeNetwork.Tool.SLIRP4NETNS, slirp));
-        Path pasta = executable(tmp.resolve("b"), "pasta");
-        assertThat(UserModeNetwork.require(List.of(tmp.resolve("a"), tmp.resolve("b"))))
-                .isEqualTo(new UserModeNetwork.Found(UserModeNetwork.Tool.PASTA, pasta));
+    void theFirstOnThePathWins(@TempDir Path tmp) throws Exception {
+        Path second = executable(tmp.resolve("b"), "slirp4netns");
+        assertThat(UserModeNetwork.require(List.of(tmp.resolve("a"), tmp.resolve("b")))).isEqualTo(second);
+        Path first = executable(tmp.resolve("a"), "slirp4netns");
+        assertThat(UserModeNetwork.require(List.of(tmp.resolve("a"), tmp.resolve("b")))).isEqualTo(first);
     }
 
     @Test
     void aNonExecutableFileDoesNotCount(@TempDir Path tmp) throws Exception {
-        Files.writeString(Files.createDirectories(tmp.resolve("bin")).resolve("pasta"), "not a program");
+        Files.writeString(Files.createDirectories(tmp.resolve("bin")).resolve("slirp4netns"), "not a program");
         assertThat(UserModeNetwork.find(List.of(tmp.resolve("bin")))).isEmpty();
+    }
+
+    @Test
+    void aMissingTunDeviceSaysHowToGetOne(@TempDir Path tmp) {
+        assertThatThrownBy(() -> UserModeNetwork.requireTun(tmp.resolve("tun")))
+                .isInstanceOf(NetnsException.class)
+                .hasMessage("no outside network for the sandbox: " + tmp.resolve("tun") + " does not exist (load the"
+                        + " tun module: modprobe tun)");
+    }
+
+    @Test
+    void theCommandTellsSlirp4netnsWhenToSayReadyAndWhenToExit() {
+        assertThat(UserModeNetwork.slirp4netns().command(Path.of("/usr/bin/slirp4netns"), 42)).containsExactly(
+                "/usr/bin/slirp4netns", "--configure", "--mtu=65520", "--ready-fd=1", "--exit-fd=0",
+                "--disable-host-loopback", "42", "tap0");
+        assertThat(UserModeNetwork.slirp4netns().allowHostLoopback(true).command(Path.of("/s"), 7))
+                .doesNotContain("--disable-host-loopback");
     }
 }

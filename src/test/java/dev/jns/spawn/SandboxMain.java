@@ -1,6 +1,7 @@
 package dev.jns.spawn;
 
 import dev.jns.ids.IdMap;
+import dev.jns.net.UserModeNetwork;
 import dev.jns.ns.NamespaceType;
 
 import java.io.IOException;
@@ -13,8 +14,8 @@ import static dev.jns.ns.NamespaceType.*;
 
 /**
  * A small program the tests run in a separate JVM: to kill that JVM while its sandbox runs
- * ({@code sleep}), to spawn as an unprivileged user ({@code rootless}), or to hit a namespace
- * limit ({@code enospc}), printing what each sandbox saw as {@code case: output} lines.
+ * ({@code sleep}), to spawn as an unprivileged user ({@code rootless}, {@code user-mode-net}),
+ * or to hit a namespace limit ({@code enospc}), printing what each sandbox saw as {@code case: output} lines.
  */
 public final class SandboxMain {
     private SandboxMain() {}
@@ -44,6 +45,24 @@ public final class SandboxMain {
                         .gidMap(new IdMap(0, Long.parseLong(args[1]), 65536)));
                 show("no-userns", new NamespacedProcessBuilder("true").newNamespaces(NET));
             }
+            case "user-mode-net" -> {
+                // The test listens on the host's 127.0.0.1:PORT; 10.0.2.2 inside is that loopback.
+                String connect = "exec 3<>/dev/tcp/" + UserModeNetwork.GATEWAY + "/" + args[1] + "; cat <&3";
+                show("slirp", rootMapped(uid, gid, "bash", "-c", "ip -br -4 addr show " + UserModeNetwork.INTERFACE
+                        + "; ip route show default; " + connect).newNamespaces(NET)
+                        .beforeExec(UserModeNetwork.slirp4netns().allowHostLoopback(true)));
+                show("slirp-closed-loopback", rootMapped(uid, gid, "bash", "-c", "timeout 3 bash -c '" + connect
+                        + "' 2>/dev/null || echo no connection").newNamespaces(NET)
+                        .beforeExec(UserModeNetwork.slirp4netns()));
+                show("slirp-without-netns", rootMapped(uid, gid, "true").beforeExec(UserModeNetwork.slirp4netns()));
+            }
+            case "user-mode-net-sleep" -> {
+                Process p = rootMapped(uid, gid, "sleep", "600").newNamespaces(NET)
+                        .beforeExec(UserModeNetwork.slirp4netns()).start();
+                System.out.println(p.pid());
+                System.out.flush();
+                p.waitFor();
+            }
             case "true" -> show("true", new NamespacedProcessBuilder("true").newNamespaces(UTS));
             case "enospc" -> show("net", new NamespacedProcessBuilder("true").newNamespaces(NET));
             default -> throw new IllegalArgumentException(args[0]);
@@ -66,6 +85,8 @@ public final class SandboxMain {
                 out = new String(p.getInputStream().readAllBytes()) + "exit " + p.waitFor();
             } catch (SpawnException e) {
                 out = "SpawnException " + e.getMessage();
+            } catch (RuntimeException e) {
+                out = e.getClass().getSimpleName() + " " + e.getMessage();
             }
         }
         for (String line : out.strip().split("\n")) System.out.println(name + ": " + line);
