@@ -174,6 +174,15 @@ class PlanCompilerTest {
     }
 
     @Test
+    void aBeforeExecStepWaitsOnceAfterTheChildIsSetUpAndBeforeTheDeathSignal() {
+        LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(NET, UTS).hostname("h")
+                .beforeExec((pid, ns) -> null).beforeExec((pid, ns) -> null).plan();
+        assertThat(plan.ops()).extracting(Op::getClass).map(Class::getSimpleName).containsExactly(
+                "ForwardSignals", "Clone", "SetHostname", "LoopbackUp", "AwaitCaller", "ParentDeathSignal", "Exec");
+        assertThat(new NamespacedProcessBuilder("true").newNamespaces(NET).plan().opsOf(Op.AwaitCaller.class)).isEmpty();
+    }
+
+    @Test
     void settingsThatWouldChangeTheCallersOwnNamespacesAreRefused() {
         assertThatThrownBy(() -> new NamespacedProcessBuilder("true").mountProc(Path.of("/proc")).plan())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("mount namespace");
