@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * helper has exited, after the helper's last words are read.
  */
 public final class HelperConnection {
-    /** The helper's fds for this JVM's ends (jns-helper.c: JVM_CONTROL_END, JVM_STATUS_END). */
+    /** The helper's fds for this JVM's ends (src/main/c/helper.h: JVM_CONTROL_END, JVM_STATUS_END). */
     private static final int CONTROL_END = 10, STATUS_END = 11;
     /** How long to spin before sleeping between looks for the pipes; the helper makes them within microseconds of its exec. */
     private static final int SPINS = 2_000;
