@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * helper has exited, after the helper's last words are read.
  */
 public final class HelperConnection {
-    /** The helper's fds for this JVM's ends (jns-helper.c: JVM_CONTROL_END, JVM_STATUS_END). */
+    /** The helper's fds for this JVM's ends (src/main/c/helper.h: JVM_CONTROL_END, JVM_STATUS_END). */
     private static final int CONTROL_END = 10, STATUS_END = 11;
     /**
      * The pause between looks for the pipes, which the helper makes within a few hundred

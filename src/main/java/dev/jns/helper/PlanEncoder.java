@@ -12,10 +12,11 @@ import java.util.Map;
 
 /**
  * Writes a {@link LaunchPlan} as the helper's command-line arguments, each op as
- * {@code CODE SIDE ARGC ARG...}. The codes and argument orders are the ones
- * {@code src/main/c/jns-helper.c} reads. The Exec op's environment is not among them: it
- * becomes the helper's own environment (see {@link #environment}), which, unlike the
- * command line, other users cannot read.
+ * {@code CODE SIDE ARGC ARG...}. The codes and argument orders are the ones the native
+ * helper reads (src/main/c: the codes in {@code optable.c}, each op's arguments where the op
+ * is defined). The Exec op's environment is not among them: it becomes the helper's own
+ * environment (see {@link #environment}), which, unlike the command line, other users
+ * cannot read.
  */
 public final class PlanEncoder {
     private PlanEncoder() {}

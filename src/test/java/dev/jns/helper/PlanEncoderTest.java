@@ -13,7 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The wire format that jns-helper.c parses. */
+/** The wire format that the native helper (src/main/c) parses. */
 class PlanEncoderTest {
 
     @Test

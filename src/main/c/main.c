@@ -1,0 +1,172 @@
+/*
+ * The helper's entry point (the protocol is described at the top of helper.h): it runs
+ * itself again from a sealed copy, meets the JVM, reads the plan, runs the helper's ops up
+ * to the clone, and then walks the rest of the plan in parent and child, which hand a
+ * baton to each other whenever the side changes.
+ */
+#include "helper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A message between parent and child. */
+struct baton {
+    int32_t kind; /* 'B' your turn at op, 'F' op failed */
+    int32_t op;
+    int32_t err;
+    char detail[248];
+};
+
+static struct op *ops;
+static int nops;
+sigset_t original_mask;
+
+/* ---- plan ---------------------------------------------------------------------------- */
+
+static void parse_plan(int argc, char **argv) {
+    ops = calloc((size_t)argc, sizeof *ops);
+    if (!ops) exit(125);
+    for (int i = 0; i < argc;) {
+        if (i + 3 > argc) protocol_error("op without side or argument count");
+        struct op *o = &ops[nops++];
+        o->code = argv[i];
+        o->side = argv[i + 1][0];
+        o->argc = atoi(argv[i + 2]);
+        o->argv = &argv[i + 3];
+        i += 3 + o->argc;
+        if (o->argc < 0 || i > argc) protocol_error("op with missing arguments");
+    }
+}
+
+/* ---- the walk through the plan ----------------------------------------------------------- */
+
+__attribute__((noreturn)) static void child_fail(int op) {
+    struct baton b = {.kind = 'F', .op = op, .err = errno};
+    snprintf(b.detail, sizeof b.detail, "%s", detail);
+    (void)send(sync_fd, &b, sizeof b, MSG_NOSIGNAL);
+    _exit(1);
+}
+
+/* Waits until the other side hands over; returns the op index to continue at. */
+static int await_baton(char me) {
+    struct baton b;
+    ssize_t n = recv(sync_fd, &b, sizeof b, 0);
+    if (me == 'C') {
+        if (n != (ssize_t)sizeof b) _exit(1); /* the helper died */
+        return b.op;
+    }
+    if (n == 0) { /* the child's socket closed on exec: the target runs */
+        if (send_status('R', 0, 0, "") < 0) { /* the JVM is gone */
+            pidfd_send_signal(child_pidfd, SIGKILL, NULL, 0);
+            undo_and_exit(-1, errno);
+        }
+        supervise();
+    }
+    if (n != (ssize_t)sizeof b) {
+        set_detail("child vanished during setup");
+        undo_and_exit(-1, n < 0 ? errno : ECHILD);
+    }
+    if (b.kind == 'F') {
+        memcpy(detail, b.detail, sizeof detail);
+        detail[sizeof detail - 1] = '\0';
+        undo_and_exit(b.op, b.err);
+    }
+    return b.op;
+}
+
+__attribute__((noreturn)) static void walk(int i, char me) {
+    int holding = i < nops && ops[i].side == me; /* the side of the first op moves first */
+    while (i < nops) {
+        if (ops[i].side != me) {
+            if (holding) {
+                struct baton b = {.kind = 'B', .op = i};
+                if (send(sync_fd, &b, sizeof b, MSG_NOSIGNAL) < 0) undo_and_exit(i, errno);
+            }
+            i = await_baton(me);
+            holding = 1;
+            continue;
+        }
+        if (run_op(&ops[i]) < 0) {
+            if (me == 'C') child_fail(i);
+            undo_and_exit(i, errno);
+        }
+        i++;
+    }
+    undo_and_exit(-1, EPROTO); /* a plan always ends in the child's exec */
+}
+
+/* ---- the sealed copy --------------------------------------------------------------------- */
+
+/* Whether /proc/self/exe is a copy nobody can write. */
+static int running_sealed(void) {
+    int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    int seals = self < 0 ? -1 : fcntl(self, F_GET_SEALS);
+    if (self >= 0) close(self);
+    return seals >= 0 && (seals & F_SEAL_WRITE);
+}
+
+/*
+ * Runs this program again from a sealed in-memory copy, unless it already is one. A process
+ * in namespaces the helper joins can reach its executable through /proc/PID/exe; a sealed
+ * memfd cannot be written, so it cannot plant code there for the next run (runc's
+ * CVE-2019-5736), and the file on disk is never exposed.
+ */
+static void reexec_sealed(char **argv) {
+    if (running_sealed()) return;
+    int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (self < 0) return;
+    int copy = memfd_create("jns-helper", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    struct stat st;
+    if (copy < 0 || fstat(self, &st) < 0) return;
+    for (off_t done = 0; done < st.st_size;) {
+        ssize_t n = sendfile(copy, self, NULL, (size_t)(st.st_size - done));
+        if (n <= 0) return;
+        done += n;
+    }
+    close(self);
+    if (fcntl(copy, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) return;
+    fexecve(copy, argv, environ);
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--sealed") == 0) {
+        reexec_sealed(argv);
+        if (!running_sealed()) {
+            fprintf(stderr, "jns-helper: cannot run from a sealed copy of itself: %s\n", strerror(errno));
+            return 125;
+        }
+        argc--;
+        argv++;
+    }
+    if (argc < 3) {
+        fprintf(stderr, "usage: jns-helper [--sealed] JVM-PID PLAN... (jns starts this program; it is not meant to be run by hand)\n");
+        return 125;
+    }
+    prctl(PR_SET_NAME, "jns-helper");
+    signal(SIGPIPE, SIG_IGN); /* a vanished JVM shows as EPIPE or EOF; the child resets this */
+    sigprocmask(SIG_SETMASK, NULL, &original_mask);
+    sigemptyset(&forwarded);
+    if (meet_jvm((pid_t)atoi(argv[1])) < 0) return 125;
+    parse_plan(argc - 2, argv + 2);
+    for (int i = 0; i < nops; i++) {
+        if (ops[i].side != 'H') protocol_error("plan has no clone");
+        if (strcmp(ops[i].code, "clone") == 0) {
+            int who = op_clone(&ops[i]);
+            if (who < 0) undo_and_exit(i, errno);
+            if (who == 1 && resume_starting_ids() < 0) undo_and_exit(i, errno);
+            walk(i + 1, who == 1 ? 'P' : 'C');
+        }
+        if (run_op(&ops[i]) < 0) undo_and_exit(i, errno);
+    }
+    protocol_error("plan has no clone");
+}

@@ -1,0 +1,83 @@
+/*
+ * The helper's side of the conversation with the JVM (see the top of helper.h): meeting
+ * it over the two pipes, the status frames, and the detail a failure frame carries.
+ */
+#include "helper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
+
+int control = -1;             /* the JVM writes, the helper reads: 'h', 'g'; EOF when the JVM is gone */
+static int status_out = -1;   /* the helper writes status frames, the JVM reads */
+char detail[248];             /* what the failing op was working on */
+
+void set_detail(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * Makes the two pipes and waits until the JVM has opened its ends through /proc (its
+ * hello), or has died. Returns -1 if the JVM is gone: then nobody is left to tell.
+ */
+int meet_jvm(pid_t jvm) {
+    int pidfd = pidfd_open(jvm, 0);
+    /* Opened, then checked: a JVM that died first has left us to another parent. */
+    if (pidfd < 0 || getppid() != jvm) return -1;
+    int c[2], s[2];
+    if (pipe2(c, O_CLOEXEC) < 0 || pipe2(s, O_CLOEXEC) < 0) return -1;
+    if (dup3(c[1], JVM_CONTROL_END, O_CLOEXEC) < 0 || dup3(s[0], JVM_STATUS_END, O_CLOEXEC) < 0) return -1;
+    close(c[1]);
+    close(s[0]);
+    control = c[0];
+    status_out = s[1];
+    struct pollfd p[2] = {{.fd = control, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+    char hello = 0;
+    while (poll(p, 2, -1) < 0) {
+        if (errno != EINTR) return -1;
+    }
+    if (!(p[0].revents & POLLIN) || read(control, &hello, 1) != 1 || hello != 'h') return -1;
+    close(JVM_CONTROL_END);
+    close(JVM_STATUS_END);
+    close(pidfd);
+    return 0;
+}
+
+/* A JVM that cannot be reached is gone: nobody is left to tell, and the caller of this
+ * function undoes what it made (or, after 'R', the supervision loop sees the EOF). */
+int send_status(int kind, int op, int err, const char *what) {
+    struct status s;
+    memset(&s, 0, sizeof s);
+    s.kind = kind;
+    s.op = op;
+    s.err = err;
+    s.pid = child_pid;
+    snprintf(s.detail, sizeof s.detail, "%s", what);
+    if (err && kind == 'F') snprintf(s.strerror, sizeof s.strerror, "%s", strerror(err));
+    return write_all(status_out, &s, sizeof s);
+}
+
+__attribute__((noreturn)) void protocol_error(const char *what) {
+    (void)send_status('F', -1, EPROTO, what);
+    exit(125);
+}
+
+int op_await(struct op *o) {
+    (void)o;
+    char go;
+    set_detail("waiting for the caller");
+    if (send_status('A', 0, 0, "") < 0) return -1;
+    if (read_all(control, &go, 1) < 0) return -1;
+    if (go == 'g') return 0;
+    errno = ECANCELED; /* the caller's own step failed; it knows why */
+    return -1;
+}
