@@ -21,11 +21,13 @@
  * hand a child any descriptor beyond 0, 1 and 2 (those are the target's), so the JVM
  * opens its ends through /proc/PID/fd: the control pipe's write end at fd 10, and the
  * status pipe's read end at fd 11, made last, so that its appearance means both are
- * there. The JVM writes 'h' when it holds both; until then the helper waits, watching
- * the JVM through a pidfd, and runs no op (an op that changes its credentials would
- * make it undumpable and its /proc/PID/fd closed to an unprivileged JVM). Then the
- * helper closes its copies of the JVM's ends, so EOF on the control pipe means the JVM
- * is gone, and a write to the status pipe fails when it is.
+ * there. The JVM writes 'h' when it holds both. The helper does not wait for that to
+ * start: signals and the clone, and the child's whole setup, overlap with the JVM's
+ * opening. It waits (watching the JVM through a pidfd) only where it must: before it
+ * reads the control pipe, before it exits, and before an op that may change its own
+ * credentials (that would make it undumpable and its /proc/PID/fd closed to an
+ * unprivileged JVM). Then it closes its copies of the JVM's ends, so EOF on the control
+ * pipe means the JVM is gone, and a write to the status pipe fails when it is.
  *
  * Status frames are fixed-size (struct status): 'A' the child waits for the caller
  * (which answers 'g'), 'R' the target runs (exec succeeded), 'F' an op failed, 'X' how
@@ -102,7 +104,9 @@ int write_file(const char *path, const char *text);
 /* ---- protocol.c ------------------------------------------------------------------------ */
 
 void set_detail(const char *fmt, ...);
-int meet_jvm(pid_t jvm);
+int make_pipes(pid_t jvm);
+int await_jvm(void);
+void forget_jvm_ends(void);
 int send_status(int kind, int op, int err, const char *what);
 __attribute__((noreturn)) void protocol_error(const char *what);
 

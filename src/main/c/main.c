@@ -138,6 +138,11 @@ static void reexec_sealed(char **argv) {
     fexecve(copy, argv, environ);
 }
 
+/* The helper's own ops that surely keep its credentials, and may run before the JVM has met it. */
+static int leaves_credentials_alone(const char *code) {
+    return strcmp(code, "signals") == 0 || strcmp(code, "ignore-signals") == 0 || strcmp(code, "clone") == 0;
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "--sealed") == 0) {
         reexec_sealed(argv);
@@ -156,10 +161,11 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN); /* a vanished JVM shows as EPIPE or EOF; the child resets this */
     sigprocmask(SIG_SETMASK, NULL, &original_mask);
     sigemptyset(&forwarded);
-    if (meet_jvm((pid_t)atoi(argv[1])) < 0) return 125;
+    if (make_pipes((pid_t)atoi(argv[1])) < 0) return 125;
     parse_plan(argc - 2, argv + 2);
     for (int i = 0; i < nops; i++) {
         if (ops[i].side != 'H') protocol_error("plan has no clone");
+        if (!leaves_credentials_alone(ops[i].code) && await_jvm() < 0) return 125;
         if (strcmp(ops[i].code, "clone") == 0) {
             int who = op_clone(&ops[i]);
             if (who < 0) undo_and_exit(i, errno);

@@ -49,6 +49,7 @@ int op_clone(struct op *o) {
     if (pid == 0) {
         /* Dies with the helper; the baton read (await_baton, main.c) notices a helper already gone. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
+        forget_jvm_ends();
         close(sv[0]);
         sync_fd = sv[1];
         return 0;

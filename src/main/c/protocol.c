@@ -25,14 +25,18 @@ void set_detail(const char *fmt, ...) {
     va_end(ap);
 }
 
+static int jvm_pidfd = -1; /* the JVM, watched until it has said hello */
+static int met;             /* the hello came, and the helper's copies of the JVM's ends are closed */
+
 /*
- * Makes the two pipes and waits until the JVM has opened its ends through /proc (its
- * hello), or has died. Returns -1 if the JVM is gone: then nobody is left to tell.
+ * Makes the two pipes, without waiting for the JVM: it opens its ends while the helper
+ * gets on with the plan, and says hello (see await_jvm). Returns -1 if the JVM is gone
+ * already: then nobody is left to tell.
  */
-int meet_jvm(pid_t jvm) {
-    int pidfd = pidfd_open(jvm, 0);
+int make_pipes(pid_t jvm) {
+    jvm_pidfd = pidfd_open(jvm, 0);
     /* Opened, then checked: a JVM that died first has left us to another parent. */
-    if (pidfd < 0 || getppid() != jvm) return -1;
+    if (jvm_pidfd < 0 || getppid() != jvm) return -1;
     int c[2], s[2];
     if (pipe2(c, O_CLOEXEC) < 0 || pipe2(s, O_CLOEXEC) < 0) return -1;
     if (dup3(c[1], JVM_CONTROL_END, O_CLOEXEC) < 0 || dup3(s[0], JVM_STATUS_END, O_CLOEXEC) < 0) return -1;
@@ -40,16 +44,39 @@ int meet_jvm(pid_t jvm) {
     close(s[0]);
     control = c[0];
     status_out = s[1];
-    struct pollfd p[2] = {{.fd = control, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+    return 0;
+}
+
+/*
+ * Waits until the JVM has opened its ends and said hello, or has died (-1), then closes
+ * the helper's copies of those ends, so that EOF on the control pipe means the JVM is gone.
+ * Needed before the helper reads the control pipe, before it exits (the JVM could no
+ * longer open the pipes to read its last frames), and before an op changes the helper's
+ * credentials (that makes it undumpable, and its /proc/PID/fd closed to an unprivileged JVM).
+ */
+int await_jvm(void) {
+    if (met) return 0;
+    struct pollfd p[2] = {{.fd = control, .events = POLLIN}, {.fd = jvm_pidfd, .events = POLLIN}};
     char hello = 0;
     while (poll(p, 2, -1) < 0) {
         if (errno != EINTR) return -1;
     }
     if (!(p[0].revents & POLLIN) || read(control, &hello, 1) != 1 || hello != 'h') return -1;
+    forget_jvm_ends();
+    met = 1;
+    return 0;
+}
+
+/*
+ * Closes this process's copies of the JVM's ends and its watch on the JVM. Also run by the
+ * child right after the clone: holding them until its exec, it would hide the JVM's death.
+ */
+void forget_jvm_ends(void) {
+    if (met) return;
     close(JVM_CONTROL_END);
     close(JVM_STATUS_END);
-    close(pidfd);
-    return 0;
+    close(jvm_pidfd);
+    jvm_pidfd = -1;
 }
 
 /* A JVM that cannot be reached is gone: nobody is left to tell, and the caller of this
@@ -68,6 +95,7 @@ int send_status(int kind, int op, int err, const char *what) {
 
 __attribute__((noreturn)) void protocol_error(const char *what) {
     (void)send_status('F', -1, EPROTO, what);
+    (void)await_jvm();
     exit(125);
 }
 
@@ -75,7 +103,7 @@ int op_await(struct op *o) {
     (void)o;
     char go;
     set_detail("waiting for the caller");
-    if (send_status('A', 0, 0, "") < 0) return -1;
+    if (send_status('A', 0, 0, "") < 0 || await_jvm() < 0) return -1;
     if (read_all(control, &go, 1) < 0) return -1;
     if (go == 'g') return 0;
     errno = ECANCELED; /* the caller's own step failed; it knows why */

@@ -23,6 +23,7 @@ __attribute__((noreturn)) void undo_and_exit(int op, int err) {
     }
     undo_persist();
     (void)send_status('F', op, err, detail);
+    (void)await_jvm(); /* so it can still open the pipe and read why */
     exit(1);
 }
 
@@ -46,6 +47,7 @@ __attribute__((noreturn)) static void exit_like_child(const siginfo_t *info) {
 
 __attribute__((noreturn)) void supervise(void) {
     close(sync_fd);
+    if (await_jvm() < 0) pidfd_send_signal(child_pidfd, SIGKILL, NULL, 0); /* the JVM is gone: so is the target */
     int sfd = signalfd(-1, &forwarded, SFD_CLOEXEC);
     struct pollfd p[3] = {
         {.fd = child_pidfd, .events = POLLIN},
