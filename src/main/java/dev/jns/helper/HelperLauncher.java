@@ -28,7 +28,10 @@ public final class HelperLauncher {
 
     /** What a launch ended in. */
     public sealed interface Outcome {
-        /** The target runs; {@code helper} supervises it and ends with its status. */
+        /**
+         * The target runs; {@code helper} supervises it and ends with its status. The caller
+         * reads {@code connection}'s last words once the helper has exited, which closes it.
+         */
         record Started(Process helper, int pid, HelperConnection connection) implements Outcome {}
 
         /**
@@ -79,7 +82,6 @@ public final class HelperLauncher {
                         connection.send('g');
                     }
                     case 'R' -> {
-                        helper.onExit().thenRun(connection::lastWords);
                         handedOver = true;
                         return new Outcome.Started(helper, pid, connection);
                     }

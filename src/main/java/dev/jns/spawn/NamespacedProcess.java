@@ -26,12 +26,24 @@ public final class NamespacedProcess extends Process {
     private final long pid;
     private final Map<NamespaceType, Namespace> namespaces;
     private final HelperConnection connection;
+    private final Runnable afterExit;
 
-    NamespacedProcess(Process helper, long pid, Map<NamespaceType, Namespace> namespaces, HelperConnection connection) {
+    /**
+     * @param afterExit releases what the builder's before-exec steps left (idempotent); run once
+     *                  the helper has exited, before {@link #waitFor()} returns
+     */
+    NamespacedProcess(Process helper, long pid, Map<NamespaceType, Namespace> namespaces, HelperConnection connection,
+                      Runnable afterExit) {
         this.helper = helper;
         this.pid = pid;
         this.namespaces = Map.copyOf(namespaces);
         this.connection = connection;
+        this.afterExit = afterExit;
+        // Also for a caller that never waits: the pipes close, the steps' leftovers go.
+        helper.onExit().thenRun(() -> {
+            connection.lastWords();
+            afterExit.run();
+        });
     }
 
     /**
@@ -40,7 +52,7 @@ public final class NamespacedProcess extends Process {
      * program got its parent-death signal and this reports the helper's death.
      */
     public Termination termination() throws InterruptedException {
-        int value = helper.waitFor();
+        int value = waitFor();
         return connection.lastWords()
                 .map(e -> e.siCode() == HelperConnection.Ended.CLD_EXITED ? (Termination) new Termination.Exited(e.status())
                         : new Termination.Killed(e.status(), e.siCode() == HelperConnection.Ended.CLD_DUMPED))
@@ -61,9 +73,16 @@ public final class NamespacedProcess extends Process {
     @Override public OutputStream getOutputStream() { return helper.getOutputStream(); }
     @Override public InputStream getInputStream() { return helper.getInputStream(); }
     @Override public InputStream getErrorStream() { return helper.getErrorStream(); }
-    @Override public int waitFor() throws InterruptedException { return helper.waitFor(); }
+    @Override public int waitFor() throws InterruptedException {
+        int value = helper.waitFor();
+        afterExit.run();
+        return value;
+    }
+
     @Override public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
-        return helper.waitFor(timeout, unit);
+        if (!helper.waitFor(timeout, unit)) return false;
+        afterExit.run();
+        return true;
     }
     @Override public int exitValue() { return helper.exitValue(); }
     @Override public boolean isAlive() { return helper.isAlive(); }
@@ -84,7 +103,10 @@ public final class NamespacedProcess extends Process {
     @Override public boolean supportsNormalTermination() { return true; }
 
     @Override public CompletableFuture<Process> onExit() {
-        return helper.onExit().thenApply(h -> this);
+        return helper.onExit().thenApply(h -> {
+            afterExit.run();
+            return this;
+        });
     }
 
     @Override public String toString() {

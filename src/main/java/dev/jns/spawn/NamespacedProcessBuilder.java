@@ -495,8 +495,8 @@ public final class NamespacedProcessBuilder {
         }
         // instanceof, not a pattern switch: see PlanEncoder.wire
         if (outcome instanceof HelperLauncher.Outcome.Started s) {
-            if (!releases.isEmpty()) s.helper().onExit().thenRun(releases::releaseQuietly);
-            return new NamespacedProcess(s.helper(), s.pid(), handles, s.connection());
+            return new NamespacedProcess(s.helper(), s.pid(), handles, s.connection(),
+                    releases.isEmpty() ? () -> {} : releases::releaseQuietly);
         }
         HelperLauncher.Outcome.Failed f = (HelperLauncher.Outcome.Failed) outcome;
         handles.values().forEach(Namespace::close);
@@ -545,6 +545,8 @@ public final class NamespacedProcessBuilder {
         }
 
         synchronized boolean isEmpty() { return pending.isEmpty(); }
+
+        /** Releases everything once (later calls find nothing left), ignoring failures. */
 
         /** Releases everything, adding any failure to {@code failure} as suppressed. */
         synchronized void releaseInto(Throwable failure) {

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,30 +61,40 @@ class VethUplinkTest {
         assertThat(run(new NamespacedProcessBuilder().loopbackUp(false), "ip -br link")).matches("lo +DOWN +\\S+ <LOOPBACK> *\n");
     }
 
+    /** Accepts one connection on {@code server}, greets it, and says where it came from. */
+    private static CompletableFuture<String> greetOnce(ServerSocket server, String greeting) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Socket s = server.accept()) {
+                s.getOutputStream().write((greeting + "\n").getBytes(StandardCharsets.US_ASCII));
+                return s.getInetAddress().getHostAddress();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     @Test
     void vethToTheHostWithADefaultRouteCarriesTcp() throws Exception {
         String hostEnd = "jnst-h" + Long.toString(System.nanoTime() % 100000, 36);
         VethUplink net = VethUplink.toHost(hostEnd, "10.77.11.1/30", "eth0", "10.77.11.2/30");
-        try (ServerSocket server = new ServerSocket(7711, 1, InetAddress.ofLiteral("0.0.0.0"))) {
-            CompletableFuture<String> accepted = CompletableFuture.supplyAsync(() -> {
-                try (Socket s = server.accept()) {
-                    s.getOutputStream().write("from-host\n".getBytes(StandardCharsets.US_ASCII));
-                    return s.getInetAddress().getHostAddress();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            String out = run(new NamespacedProcessBuilder().beforeExec(net),
-                    "ip -j route; exec 3<>/dev/tcp/10.77.11.1/7711; cat <&3");
-            List<Map<String, Object>> routes = Json.parseArray(out.lines().findFirst().orElseThrow());
-            assertThat(routes).anySatisfy(r -> {
-                assertThat(r.get("dst")).isEqualTo("default");
-                assertThat(r.get("gateway")).isEqualTo("10.77.11.1");
-                assertThat(r.get("dev")).isEqualTo("eth0");
-            });
-            assertThat(out).endsWith("from-host\n");
-            assertThat(accepted.get()).isEqualTo("10.77.11.2");
-        }
+        // Steps run in order: the second listens on the host end's address, which the first made.
+        AtomicReference<ServerSocket> server = new AtomicReference<>();
+        AtomicReference<CompletableFuture<String>> accepted = new AtomicReference<>();
+        NamespacedProcessBuilder b = new NamespacedProcessBuilder().beforeExec(net).beforeExec((pid, ns) -> {
+            server.set(new ServerSocket(7711, 1, InetAddress.ofLiteral("10.77.11.1")));
+            accepted.set(greetOnce(server.get(), "from-host"));
+            return server.get();
+        });
+        String out = run(b, "ip -j route; exec 3<>/dev/tcp/10.77.11.1/7711; cat <&3");
+        List<Map<String, Object>> routes = Json.parseArray(out.lines().findFirst().orElseThrow());
+        assertThat(routes).anySatisfy(r -> {
+            assertThat(r.get("dst")).isEqualTo("default");
+            assertThat(r.get("gateway")).isEqualTo("10.77.11.1");
+            assertThat(r.get("dev")).isEqualTo("eth0");
+        });
+        assertThat(out).endsWith("from-host\n");
+        assertThat(accepted.get().get()).isEqualTo("10.77.11.2");
+        assertThat(server.get().isClosed()).as("released when the program ended").isTrue();
         // The sandbox's namespace died with it, and the host end went with the pair.
         NetnsCliInteropTest.waitUntil(() -> !Shell.run("ip", "link", "show", hostEnd).out().contains(hostEnd));
     }
@@ -92,15 +105,9 @@ class VethUplinkTest {
         try (NetNamespace peer = NetNamespace.create(peerName)) {
             peer.network().setUp("lo", true);
             VethUplink net = VethUplink.to(peer, "to-sandbox", "10.77.13.1/30", "eth0", "10.77.13.2/30");
+            // Any address, but only the peer's: the socket lives in the peer's namespace.
             try (ServerSocket server = peer.run(() -> new ServerSocket(7713, 1, InetAddress.ofLiteral("0.0.0.0")))) {
-                CompletableFuture<String> accepted = CompletableFuture.supplyAsync(() -> {
-                    try (Socket s = server.accept()) {
-                        s.getOutputStream().write("from-peer\n".getBytes(StandardCharsets.US_ASCII));
-                        return s.getInetAddress().getHostAddress();
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+                CompletableFuture<String> accepted = greetOnce(server, "from-peer");
                 String out = run(new NamespacedProcessBuilder().beforeExec(net), "exec 3<>/dev/tcp/10.77.13.1/7713; cat <&3");
                 assertThat(out).isEqualTo("from-peer\n");
                 assertThat(accepted.get()).isEqualTo("10.77.13.2");
