@@ -2,16 +2,15 @@ package dev.jns.cli;
 
 import dev.jns.testing.HeldNamespaces;
 import dev.jns.testing.JnsInstall;
-import dev.jns.testing.MachineState;
+import dev.jns.testing.LeakCheck;
 import dev.jns.testing.Privilege;
 import dev.jns.testing.RunAs;
 import dev.jns.testing.Tool;
 import dev.jns.testing.ToolResult;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NsenterCompatTest {
     static JnsInstall jns;
-    private MachineState before;
+    @RegisterExtension
+    final LeakCheck leaks = LeakCheck.asCaller();
 
     /** Who makes the target namespaces. */
     enum Maker { UTIL_LINUX, JNS }
@@ -43,16 +43,6 @@ class NsenterCompatTest {
     @AfterAll
     static void remove() {
         if (jns != null) jns.close();
-    }
-
-    @BeforeEach
-    void snapshot() {
-        before = MachineState.capture();
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        MachineState.assertNothingLeakedSince(before);
     }
 
     private static HeldNamespaces target(Maker maker, RunAs as, List<String> flags, String setup) throws Exception {

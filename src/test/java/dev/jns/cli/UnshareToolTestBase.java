@@ -1,12 +1,11 @@
 package dev.jns.cli;
 
 import dev.jns.testing.JnsInstall;
-import dev.jns.testing.MachineState;
+import dev.jns.testing.LeakCheck;
 import dev.jns.testing.UnshareComparison;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Shared set-up of the tests that run {@code jns unshare} as a separate process next to
@@ -16,7 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class UnshareToolTestBase {
     static JnsInstall jns;
     static UnshareComparison compare;
-    private MachineState before;
+    @RegisterExtension
+    final LeakCheck leaks = LeakCheck.asCaller();
 
     @BeforeAll
     static void build() {
@@ -27,15 +27,5 @@ abstract class UnshareToolTestBase {
     @AfterAll
     static void remove() {
         if (jns != null) jns.close();
-    }
-
-    @BeforeEach
-    void snapshot() {
-        before = MachineState.capture();
-    }
-
-    @AfterEach
-    void nothingLeft() {
-        MachineState.assertNothingLeakedSince(before);
     }
 }

@@ -2,11 +2,11 @@ package dev.jns.net;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.jns.spawn.NamespacedProcessBuilder;
-import dev.jns.testing.MachineState;
+import dev.jns.testing.LeakCheck;
 import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,19 +30,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class CrossNamespaceTrafficTest {
     private final String nameA = Shell.uniqueName("ta"), nameB = Shell.uniqueName("tb"), nameC = Shell.uniqueName("tc");
-    private MachineState before;
-
-    @BeforeEach
-    void capture() {
-        Privilege.requireRoot("create network namespaces and veths");
-        before = MachineState.capture();
-    }
+    @RegisterExtension
+    final LeakCheck leaks = LeakCheck.asRoot("create network namespaces and veths");
 
     @AfterEach
     void cleanUp() {
-        if (before == null) return;
-        Shell.deleteQuietly(nameA, nameB, nameC);
-        MachineState.assertNothingLeakedSince(before);
+        if (Privilege.isRoot()) Shell.deleteQuietly(nameA, nameB, nameC);
     }
 
     @Test

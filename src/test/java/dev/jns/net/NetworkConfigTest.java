@@ -1,13 +1,13 @@
 package dev.jns.net;
 
-import dev.jns.testing.Json;
 import dev.jns.net.rtnl.NetlinkException;
 import dev.jns.sys.Errno;
-import dev.jns.testing.MachineState;
-import dev.jns.testing.Privilege;
+import dev.jns.testing.Json;
+import dev.jns.testing.LeakCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -20,22 +20,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The rtnetlink operations, each checked against what {@code ip -n NS -j ...} reports, and the other way round. */
 class NetworkConfigTest {
     private final String name = Shell.uniqueName("cfg"), other = Shell.uniqueName("oth");
-    private MachineState before;
+    @RegisterExtension
+    final LeakCheck leaks = LeakCheck.asRoot("create network namespaces and links");
     private NetNamespace ns;
 
     @BeforeEach
     void setUp() {
-        Privilege.requireRoot("create network namespaces and links");
-        before = MachineState.capture();
         ns = NetNamespace.create(name);
     }
 
     @AfterEach
     void tearDown() {
-        if (before == null) return;
-        if (ns != null) ns.close();
+        if (ns == null) return;
+        ns.close();
         Shell.deleteQuietly(name, other);
-        MachineState.assertNothingLeakedSince(before);
     }
 
     private Map<String, Object> ipLink(String ifname) {

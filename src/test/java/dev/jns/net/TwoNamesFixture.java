@@ -1,9 +1,9 @@
 package dev.jns.net;
 
-import dev.jns.testing.MachineState;
+import dev.jns.testing.LeakCheck;
 import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * For tests of {@code jns netns} on /run/netns: two fresh namespace names per test, root
@@ -11,18 +11,12 @@ import org.junit.jupiter.api.BeforeEach;
  */
 abstract class TwoNamesFixture {
     final String a = Shell.uniqueName("a"), b = Shell.uniqueName("b");
-    private MachineState before;
 
-    @BeforeEach
-    void capture() {
-        Privilege.requireRoot("create network namespaces in /run/netns");
-        before = MachineState.capture();
-    }
+    @RegisterExtension
+    final LeakCheck leaks = LeakCheck.asRoot("create network namespaces in /run/netns");
 
     @AfterEach
     void cleanUp() {
-        if (before == null) return;
-        Shell.deleteQuietly(a, b);
-        MachineState.assertNothingLeakedSince(before);
+        if (Privilege.isRoot()) Shell.deleteQuietly(a, b);
     }
 }

@@ -1,14 +1,12 @@
 package dev.jns.net;
 
-import dev.jns.testing.Json;
 import dev.jns.ns.NamespaceType;
 import dev.jns.spawn.NamespacedProcess;
 import dev.jns.spawn.NamespacedProcessBuilder;
-import dev.jns.testing.MachineState;
-import dev.jns.testing.Privilege;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.jns.testing.Json;
+import dev.jns.testing.LeakCheck;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,18 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * step of the builder: the program's first instruction already sees the network.
  */
 class VethUplinkTest {
-    private MachineState before;
-
-    @BeforeEach
-    void capture() {
-        Privilege.requireRoot("create network namespaces and veths");
-        before = MachineState.capture();
-    }
-
-    @AfterEach
-    void check() {
-        if (before != null) MachineState.assertNothingLeakedSince(before);
-    }
+    @RegisterExtension
+    final LeakCheck leaks = LeakCheck.asRoot("create network namespaces and veths");
 
     /** Runs {@code script} in a new net namespace set up by {@code builder}'s settings; returns its output. */
     private static String run(NamespacedProcessBuilder builder, String script) throws Exception {
