@@ -16,7 +16,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Outside connectivity for a sandbox's new network namespace without root: no veth can
@@ -48,28 +51,34 @@ public final class UserModeNetwork implements BeforeExec {
     /** The largest MTU slirp4netns takes; far faster than Ethernet's 1500 for bulk transfers. */
     private static final int MTU = 65520;
     private static final long EXIT_WAIT_MILLIS = 2_000;
+    /** slirp4netns is ready within milliseconds; one that takes this long is stuck. */
+    private static final long READY_MILLIS = 10_000;
+    private static final int NOT_IN_TIME = -2;
 
     private final boolean hostLoopback;
+    private final List<Path> searchPath;
 
-    private UserModeNetwork(boolean hostLoopback) {
+    private UserModeNetwork(boolean hostLoopback, List<Path> searchPath) {
         this.hostLoopback = hostLoopback;
+        this.searchPath = searchPath;
     }
 
-    /** slirp4netns, without access to the host's loopback. */
+    /** slirp4netns from {@code $PATH}, without access to the host's loopback. */
     public static UserModeNetwork slirp4netns() {
-        return new UserModeNetwork(false);
+        return new UserModeNetwork(false, searchPath());
     }
 
     /** Whether {@value #GATEWAY} inside reaches the host's {@code 127.0.0.1} services. */
     public UserModeNetwork allowHostLoopback(boolean allow) {
-        return new UserModeNetwork(allow);
+        return new UserModeNetwork(allow, searchPath);
     }
 
-    /** The slirp4netns on {@code $PATH}, or the reason there is none. */
-    public static Path require() {
-        return require(searchPath());
+    /** The same, looking for slirp4netns in these directories instead of {@code $PATH}. */
+    UserModeNetwork searchingIn(List<Path> dirs) {
+        return new UserModeNetwork(hostLoopback, List.copyOf(dirs));
     }
 
+    /** The first slirp4netns in {@code searchPath}, or the reason there is none. */
     static Path require(List<Path> searchPath) {
         return find(searchPath).orElseThrow(() -> new NetnsException("no outside network for the sandbox:"
                 + " user-mode networking needs " + COMMAND + " (Debian package " + DEBIAN_PACKAGE + "), which is not"
@@ -118,19 +127,40 @@ public final class UserModeNetwork implements BeforeExec {
         if (!namespaces.containsKey(NamespaceType.NET)) {
             throw new IllegalStateException("user-mode networking needs a new network namespace (NET)");
         }
-        Path exe = require();
+        Path exe = require(searchPath);
         requireTun(TUN);
         // stdout is the ready descriptor, stdin the exit descriptor: EOF on it (this JVM
         // closed it, or died) makes slirp4netns exit.
         Process slirp = new ProcessBuilder(command(exe, pid)).start();
         StderrTail stderr = StderrTail.drain(slirp.getErrorStream());
-        int ready = slirp.getInputStream().read();
+        int ready = awaitReady(slirp);
         if (ready != '1') {
             stop(slirp);
-            throw new NetnsException("no outside network for the sandbox: " + COMMAND + " failed"
-                    + (slirp.isAlive() ? "" : " (exit " + slirp.exitValue() + ")") + stderr.lastLine().map(l -> ": " + l).orElse(""));
+            String why = ready == NOT_IN_TIME ? " did not say it was ready within " + READY_MILLIS / 1000 + " s"
+                    : " failed (exit " + slirp.exitValue() + ")";
+            throw new NetnsException("no outside network for the sandbox: " + COMMAND + why
+                    + stderr.lastLine().map(l -> ": " + l).orElse(""));
         }
         return () -> stop(slirp);
+    }
+
+    /** The byte slirp4netns writes on its ready descriptor, -1 at EOF, or NOT_IN_TIME. */
+    private static int awaitReady(Process slirp) throws InterruptedException {
+        CompletableFuture<Integer> ready = new CompletableFuture<>();
+        Thread.ofVirtual().name("slirp4netns-ready").start(() -> {
+            try {
+                ready.complete(slirp.getInputStream().read());
+            } catch (IOException e) {
+                ready.complete(-1);
+            }
+        });
+        try {
+            return ready.get(READY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return NOT_IN_TIME;
+        } catch (ExecutionException e) {
+            return -1;
+        }
     }
 
     private static void stop(Process slirp) throws InterruptedException {

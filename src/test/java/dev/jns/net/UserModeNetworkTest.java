@@ -1,5 +1,9 @@
 package dev.jns.net;
 
+import dev.jns.ns.NamespaceType;
+import dev.jns.spawn.NamespacedProcessBuilder;
+import dev.jns.testing.MachineState;
+import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +52,21 @@ class UserModeNetworkTest {
                 .isInstanceOf(NetnsException.class)
                 .hasMessage("no outside network for the sandbox: " + tmp.resolve("tun") + " does not exist (load the"
                         + " tun module: modprobe tun)");
+    }
+
+    @Test
+    void aFailingSlirp4netnsFailsTheStartWithItsMessageAndLeavesNothing(@TempDir Path tmp) throws Exception {
+        Privilege.requireRoot("create a network namespace");
+        MachineState before = MachineState.capture();
+        Path fake = executable(tmp.resolve("bin"), "slirp4netns");
+        Files.writeString(fake, "#!/bin/sh\necho 'WARNING: something first' >&2\necho 'open(\"/dev/net/tun\"): No such device' >&2\nexit 1\n");
+        Path ran = tmp.resolve("ran");
+        assertThatThrownBy(() -> new NamespacedProcessBuilder("touch", ran.toString()).newNamespaces(NamespaceType.NET)
+                .beforeExec(UserModeNetwork.slirp4netns().searchingIn(List.of(tmp.resolve("bin")))).start())
+                .isInstanceOf(NetnsException.class)
+                .hasMessage("no outside network for the sandbox: slirp4netns failed (exit 1): open(\"/dev/net/tun\"): No such device");
+        assertThat(ran).doesNotExist();
+        MachineState.assertNothingLeakedSince(before);
     }
 
     @Test
