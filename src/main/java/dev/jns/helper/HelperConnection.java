@@ -54,8 +54,10 @@ public final class HelperConnection {
     }
 
     /**
-     * Opens this JVM's ends of a just-started helper's pipes and says hello, which lets the
-     * helper begin. Throws if the helper exits first or its pipes cannot be opened.
+     * Opens this JVM's ends of a just-started helper's pipes and says hello. The helper goes
+     * on with the plan meanwhile; it waits for the hello only before it reads the control
+     * pipe, exits, or changes its own credentials. Throws if the helper exits first or its
+     * pipes cannot be opened.
      */
     static HelperConnection open(Process helper) throws IOException {
         OwnProc.require();

@@ -546,9 +546,7 @@ public final class NamespacedProcessBuilder {
 
         synchronized boolean isEmpty() { return pending.isEmpty(); }
 
-        /** Releases everything once (later calls find nothing left), ignoring failures. */
-
-        /** Releases everything, adding any failure to {@code failure} as suppressed. */
+        /** Releases everything, adding any failure to {@code failure} as suppressed; later calls find nothing left. */
         synchronized void releaseInto(Throwable failure) {
             for (AutoCloseable c : pending.reversed()) {
                 try {
@@ -560,6 +558,7 @@ public final class NamespacedProcessBuilder {
             pending.clear();
         }
 
+        /** Releases everything, ignoring failures. */
         void releaseQuietly() {
             releaseInto(new Exception("ignored"));
         }
