@@ -1,19 +1,20 @@
 package dev.jns.helper;
 
+import dev.jns.sys.LibC;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Where the native helper executable is. The build puts it at {@code target/jns-helper},
  * beside {@code target/jns.jar} and {@code target/classes}, so it is found next to the code
  * that runs (or under the {@code jns.home} the launcher names). A jar used elsewhere, as a
- * library, carries it as a resource, unpacked once into this JVM's private runtime directory.
+ * library, carries it as a resource, unpacked once into a sealed memfd of this JVM.
  */
 final class HelperBinary {
     static final String NAME = "jns-helper";
@@ -51,17 +52,23 @@ final class HelperBinary {
         }
     }
 
+    /**
+     * Copies the helper from the jar into a sealed memfd and names it through this JVM's
+     * {@code /proc/PID/fd}, which a child can exec. Nothing lands on disk, so a JVM killed
+     * outright leaves nothing behind, and the seal means nobody can change the code the next
+     * spawn runs (the helper then needs no sealed re-exec of its own).
+     */
     private static Path unpack() {
         try (InputStream in = HelperBinary.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException("jns: the native helper is missing: no " + RESOURCE
                     + " on the class path and no executable " + NAME + " beside the code");
-            Path target = RuntimeDir.path().resolve(NAME);
-            Path tmp = Files.createTempFile(RuntimeDir.path(), NAME, ".tmp");
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("r-x------"));
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            target.toFile().deleteOnExit();
-            return target;
+            int fd = LibC.memfdCreate(NAME);
+            try (OutputStream out = Files.newOutputStream(Path.of("/proc/self/fd/" + fd))) {
+                in.transferTo(out);
+            }
+            LibC.sealForGood(fd);
+            // The fd stays open for the JVM's life: it is the helper.
+            return Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + fd);
         } catch (IOException e) {
             throw new UncheckedIOException("jns: cannot unpack the native helper", e);
         }

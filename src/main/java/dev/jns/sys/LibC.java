@@ -25,8 +25,10 @@ public final class LibC {
             O_CLOEXEC = 0x80000, O_PATH = 0x200000;
     public static final int AT_FDCWD = -100;
 
-    private static final long SYS_CLOSE = 3, SYS_FSTAT = 5, SYS_IOCTL = 16, SYS_GETTID = 186,
-            SYS_OPENAT = 257, SYS_UNSHARE = 272, SYS_SETNS = 308, SYS_PIDFD_OPEN = 434;
+    private static final long SYS_CLOSE = 3, SYS_FSTAT = 5, SYS_IOCTL = 16, SYS_FCNTL = 72, SYS_GETTID = 186,
+            SYS_OPENAT = 257, SYS_UNSHARE = 272, SYS_SETNS = 308, SYS_MEMFD_CREATE = 319, SYS_PIDFD_OPEN = 434;
+    private static final int MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, F_ADD_SEALS = 1033,
+            F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8;
 
     private LibC() {}
 
@@ -101,6 +103,21 @@ public final class LibC {
     }
 
     /** The calling OS thread's id. */
+    /** {@code memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING)}: an anonymous file, to be sealed. */
+    public static int memfdCreate(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cname = arena.allocateFrom(name);
+            return (int) syscall(SYS_MEMFD_CREATE, "memfd_create", name, cname.address(),
+                    MFD_CLOEXEC | MFD_ALLOW_SEALING, 0, 0);
+        }
+    }
+
+    /** Seals a memfd for good: it can no longer be written, grown, shrunk or unsealed. */
+    public static void sealForGood(int memfd) {
+        syscall(SYS_FCNTL, "fcntl", "F_ADD_SEALS on fd " + memfd, memfd, F_ADD_SEALS,
+                F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE, 0);
+    }
+
     public static int gettid() {
         return (int) syscall(SYS_GETTID, "gettid", "", 0, 0, 0, 0);
     }

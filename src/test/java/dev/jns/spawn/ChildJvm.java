@@ -12,11 +12,16 @@ final class ChildJvm {
     private ChildJvm() {}
 
     static ProcessBuilder sandboxMain(List<String> asUser, String... args) {
+        return sandboxMainWith(asUser, codeOf(NamespacedProcessBuilder.class), args);
+    }
+
+    /** The same with jns's classes (and the helper among their resources) from {@code jnsClasses}. */
+    static ProcessBuilder sandboxMainWith(List<String> asUser, String jnsClasses, String... args) {
         List<String> cmd = new ArrayList<>(asUser);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-cp");
-        cmd.add(codeOf(SandboxMain.class) + File.pathSeparator + codeOf(NamespacedProcessBuilder.class));
+        cmd.add(codeOf(SandboxMain.class) + File.pathSeparator + jnsClasses);
         cmd.add(SandboxMain.class.getName());
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
@@ -27,7 +32,7 @@ final class ChildJvm {
         return List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
     }
 
-    private static String codeOf(Class<?> c) {
+    static String codeOf(Class<?> c) {
         try {
             return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (URISyntaxException e) {

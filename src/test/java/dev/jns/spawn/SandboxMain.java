@@ -63,6 +63,7 @@ public final class SandboxMain {
                 System.out.flush();
                 p.waitFor();
             }
+            case "rootless-uts" -> show("Uu", rootMapped(uid, gid, "hostname").newNamespaces(UTS).hostname("from-memfd"));
             case "true" -> show("true", new NamespacedProcessBuilder("true").newNamespaces(UTS));
             case "enospc" -> show("net", new NamespacedProcessBuilder("true").newNamespaces(NET));
             default -> throw new IllegalArgumentException(args[0]);
