@@ -9,15 +9,7 @@
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
-out="$bench/target"
-RUNS=${RUNS:-30}
-mkdir -p "$out"
-. "$root/tools/jdk.sh"
-
-if ! command -v hyperfine >/dev/null; then
-  apt-get update -q && apt-get install -y -q hyperfine
-fi
-"$root/jns" --help >/dev/null            # builds the jar (and AOT cache, if the build trains one)
+. "$bench/cold-cli.sh"
 
 # An unprivileged uid cannot read a checkout under /root: run a world-readable copy.
 copy=$(mktemp -d /tmp/jns-bench-XXXXXX)
@@ -31,20 +23,11 @@ done
 chmod -R a+rX "$copy"
 as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups --"
 
-echo "## unshare benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo
-echo "- cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores; kernel $(uname -r)"
-echo "- JDK: $("$jdk/bin/java" -version 2>&1 | sed -n 2p); util-linux: $(unshare --version)"
-echo "- AOT cache: $([ -f "$copy/target/jns.aot" ] && echo yes || echo no); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo
+cold_header unshare unshare "$copy/target/jns.aot"
 echo "| as | jns unshare (median) | util-linux unshare (median) | ratio |"
 echo "|---|---|---|---|"
 for who in root nobody; do
   prefix=""; [ "$who" = nobody ] && prefix="$as_nobody "
-  csv="$out/unshare-$who.csv"
-  (cd / && hyperfine -N --style basic --warmup 3 --runs "$RUNS" --export-csv "$csv" \
-    --command-name jns "${prefix}$copy/jns unshare -Urpf --mount-proc true" \
-    --command-name util-linux "${prefix}unshare -Urpf --mount-proc true") >"$out/unshare-$who.log"
-  awk -F, -v who="$who" 'NR > 1 { med[NR - 1] = $4 * 1000 }
-    END { printf "| %s | %.1f ms | %.1f ms | %.1f |\n", who, med[1], med[2], med[1] / med[2] }' "$csv"
+  cold_compare "unshare-$who" "$who | " "${prefix}$copy/jns unshare -Urpf --mount-proc true" \
+    "${prefix}unshare -Urpf --mount-proc true"
 done
