@@ -9,7 +9,8 @@ import static dev.jns.ns.NamespaceType.*;
  * The JMH spawn comparison (jmh/.../SpawnBenchmark) measures each variant in its own time
  * window, which on a shared, loaded machine compares the load more than the spawners. This
  * harness interleaves them, one of each per round from the same warm JVM thread, and prints
- * medians and the jns / util-linux ratio. Run as root from the checkout:
+ * medians and the jns / util-linux ratio, after a warm-up of at least 1,000 rounds. Run as
+ * root from the checkout:
  *   java -cp target/jns.jar bench/SpawnInterleaved.java [ROUNDS]
  */
 public class SpawnInterleaved {
@@ -25,7 +26,10 @@ public class SpawnInterleaved {
             () -> new ProcessBuilder("unshare", "-Urmuinpf", "true").start().waitFor(),
             () -> new ProcessBuilder("true").start().waitFor(),
         };
-        for (int i = 0; i < rounds / 10; i++) for (Spawn s : spawns) s.run(); // warm-up
+        // Warm-up long enough for the JIT to finish with jns's own Java code (plan compiler,
+        // encoder, protocol), which the JDK's ProcessBuilder path alone would not exercise.
+        int warmUp = Math.max(rounds, 1000);
+        for (int i = 0; i < warmUp; i++) for (Spawn s : spawns) s.run();
         double[][] us = new double[spawns.length][rounds];
         for (int i = 0; i < rounds; i++) {
             for (int k = 0; k < spawns.length; k++) {
