@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * any killed process. If the helper dies ({@link #destroyForcibly()}, or this JVM dies), the
  * program gets its parent-death signal (SIGKILL by default).
  *
+ * <p>What the builder's {@link BeforeExec} steps left running (slirp4netns, say) is released
+ * once the program has ended, before {@link #waitFor()} returns.
+ *
  * <p>{@link #pid()} is the program's pid as this JVM sees it. {@link #toHandle()} is not
  * supported: the program is not this JVM's child, and the helper is an implementation detail.
  */
