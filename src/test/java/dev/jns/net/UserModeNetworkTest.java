@@ -70,6 +70,24 @@ class UserModeNetworkTest {
     }
 
     @Test
+    void aLaterStepThatFailsStopsTheSlirp4netnsAnEarlierOneStarted(@TempDir Path tmp) throws Exception {
+        Privilege.requireRoot("create a network namespace");
+        MachineState before = MachineState.capture();
+        // Says ready on its stdout, then lives until its stdin (the exit descriptor) closes.
+        Path pidFile = tmp.resolve("pid");
+        Path fake = executable(tmp.resolve("bin"), "slirp4netns");
+        Files.writeString(fake, "#!/bin/sh\necho $$ > " + pidFile + "\nprintf 1\nexec cat > /dev/null\n");
+        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").newNamespaces(NamespaceType.NET)
+                .beforeExec(UserModeNetwork.slirp4netns().searchingIn(List.of(tmp.resolve("bin"))))
+                .beforeExec((pid, ns) -> {
+                    throw new IllegalStateException("the second step fails");
+                }).start())
+                .isInstanceOf(IllegalStateException.class).hasMessage("the second step fails");
+        assertThat(Path.of("/proc", Files.readString(pidFile).strip())).doesNotExist();
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
     void theCommandTellsSlirp4netnsWhenToSayReadyAndWhenToExit() {
         assertThat(UserModeNetwork.slirp4netns().command(Path.of("/usr/bin/slirp4netns"), 42)).containsExactly(
                 "/usr/bin/slirp4netns", "--configure", "--mtu=65520", "--ready-fd=1", "--exit-fd=0",
