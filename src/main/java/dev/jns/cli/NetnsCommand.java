@@ -14,7 +14,9 @@ import dev.jns.spawn.SpawnException;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -33,6 +35,7 @@ public final class NetnsCommand implements Command {
                    jns netns identify [PID]
                    jns netns pids NAME
                    jns netns exec NAME cmd ...
+                   jns netns list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]
                    jns netns connect NAME_A NAME_B [--addr CIDR_A CIDR_B] [--names IF_A IF_B]
             NETNSID := auto | POSITIVE-INT
 
@@ -42,7 +45,7 @@ public final class NetnsCommand implements Command {
 
     /** Subcommands in the order ip tries them for an abbreviation ("s" is show, "d" delete). */
     private static final List<String> SUBCOMMANDS = List.of("list", "show", "lst", "help", "add", "set", "delete",
-            "identify", "pids", "exec", "attach", "connect");
+            "identify", "pids", "exec", "attach", "list-id", "connect");
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
@@ -68,6 +71,7 @@ public final class NetnsCommand implements Command {
                 case "identify" -> identify(rest, out);
                 case "pids" -> pids(rest, out);
                 case "exec" -> exec(rest, err);
+                case "list-id" -> listIds(rest, out);
                 case "connect" -> connect(rest);
                 default -> throw new IllegalStateException(sub);
             };
@@ -102,6 +106,68 @@ public final class NetnsCommand implements Command {
         } catch (NetnsException | NetlinkException e) {
             return ""; // not (or no longer) a namespace: ip lists the bare name too
         }
+    }
+
+    /**
+     * The ids this namespace (or the one it knows as {@code target-nsid}) has given, each
+     * with the {@code /run/netns} name of the namespace behind it where there is one.
+     */
+    private static int listIds(String[] rest, PrintStream out) {
+        OptionalInt target = OptionalInt.empty(), nsid = OptionalInt.empty();
+        for (int i = 0; i < rest.length; i++) {
+            String word = rest[i];
+            if (!word.equals("target-nsid") && !word.equals("nsid")) {
+                throw new CliException("unknown list-id argument \"" + word + "\": expected target-nsid or nsid");
+            }
+            if (++i == rest.length) throw new CliException("Command line is not complete. Try option \"help\"");
+            OptionalInt value = OptionalInt.of(idArgument(rest[i], word));
+            if (word.equals("target-nsid")) target = value;
+            else nsid = value;
+        }
+        try (NetworkConfig here = NetworkConfig.current()) {
+            List<NetworkConfig.PeerId> ids = nsid.isPresent() ? List.of(here.peerId(nsid.getAsInt(), target))
+                    : here.peerIds(target);
+            Map<Integer, String> names = namesById(here);
+            for (NetworkConfig.PeerId id : ids) {
+                StringBuilder line = new StringBuilder("nsid ").append(idText(id.nsid()));
+                if (target.isPresent()) line.append(" current-nsid ").append(idText(id.currentNsid()));
+                // Names are ids seen from here: the current one when the list is another namespace's.
+                OptionalInt seenHere = target.isPresent() ? id.currentNsid() : id.nsid();
+                line.append(' ');
+                if (seenHere.isPresent() && names.containsKey(seenHere.getAsInt())) {
+                    line.append("(iproute2 netns name: ").append(names.get(seenHere.getAsInt())).append(')');
+                }
+                out.println(line);
+            }
+        }
+        return 0;
+    }
+
+    private static int idArgument(String s, String what) {
+        try {
+            int v = Integer.parseInt(s);
+            if (v < 0) throw new CliException("argument \"" + s + "\" is wrong: \"" + what + "\" value should be >= 0");
+            return v;
+        } catch (NumberFormatException e) {
+            throw new CliException("argument \"" + s + "\" is wrong: \"" + what + "\" value is invalid");
+        }
+    }
+
+    private static String idText(OptionalInt id) {
+        return id.isPresent() ? Integer.toString(id.getAsInt()) : "unassigned";
+    }
+
+    /** The {@code /run/netns} names by the id each has here. */
+    private static Map<Integer, String> namesById(NetworkConfig here) {
+        Map<Integer, String> byId = new HashMap<>();
+        for (String name : NetnsDirectory.names()) {
+            try (Namespace ns = NetnsDirectory.open(name)) {
+                here.nsidOf(ns).ifPresent(id -> byId.putIfAbsent(id, name));
+            } catch (NetnsException | NetlinkException e) {
+                // not (or no longer) a namespace
+            }
+        }
+        return byId;
     }
 
     private static int add(String[] rest) {

@@ -1,6 +1,7 @@
 package dev.jns.net;
 
 import dev.jns.net.rtnl.Attribute;
+import dev.jns.net.rtnl.Body;
 import dev.jns.net.rtnl.IfAddrMsg;
 import dev.jns.net.rtnl.IfInfoMsg;
 import dev.jns.net.rtnl.NetlinkException;
@@ -275,7 +276,44 @@ public final class NetworkConfig implements AutoCloseable {
     public OptionalInt nsidOf(Namespace netns) {
         NetlinkMessage m = socket.query(RTM_GETNSID,
                 new RtGenMsg(AF_UNSPEC, List.of(Attribute.u32(NETNSA_FD, netns.fd()))), "get id of " + netns);
-        int id = m.body().attribute(NETNSA_NSID).map(Attribute::asInt).orElse(NETNSA_NSID_NOT_ASSIGNED);
+        return assigned(m.body().attribute(NETNSA_NSID));
+    }
+
+    /**
+     * An id one network namespace has given another. {@code nsid} is the id in the namespace
+     * asked about; {@code currentNsid}, only when that was another namespace (a target), the
+     * id the same peer has here. Either may be unassigned.
+     */
+    public record PeerId(OptionalInt nsid, OptionalInt currentNsid) {}
+
+    /**
+     * Every id this namespace has given, or with {@code target} every id the namespace
+     * known here as {@code target} has given (what {@code ip netns list-id} lists).
+     */
+    public List<PeerId> peerIds(OptionalInt target) {
+        List<Attribute> attrs = target.isPresent() ? List.of(Attribute.u32(NETNSA_TARGET_NSID, target.getAsInt())) : List.of();
+        List<PeerId> out = new ArrayList<>();
+        for (NetlinkMessage m : socket.dump(RTM_GETNSID, new RtGenMsg(AF_UNSPEC, attrs), "list namespace ids")) {
+            out.add(peerId(m.body(), target.isPresent()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The peer this namespace (or {@code target}) calls {@code nsid}; the kernel refuses an unknown one. */
+    public PeerId peerId(int nsid, OptionalInt target) {
+        List<Attribute> attrs = new ArrayList<>(List.of(Attribute.u32(NETNSA_NSID, nsid)));
+        target.ifPresent(t -> attrs.add(Attribute.u32(NETNSA_TARGET_NSID, t)));
+        return peerId(socket.query(RTM_GETNSID, new RtGenMsg(AF_UNSPEC, attrs), "get namespace id " + nsid).body(),
+                target.isPresent());
+    }
+
+    private static PeerId peerId(Body body, boolean withCurrent) {
+        return new PeerId(assigned(body.attribute(NETNSA_NSID)),
+                withCurrent ? assigned(body.attribute(NETNSA_CURRENT_NSID)) : OptionalInt.empty());
+    }
+
+    private static OptionalInt assigned(Optional<Attribute> a) {
+        int id = a.map(Attribute::asInt).orElse(NETNSA_NSID_NOT_ASSIGNED);
         return id < 0 ? OptionalInt.empty() : OptionalInt.of(id);
     }
 

@@ -22,7 +22,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class Netlink {
     public static final int AF_NETLINK = 16, NETLINK_ROUTE = 0;
     public static final int SOL_SOCKET = 1, SO_RCVBUF = 8;
-    public static final int SOL_NETLINK = 270, NETLINK_CAP_ACK = 10, NETLINK_EXT_ACK = 11;
+    public static final int SOL_NETLINK = 270, NETLINK_CAP_ACK = 10, NETLINK_EXT_ACK = 11,
+            NETLINK_GET_STRICT_CHK = 12;
     public static final int MSG_PEEK = 0x2, MSG_TRUNC = 0x20;
 
     private static final int SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000;

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -46,6 +47,50 @@ class NetnsCliInteropTest extends TwoNamesFixture {
         assertThat(Shell.lines(ipList)).contains(a + " (id: 4711)", b + " (id: 4712)");
         assertThat(jns("netns", "list").out()).isEqualTo(ipList);
         assertThat(jns("netns").out()).as("no subcommand lists").isEqualTo(ipList);
+    }
+
+    @Test
+    void listIdPrintsWhatIpPrintsHereAndForATargetNamespace() {
+        ok("ip", "netns", "add", a);
+        assertThat(jns("netns", "add", b).exit()).isZero();
+        ok("ip", "netns", "set", a, "4721");
+        assertThat(jns("netns", "set", b, "4722").exit()).isZero();
+        // Inside a: b gets an id, and a one for itself; the host's namespace has none there.
+        ok("ip", "-n", a, "netns", "set", b, "3");
+        ok("ip", "-n", a, "netns", "set", a, "8");
+
+        String here = ok("ip", "netns", "list-id");
+        assertThat(Shell.lines(here)).contains("nsid 4721 (iproute2 netns name: " + a + ")",
+                "nsid 4722 (iproute2 netns name: " + b + ")");
+        assertThat(jns("netns", "list-id").out()).isEqualTo(here);
+        String inA = ok("ip", "netns", "list-id", "target-nsid", "4721");
+        assertThat(Shell.lines(inA)).containsExactlyInAnyOrder(
+                "nsid 3 current-nsid 4722 (iproute2 netns name: " + b + ")",
+                "nsid 8 current-nsid 4721 (iproute2 netns name: " + a + ")");
+        assertThat(jns("netns", "list-id", "target-nsid", "4721").out()).isEqualTo(inA);
+        for (List<String> args : List.of(List.of("nsid", "4722"), List.of("nsid", "3", "target-nsid", "4721"),
+                List.of("target-nsid", "4722", "nsid", "4721"))) {
+            List<String> ip = new ArrayList<>(List.of("ip", "netns", "list-id"));
+            ip.addAll(args);
+            List<String> mine = new ArrayList<>(List.of("netns", "list-id"));
+            mine.addAll(args);
+            assertThat(jns(mine.toArray(String[]::new)).out()).as("list-id %s", args).isEqualTo(run(ip.toArray(String[]::new)).out());
+        }
+    }
+
+    @Test
+    void listIdRefusesWhatIpRefusesWithItsWords() {
+        Shell.Result unknown = jns("netns", "list-id", "nsid", "2147480000");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("jns netns: Peer netns reference is invalid\n");
+        Shell.Result badTarget = jns("netns", "list-id", "target-nsid", "2147480000");
+        assertThat(badTarget.exit()).isEqualTo(1);
+        assertThat(badTarget.err()).isEqualTo("jns netns: Invalid target network namespace id\n");
+        assertThat(jns("netns", "list-id", "nsid", "x").err())
+                .isEqualTo("jns netns: argument \"x\" is wrong: \"nsid\" value is invalid\n");
+        assertThat(jns("netns", "list-id", "nsid").err())
+                .isEqualTo("jns netns: Command line is not complete. Try option \"help\"\n");
+        assertThat(run("ip", "netns", "list-id", "nsid", "x").err()).contains("\"nsid\" value is invalid");
     }
 
     @Test

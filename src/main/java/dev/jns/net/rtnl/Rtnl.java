@@ -50,7 +50,7 @@ public final class Rtnl {
     public static final int RTN_UNICAST = 1;
 
     // network namespace id attributes
-    public static final int NETNSA_NSID = 1, NETNSA_FD = 3;
+    public static final int NETNSA_NSID = 1, NETNSA_FD = 3, NETNSA_TARGET_NSID = 4, NETNSA_CURRENT_NSID = 5;
     public static final int NETNSA_NSID_NOT_ASSIGNED = -1;
 
     /** A readable name for a message type, for error texts. */

@@ -43,6 +43,9 @@ public final class RtnlSocket implements AutoCloseable {
             Netlink.setIntOption(fd, Netlink.SOL_NETLINK, Netlink.NETLINK_EXT_ACK, 1, "NETLINK_EXT_ACK");
             // Errors then echo only the request's header, not the whole (possibly large) request.
             Netlink.setIntOption(fd, Netlink.SOL_NETLINK, Netlink.NETLINK_CAP_ACK, 1, "NETLINK_CAP_ACK");
+            // Dump requests are checked and their filters honoured (a namespace-id dump's
+            // target, say), as for iproute2, instead of silently ignored.
+            Netlink.setIntOption(fd, Netlink.SOL_NETLINK, Netlink.NETLINK_GET_STRICT_CHK, 1, "NETLINK_GET_STRICT_CHK");
             Netlink.bind(fd);
             return new RtnlSocket(fd);
         } catch (RuntimeException e) {
