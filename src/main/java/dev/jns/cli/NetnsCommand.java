@@ -35,6 +35,7 @@ public final class NetnsCommand implements Command {
                    jns netns identify [PID]
                    jns netns pids NAME
                    jns netns exec NAME cmd ...
+                   jns netns monitor
                    jns netns list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]
                    jns netns connect NAME_A NAME_B [--addr CIDR_A CIDR_B] [--names IF_A IF_B]
             NETNSID := auto | POSITIVE-INT
@@ -45,7 +46,7 @@ public final class NetnsCommand implements Command {
 
     /** Subcommands in the order ip tries them for an abbreviation ("s" is show, "d" delete). */
     private static final List<String> SUBCOMMANDS = List.of("list", "show", "lst", "help", "add", "set", "delete",
-            "identify", "pids", "exec", "attach", "list-id", "connect");
+            "identify", "pids", "exec", "monitor", "attach", "list-id", "connect");
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
@@ -71,6 +72,7 @@ public final class NetnsCommand implements Command {
                 case "identify" -> identify(rest, out);
                 case "pids" -> pids(rest, out);
                 case "exec" -> exec(rest, err);
+                case "monitor" -> monitor(out);
                 case "list-id" -> listIds(rest, out);
                 case "connect" -> connect(rest);
                 default -> throw new IllegalStateException(sub);
@@ -105,6 +107,16 @@ public final class NetnsCommand implements Command {
             return id.isPresent() ? " (id: " + id.getAsInt() + ")" : "";
         } catch (NetnsException | NetlinkException e) {
             return ""; // not (or no longer) a namespace: ip lists the bare name too
+        }
+    }
+
+    /** Prints each name added to or deleted from /run/netns, a line each, until killed. */
+    private static int monitor(PrintStream out) throws InterruptedException {
+        try (NetnsDirectory.Watch watch = NetnsDirectory.watch()) {
+            while (true) {
+                for (NetnsDirectory.Change c : watch.next()) out.println((c.added() ? "add " : "delete ") + c.name());
+                out.flush();
+            }
         }
     }
 

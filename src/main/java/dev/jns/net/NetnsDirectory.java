@@ -13,6 +13,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -190,6 +194,63 @@ public final class NetnsDirectory {
      * {@code mount --make-shared /run/netns}; when it is not a mount point yet (EINVAL),
      * first bind-mount it onto itself. Done once per boot, and left in place, as ip does.
      */
+    /** A change to the directory: a name added or deleted. */
+    public record Change(boolean added, String name) {}
+
+    /**
+     * Watches the directory (made if missing) for names added and deleted, as
+     * {@code ip netns monitor} does, until closed.
+     */
+    public static Watch watch() {
+        try {
+            Files.createDirectories(DIR);
+            WatchService service = DIR.getFileSystem().newWatchService();
+            try {
+                DIR.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+            } catch (IOException | RuntimeException e) {
+                service.close();
+                throw e;
+            }
+            return new Watch(service);
+        } catch (IOException e) {
+            throw new NetnsException("cannot watch " + DIR + ": " + ioReason(e), e);
+        }
+    }
+
+    /** What {@link #watch()} returns: the changes as they come. */
+    public static final class Watch implements AutoCloseable {
+        private final WatchService service;
+
+        private Watch(WatchService service) {
+            this.service = service;
+        }
+
+        /** The next changes, in order, waiting until there is at least one. */
+        public List<Change> next() throws InterruptedException {
+            while (true) {
+                WatchKey key = service.take();
+                List<Change> changes = new ArrayList<>();
+                for (WatchEvent<?> e : key.pollEvents()) {
+                    if (e.kind() == StandardWatchEventKinds.OVERFLOW) continue;
+                    Change c = new Change(e.kind() == StandardWatchEventKinds.ENTRY_CREATE, e.context().toString());
+                    // The JDK folds repeats of one kind for one name into a count.
+                    for (int i = 0; i < e.count(); i++) changes.add(c);
+                }
+                key.reset();
+                if (!changes.isEmpty()) return changes;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                service.close();
+            } catch (IOException ignored) {
+                // nothing is watched any more either way
+            }
+        }
+    }
+
     private static void prepareDirectory() {
         try {
             Files.createDirectories(DIR);

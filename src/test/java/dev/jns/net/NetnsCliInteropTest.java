@@ -1,13 +1,23 @@
 package dev.jns.net;
 
+import dev.jns.cli.Main;
 import dev.jns.testing.Json;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static dev.jns.net.Shell.jns;
 import static dev.jns.net.Shell.ok;
@@ -75,6 +85,78 @@ class NetnsCliInteropTest extends TwoNamesFixture {
             List<String> mine = new ArrayList<>(List.of("netns", "list-id"));
             mine.addAll(args);
             assertThat(jns(mine.toArray(String[]::new)).out()).as("list-id %s", args).isEqualTo(run(ip.toArray(String[]::new)).out());
+        }
+    }
+
+    @Test
+    void monitorPrintsWhatIpMonitorPrintsForNamesAddedAndDeletedByEitherTool() throws Exception {
+        BlockingQueue<String> mine = new LinkedBlockingQueue<>(), ips = new LinkedBlockingQueue<>();
+        Thread monitor = Thread.ofPlatform().daemon().start(() -> Main.run(new String[] {"netns", "monitor"},
+                new PrintStream(new LineSink(mine), true, StandardCharsets.UTF_8), new PrintStream(OutputStream.nullOutputStream())));
+        Process ipMonitor = new ProcessBuilder("stdbuf", "-oL", "ip", "netns", "monitor").start();
+        Thread.ofVirtual().start(() -> {
+            try (var in = new BufferedReader(new InputStreamReader(ipMonitor.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = in.readLine()) != null; ) ips.add(l);
+            } catch (IOException ignored) {
+                // the monitor was stopped
+            }
+        });
+        String probe = Shell.uniqueName("probe");
+        try {
+            // Neither says when it watches: probe until both have seen a name come and go.
+            for (int i = 0; i < 100 && !(mine.contains("delete " + probe) && ips.contains("delete " + probe)); i++) {
+                ok("ip", "netns", "add", probe);
+                ok("ip", "netns", "delete", probe);
+                Thread.sleep(50);
+            }
+            Thread.sleep(200);
+            mine.clear();
+            ips.clear();
+
+            ok("ip", "netns", "add", a);
+            assertThat(jns("netns", "add", b).exit()).isZero();
+            assertThat(jns("netns", "delete", a).exit()).isZero();
+            ok("ip", "netns", "delete", b);
+            List<String> expected = List.of("add " + a, "add " + b, "delete " + a, "delete " + b);
+            assertThat(take(ips, 4)).isEqualTo(expected);
+            assertThat(take(mine, 4)).isEqualTo(expected);
+        } finally {
+            monitor.interrupt();
+            monitor.join(5_000);
+            ipMonitor.destroy();
+            ipMonitor.waitFor();
+            Shell.deleteQuietly(probe);
+        }
+        assertThat(monitor.isAlive()).as("jns netns monitor stops when interrupted").isFalse();
+    }
+
+    private static List<String> take(BlockingQueue<String> q, int n) throws InterruptedException {
+        List<String> out = new ArrayList<>();
+        while (out.size() < n) {
+            String l = q.poll(10, TimeUnit.SECONDS);
+            if (l == null) break;
+            out.add(l);
+        }
+        return out;
+    }
+
+    /** Hands each complete line written to it to a queue. */
+    private static final class LineSink extends OutputStream {
+        private final BlockingQueue<String> lines;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        LineSink(BlockingQueue<String> lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                lines.add(line.toString(StandardCharsets.UTF_8));
+                line.reset();
+            } else {
+                line.write(b);
+            }
         }
     }
 
