@@ -31,10 +31,10 @@ public final class NetnsCommand implements Command {
                    jns netns add NAME
                    jns netns attach NAME PID
                    jns netns set NAME NETNSID
-                   jns netns delete NAME
+                   jns netns [-all] delete [NAME]
                    jns netns identify [PID]
                    jns netns pids NAME
-                   jns netns exec NAME cmd ...
+                   jns netns [-all] exec [NAME] cmd ...
                    jns netns monitor
                    jns netns list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]
                    jns netns connect NAME_A NAME_B [--addr CIDR_A CIDR_B] [--names IF_A IF_B]
@@ -50,13 +50,17 @@ public final class NetnsCommand implements Command {
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        // ip's -all, given here after "netns": delete and exec then act on every named namespace.
+        boolean all = args.length > 0 && (args[0].equals("-all") || args[0].equals("--all"));
+        if (all) args = Arrays.copyOfRange(args, 1, args.length);
         if (args.length == 0) return list(out);
         if (args[0].equals("--help") || args[0].equals("-h")) {
             out.println(USAGE);
             return 0;
         }
-        String sub = SUBCOMMANDS.stream().filter(s -> !args[0].isEmpty() && s.startsWith(args[0])).findFirst()
-                .orElseThrow(() -> new CliException("Command \"" + args[0] + "\" is unknown, try \"jns netns help\"."));
+        String first = args[0];
+        String sub = SUBCOMMANDS.stream().filter(s -> !first.isEmpty() && s.startsWith(first)).findFirst()
+                .orElseThrow(() -> new CliException("Command \"" + first + "\" is unknown, try \"jns netns help\"."));
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             return switch (sub) {
@@ -68,10 +72,10 @@ public final class NetnsCommand implements Command {
                 case "add" -> add(rest);
                 case "attach" -> attach(rest);
                 case "set" -> set(rest);
-                case "delete" -> delete(rest);
+                case "delete" -> all ? deleteAll(err) : delete(rest);
                 case "identify" -> identify(rest, out);
                 case "pids" -> pids(rest, out);
-                case "exec" -> exec(rest, err);
+                case "exec" -> all ? execAll(rest, out, err) : exec(rest, err);
                 case "monitor" -> monitor(out);
                 case "list-id" -> listIds(rest, out);
                 case "connect" -> connect(rest);
@@ -82,6 +86,40 @@ public final class NetnsCommand implements Command {
         } catch (NetlinkException e) {
             throw new CliException(e.reason());
         }
+    }
+
+    /** {@code -all delete}: every named namespace; one that fails is reported and the rest go on. */
+    private static int deleteAll(PrintStream err) {
+        for (String name : NetnsDirectory.names()) {
+            try {
+                NetnsDirectory.delete(name);
+            } catch (NetnsException e) {
+                err.println("jns netns: " + e.getMessage());
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * {@code -all exec cmd...}: the command in every named namespace in turn, each run under
+     * a "netns: NAME" heading; like ip, failures are reported and the status is 0.
+     */
+    private static int execAll(String[] command, PrintStream out, PrintStream err) throws Exception {
+        if (command.length == 0) throw new CliException("No command specified");
+        for (String name : NetnsDirectory.names()) {
+            out.print("\nnetns: " + name + "\n");
+            out.flush(); // the program writes to the same descriptor, after this
+            String[] one = new String[command.length + 1];
+            one[0] = name;
+            System.arraycopy(command, 0, one, 1, command.length);
+            try {
+                exec(one, err);
+            } catch (CliException | NetnsException e) {
+                err.println("jns netns: " + e.getMessage());
+            }
+            err.flush();
+        }
+        return 0;
     }
 
     private static String name(String[] rest) {

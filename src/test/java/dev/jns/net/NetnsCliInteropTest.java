@@ -1,6 +1,7 @@
 package dev.jns.net;
 
 import dev.jns.cli.Main;
+import dev.jns.testing.JnsInstall;
 import dev.jns.testing.Json;
 import org.junit.jupiter.api.Test;
 
@@ -156,6 +157,41 @@ class NetnsCliInteropTest extends TwoNamesFixture {
                 line.reset();
             } else {
                 line.write(b);
+            }
+        }
+    }
+
+    /**
+     * {@code -all} acts on every name in /run/netns, so it runs in a mount namespace of its
+     * own with a fresh /run/netns: only this test's names are there, and they go with it.
+     */
+    @Test
+    void allExecAndAllDeleteDoWhatIpsDoOnEveryName() throws Exception {
+        try (JnsInstall jnsCli = JnsInstall.build()) {
+            String jnsCmd = String.join(" ", jnsCli.command("netns"));
+            String script = String.join("\n",
+                    "mount -t tmpfs tmpfs /run/netns",
+                    "ip netns add " + a + "; ip netns add " + b,
+                    "ip -all netns exec sh -c 'echo in $(ip netns identify); exit 3' > ip.out 2>&1",
+                    jnsCmd + " -all exec sh -c 'echo in $(ip netns identify); exit 3' > jns.out 2>&1; echo status $?",
+                    "ip -all netns exec no-such-program > ip.bad 2>&1",
+                    jnsCmd + " -all exec no-such-program > jns.bad 2>&1; echo status $?",
+                    "cmp ip.out jns.out && echo same output",
+                    "sed 's/^jns netns: //' jns.bad | cmp - ip.bad && echo same failures",
+                    jnsCmd + " -all delete; echo status $?",
+                    "ls /run/netns | wc -l");
+            Path dir = Files.createTempDirectory("jns-all");
+            try {
+                Shell.Result r = run("unshare", "-m", "--propagation", "private", "sh", "-c", "cd " + dir + " && " + script);
+                assertThat(r.exit()).as(r.err()).isZero();
+                assertThat(r.out()).isEqualTo("status 0\nstatus 0\nsame output\nsame failures\nstatus 0\n0\n");
+                assertThat(Files.readString(dir.resolve("jns.out"))).contains("\nnetns: " + a + "\nin " + a + "\n",
+                        "\nnetns: " + b + "\nin " + b + "\n");
+            } finally {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.toList()) Files.delete(f);
+                }
+                Files.delete(dir);
             }
         }
     }
