@@ -159,6 +159,7 @@ int op_propagation(struct op *o);
 int op_privatize(struct op *o);
 int op_mount(struct op *o);
 int op_umount(struct op *o);
+int op_binfmt_register(struct op *o);
 int op_bind(struct op *o);
 int op_chroot(struct op *o);
 int op_pivot(struct op *o);

@@ -1,6 +1,7 @@
 /*
  * Ops on the mount table and the root: persistence of a namespace by bind mount (and its
- * undoing), propagation, mounts and binds, chroot, pivot_root, the working directory.
+ * undoing), propagation, mounts and binds, binfmt_misc definitions, chroot, pivot_root,
+ * the working directory.
  */
 #include "helper.h"
 
@@ -62,6 +63,27 @@ int op_mount(struct op *o) {
 }
 
 /* argv: TARGET FLAGS */
+/* argv: DIR DEFINITION. The detail is util-linux's wording for each step. */
+int op_binfmt_register(struct op *o) {
+    set_detail("cannot open %s", o->argv[0]);
+    int dir = open(o->argv[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return -1;
+    set_detail("cannot open %s/register", o->argv[0]);
+    int fd = openat(dir, "register", O_WRONLY | O_CLOEXEC);
+    int saved = errno;
+    close(dir);
+    if (fd < 0) {
+        errno = saved;
+        return -1;
+    }
+    set_detail("write failed %s/register", o->argv[0]);
+    int rc = write_all(fd, o->argv[1], strlen(o->argv[1]));
+    saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
 int op_umount(struct op *o) {
     set_detail("%s", o->argv[0]);
     return umount2(o->argv[0], (int)strtol(o->argv[1], NULL, 0));

@@ -28,6 +28,7 @@ static const struct {
     {"enter-dirs", op_enter_dirs}, {"groups-before", op_groups_before},
     {"groups-after", op_groups_after},
     {"pin-pidns", op_pin_pidns},    {"join-pidns", op_join_pidns},
+    {"binfmt-register", op_binfmt_register},
 };
 
 int run_op(struct op *o) {

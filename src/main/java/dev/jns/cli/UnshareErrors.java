@@ -30,7 +30,8 @@ final class UnshareErrors {
             case Op.Clone c -> new CliException("unshare failed: " + why);
             case Op.Unshare u -> new CliException("unshare failed: " + why);
             case Op.SetPropagation p -> new CliException("cannot change root filesystem propagation: " + why);
-            case Op.Mount m when m.fstype().equals("proc") -> new CliException("mount " + m.target() + " failed: " + why);
+            case Op.Mount m -> new CliException("mount " + m.target() + " failed: " + why);
+            case Op.RegisterBinaryFormat r -> new CliException(e.detail() + ": " + why);
             case Op.ChangeRoot r -> new CliException("cannot change root directory to '" + r.path() + "': " + why);
             case Op.ChangeDirectory d -> new CliException("cannot change directory to " + d.path() + ": " + why);
             case Op.SetTimeOffsets t -> new CliException("failed to write to /proc/self/timens_offsets: " + why);

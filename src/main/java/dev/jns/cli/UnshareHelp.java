@@ -23,6 +23,9 @@ final class UnshareHelp {
                                          a <file> (which must exist) keeps the namespace by a bind mount
 
              --mount-proc[=<dir>]      mount a fresh proc filesystem at <dir> (/proc) (implies --mount)
+             --mount-binfmt[=<dir>]    mount the user namespace's binfmt_misc at <dir>
+                                         (/proc/sys/fs/binfmt_misc, with a fresh /proc) (implies --user and --mount)
+             -l, --load-interp <def>   register a binfmt_misc definition in it (implies --mount-binfmt)
              --propagation slave|shared|private|unchanged
                                        mount propagation of / in the new mount namespace (private)
              -R, --root <dir>          chroot to <dir> before running the program

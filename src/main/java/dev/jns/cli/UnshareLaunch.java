@@ -49,6 +49,8 @@ final class UnshareLaunch {
             case UNCHANGED -> NamespacedProcessBuilder.Propagation.UNCHANGED;
         });
         o.procMount().ifPresent(dir -> b.mountProc(Path.of(dir)));
+        o.binfmtMount().ifPresent(dir -> b.mountBinfmtMisc(Path.of(dir)));
+        o.loadInterp().ifPresent(b::registerBinaryFormat);
         o.root().ifPresent(root -> b.root(Path.of(root)));
         o.workDir().ifPresent(dir -> b.directory(Path.of(dir)));
         o.monotonicOffset().ifPresent(s -> b.timeOffset(Clock.MONOTONIC, Duration.ofSeconds(s)));

@@ -40,6 +40,8 @@ import java.util.Set;
  * @param monotonicOffset seconds added to CLOCK_MONOTONIC in the new time namespace
  * @param boottimeOffset  seconds added to CLOCK_BOOTTIME in the new time namespace
  * @param environment     the program's whole environment, or empty to inherit jns's own
+ * @param binfmtMount     where to mount the user namespace's binfmt_misc, if anywhere
+ * @param loadInterp      a binfmt_misc definition to register there
  * @param command         the program and its arguments ({@code command.get(0)} is looked up in PATH)
  * @param argv0           the name the program sees as argv[0] when it differs from the command's
  *                        first word (the default shell runs as a login shell, {@code -sh})
@@ -66,6 +68,8 @@ public record UnshareOptions(
         OptionalLong monotonicOffset,
         OptionalLong boottimeOffset,
         Optional<Map<String, String>> environment,
+        Optional<String> binfmtMount,
+        Optional<String> loadInterp,
         List<String> command,
         Optional<String> argv0) {
 

@@ -36,13 +36,15 @@ import java.util.Set;
  * {@link Host}, so every decision is testable without root.
  */
 public final class UnshareParser {
-    /** util-linux's getopt string, less the binfmt_misc {@code -l} that jns does not offer. */
-    static final String SHORT_OPTIONS = "+fhVmuinpCTUrR:w:S:G:c";
+    /** util-linux's getopt string. */
+    static final String SHORT_OPTIONS = "+fhVmuinpCTUrR:w:S:G:cl:";
 
     private static final int MOUNT_PROC = 256, PROPAGATION = 257, SETGROUPS = 258, KILL_CHILD = 259,
             KEEP_CAPS = 260, MONOTONIC = 261, BOOTTIME = 262, MAP_USER = 263, MAP_USERS = 264,
             MAP_GROUP = 265, MAP_GROUPS = 266, MAP_AUTO = 267, MAP_SUBIDS = 268, OWNER = 269,
-            FORWARD_SIGNALS = 270, CLEAR_ENV = 271, WHITELIST_ENV = 272;
+            FORWARD_SIGNALS = 270, CLEAR_ENV = 271, WHITELIST_ENV = 272, MOUNT_BINFMT = 273;
+    /** Where the binfmt_misc options mount it unless told otherwise (util-linux's default). */
+    static final String PROC_BINFMT_MISC = "/proc/sys/fs/binfmt_misc";
 
     static final List<LongOpt> LONG_OPTIONS = List.of(
             new LongOpt("help", Arg.NONE, 'h'),
@@ -59,6 +61,8 @@ public final class UnshareParser {
             new LongOpt("kill-child", Arg.OPTIONAL, KILL_CHILD),
             new LongOpt("forward-signals", Arg.NONE, FORWARD_SIGNALS),
             new LongOpt("mount-proc", Arg.OPTIONAL, MOUNT_PROC),
+            new LongOpt("mount-binfmt", Arg.OPTIONAL, MOUNT_BINFMT),
+            new LongOpt("load-interp", Arg.REQUIRED, 'l'),
             new LongOpt("map-user", Arg.REQUIRED, MAP_USER),
             new LongOpt("map-users", Arg.REQUIRED, MAP_USERS),
             new LongOpt("map-group", Arg.REQUIRED, MAP_GROUP),
@@ -131,7 +135,7 @@ public final class UnshareParser {
     private static final class State {
         final Set<NamespaceType> namespaces = EnumSet.noneOf(NamespaceType.class);
         final Map<NamespaceType, String> persistAt = new EnumMap<>(NamespaceType.class);
-        String procMount;
+        String procMount, binfmtMount, loadInterp;
         Propagation propagation = Propagation.PRIVATE;
         String root, workDir;
         OptionalLong setuid = OptionalLong.empty(), setgid = OptionalLong.empty();
@@ -146,6 +150,11 @@ public final class UnshareParser {
         boolean whitelist;
     }
 
+    private static void useDefaultBinfmtMount(State s) {
+        if (s.procMount == null) s.procMount = "/proc";
+        s.binfmtMount = PROC_BINFMT_MISC;
+    }
+
     private void apply(State s, int id, String arg) {
         NamespaceType ns = id < 128 ? NAMESPACE_FLAGS.get((char) id) : null;
         if (ns != null) {
@@ -158,6 +167,19 @@ public final class UnshareParser {
             case MOUNT_PROC -> {
                 s.namespaces.add(NamespaceType.MNT);
                 s.procMount = arg != null ? arg : "/proc";
+            }
+            case MOUNT_BINFMT -> {
+                s.namespaces.add(NamespaceType.MNT);
+                s.namespaces.add(NamespaceType.USER);
+                s.binfmtMount = arg;
+                // Its default place is under /proc, so the default comes with a fresh /proc.
+                if (arg == null) useDefaultBinfmtMount(s);
+            }
+            case 'l' -> {
+                s.namespaces.add(NamespaceType.MNT);
+                s.namespaces.add(NamespaceType.USER);
+                if (s.binfmtMount == null) useDefaultBinfmtMount(s);
+                s.loadInterp = arg;
             }
             case MAP_USER -> {
                 s.namespaces.add(NamespaceType.USER);
@@ -269,7 +291,8 @@ public final class UnshareParser {
                 users.lines(), groups.lines(), !privileged && !users.writableBySelf(),
                 !privileged && !groups.writableBySelf(), setgroups, Optional.ofNullable(s.owner),
                 s.fork, s.killChildSignal, s.forwardSignals, keepCaps,
-                s.monotonic, s.boottime, environment, command, argv0);
+                s.monotonic, s.boottime, environment, Optional.ofNullable(s.binfmtMount),
+                Optional.ofNullable(s.loadInterp), command, argv0);
     }
 
     /**

@@ -86,6 +86,7 @@ public final class PlanEncoder {
         if (op instanceof Op.Mount o) {
             return new Wire("mount", List.of(o.source(), o.target(), o.fstype(), Long.toString(o.flags()), o.data()));
         }
+        if (op instanceof Op.RegisterBinaryFormat o) return new Wire("binfmt-register", List.of(o.directory(), o.definition()));
         if (op instanceof Op.Unmount o) return new Wire("umount", List.of(o.target(), Integer.toString(o.flags())));
         if (op instanceof Op.BindMount o) return new Wire("bind", List.of(o.source(), o.target(), o.readOnly() ? "ro" : "rw"));
         if (op instanceof Op.ChangeRoot o) return new Wire("chroot", List.of(o.path()));

@@ -173,6 +173,15 @@ public sealed interface Op {
         public Side side() { return Side.CHILD; }
     }
 
+    /**
+     * Writes a binfmt_misc definition ({@code :name:type:offset:magic:mask:interpreter:flags})
+     * to {@code directory/register}, the binfmt_misc instance mounted there.
+     */
+    record RegisterBinaryFormat(String directory, String definition) implements Op {
+        public String name() { return "binfmt_misc register"; }
+        public Side side() { return Side.CHILD; }
+    }
+
     /** {@code umount2(target, flags)}, e.g. MNT_DETACH to drop a subtree the new namespace copied. */
     record Unmount(String target, int flags) implements Op {
         public String name() { return "umount2"; }

@@ -102,7 +102,8 @@ public final class NamespacedProcessBuilder {
     boolean loopbackUp = true;
     Propagation propagation = Propagation.PRIVATE;
     final List<MountStep> mounts = new ArrayList<>();
-    Path chroot, pivotRoot, procMount;
+    Path chroot, pivotRoot, procMount, binfmtMount;
+    final List<String> binaryFormats = new ArrayList<>();
     record Persist(Path file, boolean createMissing) {}
 
     final Map<NamespaceType, Persist> persist = new LinkedHashMap<>();
@@ -381,6 +382,28 @@ public final class NamespacedProcessBuilder {
     /** Mounts a fresh {@code proc} at {@code dir} (inside the new root, if any), for a new pid namespace. */
     public NamespacedProcessBuilder mountProc(Path dir) {
         this.procMount = dir;
+        return this;
+    }
+
+    /**
+     * Mounts a binfmt_misc instance at {@code dir} (inside the new root, after {@code /proc}):
+     * since Linux 6.7 each user namespace has its own, so this needs a new user and mount
+     * namespace, and what is registered there is seen by the sandbox alone (util-linux's
+     * {@code --mount-binfmt}).
+     */
+    public NamespacedProcessBuilder mountBinfmtMisc(Path dir) {
+        this.binfmtMount = dir;
+        return this;
+    }
+
+    /**
+     * Registers a binary format ({@code :name:type:offset:magic:mask:interpreter:flags}) in the
+     * {@link #mountBinfmtMisc} instance, e.g. a qemu-user interpreter for foreign binaries
+     * (util-linux's {@code --load-interp}). One with the F flag opens its interpreter when
+     * registered, so with a root change it is registered before the change, from the caller's tree.
+     */
+    public NamespacedProcessBuilder registerBinaryFormat(String definition) {
+        binaryFormats.add(Objects.requireNonNull(definition));
         return this;
     }
 

@@ -33,6 +33,7 @@ final class PlanCompiler {
     static final long MS_NOSUID = 0x2, MS_NODEV = 0x4, MS_NOEXEC = 0x8, MS_REC = 0x4000,
             MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
     static final String NEWUIDMAP = "/usr/bin/newuidmap", NEWGIDMAP = "/usr/bin/newgidmap";
+    static final String PROC_BINFMT_MISC = "/proc/sys/fs/binfmt_misc";
     /** glibc's execvp default (_PATH_DEFPATH) when the environment has no PATH. */
     private static final List<String> DEFAULT_PATH = List.of("/bin", "/usr/bin");
 
@@ -123,6 +124,15 @@ final class PlanCompiler {
                 ops.add(new Op.Unmount(u.target().toString(), u.detach() ? MNT_DETACH : 0));
             }
         }
+        // A fixed-interpreter format (flag F) opens its interpreter when registered: before a
+        // root change, in the caller's /proc binfmt_misc directory, as util-linux does.
+        boolean rootChange = b.chroot != null || b.pivotRoot != null;
+        List<String> registeredEarly = rootChange ? b.binaryFormats.stream().filter(PlanCompiler::fixesInterpreter).toList()
+                : List.of();
+        if (!registeredEarly.isEmpty()) {
+            ops.add(binfmtMount(PROC_BINFMT_MISC));
+            for (String d : registeredEarly) ops.add(new Op.RegisterBinaryFormat(PROC_BINFMT_MISC, d));
+        }
         if (b.pivotRoot != null) ops.add(new Op.PivotRoot(b.pivotRoot.toString()));
         if (b.chroot != null) ops.add(new Op.ChangeRoot(b.chroot.toString()));
         if (b.procMount != null) {
@@ -132,6 +142,12 @@ final class PlanCompiler {
                 ops.add(new Op.PrivatizeMountPoint(b.procMount.toString()));
             }
             ops.add(new Op.Mount("proc", b.procMount.toString(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, ""));
+        }
+        if (b.binfmtMount != null) {
+            ops.add(binfmtMount(b.binfmtMount.toString()));
+            for (String d : b.binaryFormats) {
+                if (!registeredEarly.contains(d)) ops.add(new Op.RegisterBinaryFormat(b.binfmtMount.toString(), d));
+            }
         }
         if (b.rootFromOutside != null || b.directoryFromOutside != null) {
             ops.add(new Op.EnterPinnedDirectories(b.directoryIfSet().isEmpty()));
@@ -191,6 +207,15 @@ final class PlanCompiler {
         return type == TIME || (type == PID && pidForChildren) ? type.forChildrenProcName() : type.procName();
     }
 
+    /** The flags are the definition's last field (after its last colon). */
+    private static boolean fixesInterpreter(String definition) {
+        return definition.substring(definition.lastIndexOf(':') + 1).contains("F");
+    }
+
+    private static Op.Mount binfmtMount(String dir) {
+        return new Op.Mount("binfmt_misc", dir, "binfmt_misc", MS_NOSUID | MS_NODEV | MS_NOEXEC, null);
+    }
+
     private static String pathOrEmpty(Path p) {
         return p == null ? "" : p.toString();
     }
@@ -230,5 +255,12 @@ final class PlanCompiler {
                     + ": it is not a new namespace");
         }
         if (b.chroot != null && b.pivotRoot != null) throw new IllegalStateException("root and pivotRoot exclude each other");
+        if (b.binfmtMount != null && !(b.newTypes.contains(USER) && b.newTypes.contains(MNT))) {
+            throw new IllegalStateException("mountBinfmtMisc needs a new user namespace (binfmt_misc is per user"
+                    + " namespace) and a new mount namespace");
+        }
+        if (!b.binaryFormats.isEmpty() && b.binfmtMount == null) {
+            throw new IllegalStateException("registerBinaryFormat needs mountBinfmtMisc: the formats go into that instance");
+        }
     }
 }

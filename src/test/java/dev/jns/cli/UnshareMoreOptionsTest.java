@@ -75,6 +75,37 @@ class UnshareMoreOptionsTest extends UnshareToolTestBase {
                 .containsExactly("0", "0 0 1", "1 1 4294967294");
     }
 
+    /**
+     * util-linux 2.41's binfmt_misc options (2.38.1 has none), as root and as uid 65534: the
+     * user namespace's own binfmt_misc, with a format registered that runs files ending in
+     * .jnst through cat, which the machine outside does not know.
+     */
+    @Test
+    void loadInterpRegistersAFormatThatOnlyTheSandboxRuns() throws Exception {
+        Path script = Files.createTempFile("jns-binfmt", ".jnst");
+        try {
+            Files.writeString(script, "printed by cat, not run by a shell\n");
+            Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            String definition = ":jnstest:E::jnst::/bin/cat:";
+            for (RunAs as : List.of(ROOT, RunAs.nobody())) {
+                ToolResult r = compare.runJns(as, Map.of(), "-rpf", "-l", definition, "sh", "-c",
+                        "ls /proc/sys/fs/binfmt_misc; grep interpreter /proc/sys/fs/binfmt_misc/jnstest; " + script);
+                assertThat(r.exit()).as("%s: %s", as.description(), r).isZero();
+                assertThat(r.stdout()).isEqualTo("jnstest\nregister\nstatus\ninterpreter /bin/cat\n"
+                        + "printed by cat, not run by a shell\n");
+            }
+            assertThat(Path.of("/proc/sys/fs/binfmt_misc/jnstest")).doesNotExist();
+            // A definition the kernel refuses, in util-linux's words.
+            ToolResult bad = compare.runJns(ROOT, Map.of(), "-rpf", "-l", "not a definition", "true");
+            assertThat(bad.stderr()).isEqualTo("jns unshare: write failed /proc/sys/fs/binfmt_misc/register: Invalid argument\n");
+            assertThat(bad.exit()).isEqualTo(1);
+            ToolResult nowhere = compare.runJns(ROOT, Map.of(), "-r", "--mount-binfmt=/nonexistent", "true");
+            assertThat(nowhere.stderr()).isEqualTo("jns unshare: mount /nonexistent failed: No such file or directory\n");
+        } finally {
+            Files.delete(script);
+        }
+    }
+
     @Test
     void ownerOwnsTheUserNamespaceItCreates() throws Exception {
         // util-linux 2.42's --owner (2.38.1 has none): setgroups/setgid/setuid before the namespaces are made

@@ -97,6 +97,28 @@ class UnshareParserTest {
     }
 
     @Test
+    void binfmtOptionsImplyUserAndMountAndTheirDefaultPlaceBringsAFreshProc() {
+        UnshareOptions mount = run("--mount-binfmt", "true");
+        assertThat(mount.namespaces()).containsExactlyInAnyOrder(USER, MNT);
+        assertThat(mount.binfmtMount()).contains("/proc/sys/fs/binfmt_misc");
+        assertThat(mount.procMount()).contains("/proc");
+        UnshareOptions elsewhere = run("--mount-binfmt=/mnt/b", "true");
+        assertThat(elsewhere.binfmtMount()).contains("/mnt/b");
+        assertThat(elsewhere.procMount()).isEmpty();
+        UnshareOptions load = run("-l", ":x:E::x::/bin/cat:", "true");
+        assertThat(load.namespaces()).containsExactlyInAnyOrder(USER, MNT);
+        assertThat(load.loadInterp()).contains(":x:E::x::/bin/cat:");
+        assertThat(load.binfmtMount()).contains("/proc/sys/fs/binfmt_misc");
+        assertThat(load.procMount()).contains("/proc");
+        // In util-linux's order: a later --mount-binfmt=DIR moves the mount, the /proc stays.
+        UnshareOptions both = run("--load-interp=:x:E::x::/bin/cat:", "--mount-binfmt=/mnt/b", "--mount-proc=/p", "true");
+        assertThat(both.binfmtMount()).contains("/mnt/b");
+        assertThat(both.procMount()).contains("/p");
+        assertThat(run("--mount-binfmt=/mnt/b", "-l", "d", "true").binfmtMount()).contains("/mnt/b");
+        usage("option requires an argument -- 'l'", "-l");
+    }
+
+    @Test
     void implications() {
         assertThat(run("--mount-proc=/mnt/p", "true").namespaces()).containsExactly(MNT);
         assertThat(run("--mount-proc=/mnt/p", "true").procMount()).contains("/mnt/p");

@@ -168,6 +168,37 @@ class PlanCompilerTest {
     }
 
     @Test
+    void binfmtMiscIsMountedAfterProcAndFixedFormatsAreRegisteredBeforeARootChange() {
+        String plain = ":a:E::a::/bin/cat:", fixed = ":b:E::b::/bin/cat:F";
+        LaunchPlan plan = PlanCompiler.compile(rootless("true").mountProc(Path.of("/proc"))
+                .mountBinfmtMisc(Path.of("/proc/sys/fs/binfmt_misc")).registerBinaryFormat(plain)
+                .registerBinaryFormat(fixed), new CallerIds(1000, 1000));
+        assertThat(plan.ops()).extracting(Op::getClass).map(Class::getSimpleName).containsSubsequence(
+                "SetPropagation", "Mount", "Mount", "RegisterBinaryFormat", "RegisterBinaryFormat", "ParentDeathSignal");
+        assertThat(plan.opsOf(Op.Mount.class)).extracting(Op.Mount::fstype).containsExactly("proc", "binfmt_misc");
+        assertThat(plan.opsOf(Op.RegisterBinaryFormat.class)).extracting(Op.RegisterBinaryFormat::definition)
+                .containsExactly(plain, fixed);
+
+        LaunchPlan rooted = PlanCompiler.compile(rootless("true").root(Path.of("/srv/root")).mountProc(Path.of("/proc"))
+                .mountBinfmtMisc(Path.of("/proc/sys/fs/binfmt_misc")).registerBinaryFormat(plain)
+                .registerBinaryFormat(fixed), new CallerIds(1000, 1000));
+        assertThat(rooted.ops()).extracting(o -> o instanceof Op.Mount m ? "mount " + m.fstype() + " " + m.target()
+                : o instanceof Op.RegisterBinaryFormat r ? "register " + r.definition() : o.getClass().getSimpleName())
+                .containsSubsequence("mount binfmt_misc /proc/sys/fs/binfmt_misc", "register " + fixed, "ChangeRoot",
+                        "mount proc /proc", "mount binfmt_misc /proc/sys/fs/binfmt_misc", "register " + plain);
+        assertThat(rooted.opsOf(Op.RegisterBinaryFormat.class)).hasSize(2);
+    }
+
+    @Test
+    void binfmtMiscNeedsItsOwnUserAndMountNamespace() {
+        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").newNamespaces(MNT)
+                .mountBinfmtMisc(Path.of("/b")).plan()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("needs a new user namespace");
+        assertThatThrownBy(() -> rootless("true").registerBinaryFormat(":a:E::a::/bin/cat:").plan())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs mountBinfmtMisc");
+    }
+
+    @Test
     void namespaceHandlesMakeTheParentWaitForTheCallerBeforeExec() {
         LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(NET).openNamespaceHandles(true).plan();
         assertThat(plan.ops().get(plan.ops().size() - 3)).isEqualTo(new Op.AwaitCaller());
