@@ -48,6 +48,7 @@ public final class LsnsCommand implements Command {
 
              -H, --list-columns     list the columns
              -h, --help             show this help
+             -V, --version          show the version
 
             A <namespace> (an inode number) lists that namespace's processes.
             """;
@@ -57,6 +58,7 @@ public final class LsnsCommand implements Command {
         LsnsSettings settings = LsnsSettings.parse(args);
         String text = switch (settings.action()) {
             case HELP -> HELP;
+            case VERSION -> Version.line("lsns") + "\n";
             case LIST_COLUMNS -> render(columnList(), settings);
             case LIST -> render(table(settings), settings);
         };
@@ -86,9 +88,6 @@ public final class LsnsCommand implements Command {
 
     private static Table table(LsnsSettings settings) {
         Inventory inventory = Inventory.scan(scanOptions(settings));
-        if (settings.task().isPresent() && inventory.process(settings.task().getAsInt()).isEmpty()) {
-            throw new CliException("no process with PID " + settings.task().getAsInt());
-        }
         if (settings.namespace().isEmpty()) return LsnsTable.namespaces(inventory, settings);
         long inode = settings.namespace().getAsLong();
         NamespaceRecord ns = inventory.namespace(inode)

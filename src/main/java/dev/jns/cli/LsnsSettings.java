@@ -18,7 +18,7 @@ record LsnsSettings(Action action, Format format, boolean noHeadings, boolean no
                     boolean persistentOnly, OptionalInt task, OptionalLong namespace,
                     Set<NamespaceType> types, Tree tree, List<LsnsColumn> columns) {
 
-    enum Action { LIST, HELP, LIST_COLUMNS }
+    enum Action { LIST, HELP, VERSION, LIST_COLUMNS }
 
     enum Format { HUMAN, RAW, JSON }
 
@@ -26,7 +26,8 @@ record LsnsSettings(Action action, Format format, boolean noHeadings, boolean no
     enum Tree { NONE, PROCESS, PARENT, OWNER }
 
     private static final int OUTPUT_ALL = 0x100;
-    private static final Getopt GETOPT = new Getopt("JlPp:o:nruht:T::WQ:H", List.of(
+    private static final Getopt GETOPT = new Getopt("JlPp:o:nruhVt:T::WQ:H", List.of(
+            new Getopt.LongOpt("version", Getopt.Arg.NONE, 'V'),
             new Getopt.LongOpt("json", Getopt.Arg.NONE, 'J'),
             new Getopt.LongOpt("task", Getopt.Arg.REQUIRED, 'p'),
             new Getopt.LongOpt("help", Getopt.Arg.NONE, 'h'),
@@ -88,6 +89,9 @@ record LsnsSettings(Action action, Format format, boolean noHeadings, boolean no
                 case 'H' -> listColumns = true;
                 case 'h' -> {
                     return simple(Action.HELP);
+                }
+                case 'V' -> {
+                    return simple(Action.VERSION);
                 }
                 default -> throw new IllegalStateException("option " + o.spelled() + " has no handler");
             }

@@ -52,7 +52,7 @@ public final class NsenterCommand implements Command {
             return 0;
         }
         if (parsed instanceof NsenterParser.Parsed.Version) {
-            out.println("jns nsenter from jns " + version());
+            out.println(Version.line("nsenter"));
             return 0;
         }
         try {
@@ -60,11 +60,6 @@ public final class NsenterCommand implements Command {
         } finally {
             for (Namespace ns : handles) ns.close();
         }
-    }
-
-    private static String version() {
-        String v = NsenterCommand.class.getPackage().getImplementationVersion();
-        return v != null ? v : "(unpackaged build)";
     }
 
     private int launch(NsenterOptions o) throws IOException, InterruptedException {

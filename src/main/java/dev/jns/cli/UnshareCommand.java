@@ -24,14 +24,9 @@ public final class UnshareCommand implements Command {
         if (parsed instanceof UnshareParser.Help) {
             out.print(UnshareHelp.TEXT);
         } else {
-            out.println("jns unshare from jns " + version());
+            out.println(Version.line("unshare"));
         }
         return 0;
-    }
-
-    private static String version() {
-        String v = UnshareCommand.class.getPackage().getImplementationVersion();
-        return v != null ? v : "(unpackaged build)";
     }
 
     private int launch(UnshareOptions options) throws IOException, InterruptedException {

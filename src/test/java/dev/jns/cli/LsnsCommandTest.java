@@ -44,7 +44,6 @@ class LsnsCommandTest {
             -t NET               | unknown namespace type: NET
             -p abc               | invalid PID argument: 'abc'
             -p 0                 | invalid PID argument: '0': Numerical result out of range
-            -p 99999999          | no process with PID 99999999
             -T=foo               | unknown tree type: foo
             --tree=bush          | unknown tree type: bush
             -T owner             | invalid namespace argument: 'owner'
@@ -64,6 +63,26 @@ class LsnsCommandTest {
         // in-process, a failing command could leave an fd or a child; the machine is checked once for all
         assertThat(openFds()).isEqualTo(fdsBefore);
         assertThat(ProcessHandle.current().children()).isEmpty();
+    }
+
+    @Test
+    void aProcessThatIsGoneListsNothingAndIsNoErrorAsForUtilLinux() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String pid = Long.toString(gone.pid());
+        Result human = jns("-p", pid), json = jns("-J", "-p", pid);
+        assertThat(human).isEqualTo(new Result(0, "", ""));
+        Process lsns = new ProcessBuilder("lsns", "-J", "-p", pid).start();
+        String theirs = new String(lsns.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(lsns.waitFor()).isZero();
+        assertThat(json).isEqualTo(new Result(0, theirs, ""));
+    }
+
+    @Test
+    void versionNamesJns() {
+        Result r = jns("-V");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("jns lsns from jns ");
     }
 
     private static long openFds() throws IOException {
