@@ -5,48 +5,57 @@
  * creating or joining a user namespace and for some other steps, so jns hands this
  * small program a launch plan and lets it do them. The helper is a mechanism: it
  * executes the plan op by op, reports the first failure as (op index, errno, detail)
- * and decides nothing itself. The Java side (dev.jns.helper) is the other half of
- * the protocol described here.
+ * and decides nothing itself. The Java side (dev.jns.plan for the ops, dev.jns.helper
+ * for the protocol) is the other half of what is described here.
  *
- *   jns-helper JVM-PID CODE SIDE ARGC ARG... [CODE SIDE ARGC ARG...]...
+ *   jns-helper [--sealed] JVM-PID CODE SIDE FLAGS ARGC ARG... [CODE SIDE FLAGS ARGC ARG...]...
  *
- * The arguments after JVM-PID are the plan, one op after another: CODE names the op,
+ * The arguments after JVM-PID are the plan, one op after another: CODE is the op's
+ * number in JNS_OP_TABLE below (the order of dev.jns.plan.OpCode, checked by a test),
  * SIDE says who runs it (H the helper before the clone, P the parent after it, acting
  * on the child from outside, C the child, inside the new namespaces, ending in exec),
- * ARGC counts its arguments. The helper's environment is the target's. Parent and
- * child pass a baton over a socketpair whenever the side changes, so ops run strictly
- * in plan order.
+ * FLAGS says when a failure is no failure and when the op runs at all ("-" plain; "t"
+ * any failure tolerated, "tN" errno N tolerated; then "sI"/"fI": only if op I of this
+ * process succeeded/failed), ARGC counts its arguments. The helper's environment is the
+ * program's. Parent and child pass a baton over a socketpair whenever the side changes,
+ * so ops run strictly in plan order.
+ *
+ * Ops hold descriptors between each other in slots (an open file, a pidfd, received
+ * bytes): close-on-exec, so the program sees none unless a dup op places one. In the
+ * parent a path starting /proc/child/ means the child's /proc/PID/, in the child /proc/self/.
  *
  * The JVM talks to the helper over two pipes the helper makes first thing. Java cannot
  * hand a child any descriptor beyond 0, 1 and 2 (those are the target's), so the JVM
  * opens its ends through /proc/PID/fd: the control pipe's write end at fd 10, and the
  * status pipe's read end at fd 11, made last, so that its appearance means both are
- * there. The JVM writes 'h' when it holds both. The helper does not wait for that to
- * start: signals and the clone, and the child's whole setup, overlap with the JVM's
- * opening. It waits (watching the JVM through a pidfd) only where it must: before it
- * reads the control pipe, before it exits, and before an op that may change its own
- * credentials (that would make it undumpable and its /proc/PID/fd closed to an
- * unprivileged JVM). Then it closes its copies of the JVM's ends, so EOF on the control
- * pipe means the JVM is gone, and a write to the status pipe fails when it is.
+ * there. The JVM writes 'h' when it holds both, then the bytes of the plan's receive ops
+ * in order. The helper does not wait for the hello to start: signals, the clone, and the
+ * child's whole setup overlap with the JVM's opening. It waits (watching the JVM through a
+ * pidfd) only where it must: before it reads the control pipe, before it exits, and
+ * before an op that may change its own credentials (that would make it undumpable and its
+ * /proc/PID/fd closed to an unprivileged JVM). Then it closes its copies of the JVM's
+ * ends, so EOF on the control pipe means the JVM is gone, and a write to the status pipe
+ * fails when it is.
  *
  * Status frames are fixed-size (struct status): 'A' the child waits for the caller
- * (which answers 'g'), 'R' the target runs (exec succeeded), 'F' an op failed, 'X' how
- * the target ended (op: CLD_EXITED/KILLED/DUMPED, err: status or signal), sent just
- * before the helper exits. After 'R' the helper supervises: it forwards the signals the
- * plan names, kills the target if the control pipe reaches EOF (the JVM died), and
- * finally exits with the target's status, re-raising a fatal signal on itself. The
- * child gets PR_SET_PDEATHSIG, which fires when this single-threaded helper dies. The
- * helper is linked statically, so the target's environment (LD_PRELOAD, say) does not
- * reach into it.
+ * (which answers 'g'), 'R' the target runs (exec succeeded), 'D' the target is set up and
+ * left to itself (detached; the helper exits 0), 'F' an op failed, 'X' how the target
+ * ended (op: CLD_EXITED/KILLED/DUMPED, err: status or signal), sent just before the
+ * helper exits. After 'R' the helper supervises: it forwards the signals the plan names,
+ * reaps orphans it adopted as subreaper, kills the target and all its descendants if the
+ * control pipe reaches EOF (the JVM died), and finally exits with the target's status,
+ * re-raising a fatal signal on itself. The helper is linked statically, so the target's
+ * environment (LD_PRELOAD, say) does not reach into it.
  *
  * The files, roughly in the order a run meets them:
  *   main.c       argv, the sealed re-exec, the plan, the walk and the parent/child baton
- *   protocol.c   meeting the JVM, status frames, the failure detail, waiting for the caller
- *   optable.c    op codes to functions, and running one op
- *   ops_ns.c     clone3, unshare, time offsets, host/domain name, lo up, joining namespaces
- *   ops_ids.c    setgroups, uid/gid maps, the owner, credentials, capabilities, no_new_privs
- *   ops_mount.c  propagation, mounts, binds, chroot, pivot_root, persistence by bind mount
- *   ops_exec.c   signal masks, the death signal, and the exec that ends the plan
+ *   protocol.c   meeting the JVM, status frames, the failure detail, waiting, detaching
+ *   optable.c    op codes to functions, slots, the /proc/child paths, running one op
+ *   ops_ns.c     clone3, unshare, open, pidfd, setns, host/domain name, link up
+ *   ops_files.c  writing files and descriptors, received bytes, running newuidmap
+ *   ops_ids.c    the owner, credentials, capabilities, no_new_privs, session, rlimits
+ *   ops_mount.c  mounts, binds, mount attributes, directories, links, nodes, roots
+ *   ops_exec.c   signal masks, subreaper, the death signal, seccomp, dup, exec
  *   supervise.c  the running target, undo after a failure, exiting like the target
  *   util.c       whole reads and writes
  *
@@ -68,9 +77,12 @@ extern char **environ;
 #define JVM_CONTROL_END 10
 #define JVM_STATUS_END 11
 
+/* Slots for descriptors held between ops (dev.jns.plan.PlanDraft.MAX_SLOTS). */
+#define MAX_SLOTS 64
+
 /* A frame to the JVM; the Java side (HelperLauncher) reads the same layout. */
 struct status {
-    int32_t kind; /* 'A' awaiting the caller, 'R' running, 'F' failed, 'X' target ended */
+    int32_t kind; /* 'A' awaiting the caller, 'R' running, 'D' detached, 'F' failed, 'X' target ended */
     int32_t op;   /* index of the failed op, -1 for a protocol error */
     int32_t err;  /* errno, 0 if the failure has none */
     int32_t pid;  /* the child, as the caller sees it */
@@ -79,16 +91,76 @@ struct status {
 };
 
 struct op {
-    const char *code;
+    int code;
     char side;
+    int tolerated;      /* 0 none, -1 any errno, else that errno */
+    int only_if;        /* -1, or the op whose outcome decides whether this one runs */
+    char only_if_kind;  /* 's' it succeeded, 'f' it failed */
     int argc;
     char **argv;
 };
+
+/*
+ * The op table, in the order of dev.jns.plan.OpCode: X(NAME, function). The code on the
+ * wire is the position here. OpTableTest reads these lines and compares them with the Java enum.
+ */
+#define JNS_OP_TABLE(X) \
+    X(FORWARD_SIGNALS, op_forward_signals) \
+    X(BLOCK_SIGNALS, op_block_signals) \
+    X(BECOME_SUBREAPER, op_subreaper) \
+    X(BECOME_OWNER, op_owner) \
+    X(CLONE, op_clone) \
+    X(UNSHARE, op_unshare) \
+    X(OPEN, op_open) \
+    X(OPEN_PIDFD, op_open_pidfd) \
+    X(RECEIVE, op_receive) \
+    X(SETNS, op_setns) \
+    X(WRITE, op_write) \
+    X(WRITE_FILE, op_write_file) \
+    X(RUN_FOR_CHILD, op_run_for_child) \
+    X(MOUNT, op_mount) \
+    X(BIND, op_bind) \
+    X(MOUNT_SETATTR, op_mount_setattr) \
+    X(UNMOUNT, op_umount) \
+    X(MKDIR, op_mkdir) \
+    X(CREATE_FILE, op_create_file) \
+    X(MKNOD, op_mknod) \
+    X(SYMLINK, op_symlink) \
+    X(CHMOD, op_chmod) \
+    X(PIVOT_ROOT, op_pivot_root) \
+    X(CHROOT, op_chroot) \
+    X(CHDIR, op_chdir) \
+    X(FCHDIR, op_fchdir) \
+    X(SETHOSTNAME, op_hostname) \
+    X(SETDOMAINNAME, op_domainname) \
+    X(LINK_UP, op_link_up) \
+    X(SETGROUPS, op_groups) \
+    X(SETGID, op_gid) \
+    X(SETUID, op_uid) \
+    X(KEEP_CAPS, op_keepcaps) \
+    X(SET_CAPS, op_set_caps) \
+    X(AMBIENT_FROM_PERMITTED, op_ambient_from_permitted) \
+    X(NO_NEW_PRIVS, op_nnp) \
+    X(SETSID, op_setsid) \
+    X(RLIMIT, op_rlimit) \
+    X(SECCOMP, op_seccomp) \
+    X(DUP, op_dup) \
+    X(AWAIT_CALLER, op_await) \
+    X(DETACH, op_detach) \
+    X(DEATH_SIGNAL, op_pdeathsig) \
+    X(EXEC, op_exec)
+
+#define JNS_OP_ENUM(name, fn) OP_##name,
+enum op_code { JNS_OP_TABLE(JNS_OP_ENUM) OP_COUNT };
+
+#define JNS_OP_DECLARE(name, fn) int fn(struct op *o);
+JNS_OP_TABLE(JNS_OP_DECLARE)
 
 /* ---- state shared between files (each defined once, in the file named) --------------- */
 
 extern int control;             /* protocol.c: the control pipe's read end */
 extern char detail[248];        /* protocol.c: what the failing op was working on */
+extern int current_op;          /* main.c: the index of the op running now */
 extern int sync_fd;             /* ops_ns.c: parent <-> child, made by the clone */
 extern pid_t child_pid;         /* ops_ns.c: 0 in the child itself */
 extern int child_pidfd;         /* ops_ns.c */
@@ -109,66 +181,25 @@ int await_jvm(void);
 void forget_jvm_ends(void);
 int send_status(int kind, int op, int err, const char *what);
 __attribute__((noreturn)) void protocol_error(const char *what);
+void pass_baton(int op); /* main.c */
 
 /* ---- optable.c ------------------------------------------------------------------------- */
 
 int run_op(struct op *o);
+int slot_fd(const char *arg);               /* the descriptor in a slot, or -1 with EBADF */
+int set_slot(const char *arg, int fd);      /* keeps fd (moved above the low numbers) in a slot */
+int move_slots_off(int fd);                 /* moves a slot's or the baton's descriptor away from fd */
+const char *child_path(const char *path, char *buf, size_t size);
+const char *fd_path(int fd, char *buf, size_t size);
 
 /* ---- supervise.c ----------------------------------------------------------------------- */
 
+void remember_mount(const char *target);    /* undone if the launch fails (mounts made outside) */
 __attribute__((noreturn)) void undo_and_exit(int op, int err);
 __attribute__((noreturn)) void supervise(void);
 
-/* ---- ops: each returns 0, or -1 with errno and detail set ------------------------------ */
+/* ---- ops_ids.c ------------------------------------------------------------------------- */
 
-/* protocol.c */
-int op_await(struct op *o);
-
-/* ops_ns.c */
-int op_clone(struct op *o); /* run by main, not through the op table */
-int op_unshare(struct op *o);
-int op_timens(struct op *o);
-int op_lo_up(struct op *o);
-int op_hostname(struct op *o);
-int op_domainname(struct op *o);
-int op_pin_dirs(struct op *o);
-int op_enter_dirs(struct op *o);
-int op_groups_before(struct op *o);
-int op_groups_after(struct op *o);
-int op_pin_pidns(struct op *o);
-int op_join_pidns(struct op *o);
-int op_enter(struct op *o);
-
-/* ops_ids.c */
-int op_setgroups_file(struct op *o);
-int op_idmap_file(struct op *o);
-int op_idmap_program(struct op *o);
-int op_groups(struct op *o);
-int op_gid(struct op *o);
-int op_uid(struct op *o);
-int op_owner(struct op *o);
 int resume_starting_ids(void);
-int op_keepcaps(struct op *o);
-int op_ambient(struct op *o);
-int op_nnp(struct op *o);
-
-/* ops_mount.c */
-int op_persist(struct op *o);
-void undo_persist(void);
-int op_propagation(struct op *o);
-int op_privatize(struct op *o);
-int op_mount(struct op *o);
-int op_umount(struct op *o);
-int op_binfmt_register(struct op *o);
-int op_bind(struct op *o);
-int op_chroot(struct op *o);
-int op_pivot(struct op *o);
-int op_chdir(struct op *o);
-
-/* ops_exec.c */
-int op_signals(struct op *o);
-int op_ignore_signals(struct op *o);
-int op_pdeathsig(struct op *o);
-int op_exec(struct op *o);
 
 #endif

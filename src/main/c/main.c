@@ -29,23 +29,63 @@ struct baton {
 
 static struct op *ops;
 static int nops;
+static unsigned char *outcome; /* per op: 0 not run, 1 succeeded, 2 failed (tolerated) */
+int current_op;
 sigset_t original_mask;
 
 /* ---- plan ---------------------------------------------------------------------------- */
 
+/* FLAGS: "-", or [t[ERRNO]][s|f INDEX] (see the top of helper.h). */
+static void parse_flags(struct op *o, const char *f) {
+    o->only_if = -1;
+    if (*f == '-') return;
+    if (*f == 't') {
+        char *end;
+        long e = strtol(f + 1, &end, 10);
+        o->tolerated = end == f + 1 ? -1 : (int)e;
+        f = end;
+    }
+    if (*f == 's' || *f == 'f') {
+        o->only_if_kind = *f;
+        o->only_if = atoi(f + 1);
+    }
+}
+
 static void parse_plan(int argc, char **argv) {
     ops = calloc((size_t)argc, sizeof *ops);
-    if (!ops) exit(125);
+    outcome = calloc((size_t)argc + 1, 1);
+    if (!ops || !outcome) exit(125);
     for (int i = 0; i < argc;) {
-        if (i + 3 > argc) protocol_error("op without side or argument count");
+        if (i + 4 > argc) protocol_error("op without side, flags or argument count");
         struct op *o = &ops[nops++];
-        o->code = argv[i];
+        o->code = atoi(argv[i]);
         o->side = argv[i + 1][0];
-        o->argc = atoi(argv[i + 2]);
-        o->argv = &argv[i + 3];
-        i += 3 + o->argc;
-        if (o->argc < 0 || i > argc) protocol_error("op with missing arguments");
+        parse_flags(o, argv[i + 2]);
+        o->argc = atoi(argv[i + 3]);
+        o->argv = &argv[i + 4];
+        i += 4 + o->argc;
+        if (o->code < 0 || o->code >= OP_COUNT) protocol_error("unknown op code");
+        if (o->argc < 0 || i > argc || o->only_if >= nops) protocol_error("op with missing arguments or a bad condition");
     }
+}
+
+/*
+ * Runs op i if its condition holds, and records how it went. Returns -1 only for a failure
+ * the plan does not tolerate.
+ */
+static int run_planned(int i) {
+    struct op *o = &ops[i];
+    if (o->only_if >= 0 && outcome[o->only_if] != (o->only_if_kind == 's' ? 1 : 2)) return 0;
+    current_op = i;
+    if (run_op(o) == 0) {
+        outcome[i] = 1;
+        return 0;
+    }
+    if (o->tolerated == -1 || (o->tolerated > 0 && errno == o->tolerated)) {
+        outcome[i] = 2;
+        return 0;
+    }
+    return -1;
 }
 
 /* ---- the walk through the plan ----------------------------------------------------------- */
@@ -84,6 +124,12 @@ static int await_baton(char me) {
     return b.op;
 }
 
+/* Hands the baton to the other side at op i (the detaching parent's last act). */
+void pass_baton(int i) {
+    struct baton b = {.kind = 'B', .op = i};
+    (void)send(sync_fd, &b, sizeof b, MSG_NOSIGNAL);
+}
+
 __attribute__((noreturn)) static void walk(int i, char me) {
     int holding = i < nops && ops[i].side == me; /* the side of the first op moves first */
     while (i < nops) {
@@ -96,7 +142,7 @@ __attribute__((noreturn)) static void walk(int i, char me) {
             holding = 1;
             continue;
         }
-        if (run_op(&ops[i]) < 0) {
+        if (run_planned(i) < 0) {
             if (me == 'C') child_fail(i);
             undo_and_exit(i, errno);
         }
@@ -138,9 +184,9 @@ static void reexec_sealed(char **argv) {
     fexecve(copy, argv, environ);
 }
 
-/* The helper's own ops that surely keep its credentials, and may run before the JVM has met it. */
-static int leaves_credentials_alone(const char *code) {
-    return strcmp(code, "signals") == 0 || strcmp(code, "ignore-signals") == 0 || strcmp(code, "clone") == 0;
+/* The helper's own ops that surely keep its credentials and read no control pipe: they may run before the JVM has met it. */
+static int needs_no_jvm(int code) {
+    return code == OP_FORWARD_SIGNALS || code == OP_BLOCK_SIGNALS || code == OP_BECOME_SUBREAPER || code == OP_CLONE;
 }
 
 int main(int argc, char **argv) {
@@ -165,14 +211,15 @@ int main(int argc, char **argv) {
     parse_plan(argc - 2, argv + 2);
     for (int i = 0; i < nops; i++) {
         if (ops[i].side != 'H') protocol_error("plan has no clone");
-        if (!leaves_credentials_alone(ops[i].code) && await_jvm() < 0) return 125;
-        if (strcmp(ops[i].code, "clone") == 0) {
+        if (!needs_no_jvm(ops[i].code) && await_jvm() < 0) return 125;
+        if (ops[i].code == OP_CLONE) {
+            current_op = i;
             int who = op_clone(&ops[i]);
             if (who < 0) undo_and_exit(i, errno);
             if (who == 1 && resume_starting_ids() < 0) undo_and_exit(i, errno);
             walk(i + 1, who == 1 ? 'P' : 'C');
         }
-        if (run_op(&ops[i]) < 0) undo_and_exit(i, errno);
+        if (run_planned(i) < 0) undo_and_exit(i, errno);
     }
     protocol_error("plan has no clone");
 }

@@ -1,37 +1,92 @@
 /*
  * Ops on the process itself: which signals the helper forwards or leaves pending, the
- * child's death signal, and the exec that ends every plan.
+ * helper as subreaper, the child's death signal, seccomp, the program's descriptors, and
+ * the exec that ends every plan.
  */
 #include "helper.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 sigset_t forwarded; /* the signals supervise() passes on to the target */
 
-int op_signals(struct op *o) {
+int op_forward_signals(struct op *o) {
     sigemptyset(&forwarded);
     for (int i = 0; i < o->argc; i++) sigaddset(&forwarded, atoi(o->argv[i]));
     return sigprocmask(SIG_BLOCK, &forwarded, NULL);
 }
 
 /* Blocked and never read: they stay pending here, and the child starts without them. */
-int op_ignore_signals(struct op *o) {
+int op_block_signals(struct op *o) {
     sigset_t ignored;
     sigemptyset(&ignored);
     for (int i = 0; i < o->argc; i++) sigaddset(&ignored, atoi(o->argv[i]));
     return sigprocmask(SIG_BLOCK, &ignored, NULL);
 }
 
+int op_subreaper(struct op *o) {
+    (void)o;
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+/* argv: SIGNAL (0: none, for a detached program) */
 int op_pdeathsig(struct op *o) {
-    if (prctl(PR_SET_PDEATHSIG, atoi(o->argv[0])) < 0) return -1;
+    int sig = atoi(o->argv[0]);
+    if (prctl(PR_SET_PDEATHSIG, sig) < 0) return -1;
+    if (sig == 0) return 0;
     /* If the helper died before the signal was armed, nobody would kill us: leave now. */
     struct pollfd p = {.fd = sync_fd, .events = POLLRDHUP};
     if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP))) _exit(1);
+    return 0;
+}
+
+/* argv: SLOT holding an array of struct sock_filter */
+int op_seccomp(struct op *o) {
+    int fd = slot_fd(o->argv[0]);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) return -1;
+    set_detail("%lld bytes of BPF", (long long)st.st_size);
+    if (st.st_size == 0 || st.st_size % sizeof(struct sock_filter) || st.st_size > 65536 * (off_t)sizeof(struct sock_filter)) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct sock_filter *code = malloc((size_t)st.st_size);
+    if (!code) return -1;
+    int rc = -1;
+    if (pread(fd, code, (size_t)st.st_size, 0) == st.st_size) {
+        struct sock_fprog prog = {.len = (unsigned short)(st.st_size / sizeof *code), .filter = code};
+        rc = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+    }
+    int saved = errno;
+    free(code);
+    errno = saved;
+    return rc;
+}
+
+static int placed[64]; /* descriptors dup put in place: they stay open across exec */
+static int nplaced;
+
+/* argv: SLOT FD */
+int op_dup(struct op *o) {
+    int to = atoi(o->argv[1]);
+    set_detail("fd %d", to);
+    if (nplaced == (int)(sizeof placed / sizeof *placed)) {
+        errno = E2BIG;
+        return -1;
+    }
+    if (move_slots_off(to) < 0) return -1;
+    int from = slot_fd(o->argv[0]);
+    if (from < 0 || dup3(from, to, 0) < 0) return -1;
+    placed[nplaced++] = to;
     return 0;
 }
 
@@ -67,6 +122,7 @@ int op_exec(struct op *o) {
     signal(SIGPIPE, SIG_DFL);
     sigprocmask(SIG_SETMASK, &original_mask, NULL);
     close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+    for (int i = 0; i < nplaced; i++) fcntl(placed[i], F_SETFD, 0);
     if (ndirs == 0) {
         exec_file(program, args);
         return -1;

@@ -1,82 +1,18 @@
 /*
- * Ops on identity: setgroups and the uid/gid maps (written directly or by a newuidmap
- * program), the owner of the new namespaces, the credentials the target runs with, its
- * capabilities and no_new_privs.
+ * Ops on identity: the owner of the new namespaces, the credentials the target runs with,
+ * its capabilities, no_new_privs, its session and its resource limits.
  */
 #include "helper.h"
 
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
-#include <spawn.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-/* The child's /proc directory: /proc/PID from the parent, /proc/self in the child itself. */
-static void child_proc_file(char *path, size_t size, const char *name) {
-    if (child_pid) snprintf(path, size, "/proc/%d/%s", child_pid, name);
-    else snprintf(path, size, "/proc/self/%s", name);
-}
-
-int op_setgroups_file(struct op *o) {
-    char path[64];
-    child_proc_file(path, sizeof path, "setgroups");
-    return write_file(path, o->argv[0]);
-}
-
-/* argv: TRIPLES... as "inside outside count" lines */
-static int idmap_text(struct op *o, int first, char *buf, size_t size) {
-    size_t n = 0;
-    for (int i = first; i + 2 < o->argc; i += 3) {
-        int w = snprintf(buf + n, size - n, "%s %s %s\n", o->argv[i], o->argv[i + 1], o->argv[i + 2]);
-        if (w < 0 || (size_t)w >= size - n) {
-            errno = E2BIG;
-            return -1;
-        }
-        n += (size_t)w;
-    }
-    return 0;
-}
-
-/* argv: uid|gid TRIPLES... */
-int op_idmap_file(struct op *o) {
-    char path[64], name[16], text[4096];
-    snprintf(name, sizeof name, "%s_map", o->argv[0]);
-    child_proc_file(path, sizeof path, name);
-    set_detail("%s", path);
-    if (idmap_text(o, 1, text, sizeof text) < 0) return -1;
-    return write_file(path, text);
-}
-
-/* argv: PROGRAM TRIPLES...; runs PROGRAM CHILD-PID TRIPLES... */
-int op_idmap_program(struct op *o) {
-    char pid[16];
-    snprintf(pid, sizeof pid, "%d", child_pid);
-    char **argv = calloc((size_t)o->argc + 2, sizeof *argv);
-    if (!argv) return -1;
-    argv[0] = o->argv[0];
-    argv[1] = pid;
-    for (int i = 1; i < o->argc; i++) argv[i + 1] = o->argv[i];
-    set_detail("%s", o->argv[0]);
-    pid_t p;
-    int rc = posix_spawn(&p, o->argv[0], NULL, NULL, argv, environ);
-    free(argv);
-    if (rc != 0) {
-        errno = rc;
-        return -1;
-    }
-    int st;
-    if (waitpid(p, &st, 0) < 0) return -1;
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return 0;
-    set_detail("%s %s: %s %d", o->argv[0], pid, WIFEXITED(st) ? "exit status" : "killed by signal",
-               WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
-    errno = 0;
-    return -1;
-}
 
 int op_groups(struct op *o) {
     gid_t gids[256];
@@ -138,7 +74,7 @@ int op_keepcaps(struct op *o) {
     return prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
 }
 
-int op_ambient(struct op *o) {
+int op_ambient_from_permitted(struct op *o) {
     (void)o;
     struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
     struct __user_cap_data_struct data[2];
@@ -154,7 +90,56 @@ int op_ambient(struct op *o) {
     return 0;
 }
 
+/* argv: BOUNDING EFFECTIVE PERMITTED INHERITABLE AMBIENT, 64-bit masks */
+int op_set_caps(struct op *o) {
+    uint64_t set[5];
+    for (int i = 0; i < 5; i++) set[i] = strtoull(o->argv[i], NULL, 0);
+    struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+    struct __user_cap_data_struct data[2];
+    /* Dropping from the bounding set takes CAP_SETPCAP in the effective set, which a change
+     * of uid emptied: make every permitted capability effective first. */
+    set_detail("raise the permitted capabilities");
+    if (syscall(SYS_capget, &hdr, data) < 0) return -1;
+    data[0].effective = data[0].permitted;
+    data[1].effective = data[1].permitted;
+    if (syscall(SYS_capset, &hdr, data) < 0) return -1;
+    for (int cap = 0; cap < 64; cap++) {
+        if (set[0] & (1ULL << cap)) continue;
+        if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) <= 0) continue; /* unknown to this kernel, or gone already */
+        set_detail("drop capability %d from the bounding set", cap);
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        data[i].effective = (uint32_t)(set[1] >> (32 * i));
+        data[i].permitted = (uint32_t)(set[2] >> (32 * i));
+        data[i].inheritable = (uint32_t)(set[3] >> (32 * i));
+    }
+    set_detail("effective 0x%llx permitted 0x%llx inheritable 0x%llx", (unsigned long long)set[1],
+               (unsigned long long)set[2], (unsigned long long)set[3]);
+    if (syscall(SYS_capset, &hdr, data) < 0) return -1;
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) return -1;
+    for (int cap = 0; cap < 64; cap++) {
+        if (!(set[4] & (1ULL << cap))) continue;
+        set_detail("raise ambient capability %d", cap);
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) return -1;
+    }
+    return 0;
+}
+
 int op_nnp(struct op *o) {
     (void)o;
     return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+int op_setsid(struct op *o) {
+    (void)o;
+    return setsid() < 0 ? -1 : 0;
+}
+
+/* argv: RESOURCE SOFT HARD (-1: unlimited) */
+int op_rlimit(struct op *o) {
+    long long soft = strtoll(o->argv[1], NULL, 10), hard = strtoll(o->argv[2], NULL, 10);
+    struct rlimit r = {soft < 0 ? RLIM_INFINITY : (rlim_t)soft, hard < 0 ? RLIM_INFINITY : (rlim_t)hard};
+    set_detail("resource %s", o->argv[0]);
+    return setrlimit(atoi(o->argv[0]), &r);
 }

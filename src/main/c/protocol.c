@@ -1,6 +1,7 @@
 /*
  * The helper's side of the conversation with the JVM (see the top of helper.h): meeting
- * it over the two pipes, the status frames, and the detail a failure frame carries.
+ * it over the two pipes, the status frames, the detail a failure frame carries, and the
+ * two ops that talk to the caller: waiting for it, and leaving a detached program to itself.
  */
 #include "helper.h"
 
@@ -108,4 +109,17 @@ int op_await(struct op *o) {
     if (go == 'g') return 0;
     errno = ECANCELED; /* the caller's own step failed; it knows why */
     return -1;
+}
+
+/*
+ * The parent's last act for a detached program: report it, let the child carry on (its
+ * death signal is cleared by now), and leave without supervising it. The program is then
+ * adopted by the nearest subreaper, or init.
+ */
+int op_detach(struct op *o) {
+    (void)o;
+    set_detail("reporting the detached program");
+    if (send_status('D', 0, 0, "") < 0 || await_jvm() < 0) return -1;
+    pass_baton(current_op + 1);
+    exit(0);
 }

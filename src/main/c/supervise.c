@@ -4,9 +4,12 @@
  */
 #include "helper.h"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -15,13 +18,20 @@
 
 /* ---- after a failure: nothing may be left behind ---------------------------------------- */
 
+static char *made_outside[64]; /* mounts the helper or parent made in the caller's namespace */
+static int nmade;
+
+void remember_mount(const char *target) {
+    if (nmade < (int)(sizeof made_outside / sizeof *made_outside)) made_outside[nmade++] = (char *)target;
+}
+
 __attribute__((noreturn)) void undo_and_exit(int op, int err) {
     if (child_pidfd >= 0) {
         pidfd_send_signal(child_pidfd, SIGKILL, NULL, 0);
         siginfo_t info;
         waitid(P_PIDFD, (id_t)child_pidfd, &info, WEXITED);
     }
-    undo_persist();
+    for (int i = nmade - 1; i >= 0; i--) umount2(made_outside[i], MNT_DETACH);
     (void)send_status('F', op, err, detail);
     (void)await_jvm(); /* so it can still open the pipe and read why */
     exit(1);
@@ -45,32 +55,69 @@ __attribute__((noreturn)) static void exit_like_child(const siginfo_t *info) {
     exit(128 + sig);
 }
 
+/*
+ * Kills every child the helper has, the program's orphans included (it is their subreaper),
+ * until none is left: each one killed may leave orphans of its own, which come to the
+ * helper in turn. Used when the caller is gone, so that nothing the program started outlives it.
+ */
+__attribute__((noreturn)) static void kill_tree_and_exit(void) {
+    pidfd_send_signal(child_pidfd, SIGKILL, NULL, 0);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+    for (;;) {
+        char buf[4096];
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+        if (fd >= 0) close(fd);
+        if (n > 0) {
+            buf[n] = '\0';
+            for (char *p = buf; *p;) {
+                long pid = strtol(p, &p, 10);
+                if (pid > 0) kill((pid_t)pid, SIGKILL);
+                while (*p == ' ' || *p == '\n') p++;
+            }
+        }
+        siginfo_t info;
+        memset(&info, 0, sizeof info);
+        if (waitid(P_ALL, 0, &info, WEXITED) < 0) break; /* ECHILD: nobody left */
+        if (info.si_pid == child_pid) (void)send_status('X', info.si_code, info.si_status, "");
+    }
+    exit(1);
+}
+
+/* Reaps the children that have ended: the program (then the helper ends like it) or adopted orphans. */
+static void reap(void) {
+    for (;;) {
+        siginfo_t info;
+        memset(&info, 0, sizeof info);
+        if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) < 0 || info.si_pid == 0) return;
+        if (info.si_pid == child_pid) exit_like_child(&info);
+    }
+}
+
 __attribute__((noreturn)) void supervise(void) {
     close(sync_fd);
-    if (await_jvm() < 0) pidfd_send_signal(child_pidfd, SIGKILL, NULL, 0); /* the JVM is gone: so is the target */
-    int sfd = signalfd(-1, &forwarded, SFD_CLOEXEC);
-    struct pollfd p[3] = {
-        {.fd = child_pidfd, .events = POLLIN},
+    if (await_jvm() < 0) kill_tree_and_exit(); /* the JVM is gone: so is the program and what it started */
+    sigset_t watched = forwarded;
+    sigaddset(&watched, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &watched, NULL);
+    int sfd = signalfd(-1, &watched, SFD_CLOEXEC);
+    struct pollfd p[2] = {
         {.fd = control, .events = POLLIN},
         {.fd = sfd, .events = POLLIN},
     };
+    reap(); /* it may have ended before SIGCHLD was watched */
     for (;;) {
-        if (poll(p, 3, -1) < 0) continue;
+        if (poll(p, 2, -1) < 0) continue;
         if (p[0].revents) {
-            siginfo_t info;
-            memset(&info, 0, sizeof info);
-            if (waitid(P_PIDFD, (id_t)child_pidfd, &info, WEXITED) == 0) exit_like_child(&info);
+            char c;
+            if (read(control, &c, 1) <= 0) kill_tree_and_exit();
         }
         if (p[1].revents) {
-            char c;
-            if (read(control, &c, 1) <= 0) { /* the JVM is gone: so is the target */
-                pidfd_send_signal(child_pidfd, SIGKILL, NULL, 0);
-                p[1].fd = -1;
-            }
-        }
-        if (p[2].revents) {
             struct signalfd_siginfo si;
-            if (read(sfd, &si, sizeof si) == sizeof si) pidfd_send_signal(child_pidfd, (int)si.ssi_signo, NULL, 0);
+            if (read(sfd, &si, sizeof si) != sizeof si) continue;
+            if (si.ssi_signo == SIGCHLD) reap();
+            else pidfd_send_signal(child_pidfd, (int)si.ssi_signo, NULL, 0);
         }
     }
 }

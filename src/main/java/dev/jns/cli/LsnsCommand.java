@@ -11,7 +11,7 @@ import dev.jns.cli.table.TreeSymbols;
 import dev.jns.inventory.Inventory;
 import dev.jns.inventory.NamespaceRecord;
 import dev.jns.inventory.ScanOptions;
-import dev.jns.sys.Terminal;
+import dev.jns.os.Terminal;
 
 import java.io.IOException;
 import java.io.PrintStream;

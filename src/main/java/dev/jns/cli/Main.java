@@ -1,6 +1,6 @@
 package dev.jns.cli;
 
-import dev.jns.sys.SyscallException;
+import dev.jns.os.SyscallException;
 
 import java.io.PrintStream;
 import java.util.Arrays;

@@ -9,7 +9,6 @@ import dev.jns.net.NetworkConfig;
 import dev.jns.net.Veth;
 import dev.jns.net.rtnl.NetlinkException;
 import dev.jns.ns.Namespace;
-import dev.jns.plan.Op;
 import dev.jns.spawn.SpawnException;
 
 import java.io.PrintStream;
@@ -293,7 +292,7 @@ public final class NetnsCommand implements Command {
         try {
             p = setup.builder().inheritIO().start();
         } catch (SpawnException e) {
-            if (e.op() instanceof Op.Exec) {
+            if (e.call().equals("execve")) {
                 throw new CliException("exec of \"" + command.getFirst() + "\" failed: " + e.strerror());
             }
             throw new CliException(e.getMessage());

@@ -2,20 +2,20 @@ package dev.jns.cli;
 
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
+import dev.jns.os.Errno;
+import dev.jns.os.Processes;
+import dev.jns.os.Signals;
+import dev.jns.os.SyscallException;
 import dev.jns.spawn.NamespacedProcess;
 import dev.jns.spawn.NamespacedProcessBuilder;
 import dev.jns.spawn.SpawnException;
 import dev.jns.spawn.Termination;
-import dev.jns.sys.Errno;
-import dev.jns.sys.LibC;
-import dev.jns.sys.Pidfds;
-import dev.jns.sys.Signals;
-import dev.jns.sys.SyscallException;
+import dev.jns.spec.PidNamespaceEntry;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -126,7 +126,7 @@ public final class NsenterCommand implements Command {
             if (file != null && file.isPresent()) b.joinNamespace(Path.of(file.get()), t);
         }
         // Without fork (-F) the program itself stays outside a joined pid namespace.
-        if (o.noFork()) b.pidNamespaceEntry(NamespacedProcessBuilder.PidNamespaceEntry.CHILDREN_ENTER);
+        if (o.noFork()) b.pidNamespaceEntry(PidNamespaceEntry.CHILDREN_ENTER);
         applyCredentials(o, b, wanted.containsKey(NamespaceType.USER), targetOwner);
         if (o.root().isPresent()) {
             b.rootFromOutside(Path.of(o.root().get().isEmpty() ? targetFile(pid, "root") : o.root().get()));
@@ -188,24 +188,17 @@ public final class NsenterCommand implements Command {
         try {
             FileChannel.open(Path.of(path), StandardOpenOption.READ).close();
         } catch (IOException e) {
-            throw new CliException("cannot open " + path + ": " + strerror(e));
+            throw new CliException("cannot open " + path + ": " + Errno.describe(e));
         }
     }
 
     private static void checkPidfdInode(int pid, long inode) {
-        int pidfd;
         try {
-            pidfd = LibC.pidfdOpen(pid, 0);
+            if (Processes.pidfdInode(pid) == inode) return;
         } catch (SyscallException e) {
             throw new CliException("failed to obtain a valid file descriptor for PID " + pid + ": " + e.strerror());
         }
-        try {
-            if (LibC.fstat(pidfd).ino() != inode) {
-                throw new CliException("failed to obtain a valid file descriptor for PID " + pid + ": " + Errno.describe(Errno.ESRCH));
-            }
-        } finally {
-            LibC.close(pidfd);
-        }
+        throw new CliException("failed to obtain a valid file descriptor for PID " + pid + ": " + Errno.describe(Errno.ESRCH));
     }
 
     /**
@@ -230,7 +223,7 @@ public final class NsenterCommand implements Command {
         try {
             return !Files.getAttribute(mine, "unix:ino").equals(Files.getAttribute(Path.of(theirs), "unix:ino"));
         } catch (IOException e) {
-            throw new CliException("stat of " + theirs + " failed: " + strerror(e));
+            throw new CliException("stat of " + theirs + " failed: " + Errno.describe(e));
         }
     }
 
@@ -240,7 +233,7 @@ public final class NsenterCommand implements Command {
         try {
             raw = Files.readAllBytes(Path.of(path));
         } catch (IOException e) {
-            throw new CliException("cannot open " + path + ": " + strerror(e));
+            throw new CliException("cannot open " + path + ": " + Errno.describe(e));
         }
         Map<String, String> env = new LinkedHashMap<>();
         for (String entry : new String(raw, StandardCharsets.UTF_8).split("\0")) {
@@ -257,7 +250,7 @@ public final class NsenterCommand implements Command {
             Path proc = Path.of(path);
             return new int[] {(Integer) Files.getAttribute(proc, "unix:uid"), (Integer) Files.getAttribute(proc, "unix:gid")};
         } catch (IOException e) {
-            throw new CliException("cannot open " + path + ": " + strerror(e));
+            throw new CliException("cannot open " + path + ": " + Errno.describe(e));
         }
     }
 
@@ -272,7 +265,7 @@ public final class NsenterCommand implements Command {
             }
             return false;
         } catch (IOException e) {
-            throw new CliException("statfs /sys/fs/cgroup failed: " + strerror(e));
+            throw new CliException("statfs /sys/fs/cgroup failed: " + Errno.describe(e));
         }
     }
 
@@ -288,35 +281,21 @@ public final class NsenterCommand implements Command {
     }
 
     private Namespace socketNamespace(int pid, int sockFd) {
-        int pidfd;
         try {
-            pidfd = LibC.pidfdOpen(pid, 0);
+            return Namespace.ofSocket(pid, sockFd);
         } catch (SyscallException e) {
-            throw new CliException("failed to pidfd_open() for " + pid + ": " + e.strerror());
-        }
-        try {
-            int sock;
-            try {
-                sock = Pidfds.getfd(pidfd, sockFd);
-            } catch (SyscallException e) {
-                throw new CliException("pidfd_getfd(" + pidfd + ", " + sockFd + "): " + e.strerror());
-            }
-            try {
-                return Namespace.adopt(Pidfds.socketNetns(sock), "socket " + sockFd + " of " + pid, NamespaceType.NET);
-            } catch (SyscallException e) {
-                throw new CliException("ioctl(" + sock + ", SIOCGSKNS): " + e.strerror());
-            } finally {
-                LibC.close(sock);
-            }
-        } finally {
-            LibC.close(pidfd);
+            throw new CliException(switch (e.call()) {
+                case "pidfd_open" -> "failed to pidfd_open() for " + pid;
+                case "pidfd_getfd" -> "pidfd_getfd" + e.detail();
+                default -> "ioctl(" + sockFd + ", SIOCGSKNS)";
+            } + ": " + e.strerror());
         }
     }
 
     /** The path through which the helper opens a handle this JVM holds. */
     private String handleFile(Namespace ns) {
         handles.add(ns);
-        return "/proc/" + ProcessHandle.current().pid() + "/fd/" + ns.fd();
+        return ns.fdPath().toString();
     }
 
     private static int ownUid() {
@@ -339,11 +318,4 @@ public final class NsenterCommand implements Command {
         return Optional.empty();
     }
 
-    /** The C library's text for a failed NIO call (NIO keeps it as the reason, except for two cases). */
-    private static String strerror(IOException e) {
-        if (e instanceof NoSuchFileException) return "No such file or directory";
-        if (e instanceof AccessDeniedException) return "Permission denied";
-        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
-        return String.valueOf(e.getMessage());
-    }
 }

@@ -1,9 +1,9 @@
 package dev.jns.cli;
 
+import dev.jns.os.Signals;
 import dev.jns.spawn.NamespacedProcess;
 import dev.jns.spawn.SpawnException;
 import dev.jns.spawn.Termination;
-import dev.jns.sys.Signals;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,12 +1,11 @@
 package dev.jns.cli;
 
 import dev.jns.ns.NamespaceType;
-import dev.jns.plan.Op;
+import dev.jns.os.Signals;
 import dev.jns.spawn.NamespacedProcessBuilder;
-import dev.jns.spawn.NamespacedProcessBuilder.Clock;
-import dev.jns.spawn.NamespacedProcessBuilder.IdMapWriter;
-import dev.jns.spawn.NamespacedProcessBuilder.PidNamespaceEntry;
-import dev.jns.sys.Signals;
+import dev.jns.spec.Clock;
+import dev.jns.spec.IdMapWriter;
+import dev.jns.spec.PidNamespaceEntry;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,19 +34,10 @@ final class UnshareLaunch {
         o.owner().ifPresent(owner -> b.owner(owner.uid(), owner.gid()));
 
         b.uidMap(o.uidMap()).gidMap(o.gidMap());
-        b.idMapWriter(Op.IdKind.UID, o.uidMapViaShadowUtils() ? IdMapWriter.SHADOW_UTILS : IdMapWriter.PROC_FILES);
-        b.idMapWriter(Op.IdKind.GID, o.gidMapViaShadowUtils() ? IdMapWriter.SHADOW_UTILS : IdMapWriter.PROC_FILES);
-        o.setgroups().ifPresent(sg -> b.setgroups(switch (sg) {
-            case ALLOW -> NamespacedProcessBuilder.Setgroups.ALLOW;
-            case DENY -> NamespacedProcessBuilder.Setgroups.DENY;
-        }));
-
-        b.propagation(switch (o.propagation()) {
-            case PRIVATE -> NamespacedProcessBuilder.Propagation.PRIVATE;
-            case SLAVE -> NamespacedProcessBuilder.Propagation.SLAVE;
-            case SHARED -> NamespacedProcessBuilder.Propagation.SHARED;
-            case UNCHANGED -> NamespacedProcessBuilder.Propagation.UNCHANGED;
-        });
+        b.uidMapWriter(o.uidMapViaShadowUtils() ? IdMapWriter.SHADOW_UTILS : IdMapWriter.PROC_FILES);
+        b.gidMapWriter(o.gidMapViaShadowUtils() ? IdMapWriter.SHADOW_UTILS : IdMapWriter.PROC_FILES);
+        o.setgroups().ifPresent(b::setgroups);
+        b.propagation(o.propagation());
         o.procMount().ifPresent(dir -> b.mountProc(Path.of(dir)));
         o.binfmtMount().ifPresent(dir -> b.mountBinfmtMisc(Path.of(dir)));
         o.loadInterp().ifPresent(b::registerBinaryFormat);

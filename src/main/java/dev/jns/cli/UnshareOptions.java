@@ -1,7 +1,9 @@
 package dev.jns.cli;
 
 import dev.jns.ids.IdMap;
+import dev.jns.mount.Propagation;
 import dev.jns.ns.NamespaceType;
+import dev.jns.spec.Setgroups;
 
 import java.util.List;
 import java.util.Map;
@@ -81,12 +83,6 @@ public record UnshareOptions(
         environment = environment.map(Map::copyOf);
         command = List.copyOf(command);
     }
-
-    /** Mount propagation for {@code --propagation}; util-linux's default is private. */
-    public enum Propagation { SLAVE, SHARED, PRIVATE, UNCHANGED }
-
-    /** The two values of a user namespace's {@code /proc/PID/setgroups}. */
-    public enum Setgroups { ALLOW, DENY }
 
     /** {@code --owner UID:GID}. */
     public record Owner(long uid, long gid) {}

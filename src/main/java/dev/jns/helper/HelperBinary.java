@@ -1,5 +1,6 @@
 package dev.jns.helper;
 
+import dev.jns.os.Descriptors;
 import dev.jns.sys.LibC;
 
 import java.io.IOException;
@@ -63,12 +64,13 @@ final class HelperBinary {
             if (in == null) throw new IllegalStateException("jns: the native helper is missing: no " + RESOURCE
                     + " on the class path and no executable " + NAME + " beside the code");
             int fd = LibC.memfdCreate(NAME);
-            try (OutputStream out = Files.newOutputStream(Path.of("/proc/self/fd/" + fd))) {
+            Path memfd = Descriptors.procPath(fd);
+            try (OutputStream out = Files.newOutputStream(memfd)) {
                 in.transferTo(out);
             }
             LibC.sealForGood(fd);
             // The fd stays open for the JVM's life: it is the helper.
-            return Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + fd);
+            return memfd;
         } catch (IOException e) {
             throw new UncheckedIOException("jns: cannot unpack the native helper", e);
         }

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
@@ -54,12 +55,13 @@ public final class HelperConnection {
     }
 
     /**
-     * Opens this JVM's ends of a just-started helper's pipes and says hello. The helper goes
+     * Opens this JVM's ends of a just-started helper's pipes, says hello and sends the bytes
+     * of the plan's receive ops. The helper goes
      * on with the plan meanwhile; it waits for the hello only before it reads the control
      * pipe, exits, or changes its own credentials. Throws if the helper exits first or its
      * pipes cannot be opened.
      */
-    static HelperConnection open(Process helper) throws IOException {
+    static HelperConnection open(Process helper, List<ByteBuffer> payloads) throws IOException {
         OwnProc.require();
         Path fds = Path.of("/proc", Long.toString(helper.pid()), "fd");
         long giveUp = System.nanoTime() + GIVE_UP_NANOS;
@@ -91,6 +93,13 @@ public final class HelperConnection {
             }
             HelperConnection connection = new HelperConnection(status, control);
             connection.send('h');
+            // The bytes of the plan's receive ops, which the helper reads in order.
+            for (ByteBuffer p : payloads) {
+                byte[] bytes = new byte[p.remaining()];
+                p.duplicate().get(bytes);
+                control.write(bytes);
+            }
+            control.flush();
             return connection;
         } catch (IOException | RuntimeException e) {
             status.close();

@@ -1,6 +1,7 @@
 package dev.jns.helper;
 
 import dev.jns.plan.LaunchPlan;
+import dev.jns.plan.Op;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,6 +35,9 @@ public final class HelperLauncher {
          */
         record Started(Process helper, int pid, HelperConnection connection) implements Outcome {}
 
+        /** The program is set up and left to itself (detached supervision); the helper has exited. */
+        record Detached(int pid) implements Outcome {}
+
         /**
          * Op {@code opIndex} of the plan failed (-1: the helper protocol itself failed). The
          * helper has undone what it made and exited.
@@ -53,7 +57,7 @@ public final class HelperLauncher {
         // A helper that joins existing namespaces runs from a sealed copy of itself: processes in
         // there can reach its executable through /proc/PID/exe and must not be able to write it
         // (runc's CVE-2019-5736). The copy costs one more exec, so plans that only create skip it.
-        if (!plan.opsOf(dev.jns.plan.Op.EnterNamespaces.class).isEmpty()) command.add("--sealed");
+        if (joinsNamespaces(plan)) command.add("--sealed");
         command.add(Long.toString(ProcessHandle.current().pid()));
         command.addAll(PlanEncoder.encode(plan));
         ProcessBuilder pb = new ProcessBuilder(command)
@@ -64,7 +68,7 @@ public final class HelperLauncher {
         Process helper = pb.start();
         HelperConnection connection;
         try {
-            connection = HelperConnection.open(helper);
+            connection = HelperConnection.open(helper, PlanEncoder.payloads(plan));
         } catch (IOException | RuntimeException e) {
             helper.destroyForcibly(); // it waits for a hello that will not come; it has made nothing yet
             awaitExit(helper);
@@ -85,6 +89,10 @@ public final class HelperLauncher {
                         handedOver = true;
                         return new Outcome.Started(helper, pid, connection);
                     }
+                    case 'D' -> {
+                        awaitExit(helper);
+                        return new Outcome.Detached(pid);
+                    }
                     case 'F' -> {
                         awaitExit(helper); // it undid its work before reporting
                         return new Outcome.Failed(op, errno, cString(frame, 16), cString(frame, 16 + 248));
@@ -99,6 +107,13 @@ public final class HelperLauncher {
                 awaitExit(helper);
             }
         }
+    }
+
+    private static boolean joinsNamespaces(LaunchPlan plan) {
+        for (Op op : plan.ops()) {
+            if (op instanceof Op.Setns) return true;
+        }
+        return false;
     }
 
     private static Outcome helperDied(Process helper, String when) throws IOException {

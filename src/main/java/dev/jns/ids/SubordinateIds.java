@@ -1,5 +1,7 @@
 package dev.jns.ids;
 
+import dev.jns.os.Errno;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +31,7 @@ public record SubordinateIds(Path file) {
         try {
             lines = Files.readAllLines(file);
         } catch (IOException e) {
-            throw new IdSpecException("could not open '" + file + "': " + ioReason(e));
+            throw new IdSpecException("could not open '" + file + "': " + Errno.describe(e));
         }
         for (String line : lines) {
             String[] f = line.split(":", -1);
@@ -46,9 +48,4 @@ public record SubordinateIds(Path file) {
                 .orElseThrow(() -> new IdSpecException("failed to parse subid map: '" + s + "'"));
     }
 
-    private static String ioReason(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) return "No such file or directory";
-        if (e instanceof java.nio.file.AccessDeniedException) return "Permission denied";
-        return e.getMessage();
-    }
 }

@@ -3,12 +3,11 @@ package dev.jns.inventory;
 import dev.jns.inventory.Holder.Relation;
 import dev.jns.inventory.ProcFs.NsLink;
 import dev.jns.inventory.ProcessFacts.NsFd;
+import dev.jns.net.NetworkConfig;
+import dev.jns.net.rtnl.NetlinkException;
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
-import dev.jns.sys.LibC;
-import dev.jns.sys.NetnsIds;
-import dev.jns.sys.ProcessFds;
-import dev.jns.sys.SyscallException;
+import dev.jns.os.SyscallException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -192,12 +191,7 @@ final class Scan {
     /** The net namespace of process {@code pid}'s socket {@code fd}, or null when that cannot be had. */
     private static Namespace openSocketNamespace(int pid, int fd) {
         try {
-            int dup = ProcessFds.duplicate(pid, fd);
-            try {
-                return Namespace.adopt(ProcessFds.socketNetNamespace(dup), "socket " + fd + " of pid " + pid, NamespaceType.NET);
-            } finally {
-                LibC.close(dup);
-            }
+            return Namespace.ofSocket(pid, fd);
         } catch (SyscallException | IllegalArgumentException e) {
             return null; // gone, or not ours to inspect
         }
@@ -294,21 +288,21 @@ final class Scan {
         return null;
     }
 
-    // ---- NETNSID (FFM) ---------------------------------------------------------------
+    // ---- NETNSID (rtnetlink) ---------------------------------------------------------
 
     private void resolveNetnsIds() {
-        try (NetnsIds ids = NetnsIds.open()) {
+        try (NetworkConfig here = NetworkConfig.current()) {
             for (Entry e : entries.values()) {
                 if (e.type != NamespaceType.NET) continue;
                 try (Namespace h = open(e)) {
                     if (h == null) continue;
-                    int id = ids.idOf(h.fd());
-                    e.netnsId = id == NetnsIds.NOT_ASSIGNED ? NetnsId.UNASSIGNED : new NetnsId(id);
-                } catch (SyscallException ex) {
+                    OptionalInt id = here.nsidOf(h);
+                    e.netnsId = id.isPresent() ? new NetnsId(id.getAsInt()) : NetnsId.UNASSIGNED;
+                } catch (SyscallException | NetlinkException ex) {
                     // lsns leaves the column empty when the kernel will not say
                 }
             }
-        } catch (SyscallException ex) {
+        } catch (SyscallException | NetlinkException ex) {
             // no rtnetlink socket: every NETNSID stays empty, as in lsns
         }
     }

@@ -6,7 +6,7 @@ import dev.jns.inventory.ProcessRecord;
 import dev.jns.inventory.ScanOptions;
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
-import dev.jns.sys.SyscallException;
+import dev.jns.os.SyscallException;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

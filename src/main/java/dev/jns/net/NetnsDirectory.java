@@ -1,11 +1,12 @@
 package dev.jns.net;
 
+import dev.jns.mount.MountFlags;
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
-import dev.jns.sys.Errno;
+import dev.jns.os.Errno;
+import dev.jns.os.SyscallException;
 import dev.jns.sys.LibC;
 import dev.jns.sys.Mounts;
-import dev.jns.sys.SyscallException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,14 +87,14 @@ public final class NetnsDirectory {
     public static void delete(String name) {
         Path file = path(name);
         try {
-            Mounts.umount(file.toString(), Mounts.MNT_DETACH);
+            Mounts.umount(file.toString(), MountFlags.MNT_DETACH);
         } catch (SyscallException ignored) {
             // Not mounted (a half-made entry): the unlink below still cleans it up, as with ip.
         }
         try {
             Files.delete(file);
         } catch (IOException e) {
-            throw new NetnsException("Cannot remove namespace file \"" + file + "\": " + ioReason(e), e);
+            throw new NetnsException("Cannot remove namespace file \"" + file + "\": " + Errno.describe(e), e);
         }
     }
 
@@ -179,7 +180,7 @@ public final class NetnsDirectory {
 
     private static void removeEntry(Path file) {
         try {
-            Mounts.umount(file.toString(), Mounts.MNT_DETACH);
+            Mounts.umount(file.toString(), MountFlags.MNT_DETACH);
         } catch (SyscallException ignored) {
             // never got mounted
         }
@@ -213,7 +214,7 @@ public final class NetnsDirectory {
             }
             return new Watch(service);
         } catch (IOException e) {
-            throw new NetnsException("cannot watch " + DIR + ": " + ioReason(e), e);
+            throw new NetnsException("cannot watch " + DIR + ": " + Errno.describe(e), e);
         }
     }
 
@@ -255,27 +256,21 @@ public final class NetnsDirectory {
         try {
             Files.createDirectories(DIR);
         } catch (IOException e) {
-            throw new NetnsException("mkdir " + DIR + " failed: " + ioReason(e), e);
+            throw new NetnsException("mkdir " + DIR + " failed: " + Errno.describe(e), e);
         }
         try {
-            Mounts.setPropagation(DIR.toString(), Mounts.MS_SHARED | Mounts.MS_REC);
+            Mounts.setPropagation(DIR.toString(), MountFlags.MS_SHARED | MountFlags.MS_REC);
         } catch (SyscallException e) {
             if (e.errno() != Errno.EINVAL) {
                 throw new NetnsException("mount --make-shared " + DIR + " failed: " + e.strerror(), e);
             }
             try {
                 Mounts.bind(DIR.toString(), DIR.toString());
-                Mounts.setPropagation(DIR.toString(), Mounts.MS_SHARED | Mounts.MS_REC);
+                Mounts.setPropagation(DIR.toString(), MountFlags.MS_SHARED | MountFlags.MS_REC);
             } catch (SyscallException again) {
                 throw new NetnsException("mount --bind " + DIR + " " + DIR + " failed: " + again.strerror(), again);
             }
         }
     }
 
-    private static String ioReason(IOException e) {
-        if (e instanceof NoSuchFileException) return Errno.describe(Errno.ENOENT);
-        if (e instanceof java.nio.file.AccessDeniedException) return Errno.describe(Errno.EACCES);
-        if (e instanceof java.nio.file.DirectoryNotEmptyException) return Errno.describe(Errno.ENOTEMPTY);
-        return e.getMessage();
-    }
 }

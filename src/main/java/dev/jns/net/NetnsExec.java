@@ -1,5 +1,6 @@
 package dev.jns.net;
 
+import dev.jns.mount.Propagation;
 import dev.jns.ns.NamespaceType;
 import dev.jns.spawn.NamespacedProcessBuilder;
 
@@ -43,7 +44,7 @@ public final class NetnsExec {
         NamespacedProcessBuilder b = new NamespacedProcessBuilder(command)
                 .joinNamespace(nsFile, NamespaceType.NET)
                 .newNamespaces(NamespaceType.MNT)
-                .propagation(NamespacedProcessBuilder.Propagation.SLAVE)
+                .propagation(Propagation.SLAVE)
                 .unmount(Path.of("/sys"), true)
                 .mount(name, Path.of("/sys"), "sysfs", 0, null);
         List<Path[]> binds = new ArrayList<>();

@@ -11,7 +11,7 @@ import dev.jns.net.rtnl.RtMsg;
 import dev.jns.net.rtnl.Rtnl;
 import dev.jns.net.rtnl.RtnlSocket;
 import dev.jns.ns.Namespace;
-import dev.jns.sys.Errno;
+import dev.jns.os.Errno;
 
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -60,7 +60,7 @@ public final class InNamespaces {
      * The handles stay owned by the caller and must stay open until this returns.
      *
      * @throws IllegalArgumentException for a user or time namespace, or two of one type
-     * @throws dev.jns.sys.SyscallException if joining one fails; {@code body} did not run
+     * @throws dev.jns.os.SyscallException if joining one fails; {@code body} did not run
      */
     public static <T, E extends Exception> T run(Collection<Namespace> namespaces, ThrowingCallable<T, E> body) throws E {
         return NamespaceThread.run(joinOrder(namespaces), body);

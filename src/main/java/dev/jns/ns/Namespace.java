@@ -1,8 +1,10 @@
 package dev.jns.ns;
 
-import dev.jns.sys.Errno;
+import dev.jns.os.Descriptors;
+import dev.jns.os.Errno;
+import dev.jns.os.SyscallException;
 import dev.jns.sys.LibC;
-import dev.jns.sys.SyscallException;
+import dev.jns.sys.ProcessFds;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -82,6 +84,20 @@ public final class Namespace implements AutoCloseable {
      * Takes ownership of an open nsfs fd. Closes it and throws if it is not a namespace
      * (or not of the expected type, when one is given).
      */
+    /**
+     * The network namespace a socket of process {@code pid} was created in: its fd
+     * duplicated here ({@code pidfd_getfd}, which needs ptrace access to the process), then
+     * {@code SIOCGSKNS}. Throws {@link SyscallException} naming the call that failed.
+     */
+    public static Namespace ofSocket(int pid, int socketFd) {
+        int dup = ProcessFds.duplicate(pid, socketFd);
+        try {
+            return adopt(ProcessFds.socketNetNamespace(dup), "socket " + socketFd + " of pid " + pid, NamespaceType.NET);
+        } finally {
+            LibC.close(dup);
+        }
+    }
+
     public static Namespace adopt(int fd, String origin, NamespaceType expected) {
         try {
             NamespaceType type = typeOf(fd, origin);
@@ -121,6 +137,11 @@ public final class Namespace implements AutoCloseable {
     public long inode() { return id.inode(); }
 
     public long device() { return id.device(); }
+
+    /** A path through which another process (the helper) opens this handle's namespace: {@code /proc/PID/fd/N}. */
+    public Path fdPath() {
+        return Descriptors.procPath(fd());
+    }
 
     /** The open file descriptor; owned by this handle. */
     public int fd() {

@@ -3,34 +3,54 @@ package dev.jns.plan;
 import java.util.List;
 
 /**
- * Everything the native helper does to start one process, as an ordered list of ops.
- * The plan is the whole decision: the helper executes it op by op and reports the first
- * failure by its index here. Plans are plain values, so tests can assert on them without
- * root or a kernel.
+ * Everything the native helper does to start one process: an ordered list of low-level ops,
+ * each placed on a side, and the program's environment. The plan is the whole decision: the
+ * helper executes it op by op and reports the first failure by its index here. Plans are plain
+ * values, so tests assert on them without root or a kernel.
  *
- * @param ops the ops in execution order; exactly one {@link Op.Clone}, ending in {@link Op.Exec}
+ * @param steps       the ops in execution order; exactly one {@link Op.Clone}, helper ops
+ *                    before it, parent and child ops after it, ending in the child's {@link Op.Exec}
+ * @param environment the program's environment, {@code NAME=value} in the order given
  */
-public record LaunchPlan(List<Op> ops) {
+public record LaunchPlan(List<PlannedOp> steps, List<String> environment) {
     public LaunchPlan {
-        ops = List.copyOf(ops);
-        long clones = ops.stream().filter(o -> o instanceof Op.Clone).count();
+        steps = List.copyOf(steps);
+        environment = List.copyOf(environment);
+        int clones = 0;
+        for (PlannedOp s : steps) if (s.op() instanceof Op.Clone) clones++;
         if (clones != 1) throw new IllegalArgumentException("a launch plan needs exactly one Clone op, has " + clones);
-        if (ops.isEmpty() || !(ops.getLast() instanceof Op.Exec)) {
-            throw new IllegalArgumentException("a launch plan must end with Exec");
+        PlannedOp last = steps.getLast();
+        if (!(last.op() instanceof Op.Exec) || last.side() != Side.CHILD) {
+            throw new IllegalArgumentException("a launch plan must end with the child's Exec");
         }
         boolean cloned = false;
-        for (Op op : ops) {
-            if (op instanceof Op.Clone) cloned = true;
-            else if (cloned == (op.side() == Side.HELPER)) {
-                throw new IllegalArgumentException(op + " runs on the " + op.side() + " side and cannot come "
+        for (int i = 0; i < steps.size(); i++) {
+            PlannedOp s = steps.get(i);
+            if (s.op() instanceof Op.Clone) {
+                if (s.side() != Side.HELPER) throw new IllegalArgumentException("Clone runs on the helper side");
+                cloned = true;
+            } else if (cloned == (s.side() == Side.HELPER)) {
+                throw new IllegalArgumentException(s.op() + " runs on the " + s.side() + " side and cannot come "
                         + (cloned ? "after" : "before") + " Clone");
+            }
+            // A condition reads what this process remembers: its own earlier ops, or the helper's before the clone.
+            PlannedOp.Condition c = s.onlyIf();
+            if (c != null && (c.opIndex() >= i || (steps.get(c.opIndex()).side() != s.side()
+                    && steps.get(c.opIndex()).side() != Side.HELPER))) {
+                throw new IllegalArgumentException("op " + i + " depends on op " + c.opIndex()
+                        + ", which its process does not see");
             }
         }
     }
 
+    /** The ops alone, in order. */
+    public List<Op> ops() {
+        return steps.stream().map(PlannedOp::op).toList();
+    }
+
     /** The ops of one type, in order. */
     public <T extends Op> List<T> opsOf(Class<T> type) {
-        return ops.stream().filter(type::isInstance).map(type::cast).toList();
+        return steps.stream().map(PlannedOp::op).filter(type::isInstance).map(type::cast).toList();
     }
 
     /** The single Clone op. */

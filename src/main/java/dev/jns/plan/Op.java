@@ -1,385 +1,404 @@
 package dev.jns.plan;
 
-import dev.jns.ids.IdMap;
-
-import java.time.Duration;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One step of a {@link LaunchPlan}. Each op names the system call it makes (the name the
- * helper reports when it fails) and the {@link Side} that runs it. Ops carry only values;
- * the native helper gives them their meaning, one small function per op.
+ * One low-level op of a {@link LaunchPlan}: a system call or two, with values only. The native
+ * helper executes these and nothing else, one small C function per {@link OpCode}; what to
+ * mount, map or join is decided by the plan compiler, which expands the steps a spec asks for
+ * into these ops. Each op gives its wire form ({@link #code()}, {@link #args()}); the C
+ * function of the same code reads the arguments in the order written here.
+ *
+ * <p>Paths: in the parent, a path beginning {@code /proc/child/} names the new process's
+ * {@code /proc/PID/} directory; in the child itself {@code /proc/self/}. (The kernel has no
+ * {@code /proc/child}, so the prefix cannot clash with a real path.) Slots: small numbers
+ * naming descriptors the helper holds between ops (opened files, pidfds, received bytes);
+ * their descriptors are close-on-exec, so the program never sees them unless a {@link Dup}
+ * places one.
  */
 public sealed interface Op {
 
-    /** The op's name in the helper protocol and in error messages, e.g. {@code sethostname}. */
-    String name();
+    /** The prefix that names the new process's {@code /proc} directory, whichever side runs the op. */
+    String CHILD_PROC = "/proc/child/";
 
-    Side side();
+    OpCode code();
 
-    // ---- the helper, before the clone ----------------------------------------------------
+    /** The arguments as the helper reads them. */
+    List<String> args();
 
+    // ---- signals and the helper itself ------------------------------------------------------
 
-    /**
-     * Blocks these signals in the helper and, once the target runs, forwards each one the
-     * helper receives to the target. The target starts with the helper's original mask.
-     */
+    /** Blocks these signals in the helper; once the program runs, each one the helper receives is passed on to it. */
     record ForwardSignals(List<Integer> signals) implements Op {
         public ForwardSignals { signals = List.copyOf(signals); }
-        public String name() { return "sigprocmask"; }
-        public Side side() { return Side.HELPER; }
+        public OpCode code() { return OpCode.FORWARD_SIGNALS; }
+        public List<String> args() { return Wire.numbers(signals); }
+    }
+
+    /** Blocks these signals in the helper for good, never reading them; the program starts with them unblocked. */
+    record BlockSignals(List<Integer> signals) implements Op {
+        public BlockSignals { signals = List.copyOf(signals); }
+        public OpCode code() { return OpCode.BLOCK_SIGNALS; }
+        public List<String> args() { return Wire.numbers(signals); }
     }
 
     /**
-     * Blocks these signals in the helper for good, never reading them: they neither end it
-     * nor reach the target through it. The target starts with the original mask and, being a
-     * new process, with none of the helper's pending signals.
+     * {@code PR_SET_CHILD_SUBREAPER}: the program's orphaned descendants become the helper's
+     * children, so that when the caller dies the helper can kill the whole tree, not only the program.
      */
-    record IgnoreSignals(List<Integer> signals) implements Op {
-        public IgnoreSignals { signals = List.copyOf(signals); }
-        public String name() { return "sigprocmask"; }
-        public Side side() { return Side.HELPER; }
+    record BecomeSubreaper() implements Op {
+        public OpCode code() { return OpCode.BECOME_SUBREAPER; }
+        public List<String> args() { return List.of(); }
     }
 
     /**
-     * Drops the supplementary groups and becomes {@code uid}/{@code gid} before the clone, so
-     * that the user namespace it creates is owned by that user (util-linux's {@code --owner}).
+     * Drops supplementary groups and becomes {@code uid}/{@code gid}, keeping the saved ids (the
+     * parent side takes them back after the clone), so the namespaces it creates are owned by that user.
      */
     record BecomeOwner(long uid, long gid) implements Op {
-        public String name() { return "setresuid"; }
-        public Side side() { return Side.HELPER; }
+        public OpCode code() { return OpCode.BECOME_OWNER; }
+        public List<String> args() { return List.of(Long.toString(uid), Long.toString(gid)); }
     }
 
-    /**
-     * {@code clone3} with these {@code CLONE_NEW*} flags (the helper adds CLONE_PIDFD). The
-     * child is created in the new namespaces and waits for its turn.
-     */
+    /** {@code clone3} with these {@code CLONE_NEW*} flags; the helper becomes parent and child. */
     record Clone(int namespaceFlags) implements Op {
-        public String name() { return "clone3"; }
-        public Side side() { return Side.HELPER; }
+        public OpCode code() { return OpCode.CLONE; }
+        public List<String> args() { return List.of(Wire.hex(namespaceFlags)); }
     }
 
-    // ---- the parent, acting on the child from outside --------------------------------------
-
-    /** Writes {@code allow} or {@code deny} to the child's {@code /proc/PID/setgroups}. */
-    record WriteSetgroups(boolean allow) implements Op {
-        public String name() { return "setgroups"; }
-        public Side side() { return Side.PARENT; }
-    }
-
-    /** Writes the child's {@code uid_map} ({@code uid}) or {@code gid_map} directly. */
-    record WriteIdMap(IdKind kind, List<IdMap> maps) implements Op {
-        public WriteIdMap { maps = List.copyOf(maps); }
-        public String name() { return kind == IdKind.UID ? "uid_map" : "gid_map"; }
-        public Side side() { return Side.PARENT; }
-    }
-
-    /**
-     * Runs shadow-utils' {@code newuidmap} or {@code newgidmap} (the setuid programs that let
-     * an unprivileged user map the ranges {@code /etc/subuid} grants) as
-     * {@code program PID inside outside count ...}.
-     */
-    record RunIdMapProgram(String program, List<IdMap> maps) implements Op {
-        public RunIdMapProgram { maps = List.copyOf(maps); }
-        public String name() { return program.substring(program.lastIndexOf('/') + 1); }
-        public Side side() { return Side.PARENT; }
-    }
-
-    /**
-     * Keeps a namespace of the child alive after it exits by bind-mounting
-     * {@code /proc/PID/ns/<nsFileName>} onto {@code target} (first created as an empty file
-     * if {@code createTarget} and missing), from the parent, which is still in the caller's
-     * mount namespace. The helper removes the mount again if a later op fails.
-     */
-    record PersistNamespace(String nsFileName, String target, boolean createTarget) implements Op {
-        /** Persistence onto a target that is created if missing. */
-        public PersistNamespace(String nsFileName, String target) {
-            this(nsFileName, target, true);
-        }
-
-        public String name() { return "mount"; }
-        public Side side() { return Side.PARENT; }
-    }
-
-    /**
-     * Tells the caller the child's pid and waits until the caller says go, so that the caller
-     * can open handles on the child's namespaces while the child surely still lives.
-     */
-    record AwaitCaller() implements Op {
-        public String name() { return "await-caller"; }
-        public Side side() { return Side.PARENT; }
-    }
-
-    // ---- the child, inside its new namespaces ----------------------------------------------
-
-    /**
-     * The child writes {@code allow} or {@code deny} to its own {@code /proc/self/setgroups},
-     * as util-linux's {@code unshare -r} does; with {@link WriteOwnIdMap} it sets up its user
-     * namespace alone, so the parent need not act between clone and exec.
-     */
-    record WriteOwnSetgroups(boolean allow) implements Op {
-        public String name() { return "setgroups"; }
-        public Side side() { return Side.CHILD; }
-    }
-
-    /**
-     * The child writes its own {@code uid_map} or {@code gid_map}: the kernel lets a process
-     * map the one id that created its user namespace (for gid_map only after setgroups is denied).
-     */
-    record WriteOwnIdMap(IdKind kind, IdMap map) implements Op {
-        public String name() { return kind == IdKind.UID ? "uid_map" : "gid_map"; }
-        public Side side() { return Side.CHILD; }
-    }
-
-    /** {@code unshare} for types that the clone should not create, e.g. time (see {@link SetTimeOffsets}). */
     record Unshare(int namespaceFlags) implements Op {
-        public String name() { return "unshare"; }
-        public Side side() { return Side.CHILD; }
+        public OpCode code() { return OpCode.UNSHARE; }
+        public List<String> args() { return List.of(Wire.hex(namespaceFlags)); }
     }
+
+    // ---- descriptors: open, receive, join, write ------------------------------------------
 
     /**
-     * Writes the clock offsets of the time namespace the child just unshared into
-     * {@code /proc/self/timens_offsets}; the target enters that namespace at exec.
+     * {@code openat2(dirSlot's fd or AT_FDCWD, path, {flags, mode, resolve})} into {@code slot};
+     * {@code dirSlot} -1 means relative to the working directory. O_CLOEXEC is always added.
      */
-    record SetTimeOffsets(Duration monotonic, Duration boottime) implements Op {
-        public String name() { return "timens_offsets"; }
-        public Side side() { return Side.CHILD; }
-    }
+    record Open(int slot, int dirSlot, String path, int flags, int mode, long resolve) implements Op {
+        public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_DIRECTORY = 0200000,
+                O_NOFOLLOW = 0400000, O_PATH = 010000000;
+        public static final long RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_IN_ROOT = 0x10;
 
-    /** {@code mount(NULL, path, NULL, flags, NULL)}: changes propagation, e.g. MS_REC|MS_PRIVATE. */
-    record SetPropagation(String path, long flags) implements Op {
-        public String name() { return "mount"; }
-        public Side side() { return Side.CHILD; }
-    }
-
-    /**
-     * Makes {@code path} recursively private if it is a mount point (a directory that is none
-     * needs nothing), so a mount on it cannot propagate out of the new mount namespace.
-     */
-    record PrivatizeMountPoint(String path) implements Op {
-        public String name() { return "mount"; }
-        public Side side() { return Side.CHILD; }
-    }
-
-    /** A plain {@code mount(source, target, fstype, flags, data)}; empty strings stand for NULL. */
-    record Mount(String source, String target, String fstype, long flags, String data) implements Op {
-        public Mount {
-            source = source == null ? "" : source;
-            fstype = fstype == null ? "" : fstype;
-            data = data == null ? "" : data;
+        /** Opens an absolute or working-directory-relative path. */
+        public static Open path(int slot, String path, int flags) {
+            return new Open(slot, -1, path, flags, 0, 0);
         }
 
-        public String name() { return "mount"; }
-        public Side side() { return Side.CHILD; }
+        public OpCode code() { return OpCode.OPEN; }
+        public List<String> args() {
+            return List.of(Integer.toString(slot), Integer.toString(dirSlot), path, Integer.toString(flags),
+                    Integer.toOctalString(mode), Long.toString(resolve));
+        }
     }
 
     /**
-     * Writes a binfmt_misc definition ({@code :name:type:offset:magic:mask:interpreter:flags})
-     * to {@code directory/register}, the binfmt_misc instance mounted there.
+     * {@code pidfd_open(pid)} into {@code slot}; with {@code inode} other than 0 it fails with
+     * ESRCH unless the pidfd has that inode (the process is the one the caller saw).
      */
-    record RegisterBinaryFormat(String directory, String definition) implements Op {
-        public String name() { return "binfmt_misc register"; }
-        public Side side() { return Side.CHILD; }
+    record OpenPidfd(int slot, int pid, long inode) implements Op {
+        public OpCode code() { return OpCode.OPEN_PIDFD; }
+        public List<String> args() { return List.of(Integer.toString(slot), Integer.toString(pid), Long.toString(inode)); }
     }
 
-    /** {@code umount2(target, flags)}, e.g. MNT_DETACH to drop a subtree the new namespace copied. */
+    /**
+     * Puts {@code bytes} into a sealed memfd in {@code slot}: the caller sends them over the
+     * control pipe after its hello (a seccomp program, say), the helper reads them here.
+     */
+    record Receive(int slot, ByteBuffer bytes) implements Op {
+        public Receive { bytes = bytes.asReadOnlyBuffer(); }
+        public OpCode code() { return OpCode.RECEIVE; }
+        public List<String> args() { return List.of(Integer.toString(slot), Integer.toString(bytes.remaining())); }
+    }
+
+    /** {@code setns(slot's fd, types)}: an nsfs file with its one type, or a pidfd with any set of types. */
+    record Setns(int slot, int types) implements Op {
+        public OpCode code() { return OpCode.SETNS; }
+        public List<String> args() { return List.of(Integer.toString(slot), Wire.hex(types)); }
+    }
+
+    /** Writes all of {@code text} to the descriptor in {@code slot}. */
+    record Write(int slot, String text) implements Op {
+        public OpCode code() { return OpCode.WRITE; }
+        public List<String> args() { return List.of(Integer.toString(slot), text); }
+    }
+
+    /** Opens {@code path} for writing (no create) and writes all of {@code text}: uid_map, setgroups, timens_offsets. */
+    record WriteFile(String path, String text) implements Op {
+        public OpCode code() { return OpCode.WRITE_FILE; }
+        public List<String> args() { return List.of(path, text); }
+    }
+
+    /**
+     * Runs {@code program CHILD-PID args...} and waits; fails unless it exits 0 (errno 0 then,
+     * the detail says how it ended). For shadow-utils' newuidmap and newgidmap.
+     */
+    record RunForChild(String program, List<String> args) implements Op {
+        public RunForChild { args = List.copyOf(args); }
+        public OpCode code() { return OpCode.RUN_FOR_CHILD; }
+        public List<String> args() {
+            List<String> a = new ArrayList<>(args.size() + 1);
+            a.add(program);
+            a.addAll(args);
+            return a;
+        }
+    }
+
+    // ---- mounts and files ------------------------------------------------------------------
+
+    /**
+     * {@code mount(source, target, fstype, flags, data)}; null strings pass as NULL. A mount made
+     * by the helper or the parent (in the caller's mount namespace) is undone if a later op fails.
+     */
+    record Mount(String source, String target, String fstype, long flags, String data) implements Op {
+        public OpCode code() { return OpCode.MOUNT; }
+        public List<String> args() {
+            return List.of(Wire.nullable(source), target, Wire.nullable(fstype), Long.toString(flags), Wire.nullable(data));
+        }
+    }
+
+    /**
+     * A bind mount through the new mount API: {@code open_tree(source, OPEN_TREE_CLONE [|AT_RECURSIVE])},
+     * {@code mount_setattr} with {@code MOUNT_ATTR_*} bits {@code attrSet} on the whole tree (so a
+     * read-only bind is read-only on every submount from the moment it appears), {@code move_mount}
+     * onto target. With {@code createTarget} a missing target is made first, a directory or an
+     * empty file as the source is.
+     */
+    record Bind(String source, String target, boolean recursive, long attrSet, boolean createTarget) implements Op {
+        public OpCode code() { return OpCode.BIND; }
+        public List<String> args() {
+            return List.of(source, target, recursive ? "1" : "0", Long.toString(attrSet), createTarget ? "1" : "0");
+        }
+    }
+
+    /** {@code mount_setattr(path, AT_RECURSIVE)} setting {@code MOUNT_ATTR_*} bits on a mount and everything under it. */
+    record SetMountAttributes(String path, long attrSet) implements Op {
+        public OpCode code() { return OpCode.MOUNT_SETATTR; }
+        public List<String> args() { return List.of(path, Long.toString(attrSet)); }
+    }
+
+    /** {@code umount2(target, flags)}. */
     record Unmount(String target, int flags) implements Op {
-        public String name() { return "umount2"; }
-        public Side side() { return Side.CHILD; }
+        public OpCode code() { return OpCode.UNMOUNT; }
+        public List<String> args() { return List.of(target, Integer.toString(flags)); }
     }
 
-    /**
-     * A recursive bind mount through the new mount API ({@code open_tree}, {@code mount_setattr},
-     * {@code move_mount}), so that a read-only bind is read-only on every submount from the
-     * moment it appears.
-     */
-    record BindMount(String source, String target, boolean readOnly) implements Op {
-        public String name() { return "bind-mount"; }
-        public Side side() { return Side.CHILD; }
+    /** {@code mkdir(path, mode)}, and its missing parents (mode 0755); a directory already there is fine. */
+    record MakeDirectory(String path, int mode) implements Op {
+        public OpCode code() { return OpCode.MKDIR; }
+        public List<String> args() { return List.of(path, Integer.toOctalString(mode)); }
     }
 
-    /** {@code chroot(path)} then {@code chdir("/")}. */
+    /** Creates an empty regular file with {@code mode} unless something is there already (a bind target). */
+    record CreateFile(String path, int mode) implements Op {
+        public OpCode code() { return OpCode.CREATE_FILE; }
+        public List<String> args() { return List.of(path, Integer.toOctalString(mode)); }
+    }
+
+    /** {@code mknod(path, mode, makedev(major, minor))}. */
+    record MakeNode(String path, int mode, int major, int minor) implements Op {
+        public OpCode code() { return OpCode.MKNOD; }
+        public List<String> args() {
+            return List.of(path, Integer.toOctalString(mode), Integer.toString(major), Integer.toString(minor));
+        }
+    }
+
+    /** {@code symlink(target, linkPath)}; the same link already there is fine. */
+    record Symlink(String target, String linkPath) implements Op {
+        public OpCode code() { return OpCode.SYMLINK; }
+        public List<String> args() { return List.of(target, linkPath); }
+    }
+
+    record Chmod(String path, int mode) implements Op {
+        public OpCode code() { return OpCode.CHMOD; }
+        public List<String> args() { return List.of(path, Integer.toOctalString(mode)); }
+    }
+
+    /** {@code pivot_root(newRoot, putOld)}. */
+    record PivotRoot(String newRoot, String putOld) implements Op {
+        public OpCode code() { return OpCode.PIVOT_ROOT; }
+        public List<String> args() { return List.of(newRoot, putOld); }
+    }
+
     record ChangeRoot(String path) implements Op {
-        public String name() { return "chroot"; }
-        public Side side() { return Side.CHILD; }
-    }
-
-    /** {@code pivot_root} into {@code path} and detach the old root. */
-    record PivotRoot(String path) implements Op {
-        public String name() { return "pivot_root"; }
-        public Side side() { return Side.CHILD; }
+        public OpCode code() { return OpCode.CHROOT; }
+        public List<String> args() { return List.of(path); }
     }
 
     record ChangeDirectory(String path) implements Op {
-        public String name() { return "chdir"; }
-        public Side side() { return Side.CHILD; }
+        public OpCode code() { return OpCode.CHDIR; }
+        public List<String> args() { return List.of(path); }
     }
 
-    /** Sets {@code lo} up in the new network namespace (while the child still has CAP_NET_ADMIN there). */
-    record LoopbackUp() implements Op {
-        public String name() { return "SIOCSIFFLAGS"; }
-        public Side side() { return Side.CHILD; }
+    /** {@code fchdir} to the directory held in {@code slot}. */
+    record ChangeDirectoryTo(int slot) implements Op {
+        public OpCode code() { return OpCode.FCHDIR; }
+        public List<String> args() { return List.of(Integer.toString(slot)); }
     }
+
+    // ---- per-type settings ---------------------------------------------------------------
 
     record SetHostname(String hostname) implements Op {
-        public String name() { return "sethostname"; }
-        public Side side() { return Side.CHILD; }
+        public OpCode code() { return OpCode.SETHOSTNAME; }
+        public List<String> args() { return List.of(hostname); }
     }
 
     record SetDomainname(String domainname) implements Op {
-        public String name() { return "setdomainname"; }
-        public Side side() { return Side.CHILD; }
+        public OpCode code() { return OpCode.SETDOMAINNAME; }
+        public List<String> args() { return List.of(domainname); }
     }
+
+    /** Sets a network link up ({@code SIOCSIFFLAGS}), e.g. {@code lo} of a new network namespace. */
+    record LinkUp(String name) implements Op {
+        public OpCode code() { return OpCode.LINK_UP; }
+        public List<String> args() { return List.of(name); }
+    }
+
+    // ---- credentials and limits ------------------------------------------------------------
 
     /** {@code setgroups} with these supplementary groups (possibly none). */
     record SetGroups(List<Long> gids) implements Op {
         public SetGroups { gids = List.copyOf(gids); }
-        public String name() { return "setgroups"; }
-        public Side side() { return Side.CHILD; }
+        public OpCode code() { return OpCode.SETGROUPS; }
+        public List<String> args() { return Wire.numbers(gids); }
     }
 
     /** {@code setresgid(gid, gid, gid)}. */
     record SetGid(long gid) implements Op {
-        public String name() { return "setresgid"; }
-        public Side side() { return Side.CHILD; }
+        public OpCode code() { return OpCode.SETGID; }
+        public List<String> args() { return List.of(Long.toString(gid)); }
     }
 
     /** {@code setresuid(uid, uid, uid)}. */
     record SetUid(long uid) implements Op {
-        public String name() { return "setresuid"; }
-        public Side side() { return Side.CHILD; }
+        public OpCode code() { return OpCode.SETUID; }
+        public List<String> args() { return List.of(Long.toString(uid)); }
     }
 
     /** {@code PR_SET_KEEPCAPS}: keep the permitted capabilities across the next {@link SetUid}. */
     record KeepCapsAcrossSetuid() implements Op {
-        public String name() { return "PR_SET_KEEPCAPS"; }
-        public Side side() { return Side.CHILD; }
+        public OpCode code() { return OpCode.KEEP_CAPS; }
+        public List<String> args() { return List.of(); }
     }
 
     /**
-     * Makes every permitted capability inheritable and ambient, so that the target keeps them
-     * across exec (util-linux's {@code --keep-caps}).
+     * Sets all five capability sets: drops from the bounding set every capability not in
+     * {@code bounding}, sets effective, permitted and inheritable by {@code capset}, then
+     * clears the ambient set and raises {@code ambient}. Masks are 64-bit, bit N = capability N.
      */
-    record RaiseAmbientCaps() implements Op {
-        public String name() { return "PR_CAP_AMBIENT_RAISE"; }
-        public Side side() { return Side.CHILD; }
+    record SetCapabilities(long bounding, long effective, long permitted, long inheritable, long ambient) implements Op {
+        public OpCode code() { return OpCode.SET_CAPS; }
+        public List<String> args() {
+            return List.of(Wire.hex(bounding), Wire.hex(effective), Wire.hex(permitted), Wire.hex(inheritable), Wire.hex(ambient));
+        }
+    }
+
+    /** Makes every permitted capability inheritable and ambient, so the program keeps them across exec. */
+    record AmbientFromPermitted() implements Op {
+        public OpCode code() { return OpCode.AMBIENT_FROM_PERMITTED; }
+        public List<String> args() { return List.of(); }
     }
 
     record NoNewPrivileges() implements Op {
-        public String name() { return "PR_SET_NO_NEW_PRIVS"; }
-        public Side side() { return Side.CHILD; }
+        public OpCode code() { return OpCode.NO_NEW_PRIVS; }
+        public List<String> args() { return List.of(); }
+    }
+
+    /** {@code setsid()}: a new session without a controlling terminal. */
+    record NewSession() implements Op {
+        public OpCode code() { return OpCode.SETSID; }
+        public List<String> args() { return List.of(); }
+    }
+
+    /** {@code setrlimit(resource, {soft, hard})}; -1 is RLIM_INFINITY. */
+    record SetRlimit(int resource, long soft, long hard) implements Op {
+        public OpCode code() { return OpCode.RLIMIT; }
+        public List<String> args() { return List.of(Integer.toString(resource), Long.toString(soft), Long.toString(hard)); }
+    }
+
+    /** Installs the classic BPF program held in {@code slot} (an array of {@code struct sock_filter}) as a seccomp filter. */
+    record InstallSeccomp(int slot) implements Op {
+        public OpCode code() { return OpCode.SECCOMP; }
+        public List<String> args() { return List.of(Integer.toString(slot)); }
+    }
+
+    /** Places the descriptor of {@code slot} at number {@code fd} of the program (not close-on-exec). */
+    record Dup(int slot, int fd) implements Op {
+        public OpCode code() { return OpCode.DUP; }
+        public List<String> args() { return List.of(Integer.toString(slot), Integer.toString(fd)); }
+    }
+
+    // ---- the caller, supervision and exec ------------------------------------------------------
+
+    /**
+     * Tells the caller the child's pid and waits until it says go, so the caller can act on the
+     * child's namespaces from outside while the child surely still lives.
+     */
+    record AwaitCaller() implements Op {
+        public OpCode code() { return OpCode.AWAIT_CALLER; }
+        public List<String> args() { return List.of(); }
     }
 
     /**
-     * {@code PR_SET_PDEATHSIG}: the signal the target gets when the helper dies. Placed after
-     * every credential change, which would clear it.
+     * The parent reports the child's pid as detached and exits without supervising; the child
+     * carries on alone (it must have cleared its death signal before).
      */
-    record ParentDeathSignal(int signal) implements Op {
-        public String name() { return "PR_SET_PDEATHSIG"; }
-        public Side side() { return Side.CHILD; }
+    record Detach() implements Op {
+        public OpCode code() { return OpCode.DETACH; }
+        public List<String> args() { return List.of(); }
     }
 
     /**
-     * Closes every fd but 0, 1 and 2, then execs. A {@code program} without a slash is looked
-     * up in {@code searchPath} in order, like {@code execvp}.
+     * {@code PR_SET_PDEATHSIG}: the signal the child gets when the helper dies (0: none). Set
+     * after every credential change, which clears it; if the helper is already gone, the child leaves.
      */
-    record Exec(String program, List<String> searchPath, List<String> argv, List<String> env) implements Op {
+    record DeathSignal(int signal) implements Op {
+        public OpCode code() { return OpCode.DEATH_SIGNAL; }
+        public List<String> args() { return List.of(Integer.toString(signal)); }
+    }
+
+    /**
+     * Restores the helper's original signal mask and execs; a {@code program} without a slash
+     * is looked up in {@code searchPath} in order, like {@code execvp}. The environment is the
+     * helper's own (see {@link LaunchPlan#environment()}).
+     */
+    record Exec(String program, List<String> searchPath, List<String> argv) implements Op {
         public Exec {
             searchPath = List.copyOf(searchPath);
             argv = List.copyOf(argv);
-            env = List.copyOf(env);
         }
-        public String name() { return "execve"; }
-        public Side side() { return Side.CHILD; }
+        public OpCode code() { return OpCode.EXEC; }
+        public List<String> args() {
+            List<String> a = new ArrayList<>();
+            a.add(program);
+            a.add(Integer.toString(searchPath.size()));
+            a.addAll(searchPath);
+            a.addAll(argv);
+            return a;
+        }
     }
 
-    // ---- joining existing namespaces, as util-linux nsenter does ----------------------------
+    /** Formatting shared by the wire forms. */
+    final class Wire {
+        private Wire() {}
 
-    /**
-     * Joins existing namespaces all at one point, as util-linux nsenter does. Every file is
-     * opened first, so each path names what the caller sees; then two passes: the first joins
-     * all but the user namespace and ignores failures, the second joins what is left, user
-     * included, and fails at the first error. So a privileged caller enters the user
-     * namespace last (dropping privilege) and an unprivileged one first (gaining the
-     * privilege the others need).
-     *
-     * <p>The namespaces of process {@code pid} of the types in {@code pidTypes} are joined
-     * through a pidfd, with one atomic {@code setns(pidfd, types)} per pass (Linux 5.8+);
-     * the plan compiler turns them into {@code /proc/PID/ns} files on older kernels.
-     *
-     * @param pid        the process whose namespaces are joined through a pidfd; 0 for none
-     * @param pidfdInode when not 0, the pidfd's inode must be this one (the process is the
-     *                   one the caller saw, not a later one that reused its pid)
-     * @param pidTypes   the {@code CLONE_NEW*} flags to join from {@code pid}
-     * @param files      nsfs files joined one by one, in this order within each pass
-     */
-    record EnterNamespaces(int pid, long pidfdInode, int pidTypes, List<JoinNamespace> files) implements Op {
-        public EnterNamespaces { files = List.copyOf(files); }
-        public String name() { return "setns"; }
-        public Side side() { return Side.HELPER; }
+        static List<String> numbers(List<? extends Number> values) {
+            List<String> out = new ArrayList<>(values.size());
+            for (Number n : values) out.add(n.toString());
+            return out;
+        }
+
+        static String hex(long value) {
+            return "0x" + Long.toHexString(value);
+        }
+
+        /** The helper reads an empty string as NULL. */
+        static String nullable(String s) {
+            return s == null ? "" : s;
+        }
     }
-
-    /**
-     * One nsfs file that {@link EnterNamespaces} joins ({@code setns(fd, cloneFlag)}); the
-     * kernel checks that the file is a namespace of that type.
-     */
-    record JoinNamespace(String nsFile, int cloneFlag) {}
-
-    /**
-     * Opens a root and a working directory (empty: none) before {@link EnterNamespaces}, so
-     * that paths such as {@code /proc/PID/root} name what the caller sees; the child enters
-     * them with {@link EnterPinnedDirectories}.
-     */
-    record PinDirectories(String root, String workDir) implements Op {
-        public String name() { return "open"; }
-        public Side side() { return Side.HELPER; }
-    }
-
-    /**
-     * In the child: makes the pinned root its root ({@code fchdir}, {@code chroot(".")}) and
-     * the pinned working directory its cwd. With a root but no pinned working directory,
-     * {@code keepCwd} keeps the directory it was in (nsenter's {@code -r} alone); otherwise
-     * the cwd is the new root.
-     */
-    record EnterPinnedDirectories(boolean keepCwd) implements Op {
-        public String name() { return "chroot"; }
-        public Side side() { return Side.CHILD; }
-    }
-
-    /**
-     * Clears the supplementary groups before joining (where the caller may still have the
-     * privilege to), remembering whether that worked; failure is not an error here.
-     */
-    record DropGroupsBeforeJoining() implements Op {
-        public String name() { return "setgroups"; }
-        public Side side() { return Side.HELPER; }
-    }
-
-    /**
-     * Clears the supplementary groups inside a joined user namespace; fails only if
-     * {@link DropGroupsBeforeJoining} failed too (a namespace whose setgroups is "deny"
-     * refuses it), as util-linux nsenter does.
-     */
-    record DropGroupsAfterJoining() implements Op {
-        public String name() { return "setgroups"; }
-        public Side side() { return Side.CHILD; }
-    }
-
-    /**
-     * Opens a pid namespace before {@link EnterNamespaces}, for {@link JoinPinnedPidNamespace}:
-     * a program that must stay outside a joined pid namespace while its children enter it.
-     */
-    record PinPidNamespace(String nsFile) implements Op {
-        public String name() { return "open"; }
-        public Side side() { return Side.HELPER; }
-    }
-
-    /** In the child: {@code setns} into the pinned pid namespace, which only its children enter. */
-    record JoinPinnedPidNamespace() implements Op {
-        public String name() { return "setns"; }
-        public Side side() { return Side.CHILD; }
-    }
-
-    /** The two id files of a user namespace. */
-    enum IdKind { UID, GID }
 }

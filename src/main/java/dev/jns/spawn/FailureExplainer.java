@@ -2,8 +2,10 @@ package dev.jns.spawn;
 
 import dev.jns.limits.NamespaceLimits;
 import dev.jns.ns.NamespaceType;
+import dev.jns.os.Errno;
 import dev.jns.plan.Op;
-import dev.jns.sys.Errno;
+import dev.jns.spec.LaunchSpec;
+import dev.jns.spec.Setgroups;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -15,9 +17,9 @@ import java.util.Set;
 final class FailureExplainer {
     private FailureExplainer() {}
 
-    static String explain(NamespacedProcessBuilder b, Op op, int errno) {
-        boolean newUserNs = b.newTypes.contains(NamespaceType.USER);
-        // instanceof, not a pattern switch: see PlanEncoder.wire
+    static String explain(LaunchSpec spec, Op op, int errno) {
+        boolean newUserNs = spec.create().contains(NamespaceType.USER);
+        // instanceof, not a pattern switch: a type switch bootstraps a hidden class a cold CLI pays for
         if (op instanceof Op.Clone c) {
             if (errno == Errno.EPERM && !newUserNs) {
                 return "creating namespaces needs CAP_SYS_ADMIN; an unprivileged user can create them"
@@ -26,8 +28,8 @@ final class FailureExplainer {
             if (errno == Errno.ENOSPC) return limitReached(c.namespaceFlags());
         }
         if (op instanceof Op.Unshare u && errno == Errno.ENOSPC) return limitReached(u.namespaceFlags());
-        if (op instanceof Op.WriteIdMap m && errno == Errno.EPERM) {
-            if (m.kind() == Op.IdKind.GID && b.setgroups != NamespacedProcessBuilder.Setgroups.DENY) {
+        if (op instanceof Op.WriteFile w && errno == Errno.EPERM && w.path().endsWith("_map")) {
+            if (w.path().endsWith("gid_map") && spec.user().setgroups().orElse(null) != Setgroups.DENY) {
                 return "an unprivileged user may write gid_map only after setgroups is denied";
             }
             return "an unprivileged user may map only its own id, once; other ranges need newuidmap/newgidmap"

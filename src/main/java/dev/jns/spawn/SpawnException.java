@@ -1,27 +1,31 @@
 package dev.jns.spawn;
 
 import dev.jns.plan.Op;
+import dev.jns.spec.Step;
 
 import java.io.IOException;
 
 /**
  * Setting up the new process failed: one op of the launch plan returned an error. Carries
- * the op (and its index in the plan), the errno with its symbolic name and the C library's
- * text, and what the op was working on. Nothing the failed start created is left behind.
+ * the op (and its index in the plan), the step of the spec it came from (what the user asked
+ * for), the errno with its symbolic name and the C library's text, and what the op was
+ * working on. Nothing the failed start created is left behind.
  */
 public final class SpawnException extends IOException {
     private final int opIndex;
     private final transient Op op;
+    private final transient Step step;
     private final int errno;
     private final String errnoName;
     private final String strerror;
     private final String detail;
 
-    public SpawnException(int opIndex, Op op, int errno, String errnoName, String strerror, String detail,
+    public SpawnException(int opIndex, Op op, Step step, int errno, String errnoName, String strerror, String detail,
                           String explanation) {
         super(format(op, errno, errnoName, strerror, detail, explanation));
         this.opIndex = opIndex;
         this.op = op;
+        this.step = step;
         this.errno = errno;
         this.errnoName = errnoName;
         this.strerror = strerror;
@@ -30,16 +34,23 @@ public final class SpawnException extends IOException {
 
     private static String format(Op op, int errno, String errnoName, String strerror, String detail,
                                  String explanation) {
-        String what = detail.isEmpty() ? op.name() : op.name() + " " + detail;
+        String call = op.code().call();
+        String what = detail.isEmpty() ? call : call + " " + detail;
         String why = errno == 0 ? "failed" : errnoName + " (" + strerror + ")";
         return what + ": " + why + (explanation.isEmpty() ? "" : ": " + explanation);
     }
 
-    /** The failed op's position in {@link NamespacedProcessBuilder#plan()}. */
+    /** The failed op's position in the launch plan. */
     public int opIndex() { return opIndex; }
 
-    /** The op that failed. */
+    /** The low-level op that failed. */
     public Op op() { return op; }
+
+    /** The system call that failed, as its man page names it, e.g. {@code mount} or {@code execve}. */
+    public String call() { return op.code().call(); }
+
+    /** The step of the spec the op came from: a mount, the uid map, the program... */
+    public Step step() { return step; }
 
     /** The errno, or 0 when the op failed without one (an id-map program's exit status, say). */
     public int errno() { return errno; }

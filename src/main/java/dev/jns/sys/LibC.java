@@ -1,5 +1,6 @@
 package dev.jns.sys;
 
+import dev.jns.os.SyscallException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;

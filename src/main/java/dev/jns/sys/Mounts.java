@@ -1,5 +1,7 @@
 package dev.jns.sys;
 
+import static dev.jns.mount.MountFlags.MS_BIND;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -11,9 +13,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /** {@code mount(2)} and {@code umount2(2)}, for the calling thread's mount namespace. */
 public final class Mounts {
-    public static final long MS_BIND = 0x1000, MS_REC = 0x4000, MS_PRIVATE = 1L << 18,
-            MS_SLAVE = 1L << 19, MS_SHARED = 1L << 20;
-    public static final int MNT_DETACH = 2;
 
     private Mounts() {}
 
@@ -30,7 +29,7 @@ public final class Mounts {
         mount(source, target, null, MS_BIND, "bind " + source + " -> " + target);
     }
 
-    /** Changes the propagation of the mount at {@code target} ({@link #MS_SHARED} etc., optionally | {@link #MS_REC}). */
+    /** Changes the propagation of the mount at {@code target} (MountFlags.MS_SHARED etc., optionally | MS_REC). */
     public static void setPropagation(String target, long flags) {
         mount(null, target, null, flags, "propagation of " + target);
     }
@@ -43,7 +42,7 @@ public final class Mounts {
         }
     }
 
-    /** {@code umount2(target, flags)}, e.g. with {@link #MNT_DETACH}. */
+    /** {@code umount2(target, flags)}, e.g. with MountFlags.MNT_DETACH. */
     public static void umount(String target, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment tgt = arena.allocateFrom(target);

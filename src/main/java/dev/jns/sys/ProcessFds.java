@@ -26,7 +26,7 @@ public final class ProcessFds {
     public static int duplicate(int pid, int fd) {
         int pidfd = LibC.pidfdOpen(pid, 0);
         try {
-            return (int) Ffi.checked("pidfd_getfd", "pid " + pid + " fd " + fd,
+            return (int) Ffi.checked("pidfd_getfd", "(" + pidfd + ", " + fd + ")",
                     st -> (long) Syscall3.H.invokeExact(st, SYS_PIDFD_GETFD, (long) pidfd, (long) fd, 0L));
         } finally {
             LibC.close(pidfd);
@@ -36,5 +36,15 @@ public final class ProcessFds {
     /** An nsfs fd on the net namespace a socket was created in ({@code SIOCGSKNS}). */
     public static int socketNetNamespace(int socketFd) {
         return LibC.ioctl(socketFd, SIOCGSKNS, 0, "SIOCGSKNS");
+    }
+
+    /** The inode of a pidfd on process {@code pid}: what {@code nsenter -t PID:INODE} names it by. */
+    public static long pidfdInode(int pid) {
+        int pidfd = LibC.pidfdOpen(pid, 0);
+        try {
+            return LibC.fstat(pidfd).ino();
+        } finally {
+            LibC.close(pidfd);
+        }
     }
 }

@@ -1,8 +1,8 @@
 package dev.jns.cli;
 
 import dev.jns.cli.UnshareOptions.Owner;
-import dev.jns.cli.UnshareOptions.Propagation;
-import dev.jns.cli.UnshareOptions.Setgroups;
+import dev.jns.mount.Propagation;
+import dev.jns.spec.Setgroups;
 import dev.jns.ids.AccountFiles;
 import dev.jns.ids.IdMap;
 import dev.jns.ids.ProcessIds;

@@ -1,9 +1,9 @@
 package dev.jns.limits;
 
 import dev.jns.ns.NamespaceType;
-import dev.jns.sys.Errno;
+import dev.jns.os.Errno;
 import dev.jns.sys.LibC;
-import dev.jns.sys.SyscallException;
+import dev.jns.os.SyscallException;
 
 import java.util.EnumSet;
 import java.util.Optional;

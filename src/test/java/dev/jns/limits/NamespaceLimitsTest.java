@@ -2,8 +2,8 @@ package dev.jns.limits;
 
 import dev.jns.cli.Main;
 import dev.jns.ns.NamespaceType;
-import dev.jns.sys.Errno;
-import dev.jns.sys.SyscallException;
+import dev.jns.os.Errno;
+import dev.jns.os.SyscallException;
 import dev.jns.testing.ExternalCommand;
 import dev.jns.testing.MachineState;
 import dev.jns.testing.Privilege;

@@ -1,7 +1,7 @@
 package dev.jns.net;
 
 import dev.jns.net.rtnl.NetlinkException;
-import dev.jns.sys.Errno;
+import dev.jns.os.Errno;
 import dev.jns.testing.Json;
 import dev.jns.testing.LeakCheck;
 import org.junit.jupiter.api.AfterEach;

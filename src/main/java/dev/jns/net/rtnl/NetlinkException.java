@@ -1,6 +1,6 @@
 package dev.jns.net.rtnl;
 
-import dev.jns.sys.Errno;
+import dev.jns.os.Errno;
 
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
 package dev.jns.sys;
 
+import dev.jns.os.SyscallException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -10,8 +11,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-/** The size of the terminal behind an fd ({@code TIOCGWINSZ}). */
-public final class Terminal {
+/** {@code TIOCGWINSZ}: the binding behind {@link dev.jns.os.Terminal}. */
+public final class TerminalSize {
     private static final long TIOCGWINSZ = 0x5413;
 
     private static final class Ioctl {
@@ -19,7 +20,7 @@ public final class Terminal {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
     }
 
-    private Terminal() {}
+    private TerminalSize() {}
 
     /** The terminal's width in columns, or 0 when {@code fd} is not a terminal or says none. */
     public static int columns(int fd) {

@@ -1,4 +1,4 @@
-package dev.jns.sys;
+package dev.jns.os;
 
 /**
  * A system call failed. Carries the call, the arguments that matter, and the errno

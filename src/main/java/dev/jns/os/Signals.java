@@ -1,14 +1,10 @@
-package dev.jns.sys;
+package dev.jns.os;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
+import dev.jns.sys.SignalCalls;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Signal numbers and names (x86_64), and the few signal calls a CLI that stands in for a
@@ -21,6 +17,10 @@ public final class Signals {
             SIGPIPE = 13, SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19;
     /** glibc's SIGRTMIN (two real-time signals are reserved by the threads library) and SIGRTMAX. */
     public static final int SIGRTMIN = 34, SIGRTMAX = 64;
+    public static final int SIGUSR1 = 10, SIGUSR2 = 12;
+
+    /** What a supervisor passes on by default: the signals people send to stop or poke a program. */
+    public static final List<Integer> FORWARDED_BY_DEFAULT = List.of(SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2);
 
     /** Names without the SIG prefix, in util-linux's table order (aliases after their signal). */
     private record Name(String name, int number) {}
@@ -36,14 +36,6 @@ public final class Signals {
             new Name("PWR", 30), new Name("SYS", 31));
 
     private Signals() {}
-
-    private static final class SignalCall {
-        static final MethodHandle H = Ffi.plainCall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
-        static final MemorySegment SIG_DFL = MemorySegment.ofAddress(0);
-    }
-    private static final class Kill {
-        static final MethodHandle H = Ffi.errnoCall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
-    }
 
     /**
      * The number for a signal name as util-linux reads it: case-insensitive, with or without
@@ -89,7 +81,7 @@ public final class Signals {
 
     /** {@code kill(pid, sig)}. */
     public static void kill(int pid, int sig) {
-        Ffi.checked("kill", "pid " + pid + " signal " + sig, st -> (int) Kill.H.invokeExact(st, pid, sig));
+        SignalCalls.kill(pid, sig);
     }
 
     /**
@@ -99,8 +91,8 @@ public final class Signals {
      * only if that did not end the process, e.g. for a signal whose default is to ignore.
      */
     public static void dieBy(int sig) {
-        if (sig != SIGKILL && sig != SIGSTOP) setDisposition(sig, SignalCall.SIG_DFL);
-        kill(LibC.getpid(), sig);
+        if (sig != SIGKILL && sig != SIGSTOP) SignalCalls.restoreDefault(sig);
+        kill((int) ProcessHandle.current().pid(), sig);
         // Delivery to another thread is asynchronous; give it the moment it needs.
         try {
             Thread.sleep(1000);
@@ -109,14 +101,4 @@ public final class Signals {
         }
     }
 
-    private static void setDisposition(int sig, MemorySegment handler) {
-        try {
-            MemorySegment previous = (MemorySegment) SignalCall.H.invokeExact(sig, handler);
-            if (previous.address() == -1L) throw new SyscallException("signal", "signal " + sig, Errno.EINVAL);
-        } catch (SyscallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Ffi.linkageFailure(t);
-        }
-    }
 }

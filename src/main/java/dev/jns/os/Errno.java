@@ -1,4 +1,12 @@
-package dev.jns.sys;
+package dev.jns.os;
+
+import dev.jns.sys.LibC;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 
 /**
  * Linux errno numbers and their symbolic names (x86_64 / generic numbering).
@@ -48,5 +56,18 @@ public final class Errno {
     /** The C library's text for the errno, e.g. "No space left on device". */
     public static String describe(int errno) {
         return LibC.strerror(errno);
+    }
+
+    /**
+     * The C library's text for a failed NIO call: NIO keeps it as the exception's reason,
+     * except for the errors it turns into exception types of their own. No native call, so
+     * it costs nothing at start-up.
+     */
+    public static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) return "No such file or directory";
+        if (e instanceof AccessDeniedException) return "Permission denied";
+        if (e instanceof DirectoryNotEmptyException) return "Directory not empty";
+        if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
+        return String.valueOf(e.getMessage());
     }
 }

@@ -1,4 +1,4 @@
-package dev.jns.spawn;
+package dev.jns.plan;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +12,8 @@ import java.nio.file.Path;
  * that own the user namespaces it creates. (A non-dumpable process's {@code /proc/self}
  * belongs to root; the plan then has the parent write the maps, which works for any ids.)
  */
-record CallerIds(long euid, long egid) {
-    static CallerIds current() {
+public record CallerIds(long euid, long egid) {
+    public static CallerIds current() {
         try {
             Path self = Path.of("/proc/self");
             return new CallerIds(((Number) Files.getAttribute(self, "unix:uid")).longValue(),

@@ -1,0 +1,18 @@
+package dev.jns.mount;
+
+/**
+ * How mount and unmount events spread between a mount and its peers ({@code mount(2)}'s
+ * MS_PRIVATE, MS_SLAVE, MS_SHARED), as util-linux's {@code --propagation} names them.
+ */
+public enum Propagation {
+    PRIVATE(MountFlags.MS_PRIVATE), SLAVE(MountFlags.MS_SLAVE), SHARED(MountFlags.MS_SHARED),
+    /** Leave the propagation as the copied mount table has it. */
+    UNCHANGED(0);
+
+    private final long flag;
+
+    Propagation(long flag) { this.flag = flag; }
+
+    /** The MS_* flag; 0 for {@link #UNCHANGED}. */
+    public long flag() { return flag; }
+}

@@ -1,0 +1,112 @@
+package dev.jns.plan;
+
+import dev.jns.ns.NamespaceType;
+import dev.jns.spec.Descriptor;
+import dev.jns.spec.Joins;
+import dev.jns.spec.LaunchSpec;
+import dev.jns.spec.PidNamespaceEntry;
+import dev.jns.spec.SeccompProgram;
+import dev.jns.spec.Supervision;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.jns.ns.NamespaceType.PID;
+import static dev.jns.ns.NamespaceType.TIME;
+
+/**
+ * The helper alone, before the clone: its signal handling, the descriptors it opens while
+ * paths still name what the caller sees, the joins (nsenter's way), the owner, and the clone.
+ */
+final class BeforeClone {
+    /** What later stages need of this one: the slots it filled and the ops they depend on. */
+    record Pins(int root, int workDir, int pidNamespace, int groupsDropped, List<int[]> descriptorSlots,
+                List<Integer> seccompSlots) {}
+
+    private BeforeClone() {}
+
+    static Pins append(PlanDraft d, Kernel kernel) {
+        LaunchSpec s = d.spec;
+        if (s.supervision() instanceof Supervision.Leashed l) {
+            d.add(Side.HELPER, new Op.BecomeSubreaper(), l);
+            List<Integer> forwarded = new ArrayList<>();
+            for (int sig : l.forwarded()) if (!l.ignored().contains(sig)) forwarded.add(sig);
+            if (!forwarded.isEmpty()) d.add(Side.HELPER, new Op.ForwardSignals(forwarded), l);
+            if (!l.ignored().isEmpty()) d.add(Side.HELPER, new Op.BlockSignals(l.ignored()), l);
+        }
+
+        List<int[]> descriptors = new ArrayList<>();
+        for (Descriptor f : s.descriptors()) {
+            int slot = d.slot();
+            d.add(Side.HELPER, Op.Open.path(slot, f.source().toString(), f.flags()), f);
+            descriptors.add(new int[] {slot, f.fd()});
+        }
+        List<Integer> seccomp = new ArrayList<>();
+        for (SeccompProgram p : s.seccomp()) {
+            int slot = d.slot();
+            d.add(Side.HELPER, new Op.Receive(slot, p.bpf()), p);
+            seccomp.add(slot);
+        }
+
+        Joins j = s.join();
+        int root = j.root().isPresent() ? d.slot() : -1, workDir = j.directory().isPresent() ? d.slot() : -1;
+        if (root >= 0) {
+            d.add(Side.HELPER, Op.Open.path(root, j.root().get().toString(), Op.Open.O_RDONLY | Op.Open.O_DIRECTORY),
+                    new Joins.PinnedRoot(j.root().get()));
+        }
+        if (workDir >= 0) {
+            d.add(Side.HELPER, Op.Open.path(workDir, j.directory().get().toString(), Op.Open.O_RDONLY | Op.Open.O_DIRECTORY),
+                    new Joins.PinnedWorkingDirectory(j.directory()));
+        }
+        // In a joined user namespace the program is root with no groups, unless told otherwise:
+        // the groups go now, while the caller may still have the privilege, and again inside.
+        int groupsDropped = -1;
+        if (becomesRootInJoinedUserNs(s) && s.credentials().groups().isEmpty()) {
+            groupsDropped = d.add(new PlannedOp(Side.HELPER, new Op.SetGroups(List.of()), s.credentials(),
+                    PlannedOp.ANY_ERROR, null));
+        }
+        // A joined pid namespace the program stays outside of is entered by the child, for its children.
+        int pidNamespace = -1;
+        boolean pidForChildren = joinedPidForChildren(s);
+        if (pidForChildren) {
+            pidNamespace = d.slot();
+            d.add(Side.HELPER, Op.Open.path(pidNamespace, pidNamespaceFile(j), Op.Open.O_RDONLY), j.process().isPresent()
+                    ? j.process().get() : firstJoinedFile(j, PID));
+        }
+        JoinPasses.append(d, j, kernel.setnsTakesPidfd(), pidForChildren);
+
+        if (s.user().owner().isPresent()) {
+            d.add(Side.HELPER, new Op.BecomeOwner(s.user().owner().get().uid(), s.user().owner().get().gid()), s.user());
+        }
+        int cloneFlags = 0;
+        for (NamespaceType t : s.create().types()) {
+            // A time namespace's offsets can only be written before a process is in it, so the
+            // child unshares it and the program enters it at exec; a pid namespace the program
+            // stays outside of is likewise unshared by the child.
+            if (t == TIME || (t == PID && s.create().pidForChildren())) continue;
+            cloneFlags |= t.cloneFlag();
+        }
+        d.add(Side.HELPER, new Op.Clone(cloneFlags), s.create());
+        return new Pins(root, workDir, pidNamespace, groupsDropped, descriptors, seccomp);
+    }
+
+    static boolean becomesRootInJoinedUserNs(LaunchSpec s) {
+        return s.join().joins(NamespaceType.USER) && !s.join().preserveCredentials();
+    }
+
+    private static boolean joinedPidForChildren(LaunchSpec s) {
+        return s.join().joins(PID) && !s.create().contains(PID) && s.create().pidEntry() == PidNamespaceEntry.CHILDREN_ENTER;
+    }
+
+    /** The joined pid namespace's file: a joined file, else the process's. */
+    private static String pidNamespaceFile(Joins j) {
+        Joins.JoinedFile f = firstJoinedFile(j, PID);
+        return f != null ? f.file().toString() : Path.of("/proc", Integer.toString(j.process().orElseThrow().pid()), "ns", "pid").toString();
+    }
+
+    private static Joins.JoinedFile firstJoinedFile(Joins j, NamespaceType type) {
+        for (Joins.JoinedFile f : j.files()) if (f.type() == type) return f;
+        return null;
+    }
+}

@@ -1,0 +1,202 @@
+package dev.jns.plan;
+
+import dev.jns.mount.Propagation;
+import dev.jns.os.Errno;
+import dev.jns.spec.Filesystem;
+import dev.jns.spec.FsStep;
+import dev.jns.spec.LaunchSpec;
+import dev.jns.spec.Step;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.jns.mount.MountFlags.MNT_DETACH;
+import static dev.jns.mount.MountFlags.MOUNT_ATTR_NOSUID;
+import static dev.jns.mount.MountFlags.MOUNT_ATTR_RDONLY;
+import static dev.jns.mount.MountFlags.MS_BIND;
+import static dev.jns.mount.MountFlags.MS_NODEV;
+import static dev.jns.mount.MountFlags.MS_NOEXEC;
+import static dev.jns.mount.MountFlags.MS_NOSUID;
+import static dev.jns.mount.MountFlags.MS_PRIVATE;
+import static dev.jns.mount.MountFlags.MS_REC;
+import static dev.jns.ns.NamespaceType.MNT;
+
+/**
+ * The child's filesystem: propagation of the copied tree, then each {@link FsStep} expanded
+ * into mounts, binds, directories and links, in order. A {@link FsStep.TmpfsRoot} is built the
+ * way bubblewrap builds its root: a tmpfs base over {@code /tmp} (private to the new mount
+ * namespace) holding the new root at {@code newroot}, entered by {@code pivot_root} with the
+ * caller's tree at {@code /oldroot}; steps then bind from {@code /oldroot} into
+ * {@code /newroot}, and at the end the old tree is detached and the new root entered.
+ */
+final class FilesystemStage {
+    static final String PROC_BINFMT_MISC = "/proc/sys/fs/binfmt_misc";
+    private static final String BASE = "/tmp", OLD = "/oldroot", NEW = "/newroot";
+    private static final long PROC_FLAGS = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    private static final List<String> DEVICES = List.of("null", "zero", "full", "random", "urandom", "tty");
+
+    private final PlanDraft d;
+    /** Where the caller's tree and the program's root are while a tmpfs root is built ("" outside that). */
+    private String from = "", into = "";
+
+    private FilesystemStage(PlanDraft d) {
+        this.d = d;
+    }
+
+    static void append(PlanDraft d) {
+        new FilesystemStage(d).appendAll();
+    }
+
+    private void appendAll() {
+        LaunchSpec s = d.spec;
+        Filesystem fs = s.filesystem();
+        if (s.create().contains(MNT) && fs.propagation() != Propagation.UNCHANGED) {
+            add(new Op.Mount("none", "/", null, MS_REC | fs.propagation().flag(), null), fs);
+        }
+        List<FsStep> steps = fs.steps();
+        int rootChange = -1;
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof FsStep.ChangeRoot || steps.get(i) instanceof FsStep.PivotRoot) rootChange = i;
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            if (i == rootChange) registerFixedInterpretersEarly(steps.subList(i + 1, steps.size()));
+            expand(steps.get(i), rootChange >= 0 && i > rootChange);
+        }
+        if (!into.isEmpty()) enterBuiltRoot();
+    }
+
+    private void expand(FsStep step, boolean afterRootChange) {
+        if (step instanceof FsStep.Bind b) {
+            add(new Op.Bind(from + b.source(), into + b.target(), true, b.attributes(), !into.isEmpty()),
+                    b, b.optional() ? Errno.ENOENT : 0);
+        } else if (step instanceof FsStep.Mount m) {
+            add(new Op.Mount(m.source(), into + m.target(), m.fstype(), m.flags(), m.data()), m);
+        } else if (step instanceof FsStep.Unmount u) {
+            add(new Op.Unmount(into + u.target(), u.detach() ? MNT_DETACH : 0), u);
+        } else if (step instanceof FsStep.Proc p) {
+            // Where / is not private and stays the root, a mount on the directory could
+            // propagate back into the caller's namespace and cover its /proc.
+            if (!d.spec.filesystem().changesRoot() && d.spec.filesystem().propagation() != Propagation.PRIVATE) {
+                add(new Op.Mount("none", p.target().toString(), null, MS_REC | MS_PRIVATE, null), p, Errno.EINVAL);
+            }
+            if (!into.isEmpty()) add(new Op.MakeDirectory(into + p.target(), 0755), p);
+            add(new Op.Mount("proc", into + p.target(), "proc", PROC_FLAGS, null), p);
+        } else if (step instanceof FsStep.BinfmtMisc b) {
+            add(new Op.Mount("binfmt_misc", into + b.target(), "binfmt_misc", PROC_FLAGS, null), b);
+            for (String def : b.definitions()) {
+                if (!(afterRootChange && fixesInterpreter(def))) register(into + b.target(), def, b);
+            }
+        } else if (step instanceof FsStep.Tmpfs t) {
+            String options = "mode=0" + Integer.toOctalString(t.mode())
+                    + (t.size().isPresent() ? ",size=" + t.size().getAsLong() : "");
+            add(new Op.MakeDirectory(into + t.target(), 0755), t);
+            add(new Op.Mount("tmpfs", into + t.target(), "tmpfs", MS_NOSUID | MS_NODEV, options), t);
+        } else if (step instanceof FsStep.Dev dev) {
+            appendDev(dev);
+        } else if (step instanceof FsStep.Dir dir) {
+            add(new Op.MakeDirectory(into + dir.path(), dir.mode()), dir);
+        } else if (step instanceof FsStep.Symlink l) {
+            add(new Op.Symlink(l.target(), into + l.link()), l);
+        } else if (step instanceof FsStep.Chmod c) {
+            add(new Op.Chmod(into + c.path(), c.mode()), c);
+        } else if (step instanceof FsStep.RemountReadOnly r) {
+            add(new Op.SetMountAttributes(into + r.target(), MOUNT_ATTR_RDONLY), r);
+        } else if (step instanceof FsStep.ChangeRoot c) {
+            add(new Op.ChangeRoot(c.path().toString()), c);
+            add(new Op.ChangeDirectory("/"), c);
+        } else if (step instanceof FsStep.PivotRoot p) {
+            String dir = p.path().toString();
+            // pivot_root needs a mount point; a bind of the directory onto itself makes one.
+            add(new Op.Mount(dir, dir, null, MS_BIND | MS_REC, null), p);
+            add(new Op.ChangeDirectory(dir), p);
+            add(new Op.PivotRoot(".", "."), p);
+            add(new Op.Unmount(".", MNT_DETACH), p);
+            add(new Op.ChangeDirectory("/"), p);
+        } else if (step instanceof FsStep.TmpfsRoot r) {
+            startBuiltRoot(r);
+        } else {
+            throw new IllegalArgumentException("no expansion for " + step);
+        }
+    }
+
+    private void startBuiltRoot(FsStep.TmpfsRoot r) {
+        add(new Op.Mount("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"), r);
+        add(new Op.MakeDirectory(BASE + NEW, 0755), r);
+        add(new Op.Mount("tmpfs", BASE + NEW, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"), r);
+        add(new Op.MakeDirectory(BASE + OLD, 0755), r);
+        add(new Op.PivotRoot(BASE, BASE + OLD), r);
+        add(new Op.ChangeDirectory("/"), r);
+        from = OLD;
+        into = NEW;
+    }
+
+    private void enterBuiltRoot() {
+        FsStep.TmpfsRoot r = new FsStep.TmpfsRoot();
+        add(new Op.Unmount(OLD, MNT_DETACH), r);
+        add(new Op.ChangeDirectory(NEW), r);
+        add(new Op.PivotRoot(".", "."), r);
+        add(new Op.Unmount(".", MNT_DETACH), r);
+        add(new Op.ChangeDirectory("/"), r);
+        from = into = "";
+    }
+
+    /** bubblewrap's minimal /dev, in a root being built (the caller's nodes are still at {@code from}). */
+    private void appendDev(FsStep.Dev dev) {
+        String dir = into + dev.target();
+        add(new Op.MakeDirectory(dir, 0755), dev);
+        add(new Op.Mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"), dev);
+        for (String node : DEVICES) {
+            // A device bind keeps its nodes usable: nosuid, but not nodev.
+            add(new Op.Bind(from + "/dev/" + node, dir + "/" + node, false, MOUNT_ATTR_NOSUID, true), dev);
+        }
+        List<String[]> links = new ArrayList<>();
+        links.add(new String[] {"/proc/self/fd", "fd"});
+        links.add(new String[] {"/proc/self/fd/0", "stdin"});
+        links.add(new String[] {"/proc/self/fd/1", "stdout"});
+        links.add(new String[] {"/proc/self/fd/2", "stderr"});
+        links.add(new String[] {"/proc/kcore", "core"});
+        for (String[] l : links) add(new Op.Symlink(l[0], dir + "/" + l[1]), dev);
+        add(new Op.MakeDirectory(dir + "/shm", 01777), dev);
+        add(new Op.MakeDirectory(dir + "/pts", 0755), dev);
+        add(new Op.Mount("devpts", dir + "/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620"), dev);
+        add(new Op.Symlink("pts/ptmx", dir + "/ptmx"), dev);
+    }
+
+    /**
+     * A fixed-interpreter format (flag F) opens its interpreter when registered: before a root
+     * change, in the caller's {@code /proc} binfmt_misc directory, as util-linux does.
+     */
+    private void registerFixedInterpretersEarly(List<FsStep> after) {
+        boolean mounted = false;
+        for (FsStep s : after) {
+            if (!(s instanceof FsStep.BinfmtMisc b)) continue;
+            for (String def : b.definitions()) {
+                if (!fixesInterpreter(def)) continue;
+                if (!mounted) add(new Op.Mount("binfmt_misc", PROC_BINFMT_MISC, "binfmt_misc", PROC_FLAGS, null), b);
+                mounted = true;
+                register(PROC_BINFMT_MISC, def, b);
+            }
+        }
+    }
+
+    /** Writes a definition to {@code dir/register}, each system call its own op (each has its own message). */
+    private void register(String dir, String definition, FsStep.BinfmtMisc from) {
+        int dirSlot = d.slot(), register = d.slot();
+        add(Op.Open.path(dirSlot, dir, Op.Open.O_PATH | Op.Open.O_DIRECTORY), from);
+        add(new Op.Open(register, dirSlot, "register", Op.Open.O_WRONLY, 0, 0), from);
+        add(new Op.Write(register, definition), from);
+    }
+
+    /** The flags are the definition's last field (after its last colon). */
+    private static boolean fixesInterpreter(String definition) {
+        return definition.substring(definition.lastIndexOf(':') + 1).contains("F");
+    }
+
+    private void add(Op op, Step from) {
+        d.add(Side.CHILD, op, from);
+    }
+
+    private void add(Op op, Step from, int toleratedErrno) {
+        d.add(new PlannedOp(Side.CHILD, op, from, toleratedErrno, null));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.jns.plan;
+
+import dev.jns.ns.NamespaceType;
+import dev.jns.spec.LaunchSpec;
+import dev.jns.spec.NewNamespaces;
+import dev.jns.spec.Program;
+import dev.jns.spec.Supervision;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.jns.mount.MountFlags.MS_BIND;
+import static dev.jns.ns.NamespaceType.PID;
+import static dev.jns.ns.NamespaceType.TIME;
+
+/**
+ * The end of the plan: what the parent does from outside once the child is set up (persisting
+ * namespaces, letting the caller act), how the program is tied to its caller, its
+ * descriptors, its seccomp filters, and the exec.
+ */
+final class HandoverStage {
+    /** glibc's execvp default (_PATH_DEFPATH) when the environment has no PATH. */
+    private static final List<String> DEFAULT_PATH = List.of("/bin", "/usr/bin");
+
+    private HandoverStage() {}
+
+    static void append(PlanDraft d, BeforeClone.Pins pins) {
+        LaunchSpec s = d.spec;
+        for (NewNamespaces.Persistence p : s.create().persist().values()) {
+            String file = p.file().toString();
+            if (p.createMissing()) d.add(Side.PARENT, new Op.CreateFile(file, 0444), p);
+            d.add(Side.PARENT, new Op.Mount(Op.CHILD_PROC + "ns/" + nsFileName(p.type(), s.create().pidForChildren()), file,
+                    null, MS_BIND, null), p);
+        }
+        if (s.waitForCaller()) d.add(Side.PARENT, new Op.AwaitCaller(), s.supervision());
+
+        if (s.supervision() instanceof Supervision.Leashed l) {
+            // Last among the child's settings: a credential change clears it.
+            d.add(Side.CHILD, new Op.DeathSignal(l.deathSignal()), l);
+        } else if (s.supervision() instanceof Supervision.Detached det) {
+            d.add(Side.CHILD, new Op.DeathSignal(0), det);
+            d.add(Side.PARENT, new Op.Detach(), det);
+            if (det.startFifo().isPresent()) {
+                int fifo = d.slot();
+                d.add(Side.CHILD, Op.Open.path(fifo, det.startFifo().get().toString(), Op.Open.O_WRONLY), det);
+                d.add(Side.CHILD, new Op.Write(fifo, "0"), det);
+            }
+        }
+        for (int i = 0; i < pins.descriptorSlots().size(); i++) {
+            int[] slotAndFd = pins.descriptorSlots().get(i);
+            d.add(Side.CHILD, new Op.Dup(slotAndFd[0], slotAndFd[1]), s.descriptors().get(i));
+        }
+        for (int i = 0; i < pins.seccompSlots().size(); i++) {
+            d.add(Side.CHILD, new Op.InstallSeccomp(pins.seccompSlots().get(i)), s.seccomp().get(i));
+        }
+        d.add(Side.CHILD, exec(s.program()), s.program());
+    }
+
+    /**
+     * The file under {@code /proc/CHILD/ns} that holds a new namespace of this type while the
+     * child waits to exec: the child unshared time (and, if asked, pid) itself, so those sit
+     * in its {@code *_for_children} files.
+     */
+    static String nsFileName(NamespaceType type, boolean pidForChildren) {
+        return type == TIME || (type == PID && pidForChildren) ? type.forChildrenProcName() : type.procName();
+    }
+
+    private static Op.Exec exec(Program p) {
+        String path = null;
+        for (String e : p.environment()) if (e.startsWith("PATH=")) path = e.substring(5);
+        List<String> search = new ArrayList<>();
+        if (path == null) search.addAll(DEFAULT_PATH);
+        else for (String dir : path.split(":", -1)) search.add(dir.isEmpty() ? "." : dir);
+        String program = p.command().getFirst();
+        List<String> argv = new ArrayList<>(p.command());
+        if (p.argv0().isPresent()) argv.set(0, p.argv0().get());
+        return new Op.Exec(program, program.contains("/") ? List.of() : search, argv);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.jns.plan;
+
+import dev.jns.caps.Capability;
+import dev.jns.spec.Capabilities;
+import dev.jns.spec.Credentials;
+import dev.jns.spec.Joins;
+import dev.jns.spec.LaunchSpec;
+import dev.jns.spec.PerTypeSetup;
+import dev.jns.spec.Clock;
+
+import java.time.Duration;
+import java.util.List;
+
+import static dev.jns.ns.NamespaceType.NET;
+import static dev.jns.ns.NamespaceType.PID;
+import static dev.jns.ns.NamespaceType.TIME;
+
+/**
+ * The child inside its new namespaces: first the namespaces it makes or enters itself (a pid
+ * namespace for its children, the time namespace and its offsets); after the filesystem, its
+ * root and working directory, per-type settings, and credentials last but one (the death
+ * signal comes after them, in the hand-over).
+ */
+final class InsideStage {
+    private InsideStage() {}
+
+    static void appendNamespaces(PlanDraft d, BeforeClone.Pins pins) {
+        LaunchSpec s = d.spec;
+        if (pins.pidNamespace() >= 0) d.add(Side.CHILD, new Op.Setns(pins.pidNamespace(), PID.cloneFlag()), s.join());
+        if (s.create().pidForChildren()) d.add(Side.CHILD, new Op.Unshare(PID.cloneFlag()), s.create());
+        if (s.create().contains(TIME)) {
+            d.add(Side.CHILD, new Op.Unshare(TIME.cloneFlag()), s.create());
+            if (!s.setup().clockOffsets().isEmpty()) {
+                Duration mono = s.setup().clockOffsets().getOrDefault(Clock.MONOTONIC, Duration.ZERO);
+                Duration boot = s.setup().clockOffsets().getOrDefault(Clock.BOOTTIME, Duration.ZERO);
+                d.add(Side.CHILD, new Op.WriteFile(Op.CHILD_PROC + "timens_offsets", "monotonic " + mono.getSeconds()
+                        + " " + mono.getNano() + "\nboottime " + boot.getSeconds() + " " + boot.getNano() + "\n"), s.setup());
+            }
+        }
+    }
+
+    static void appendProcess(PlanDraft d, BeforeClone.Pins pins) {
+        LaunchSpec s = d.spec;
+        enterPinnedDirectories(d, pins);
+        if (s.program().directory().isPresent()) {
+            d.add(Side.CHILD, new Op.ChangeDirectory(s.program().directory().get().toString()), s.program());
+        }
+        PerTypeSetup setup = s.setup();
+        if (setup.hostname().isPresent()) d.add(Side.CHILD, new Op.SetHostname(setup.hostname().get()), setup);
+        if (setup.domainname().isPresent()) d.add(Side.CHILD, new Op.SetDomainname(setup.domainname().get()), setup);
+        if (setup.loopbackUp() && s.create().contains(NET)) d.add(Side.CHILD, new Op.LinkUp("lo"), setup);
+
+        Credentials c = s.credentials();
+        if (c.newSession()) d.add(Side.CHILD, new Op.NewSession(), c);
+        // Groups dropped before the joins need not be dropped again (a joined namespace whose
+        // setgroups is "deny" would refuse); if that failed, they must go now.
+        if (pins.groupsDropped() >= 0) {
+            d.add(new PlannedOp(Side.CHILD, new Op.SetGroups(List.of()), c, 0,
+                    new PlannedOp.Condition(pins.groupsDropped(), false)));
+        }
+        if (c.groups().isPresent()) d.add(Side.CHILD, new Op.SetGroups(c.groups().get()), c);
+        boolean becomeRoot = BeforeClone.becomesRootInJoinedUserNs(s);
+        Long gid = c.gid().isPresent() ? c.gid().get() : becomeRoot ? Long.valueOf(0) : null;
+        Long uid = c.uid().isPresent() ? c.uid().get() : becomeRoot ? Long.valueOf(0) : null;
+        if (gid != null) d.add(Side.CHILD, new Op.SetGid(gid), c);
+        boolean keepCaps = !(s.capabilities() instanceof Capabilities.Unchanged);
+        if (keepCaps && uid != null) d.add(Side.CHILD, new Op.KeepCapsAcrossSetuid(), s.capabilities());
+        if (uid != null) d.add(Side.CHILD, new Op.SetUid(uid), c);
+        if (s.capabilities() instanceof Capabilities.KeepPermitted) {
+            d.add(Side.CHILD, new Op.AmbientFromPermitted(), s.capabilities());
+        } else if (s.capabilities() instanceof Capabilities.Exactly e) {
+            long m = Capability.mask(e.kept());
+            d.add(Side.CHILD, new Op.SetCapabilities(m, m, m, m, m), e);
+        }
+        if (c.noNewPrivileges()) d.add(Side.CHILD, new Op.NoNewPrivileges(), c);
+    }
+
+    /**
+     * The root and working directory pinned before the joins. With a root but no pinned
+     * working directory and none asked for, the program keeps the directory it was in
+     * (nsenter's {@code -r} alone); otherwise its cwd is the new root.
+     */
+    private static void enterPinnedDirectories(PlanDraft d, BeforeClone.Pins pins) {
+        if (pins.root() < 0 && pins.workDir() < 0) return;
+        Joins j = d.spec.join();
+        Joins.PinnedWorkingDirectory wd = new Joins.PinnedWorkingDirectory(j.directory());
+        int workDir = pins.workDir();
+        if (workDir < 0 && pins.root() >= 0 && d.spec.program().directory().isEmpty()) {
+            workDir = d.slot();
+            d.add(Side.CHILD, Op.Open.path(workDir, ".", Op.Open.O_RDONLY | Op.Open.O_DIRECTORY), wd);
+        }
+        if (pins.root() >= 0) {
+            Joins.PinnedRoot root = new Joins.PinnedRoot(j.root().orElseThrow());
+            d.add(Side.CHILD, new Op.ChangeDirectoryTo(pins.root()), root);
+            d.add(Side.CHILD, new Op.ChangeRoot("."), root);
+            d.add(Side.CHILD, new Op.ChangeDirectory("/"), root);
+        }
+        if (workDir >= 0) d.add(Side.CHILD, new Op.ChangeDirectoryTo(workDir), wd);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.jns.plan;
+
+import dev.jns.ids.IdMap;
+import dev.jns.spec.IdMapWriter;
+import dev.jns.spec.LaunchSpec;
+import dev.jns.spec.Setgroups;
+import dev.jns.spec.UserNamespace;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.jns.ns.NamespaceType.USER;
+
+/**
+ * The new user namespace's setgroups and maps, right after the clone. Mapping just the ids
+ * that create it the child can do alone (as util-linux's {@code -r} does); anything else the
+ * parent writes from outside, directly or through newuidmap/newgidmap.
+ */
+final class UserNamespaceStage {
+    static final String NEWUIDMAP = "/usr/bin/newuidmap", NEWGIDMAP = "/usr/bin/newgidmap";
+
+    private UserNamespaceStage() {}
+
+    static void append(PlanDraft d) {
+        LaunchSpec s = d.spec;
+        UserNamespace u = s.user();
+        if (!s.create().contains(USER)) {
+            // As util-linux does, --setgroups without a new user namespace writes the program's own file.
+            if (u.setgroups().isPresent()) d.add(Side.CHILD, setgroups(u.setgroups().get()), u);
+            return;
+        }
+        Side side = mapsOnlyItself(s, d.caller) ? Side.CHILD : Side.PARENT;
+        if (u.setgroups().isPresent()) d.add(side, setgroups(u.setgroups().get()), u);
+        if (!u.uidMap().isEmpty()) d.add(side, map("uid_map", u.uidMap(), u.uidWriter(), NEWUIDMAP), u);
+        if (!u.gidMap().isEmpty()) d.add(side, map("gid_map", u.gidMap(), u.gidWriter(), NEWGIDMAP), u);
+    }
+
+    private static Op setgroups(Setgroups g) {
+        return new Op.WriteFile(Op.CHILD_PROC + "setgroups", g == Setgroups.ALLOW ? "allow" : "deny");
+    }
+
+    private static Op map(String file, List<IdMap> maps, IdMapWriter writer, String program) {
+        if (writer == IdMapWriter.SHADOW_UTILS) {
+            List<String> triples = new ArrayList<>();
+            for (IdMap m : maps) {
+                triples.add(Long.toString(m.inside()));
+                triples.add(Long.toString(m.outside()));
+                triples.add(Long.toString(m.count()));
+            }
+            return new Op.RunForChild(program, triples);
+        }
+        StringBuilder text = new StringBuilder();
+        for (IdMap m : maps) text.append(m.inside()).append(' ').append(m.outside()).append(' ').append(m.count()).append('\n');
+        return new Op.WriteFile(Op.CHILD_PROC + file, text.toString());
+    }
+
+    /**
+     * Whether each map is one id, the creator's own, written as a file: the case the kernel
+     * lets a process handle inside its new user namespace. A gid map also needs setgroups
+     * denied. After a join the caller's ids mean something else, so not then.
+     */
+    private static boolean mapsOnlyItself(LaunchSpec s, CallerIds caller) {
+        if (!s.join().isEmpty()) return false;
+        UserNamespace u = s.user();
+        long uid = u.owner().isPresent() ? u.owner().get().uid() : caller.euid();
+        long gid = u.owner().isPresent() ? u.owner().get().gid() : caller.egid();
+        boolean uidOk = u.uidMap().isEmpty() || (u.uidWriter() == IdMapWriter.PROC_FILES && ownIdOnly(u.uidMap(), uid));
+        boolean gidOk = u.gidMap().isEmpty() || (u.gidWriter() == IdMapWriter.PROC_FILES && ownIdOnly(u.gidMap(), gid)
+                && u.setgroups().orElse(null) == Setgroups.DENY);
+        return uidOk && gidOk;
+    }
+
+    private static boolean ownIdOnly(List<IdMap> maps, long id) {
+        return maps.size() == 1 && maps.getFirst().count() == 1 && maps.getFirst().outside() == id;
+    }
+}

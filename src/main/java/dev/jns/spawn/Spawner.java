@@ -1,0 +1,141 @@
+package dev.jns.spawn;
+
+import dev.jns.helper.HelperLauncher;
+import dev.jns.ns.Namespace;
+import dev.jns.ns.NamespaceType;
+import dev.jns.os.Errno;
+import dev.jns.plan.LaunchPlan;
+import dev.jns.plan.PlanCompiler;
+import dev.jns.plan.PlannedOp;
+import dev.jns.spec.LaunchSpec;
+import dev.jns.spec.Supervision;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts what a {@link LaunchSpec} describes: compiles the plan, has the native helper run it
+ * with the caller's redirects, runs the before-exec steps while the program waits, and turns
+ * a failed op into a {@link SpawnException}. {@link NamespacedProcessBuilder} is its friendly
+ * front; the sandbox and the OCI runtime start their specs here too.
+ */
+public final class Spawner {
+    private Spawner() {}
+
+    /**
+     * Starts a leashed program and returns once it runs (exec succeeded).
+     *
+     * @param stdio       the redirects the program gets (only they are read)
+     * @param beforeExec  steps run from outside while it waits before exec (the spec must say waitForCaller)
+     * @param keepHandles whether {@link NamespacedProcess#namespaces()} hands out handles on its new namespaces
+     */
+    public static NamespacedProcess start(LaunchSpec spec, ProcessBuilder stdio, List<BeforeExec> beforeExec,
+                                          boolean keepHandles) throws IOException {
+        if (!(spec.supervision() instanceof Supervision.Leashed)) {
+            throw new IllegalArgumentException("a detached program is started by startDetached");
+        }
+        LaunchPlan plan = PlanCompiler.compile(spec);
+        Map<NamespaceType, Namespace> handles = new EnumMap<>(NamespaceType.class);
+        Releases releases = new Releases();
+        HelperLauncher.Outcome outcome;
+        try {
+            outcome = HelperLauncher.launch(plan, stdio,
+                    pid -> whileWaiting(spec, pid, handles, releases, List.copyOf(beforeExec), keepHandles));
+        } catch (IOException | RuntimeException e) {
+            handles.values().forEach(Namespace::close);
+            releases.releaseInto(e);
+            throw e;
+        }
+        // instanceof, not a pattern switch: a type switch bootstraps a hidden class a cold CLI pays for
+        if (outcome instanceof HelperLauncher.Outcome.Started s) {
+            return new NamespacedProcess(s.helper(), s.pid(), handles, s.connection(),
+                    releases.isEmpty() ? () -> {} : releases::releaseQuietly);
+        }
+        handles.values().forEach(Namespace::close);
+        releases.releaseQuietly();
+        throw failure(spec, plan, outcome);
+    }
+
+    /**
+     * Starts a detached program (the spec's supervision is {@link Supervision.Detached}) and
+     * returns its pid once it is set up; it then waits at its start fifo, if any, and outlives
+     * this JVM.
+     */
+    public static long startDetached(LaunchSpec spec, ProcessBuilder stdio) throws IOException {
+        if (!(spec.supervision() instanceof Supervision.Detached)) throw new IllegalArgumentException("not a detached spec");
+        LaunchPlan plan = PlanCompiler.compile(spec);
+        HelperLauncher.Outcome outcome = HelperLauncher.launch(plan, stdio, pid -> {});
+        if (outcome instanceof HelperLauncher.Outcome.Detached d) return d.pid();
+        throw failure(spec, plan, outcome);
+    }
+
+    private static IOException failure(LaunchSpec spec, LaunchPlan plan, HelperLauncher.Outcome outcome) {
+        if (!(outcome instanceof HelperLauncher.Outcome.Failed f)) {
+            return new IOException("jns-helper protocol error: unexpected " + outcome);
+        }
+        if (f.opIndex() < 0) return new IOException("jns-helper protocol error: " + f.detail() + " (" + f.strerror() + ")");
+        PlannedOp op = plan.steps().get(f.opIndex());
+        return new SpawnException(f.opIndex(), op.op(), op.from(), f.errno(), Errno.name(f.errno()), f.strerror(), f.detail(),
+                FailureExplainer.explain(spec, op.op(), f.errno()));
+    }
+
+    /**
+     * While the child waits before exec: opens its new namespaces (surely its own at this
+     * point), runs the before-exec steps, and keeps the handles only if the caller asked.
+     */
+    private static void whileWaiting(LaunchSpec spec, int pid, Map<NamespaceType, Namespace> handles, Releases releases,
+                                     List<BeforeExec> beforeExec, boolean keepHandles) throws IOException {
+        for (NamespaceType t : spec.create().types()) {
+            Path file = Path.of("/proc", Integer.toString(pid), "ns", PlanCompiler.namespaceFileBeforeExec(spec, t));
+            handles.put(t, Namespace.open(file, t));
+        }
+        Map<NamespaceType, Namespace> view = Collections.unmodifiableMap(handles);
+        for (BeforeExec step : beforeExec) {
+            try {
+                releases.add(step.run(pid, view));
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+                throw new IOException("before-exec step failed: " + e.getMessage(), e);
+            }
+        }
+        if (!keepHandles) {
+            handles.values().forEach(Namespace::close);
+            handles.clear();
+        }
+    }
+
+    /** What before-exec steps left to release when the program ends, released last first. */
+    private static final class Releases {
+        private final List<AutoCloseable> pending = new ArrayList<>();
+
+        synchronized void add(AutoCloseable c) {
+            if (c != null) pending.add(c);
+        }
+
+        synchronized boolean isEmpty() { return pending.isEmpty(); }
+
+        /** Releases everything, adding any failure to {@code failure} as suppressed; later calls find nothing left. */
+        synchronized void releaseInto(Throwable failure) {
+            for (AutoCloseable c : pending.reversed()) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    failure.addSuppressed(e);
+                }
+            }
+            pending.clear();
+        }
+
+        /** Releases everything, ignoring failures. */
+        void releaseQuietly() {
+            releaseInto(new Exception("ignored"));
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.jns.spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * One step in building the program's filesystem view. Paths name the current view: before a
+ * root change the caller's tree, after it the new root. After {@link TmpfsRoot}, which starts
+ * an empty root, a source names the caller's tree and a target a place in the new root (as
+ * bubblewrap's options do) until the steps end and the program enters that root.
+ */
+public sealed interface FsStep extends Step {
+
+    /**
+     * A recursive bind mount of {@code source} on {@code target} through the new mount API.
+     *
+     * @param attributes {@code MOUNT_ATTR_*} bits set on the whole tree (read-only, nosuid, nodev)
+     * @param optional   a missing source skips the step instead of failing (bwrap's {@code -try} forms)
+     */
+    record Bind(Path source, Path target, long attributes, boolean optional) implements FsStep {}
+
+    /** A plain {@code mount(2)}; null strings pass as NULL. */
+    record Mount(String source, Path target, String fstype, long flags, String data) implements FsStep {}
+
+    /** Unmounts {@code target}; {@code detach}: lazily, submounts included. */
+    record Unmount(Path target, boolean detach) implements FsStep {}
+
+    /** A fresh {@code proc} (for a new pid namespace: its own processes). */
+    record Proc(Path target) implements FsStep {}
+
+    /**
+     * A binfmt_misc instance (per user namespace since Linux 6.7) with these definitions
+     * registered ({@code :name:type:offset:magic:mask:interpreter:flags}). A definition with
+     * flag F opens its interpreter when registered, so with a root change it is registered
+     * before the change, from the caller's tree.
+     */
+    record BinfmtMisc(Path target, List<String> definitions) implements FsStep {
+        public BinfmtMisc {
+            definitions = List.copyOf(definitions);
+        }
+    }
+
+    /** A tmpfs; {@code mode} of its root directory, and a size limit in bytes if given. */
+    record Tmpfs(Path target, int mode, OptionalLong size) implements FsStep {}
+
+    /**
+     * A minimal {@code /dev}: a tmpfs with null, zero, full, random, urandom and tty bound from
+     * the caller's, a private devpts with {@code ptmx}, {@code shm}, and the {@code fd},
+     * {@code stdin}, {@code stdout}, {@code stderr} and {@code core} links.
+     */
+    record Dev(Path target) implements FsStep {}
+
+    /** A directory (and its missing parents). */
+    record Dir(Path path, int mode) implements FsStep {}
+
+    /** A symbolic link at {@code link} pointing to {@code target}. */
+    record Symlink(String target, Path link) implements FsStep {}
+
+    record Chmod(Path path, int mode) implements FsStep {}
+
+    /** Makes a mount read-only, recursively (bubblewrap's {@code --remount-ro}). */
+    record RemountReadOnly(Path target) implements FsStep {}
+
+    /** {@code chroot} into {@code path} (util-linux's {@code unshare --root}). */
+    record ChangeRoot(Path path) implements FsStep {}
+
+    /** {@code pivot_root} into {@code path}, detaching the old root. */
+    record PivotRoot(Path path) implements FsStep {}
+
+    /** Starts an empty tmpfs root that the following steps fill and the program then enters (bubblewrap's model). */
+    record TmpfsRoot() implements FsStep {}
+}

@@ -1,0 +1,61 @@
+package dev.jns.spec;
+
+import dev.jns.ns.NamespaceType;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The existing namespaces the program enters, all at one point before any new ones are made
+ * (new ones then nest in them), the way util-linux nsenter joins: every file opened first, so
+ * each path names what the caller sees.
+ *
+ * @param files               nsfs files ({@code /proc/PID/ns/TYPE} or a bind mount of one), in order
+ * @param process             a process whose namespaces are joined through its pidfd
+ * @param preserveCredentials keep the caller's ids in a joined user namespace (otherwise the
+ *                            program is root there, with no supplementary groups)
+ * @param root                the program's root, opened before the joins (nsenter's {@code --root})
+ * @param directory           its working directory, opened before the joins (nsenter's {@code --wd})
+ */
+public record Joins(List<JoinedFile> files, Optional<JoinedProcess> process, boolean preserveCredentials,
+                    Optional<Path> root, Optional<Path> directory) implements Step {
+    public static final Joins NONE = new Joins(List.of(), Optional.empty(), false, Optional.empty(), Optional.empty());
+
+    public Joins {
+        files = List.copyOf(files);
+    }
+
+    public boolean isEmpty() {
+        return files.isEmpty() && process.isEmpty();
+    }
+
+    /** Whether a namespace of this type is joined, by file or from the process. */
+    public boolean joins(NamespaceType type) {
+        for (JoinedFile f : files) {
+            if (f.type() == type) return true;
+        }
+        return process.isPresent() && process.get().types().contains(type);
+    }
+
+    /** An nsfs file to join as a namespace of {@code type} (the kernel checks the file is one). */
+    public record JoinedFile(Path file, NamespaceType type) implements Step {}
+
+    /**
+     * Namespaces of a running process, joined through one pidfd ({@code setns} with a pidfd,
+     * Linux 5.8+; its {@code /proc/PID/ns} files on older kernels). With {@code pidfdInode}
+     * other than 0 the launch fails (ESRCH) unless the pidfd has that inode: the pid was not reused.
+     */
+    public record JoinedProcess(int pid, long pidfdInode, Set<NamespaceType> types) implements Step {
+        public JoinedProcess {
+            types = Set.copyOf(types);
+        }
+    }
+
+    /** The root, pinned before the joins and entered after them. */
+    public record PinnedRoot(Path root) implements Step {}
+
+    /** The working directory pinned before the joins; empty: the one the program is in, kept across the root change. */
+    public record PinnedWorkingDirectory(Optional<Path> directory) implements Step {}
+}

@@ -1,0 +1,32 @@
+package dev.jns.spec;
+
+import java.util.List;
+
+/**
+ * An immutable description of one launch: what the program is and what it should see. Front
+ * ends produce it ({@code NamespacedProcessBuilder}, and the sandbox and OCI runtime after
+ * it), the plan compiler turns it into the helper's ops. It says nothing about how: the
+ * order of system calls and the side that makes each is the compiler's business.
+ *
+ * @param program       what runs, with its arguments, environment and working directory
+ * @param create        the namespaces the program gets new instances of
+ * @param join          the existing namespaces it enters
+ * @param user          the new user namespace's maps and owner
+ * @param filesystem    the mount namespace's propagation and filesystem steps, in order
+ * @param setup         host name, domain name, loopback, clock offsets
+ * @param credentials   the ids the program runs with
+ * @param capabilities  what remains of its capabilities
+ * @param supervision   whether it is leashed to the caller or detached
+ * @param descriptors   files the program finds open at chosen numbers
+ * @param seccomp       seccomp filters installed last before exec, in order
+ * @param waitForCaller whether the program waits before exec until the caller has acted on
+ *                      its namespaces (before-exec steps, namespace handles)
+ */
+public record LaunchSpec(Program program, NewNamespaces create, Joins join, UserNamespace user, Filesystem filesystem,
+                         PerTypeSetup setup, Credentials credentials, Capabilities capabilities, Supervision supervision,
+                         List<Descriptor> descriptors, List<SeccompProgram> seccomp, boolean waitForCaller) {
+    public LaunchSpec {
+        descriptors = List.copyOf(descriptors);
+        seccomp = List.copyOf(seccomp);
+    }
+}

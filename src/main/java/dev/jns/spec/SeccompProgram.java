@@ -1,0 +1,17 @@
+package dev.jns.spec;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A compiled seccomp filter: classic BPF, an array of 8-byte {@code struct sock_filter} in
+ * the machine's byte order. Installed after everything else, just before exec, in the order given.
+ */
+public record SeccompProgram(ByteBuffer bpf) implements Step {
+    public SeccompProgram {
+        if (bpf.remaining() == 0 || bpf.remaining() % 8 != 0) {
+            throw new IllegalArgumentException("a BPF program is a non-empty array of 8-byte instructions, not "
+                    + bpf.remaining() + " bytes");
+        }
+        bpf = bpf.asReadOnlyBuffer();
+    }
+}
