@@ -2,11 +2,11 @@ package dev.jns.plan;
 
 import dev.jns.caps.Capability;
 import dev.jns.spec.Capabilities;
+import dev.jns.spec.Clock;
 import dev.jns.spec.Credentials;
 import dev.jns.spec.Joins;
 import dev.jns.spec.LaunchSpec;
 import dev.jns.spec.PerTypeSetup;
-import dev.jns.spec.Clock;
 
 import java.time.Duration;
 import java.util.List;

@@ -15,7 +15,11 @@ final class SpecCheck {
 
     static void check(LaunchSpec s) {
         boolean mntNs = s.create().contains(MNT) || s.join().joins(MNT);
-        if (!mntNs && !s.filesystem().steps().isEmpty()) {
+        boolean mounts = false;
+        for (FsStep step : s.filesystem().steps()) {
+            if (!(step instanceof FsStep.ChangeRoot)) mounts = true; // a chroot alone changes no mount table
+        }
+        if (!mntNs && mounts) {
             throw new IllegalStateException("mounts, mountProc and pivotRoot need a new or joined mount namespace;"
                     + " without one they would change the caller's");
         }

@@ -1,6 +1,7 @@
 package dev.jns.sys;
 
 import dev.jns.os.SyscallException;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;

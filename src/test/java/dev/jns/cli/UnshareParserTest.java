@@ -1,13 +1,13 @@
 package dev.jns.cli;
 
 import dev.jns.cli.UnshareOptions.Owner;
-import dev.jns.mount.Propagation;
-import dev.jns.spec.Setgroups;
 import dev.jns.ids.AccountFiles;
 import dev.jns.ids.IdMap;
 import dev.jns.ids.ProcessIds;
 import dev.jns.ids.SubordinateIds;
+import dev.jns.mount.Propagation;
 import dev.jns.ns.NamespaceType;
+import dev.jns.spec.Setgroups;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

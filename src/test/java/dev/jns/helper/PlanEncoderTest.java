@@ -1,73 +1,69 @@
 package dev.jns.helper;
 
-import dev.jns.ids.IdMap;
 import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.Op;
+import dev.jns.plan.OpCode;
+import dev.jns.plan.PlannedOp;
+import dev.jns.plan.Side;
+import dev.jns.spec.Program;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The wire format that the native helper (src/main/c) parses. */
 class PlanEncoderTest {
+    private static final Program PROGRAM = new Program(List.of("sh"), Optional.empty(), List.of(), Optional.empty());
+
+    private static String code(OpCode c) {
+        return Integer.toString(c.ordinal());
+    }
 
     @Test
     void opsBecomeArgumentsAndTheEnvironmentStaysOffTheCommandLine() {
         LaunchPlan plan = new LaunchPlan(List.of(
-                new Op.Clone(0x10000000),
-                new Op.WriteIdMap(Op.IdKind.UID, List.of(IdMap.single(0, 1000), new IdMap(1, 100000, 65536))),
-                new Op.SetTimeOffsets(Duration.ofSeconds(-2), Duration.ofMillis(1500)),
-                new Op.Exec("sh", List.of("/bin"), List.of("sh", "-c", "true"), List.of("A=1", "SECRET=x=y"))));
+                new PlannedOp(Side.HELPER, new Op.SetGroups(List.of()), PROGRAM, PlannedOp.ANY_ERROR, null),
+                new PlannedOp(Side.HELPER, new Op.Clone(0x10000000), PROGRAM),
+                new PlannedOp(Side.PARENT, new Op.WriteFile("/proc/child/uid_map", "0 1000 1\n1 100000 65536\n"), PROGRAM),
+                new PlannedOp(Side.CHILD, new Op.Mount("none", "/proc", null, 0x44000, null), PROGRAM, 22, null),
+                new PlannedOp(Side.CHILD, new Op.SetGroups(List.of()), PROGRAM, 0, new PlannedOp.Condition(0, false)),
+                new PlannedOp(Side.CHILD, new Op.SetGroups(List.of(5L)), PROGRAM, PlannedOp.ANY_ERROR, new PlannedOp.Condition(4, true)),
+                new PlannedOp(Side.CHILD, new Op.Exec("sh", List.of("/bin"), List.of("sh", "-c", "true")), PROGRAM)),
+                List.of("A=1", "SECRET=x=y"));
 
         assertThat(PlanEncoder.encode(plan)).containsExactly(
-                "clone", "H", "1", "0x10000000",
-                "idmap-file", "P", "7", "uid", "0", "1000", "1", "1", "100000", "65536",
-                "timens", "C", "4", "-2", "0", "1", "500000000",
-                "exec", "C", "6", "sh", "1", "/bin", "sh", "-c", "true");
+                code(OpCode.SETGROUPS), "H", "t", "0",
+                code(OpCode.CLONE), "H", "-", "1", "0x10000000",
+                code(OpCode.WRITE_FILE), "P", "-", "2", "/proc/child/uid_map", "0 1000 1\n1 100000 65536\n",
+                code(OpCode.MOUNT), "C", "t22", "5", "none", "/proc", "", "278528", "",
+                code(OpCode.SETGROUPS), "C", "f0", "0",
+                code(OpCode.SETGROUPS), "C", "ts4", "1", "5",
+                code(OpCode.EXEC), "C", "-", "6", "sh", "1", "/bin", "sh", "-c", "true");
         assertThat(PlanEncoder.environment(plan)).isEqualTo(Map.of("A", "1", "SECRET", "x=y"));
     }
 
     @Test
-    void everyOpHasACodeTheHelperKnows() throws Exception {
-        String helper = new String(getClass().getResourceAsStream("/dev/jns/helper/jns-helper").readAllBytes(),
-                StandardCharsets.ISO_8859_1);
-        for (Class<?> type : Op.class.getPermittedSubclasses()) {
-            Op sample = sample(type);
-            assertThat(helper).as("code of %s in the helper binary", type.getSimpleName())
-                    .contains(PlanEncoder.code(sample) + "\0");
-        }
+    void receivedBytesTravelOverTheControlPipeInOrder() {
+        ByteBuffer first = ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}), second = ByteBuffer.wrap(new byte[16]);
+        LaunchPlan plan = new LaunchPlan(List.of(
+                new PlannedOp(Side.HELPER, new Op.Receive(0, first), PROGRAM),
+                new PlannedOp(Side.HELPER, new Op.Receive(1, second), PROGRAM),
+                new PlannedOp(Side.HELPER, new Op.Clone(0), PROGRAM),
+                new PlannedOp(Side.CHILD, new Op.Exec("true", List.of(), List.of("true")), PROGRAM)), List.of());
+        assertThat(PlanEncoder.encode(plan).subList(0, 12)).containsExactly(
+                code(OpCode.RECEIVE), "H", "-", "2", "0", "8", code(OpCode.RECEIVE), "H", "-", "2", "1", "16");
+        assertThat(PlanEncoder.payloads(plan)).containsExactly(first, second);
     }
 
     @Test
     void nulInAnArgumentIsRefused() {
-        LaunchPlan plan = new LaunchPlan(List.of(new Op.Clone(0), new Op.Exec("a\0b", List.of(), List.of("x"), List.of())));
+        LaunchPlan plan = new LaunchPlan(List.of(new PlannedOp(Side.HELPER, new Op.Clone(0), PROGRAM),
+                new PlannedOp(Side.CHILD, new Op.Exec("a\0b", List.of(), List.of("x")), PROGRAM)), List.of());
         assertThatThrownBy(() -> PlanEncoder.encode(plan)).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    /** An instance of an op record with default-ish component values. */
-    private static Op sample(Class<?> type) throws Exception {
-        var components = type.getRecordComponents();
-        Class<?>[] types = new Class<?>[components.length];
-        Object[] values = new Object[components.length];
-        for (int i = 0; i < components.length; i++) {
-            types[i] = components[i].getType();
-            values[i] = switch (types[i].getSimpleName()) {
-                case "String" -> "x";
-                case "int" -> 0;
-                case "long" -> 0L;
-                case "boolean" -> false;
-                case "List" -> List.of();
-                case "Duration" -> Duration.ZERO;
-                case "IdKind" -> Op.IdKind.UID;
-                case "IdMap" -> dev.jns.ids.IdMap.single(0, 0);
-                default -> throw new IllegalStateException(types[i].toString());
-            };
-        }
-        return (Op) type.getDeclaredConstructor(types).newInstance(values);
     }
 }

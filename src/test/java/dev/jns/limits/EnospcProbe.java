@@ -2,8 +2,8 @@ package dev.jns.limits;
 
 import dev.jns.ns.NamespaceType;
 import dev.jns.os.Errno;
-import dev.jns.sys.LibC;
 import dev.jns.os.SyscallException;
+import dev.jns.sys.LibC;
 
 import java.util.EnumSet;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.jns.ns;
 
-import dev.jns.sys.LibC;
 import dev.jns.os.SyscallException;
+import dev.jns.sys.LibC;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -47,7 +47,7 @@ class ConcurrentSpawnTest {
     private static NamespacedProcessBuilder sandbox() {
         return new NamespacedProcessBuilder("true").newNamespaces(USER, PID, MNT, UTS, IPC, NET)
                 .uidMap(IdMap.single(0, 0)).gidMap(IdMap.single(0, 0))
-                .setgroups(NamespacedProcessBuilder.Setgroups.DENY);
+                .setgroups(dev.jns.spec.Setgroups.DENY);
     }
 
     private static int openFds() {

@@ -2,7 +2,14 @@ package dev.jns.spawn;
 
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
+import dev.jns.plan.CallerIds;
+import dev.jns.plan.Kernel;
+import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.Op;
+import dev.jns.plan.PlanCompiler;
+import dev.jns.plan.PlannedOp;
+import dev.jns.plan.Side;
+import dev.jns.spec.LaunchSpec;
 import dev.jns.sys.LibC;
 import dev.jns.testing.HeldNamespaces;
 import dev.jns.testing.MachineState;
@@ -30,26 +37,43 @@ class JoinNamespacesTest {
 
     @Test
     void aProcessIsJoinedThroughOnePidfdOnNewKernelsAndThroughProcFilesOnOld() {
-        var process = new NamespacedProcessBuilder.JoinProcess(42, 7, EnumSet.of(NET, USER, MNT));
-        Op.EnterNamespaces viaPidfd = JoinCompiler.enter(List.of(), process, true, false);
-        assertThat(viaPidfd.pid()).isEqualTo(42);
-        assertThat(viaPidfd.pidfdInode()).isEqualTo(7);
-        assertThat(viaPidfd.pidTypes()).isEqualTo(NET.cloneFlag() | USER.cloneFlag() | MNT.cloneFlag());
-        assertThat(viaPidfd.files()).isEmpty();
+        LaunchSpec spec = new NamespacedProcessBuilder("id").joinNamespacesOf(42, 7, EnumSet.of(NET, USER, MNT)).spec();
+        LaunchPlan viaPidfd = PlanCompiler.compile(spec, new CallerIds(0, 0), new Kernel(6, 18));
+        assertThat(viaPidfd.opsOf(Op.OpenPidfd.class)).containsExactly(new Op.OpenPidfd(0, 42, 7));
+        int all = NET.cloneFlag() | USER.cloneFlag() | MNT.cloneFlag();
+        // nsenter's two passes: all but user, failure tolerated; then user if that worked, all of them if not
+        assertThat(viaPidfd.opsOf(Op.Setns.class)).containsExactly(new Op.Setns(0, NET.cloneFlag() | MNT.cloneFlag()),
+                new Op.Setns(0, USER.cloneFlag()), new Op.Setns(0, all));
+        List<PlannedOp> setns = viaPidfd.steps().stream().filter(s -> s.op() instanceof Op.Setns).toList();
+        int firstPass = viaPidfd.steps().indexOf(setns.getFirst());
+        assertThat(setns).extracting(PlannedOp::tolerated).containsExactly(PlannedOp.ANY_ERROR, 0, 0);
+        assertThat(setns).extracting(PlannedOp::onlyIf).containsExactly(null,
+                new PlannedOp.Condition(firstPass, true), new PlannedOp.Condition(firstPass, false));
 
-        Op.EnterNamespaces viaFiles = JoinCompiler.enter(List.of(), process, false, false);
-        assertThat(viaFiles.pidTypes()).isZero();
-        assertThat(viaFiles.files()).containsExactly(new Op.JoinNamespace("/proc/42/ns/user", USER.cloneFlag()),
-                new Op.JoinNamespace("/proc/42/ns/net", NET.cloneFlag()), new Op.JoinNamespace("/proc/42/ns/mnt", MNT.cloneFlag()));
-        assertThat(JoinCompiler.atLeast("5.7.19", 5, 8)).isFalse();
-        assertThat(JoinCompiler.atLeast("5.8.0", 5, 8)).isTrue();
-        assertThat(JoinCompiler.atLeast("6.18.44-cloud", 5, 8)).isTrue();
+        LaunchPlan viaFiles = PlanCompiler.compile(spec, new CallerIds(0, 0), new Kernel(5, 7));
+        assertThat(viaFiles.opsOf(Op.OpenPidfd.class)).isEmpty();
+        assertThat(viaFiles.opsOf(Op.Open.class)).extracting(Op.Open::path)
+                .containsExactly("/proc/42/ns/user", "/proc/42/ns/net", "/proc/42/ns/mnt");
+        assertThat(viaFiles.opsOf(Op.Setns.class)).containsExactly(new Op.Setns(1, NET.cloneFlag()), new Op.Setns(2, MNT.cloneFlag()),
+                new Op.Setns(0, USER.cloneFlag()), new Op.Setns(1, NET.cloneFlag()), new Op.Setns(2, MNT.cloneFlag()));
+        assertThat(Kernel.parse("5.7.19").atLeast(5, 8)).isFalse();
+        assertThat(Kernel.parse("5.8.0").atLeast(5, 8)).isTrue();
+        assertThat(Kernel.parse("6.18.44-cloud").atLeast(5, 8)).isTrue();
     }
 
     @Test
     void aJoinedUserNamespaceMakesTheProgramRootUnlessCredentialsArePreserved() {
         var b = new NamespacedProcessBuilder("id").joinNamespacesOf(42, 0, Set.of(USER, NET));
-        assertThat(b.plan().ops()).contains(new Op.DropGroupsBeforeJoining(), new Op.DropGroupsAfterJoining(), new Op.SetGid(0), new Op.SetUid(0));
+        LaunchPlan plan = b.plan();
+        // the groups go before the joins, and again inside only if that failed (as nsenter complains only if both fail)
+        int before = plan.ops().indexOf(new Op.SetGroups(List.of()));
+        assertThat(plan.steps().get(before).side()).isEqualTo(Side.HELPER);
+        assertThat(plan.steps().get(before).tolerated()).isEqualTo(PlannedOp.ANY_ERROR);
+        assertThat(plan.steps()).anySatisfy(s -> {
+            assertThat(s.op()).isEqualTo(new Op.SetGroups(List.of()));
+            assertThat(s.onlyIf()).isEqualTo(new PlannedOp.Condition(before, false));
+        });
+        assertThat(plan.ops()).containsSubsequence(new Op.SetGid(0), new Op.SetUid(0));
         assertThat(b.preserveCredentials(true).plan().opsOf(Op.SetUid.class)).isEmpty();
         assertThat(new NamespacedProcessBuilder("id").joinNamespacesOf(42, 0, Set.of(NET)).plan().opsOf(Op.SetUid.class)).isEmpty();
         assertThat(new NamespacedProcessBuilder("id").joinNamespacesOf(42, 0, Set.of(USER)).uid(5).plan().opsOf(Op.SetUid.class))

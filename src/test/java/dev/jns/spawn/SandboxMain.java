@@ -36,11 +36,11 @@ public final class SandboxMain {
                 show("Urn", rootMapped(uid, gid, "ip", "-o", "link").newNamespaces(NET));
                 show("Uru", rootMapped(uid, gid, "hostname").newNamespaces(UTS).hostname("rootless"));
                 show("UrT-boottime", rootMapped(uid, gid, "cat", "/proc/uptime").newNamespaces(TIME)
-                        .timeOffset(NamespacedProcessBuilder.Clock.BOOTTIME, Duration.ofDays(365)));
+                        .timeOffset(dev.jns.spec.Clock.BOOTTIME, Duration.ofDays(365)));
                 show("uptime-outside", null);
                 show("sandbox", rootMapped(uid, gid, "true").newNamespaces(PID, MNT, UTS, IPC, NET, CGROUP));
                 show("map-auto", new NamespacedProcessBuilder("cat", "/proc/self/uid_map", "/proc/self/gid_map")
-                        .newNamespaces(USER).idMapWriter(NamespacedProcessBuilder.IdMapWriter.SHADOW_UTILS)
+                        .newNamespaces(USER).idMapWriter(dev.jns.spec.IdMapWriter.SHADOW_UTILS)
                         .uidMap(new IdMap(0, Long.parseLong(args[1]), 65536))
                         .gidMap(new IdMap(0, Long.parseLong(args[1]), 65536)));
                 show("no-userns", new NamespacedProcessBuilder("true").newNamespaces(NET));
@@ -73,7 +73,7 @@ public final class SandboxMain {
     private static NamespacedProcessBuilder rootMapped(long uid, long gid, String... cmd) {
         return new NamespacedProcessBuilder(cmd).newNamespaces(NamespaceType.USER)
                 .uidMap(IdMap.single(0, uid)).gidMap(IdMap.single(0, gid))
-                .setgroups(NamespacedProcessBuilder.Setgroups.DENY);
+                .setgroups(dev.jns.spec.Setgroups.DENY);
     }
 
     private static void show(String name, NamespacedProcessBuilder b) throws IOException, InterruptedException {

@@ -3,7 +3,9 @@ package dev.jns.spawn;
 import dev.jns.ids.IdMap;
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
+import dev.jns.os.Signals;
 import dev.jns.plan.Op;
+import dev.jns.spec.NewNamespaces;
 import dev.jns.testing.MachineState;
 import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.Test;
@@ -56,7 +58,7 @@ class SpawnTest {
     private static NamespacedProcessBuilder sandbox(String... cmd) {
         return new NamespacedProcessBuilder(cmd).newNamespaces(USER, PID, MNT, UTS, IPC, NET)
                 .uidMap(IdMap.single(0, 0)).gidMap(IdMap.single(0, 0))
-                .setgroups(NamespacedProcessBuilder.Setgroups.DENY).mountProc(Path.of("/proc"));
+                .setgroups(dev.jns.spec.Setgroups.DENY).mountProc(Path.of("/proc"));
     }
 
     @Test
@@ -100,7 +102,7 @@ class SpawnTest {
     void boottimeOffsetShiftsUptimeInsideOnly() throws Exception {
         Privilege.requireRoot("create a time namespace");
         Result r = run(new NamespacedProcessBuilder("cat", "/proc/uptime").newNamespaces(TIME)
-                .timeOffset(NamespacedProcessBuilder.Clock.BOOTTIME, Duration.ofDays(100)));
+                .timeOffset(dev.jns.spec.Clock.BOOTTIME, Duration.ofDays(100)));
         double inside = Double.parseDouble(r.out().split(" ")[0]);
         double outside = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
         assertThat(r.exit()).isZero();
@@ -149,7 +151,7 @@ class SpawnTest {
         Privilege.requireRoot("change the helper's ids");
         Result r = run(new NamespacedProcessBuilder("sh", "-c", "id -u; cat /proc/self/uid_map")
                 .newNamespaces(USER).owner(65534, 65534).uidMap(IdMap.single(0, 65534)).gidMap(IdMap.single(0, 65534))
-                .setgroups(NamespacedProcessBuilder.Setgroups.DENY).openNamespaceHandles(true));
+                .setgroups(dev.jns.spec.Setgroups.DENY).openNamespaceHandles(true));
         assertThat(r.out().lines().map(l -> l.trim().replaceAll("\\s+", " ")).toList()).containsExactly("0", "0 65534 1");
     }
 
@@ -160,7 +162,8 @@ class SpawnTest {
         Path missing = dir.resolve("missing");
         assertThatThrownBy(() -> new NamespacedProcessBuilder("true").newNamespaces(UTS).persist(UTS, missing, false).start())
                 .isInstanceOfSatisfying(SpawnException.class, e -> {
-                    assertThat(e.op()).isInstanceOf(Op.PersistNamespace.class);
+                    assertThat(e.op()).isInstanceOf(Op.Mount.class);
+                    assertThat(e.step()).isEqualTo(new NewNamespaces.Persistence(UTS, missing, false));
                     assertThat(e.errnoName()).isEqualTo("ENOENT");
                     assertThat(e.detail()).matches("/proc/\\d+/ns/uts on " + missing);
                 });
@@ -176,7 +179,7 @@ class SpawnTest {
         try {
             assertThat(runTool("mount", "--bind", "--make-shared", shared.toString(), shared.toString()).exit()).isZero();
             Result r = run(new NamespacedProcessBuilder("sh", "-c", "echo " + shared + "/[0-9]*")
-                    .newNamespaces(MNT, PID).propagation(NamespacedProcessBuilder.Propagation.SHARED).mountProc(shared));
+                    .newNamespaces(MNT, PID).propagation(dev.jns.mount.Propagation.SHARED).mountProc(shared));
             assertThat(r.out()).isEqualTo(shared + "/1\n"); // the new /proc, where sh is PID 1
             try (var listing = Files.list(shared)) {
                 assertThat(listing).as("the caller's view of the directory").isEmpty();
@@ -243,7 +246,7 @@ class SpawnTest {
                 e -> assertThat(e.opIndex()).isEqualTo(b.plan().ops().size() - 1));
         assertThatThrownBy(() -> sandbox("true").bindMount(Path.of("/no/such/dir"), Path.of("/mnt"), true).start())
                 .isInstanceOfSatisfying(SpawnException.class, e -> {
-                    assertThat(e.op()).isInstanceOf(Op.BindMount.class);
+                    assertThat(e.op()).isInstanceOf(Op.Bind.class);
                     assertThat(e.errnoName()).isEqualTo("ENOENT");
                     assertThat(e.detail()).isEqualTo("/no/such/dir on /mnt");
                 });

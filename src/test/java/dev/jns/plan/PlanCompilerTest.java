@@ -1,0 +1,391 @@
+package dev.jns.plan;
+
+import dev.jns.caps.Capability;
+import dev.jns.ids.IdMap;
+import dev.jns.mount.Propagation;
+import dev.jns.os.Signals;
+import dev.jns.spawn.NamespacedProcessBuilder;
+import dev.jns.spec.Capabilities;
+import dev.jns.spec.Clock;
+import dev.jns.spec.Credentials;
+import dev.jns.spec.Filesystem;
+import dev.jns.spec.FsStep;
+import dev.jns.spec.IdMapWriter;
+import dev.jns.spec.Joins;
+import dev.jns.spec.LaunchSpec;
+import dev.jns.spec.NewNamespaces;
+import dev.jns.spec.PerTypeSetup;
+import dev.jns.spec.PidNamespaceEntry;
+import dev.jns.spec.Program;
+import dev.jns.spec.Setgroups;
+import dev.jns.spec.Supervision;
+import dev.jns.spec.UserNamespace;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import static dev.jns.mount.MountFlags.*;
+import static dev.jns.ns.NamespaceType.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Plan compilation: what ops a spec becomes, in what order, on which side. Pure logic: no root, no kernel. */
+class PlanCompilerTest {
+    private static final CallerIds ROOT = new CallerIds(0, 0), ALICE = new CallerIds(1000, 1000);
+    private static final Kernel KERNEL = new Kernel(6, 18);
+    private static final long PROC_FLAGS = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+    private static NamespacedProcessBuilder rootless(String... cmd) {
+        return new NamespacedProcessBuilder(cmd)
+                .newNamespaces(USER, PID, MNT, UTS, IPC, NET)
+                .uidMap(IdMap.single(0, 1000)).gidMap(IdMap.single(0, 1000)).setgroups(Setgroups.DENY);
+    }
+
+    private static LaunchPlan compile(NamespacedProcessBuilder b, CallerIds caller) {
+        return PlanCompiler.compile(b.spec(), caller, KERNEL);
+    }
+
+    private static List<String> names(LaunchPlan plan) {
+        return plan.ops().stream().map(o -> o.getClass().getSimpleName()).toList();
+    }
+
+    @Test
+    void rootlessSandboxWritesSetgroupsBeforeTheGidMapFromTheParentThenSetsUpInside() {
+        // Run by root, the map of uid 1000 is someone else's: the parent must write it.
+        LaunchPlan plan = compile(rootless("true").mountProc(Path.of("/proc")).hostname("box"), ROOT);
+
+        assertThat(names(plan)).containsExactly("BecomeSubreaper", "ForwardSignals", "Clone",
+                "WriteFile", "WriteFile", "WriteFile", "Mount", "Mount", "SetHostname", "LinkUp", "DeathSignal", "Exec");
+        assertThat(plan.cloneOp().namespaceFlags()).isEqualTo(
+                dev.jns.ns.NamespaceType.cloneFlags(List.of(USER, PID, MNT, UTS, IPC, NET)));
+        assertThat(plan.steps()).filteredOn(s -> s.op() instanceof Op.WriteFile)
+                .extracting(PlannedOp::side, PlannedOp::op).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Side.PARENT, new Op.WriteFile("/proc/child/setgroups", "deny")),
+                        org.assertj.core.groups.Tuple.tuple(Side.PARENT, new Op.WriteFile("/proc/child/uid_map", "0 1000 1\n")),
+                        org.assertj.core.groups.Tuple.tuple(Side.PARENT, new Op.WriteFile("/proc/child/gid_map", "0 1000 1\n")));
+        assertThat(plan.opsOf(Op.Mount.class)).containsExactly(new Op.Mount("none", "/", null, MS_REC | MS_PRIVATE, null),
+                new Op.Mount("proc", "/proc", "proc", PROC_FLAGS, null));
+        // every op names what was asked for
+        assertThat(plan.steps().get(plan.ops().indexOf(new Op.Mount("proc", "/proc", "proc", PROC_FLAGS, null))).from())
+                .isEqualTo(new FsStep.Proc(Path.of("/proc")));
+    }
+
+    @Test
+    void mappingOnlyItsOwnIdsTheChildSetsUpItsUserNamespaceAlone() {
+        LaunchPlan plan = compile(rootless("true"), ALICE);
+        assertThat(names(plan)).containsExactly("BecomeSubreaper", "ForwardSignals", "Clone",
+                "WriteFile", "WriteFile", "WriteFile", "Mount", "LinkUp", "DeathSignal", "Exec");
+        assertThat(plan.steps()).filteredOn(s -> s.side() == Side.PARENT).isEmpty();
+
+        // A gid map needs setgroups denied to be written from inside; a range never can be.
+        assertThat(compile(rootless("true").setgroups(Setgroups.ALLOW), ALICE).steps())
+                .filteredOn(s -> s.side() == Side.PARENT).hasSize(3);
+        assertThat(compile(rootless("true").uidMap(new IdMap(0, 1000, 2)), ALICE).steps())
+                .filteredOn(s -> s.side() == Side.PARENT).hasSize(3);
+        // With owner() the owner's ids are the ones that create the namespace.
+        LaunchPlan owned = compile(rootless("true").owner(1000, 1000), ROOT);
+        assertThat(owned.steps()).filteredOn(s -> s.side() == Side.PARENT).isEmpty();
+        assertThat(names(owned)).containsSubsequence("BecomeOwner", "Clone");
+    }
+
+    @Test
+    void setgroupsWithoutANewUserNamespaceIsTheProgramsOwnAsInUtilLinux() {
+        LaunchPlan plan = compile(new NamespacedProcessBuilder("true").setgroups(Setgroups.ALLOW), ROOT);
+        assertThat(plan.steps()).filteredOn(s -> s.op() instanceof Op.WriteFile).singleElement()
+                .satisfies(s -> assertThat(s.side()).isEqualTo(Side.CHILD))
+                .satisfies(s -> assertThat(s.op()).isEqualTo(new Op.WriteFile("/proc/child/setgroups", "allow")));
+    }
+
+    @Test
+    void aNewNetworkNamespaceGetsLoopbackUpUnlessTurnedOff() {
+        assertThat(new NamespacedProcessBuilder("true").newNamespaces(NET).plan().opsOf(Op.LinkUp.class))
+                .containsExactly(new Op.LinkUp("lo"));
+        assertThat(new NamespacedProcessBuilder("true").newNamespaces(NET).loopbackUp(false).plan().opsOf(Op.LinkUp.class)).isEmpty();
+        assertThat(new NamespacedProcessBuilder("true").newNamespaces(UTS).plan().opsOf(Op.LinkUp.class)).isEmpty();
+    }
+
+    @Test
+    void ignoredSignalsAreBlockedInTheHelperAndNotForwarded() {
+        LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(UTS).ignoreSignals(List.of(2)).plan();
+        assertThat(plan.opsOf(Op.ForwardSignals.class).getFirst().signals()).doesNotContain(2).contains(15);
+        assertThat(plan.opsOf(Op.BlockSignals.class)).containsExactly(new Op.BlockSignals(List.of(2)));
+        assertThat(plan.steps()).filteredOn(s -> s.op() instanceof Op.BlockSignals).extracting(PlannedOp::side)
+                .containsExactly(Side.HELPER);
+    }
+
+    @Test
+    void execLooksUpABareProgramInPathAndPassesTheEnvironmentInItsOrder() {
+        NamespacedProcessBuilder b = new NamespacedProcessBuilder("ls", "-l").newNamespaces(NET);
+        b.environment().clear();
+        b.environment().put("PATH", "/bin:/usr/bin");
+        b.environment().put("B", "2");
+        b.environment().put("A", "1");
+        LaunchPlan plan = b.plan();
+        assertThat(plan.ops().getLast()).isEqualTo(new Op.Exec("ls", List.of("/bin", "/usr/bin"), List.of("ls", "-l")));
+        assertThat(plan.environment()).containsExactly("PATH=/bin:/usr/bin", "B=2", "A=1");
+        assertThat(((Op.Exec) new NamespacedProcessBuilder("/bin/ls").plan().ops().getLast()).searchPath()).isEmpty();
+        assertThat(((Op.Exec) new NamespacedProcessBuilder("sh").argv0("-sh").plan().ops().getLast()).argv()).containsExactly("-sh");
+    }
+
+    @Test
+    void timeNamespaceIsUnsharedByTheChildSoOffsetsCanBeWrittenBeforeExec() {
+        LaunchPlan plan = rootless("uptime").newNamespaces(TIME)
+                .timeOffset(Clock.BOOTTIME, Duration.ofDays(1)).persist(TIME, Path.of("/run/t")).plan();
+        assertThat(plan.cloneOp().namespaceFlags() & TIME.cloneFlag()).isZero();
+        assertThat(plan.opsOf(Op.Unshare.class)).containsExactly(new Op.Unshare(TIME.cloneFlag()));
+        assertThat(plan.opsOf(Op.WriteFile.class)).contains(
+                new Op.WriteFile("/proc/child/timens_offsets", "monotonic 0 0\nboottime 86400 0\n"));
+        // the file is made if missing, then the namespace is bind-mounted on it from outside
+        assertThat(plan.steps()).filteredOn(s -> s.from() instanceof NewNamespaces.Persistence)
+                .extracting(PlannedOp::side, PlannedOp::op).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Side.PARENT, new Op.CreateFile("/run/t", 0444)),
+                        org.assertj.core.groups.Tuple.tuple(Side.PARENT,
+                                new Op.Mount("/proc/child/ns/time_for_children", "/run/t", null, MS_BIND, null)));
+    }
+
+    @Test
+    void pidNamespaceForChildrenOnlyIsUnsharedInsteadOfCloned() {
+        LaunchPlan plan = new NamespacedProcessBuilder("sh").newNamespaces(PID)
+                .pidNamespaceEntry(PidNamespaceEntry.CHILDREN_ENTER).persist(PID, Path.of("/run/p"), false).plan();
+        assertThat(plan.cloneOp().namespaceFlags()).isZero();
+        assertThat(plan.opsOf(Op.Unshare.class)).containsExactly(new Op.Unshare(PID.cloneFlag()));
+        assertThat(plan.opsOf(Op.Mount.class)).containsExactly(new Op.Mount("/proc/child/ns/pid_for_children", "/run/p", null, MS_BIND, null));
+        assertThat(plan.opsOf(Op.CreateFile.class)).isEmpty();
+    }
+
+    @Test
+    void credentialsComeLastAndTheDeathSignalAfterThem() {
+        LaunchPlan plan = rootless("id").uid(1000).gid(100).groups(List.of()).keepCapabilities(true)
+                .noNewPrivileges(true).parentDeathSignal(Signals.SIGTERM).plan();
+        assertThat(names(plan).subList(plan.ops().size() - 8, plan.ops().size())).containsExactly("SetGroups", "SetGid",
+                "KeepCapsAcrossSetuid", "SetUid", "AmbientFromPermitted", "NoNewPrivileges", "DeathSignal", "Exec");
+        assertThat(plan.opsOf(Op.DeathSignal.class)).containsExactly(new Op.DeathSignal(Signals.SIGTERM));
+    }
+
+    @Test
+    void shadowUtilsMapsRunNewuidmapAndNewgidmapOnTheChild() {
+        LaunchPlan plan = rootless("true").idMapWriter(IdMapWriter.SHADOW_UTILS).uidMap(new IdMap(0, 100000, 65536)).plan();
+        assertThat(plan.opsOf(Op.RunForChild.class)).containsExactly(
+                new Op.RunForChild("/usr/bin/newuidmap", List.of("0", "100000", "65536")),
+                new Op.RunForChild("/usr/bin/newgidmap", List.of("0", "1000", "1")));
+        assertThat(plan.opsOf(Op.WriteFile.class)).containsExactly(new Op.WriteFile("/proc/child/setgroups", "deny"));
+    }
+
+    @Test
+    void propagationThenMountsThenTheRootChangeThenProcInsideThenTheDirectory() {
+        LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(MNT).propagation(Propagation.SLAVE)
+                .bindMount(Path.of("/usr"), Path.of("/srv/root/usr"), true).root(Path.of("/srv/root"))
+                .mountProc(Path.of("/proc")).directory(Path.of("/tmp")).plan();
+        assertThat(plan.ops()).containsSubsequence(
+                new Op.Mount("none", "/", null, MS_REC | MS_SLAVE, null),
+                new Op.Bind("/usr", "/srv/root/usr", true, MOUNT_ATTR_RDONLY, false),
+                new Op.ChangeRoot("/srv/root"), new Op.ChangeDirectory("/"),
+                new Op.Mount("proc", "/proc", "proc", PROC_FLAGS, null),
+                new Op.ChangeDirectory("/tmp"));
+        assertThat(new NamespacedProcessBuilder("true").newNamespaces(MNT).propagation(Propagation.UNCHANGED)
+                .plan().opsOf(Op.Mount.class)).isEmpty();
+    }
+
+    @Test
+    void pivotRootBindsTheDirectoryOntoItselfAndDetachesTheOldRoot() {
+        LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(MNT).pivotRoot(Path.of("/srv/r")).plan();
+        assertThat(plan.ops()).containsSubsequence(new Op.Mount("/srv/r", "/srv/r", null, MS_BIND | MS_REC, null),
+                new Op.ChangeDirectory("/srv/r"), new Op.PivotRoot(".", "."), new Op.Unmount(".", MNT_DETACH),
+                new Op.ChangeDirectory("/"));
+    }
+
+    @Test
+    void binfmtMiscIsMountedAfterProcAndFixedFormatsAreRegisteredBeforeARootChange() {
+        String plain = ":a:E::a::/bin/cat:", fixed = ":b:E::b::/bin/cat:F";
+        LaunchPlan plan = compile(rootless("true").mountProc(Path.of("/proc"))
+                .mountBinfmtMisc(Path.of("/proc/sys/fs/binfmt_misc")).registerBinaryFormat(plain)
+                .registerBinaryFormat(fixed), ALICE);
+        assertThat(plan.opsOf(Op.Mount.class)).extracting(Op.Mount::fstype).containsExactly(null, "proc", "binfmt_misc");
+        // each definition: open the directory, open register in it, write: each its own message
+        assertThat(plan.ops()).containsSubsequence(
+                Op.Open.path(0, "/proc/sys/fs/binfmt_misc", Op.Open.O_PATH | Op.Open.O_DIRECTORY),
+                new Op.Open(1, 0, "register", Op.Open.O_WRONLY, 0, 0), new Op.Write(1, plain),
+                Op.Open.path(2, "/proc/sys/fs/binfmt_misc", Op.Open.O_PATH | Op.Open.O_DIRECTORY),
+                new Op.Open(3, 2, "register", Op.Open.O_WRONLY, 0, 0), new Op.Write(3, fixed), new Op.DeathSignal(Signals.SIGKILL));
+
+        LaunchPlan rooted = compile(rootless("true").root(Path.of("/srv/root")).mountProc(Path.of("/proc"))
+                .mountBinfmtMisc(Path.of("/proc/sys/fs/binfmt_misc")).registerBinaryFormat(plain)
+                .registerBinaryFormat(fixed), ALICE);
+        assertThat(rooted.ops()).containsSubsequence(
+                new Op.Mount("binfmt_misc", "/proc/sys/fs/binfmt_misc", "binfmt_misc", PROC_FLAGS, null), new Op.Write(1, fixed),
+                new Op.ChangeRoot("/srv/root"),
+                new Op.Mount("proc", "/proc", "proc", PROC_FLAGS, null),
+                new Op.Mount("binfmt_misc", "/proc/sys/fs/binfmt_misc", "binfmt_misc", PROC_FLAGS, null), new Op.Write(3, plain));
+        assertThat(rooted.opsOf(Op.Write.class)).hasSize(2);
+    }
+
+    @Test
+    void binfmtMiscNeedsItsOwnUserAndMountNamespace() {
+        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").newNamespaces(MNT).mountBinfmtMisc(Path.of("/b")).plan())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs a new user namespace");
+        assertThatThrownBy(() -> rootless("true").registerBinaryFormat(":a:E::a::/bin/cat:").plan())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs mountBinfmtMisc");
+    }
+
+    @Test
+    void aBeforeExecStepWaitsOnceAfterTheChildIsSetUpAndBeforeTheDeathSignal() {
+        LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(NET, UTS).hostname("h")
+                .beforeExec((pid, ns) -> null).beforeExec((pid, ns) -> null).plan();
+        assertThat(names(plan)).containsExactly("BecomeSubreaper", "ForwardSignals", "Clone", "SetHostname", "LinkUp",
+                "AwaitCaller", "DeathSignal", "Exec");
+        assertThat(new NamespacedProcessBuilder("true").newNamespaces(NET).plan().opsOf(Op.AwaitCaller.class)).isEmpty();
+        assertThat(new NamespacedProcessBuilder("true").newNamespaces(NET).openNamespaceHandles(true).plan()
+                .opsOf(Op.AwaitCaller.class)).hasSize(1);
+    }
+
+    @Test
+    void settingsThatWouldChangeTheCallersOwnNamespacesAreRefused() {
+        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").mountProc(Path.of("/proc")).plan())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("mount namespace");
+        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").hostname("x").plan())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("UTS");
+        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").newNamespaces(NET)
+                .timeOffset(Clock.MONOTONIC, Duration.ofSeconds(1)).plan()).hasMessageContaining("time namespace");
+        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").uidMap(IdMap.single(0, 0)).plan())
+                .hasMessageContaining("user namespace");
+        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").persist(NET, Path.of("/run/x")).plan())
+                .hasMessageContaining("not a new namespace");
+        assertThatThrownBy(() -> new NamespacedProcessBuilder().plan()).hasMessageContaining("no command");
+    }
+
+    @Test
+    void joinedFilesAreOpenedFirstThenJoinedBeforeTheCloneInCallOrder() {
+        LaunchPlan plan = new NamespacedProcessBuilder("true").joinNamespace(Path.of("/run/netns/a"), NET)
+                .joinNamespace(Path.of("/proc/1/ns/uts"), UTS).hostname("h").plan();
+        assertThat(plan.ops()).containsSubsequence(Op.Open.path(0, "/run/netns/a", Op.Open.O_RDONLY),
+                Op.Open.path(1, "/proc/1/ns/uts", Op.Open.O_RDONLY), new Op.Setns(0, NET.cloneFlag()),
+                new Op.Setns(1, UTS.cloneFlag()), new Op.Setns(0, NET.cloneFlag()), new Op.Setns(1, UTS.cloneFlag()),
+                new Op.Clone(0), new Op.SetHostname("h"));
+        assertThat(plan.steps()).filteredOn(s -> s.op() instanceof Op.Setns).extracting(PlannedOp::from)
+                .containsExactly(new Joins.JoinedFile(Path.of("/run/netns/a"), NET), new Joins.JoinedFile(Path.of("/proc/1/ns/uts"), UTS),
+                        new Joins.JoinedFile(Path.of("/run/netns/a"), NET), new Joins.JoinedFile(Path.of("/proc/1/ns/uts"), UTS));
+    }
+
+    @Test
+    void filesForTheProgramAreOpenedBeforeTheJoinsAndPlacedJustBeforeExec() {
+        LaunchPlan plan = new NamespacedProcessBuilder("cat").openFile(Path.of("/etc/hostname"), Op.Open.O_RDONLY, 7)
+                .joinNamespace(Path.of("/run/netns/a"), NET).plan();
+        assertThat(plan.ops()).containsSubsequence(Op.Open.path(0, "/etc/hostname", Op.Open.O_RDONLY),
+                Op.Open.path(1, "/run/netns/a", Op.Open.O_RDONLY), new Op.Clone(0), new Op.DeathSignal(Signals.SIGKILL),
+                new Op.Dup(0, 7));
+        assertThat(plan.ops().get(plan.ops().size() - 2)).isEqualTo(new Op.Dup(0, 7));
+    }
+
+    // ---- the container wave's shapes ---------------------------------------------------------
+
+    /** What a bubblewrap-like sandbox asks for: an empty root with read-only binds, /proc, a minimal /dev, no capabilities. */
+    private static LaunchSpec sandbox(Supervision supervision) {
+        long roBind = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+        return new LaunchSpec(
+                new Program(List.of("/usr/bin/python3", "job.py"), Optional.empty(), List.of("PATH=/usr/bin"), Optional.of(Path.of("/home"))),
+                new NewNamespaces(EnumSet.of(USER, PID, MNT, UTS, IPC, NET, CGROUP), PidNamespaceEntry.PROGRAM_IS_PID_1, Map.of()),
+                Joins.NONE,
+                new UserNamespace(List.of(IdMap.single(1000, 1000)), List.of(IdMap.single(1000, 1000)), IdMapWriter.PROC_FILES,
+                        IdMapWriter.PROC_FILES, Optional.of(Setgroups.DENY), Optional.empty()),
+                new Filesystem(Propagation.PRIVATE, List.of(
+                        new FsStep.TmpfsRoot(),
+                        new FsStep.Bind(Path.of("/usr"), Path.of("/usr"), roBind, false),
+                        new FsStep.Symlink("usr/bin", Path.of("/bin")),
+                        new FsStep.Proc(Path.of("/proc")),
+                        new FsStep.Dev(Path.of("/dev")),
+                        new FsStep.Tmpfs(Path.of("/home"), 0755, OptionalLong.of(1 << 20)))),
+                new PerTypeSetup(Optional.of("sandbox"), Optional.empty(), true, Map.of()),
+                new Credentials(Optional.of(1000L), Optional.of(1000L), Optional.empty(), true, true),
+                new Capabilities.Exactly(Set.of()),
+                supervision, List.of(), List.of(), false);
+    }
+
+    @Test
+    void aSandboxIsBuiltInAFreshTmpfsRootFromTheCallersTreeAndEnteredLast() {
+        LaunchPlan plan = PlanCompiler.compile(sandbox(new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT,
+                List.of())), ALICE, KERNEL);
+        long devBind = MOUNT_ATTR_NOSUID;
+        assertThat(plan.ops()).containsSubsequence(
+                new Op.Clone(dev.jns.ns.NamespaceType.cloneFlags(List.of(USER, PID, MNT, UTS, IPC, NET, CGROUP))),
+                new Op.WriteFile("/proc/child/setgroups", "deny"),
+                new Op.Mount("none", "/", null, MS_REC | MS_PRIVATE, null),
+                // the base: a tmpfs holding the new root, with the caller's tree moved under it
+                new Op.Mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"),
+                new Op.MakeDirectory("/tmp/newroot", 0755),
+                new Op.Mount("tmpfs", "/tmp/newroot", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"),
+                new Op.MakeDirectory("/tmp/oldroot", 0755),
+                new Op.PivotRoot("/tmp", "/tmp/oldroot"), new Op.ChangeDirectory("/"),
+                // binds from the caller's tree into the new root, read-only on every submount
+                new Op.Bind("/oldroot/usr", "/newroot/usr", true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true),
+                new Op.Symlink("usr/bin", "/newroot/bin"),
+                new Op.MakeDirectory("/newroot/proc", 0755), new Op.Mount("proc", "/newroot/proc", "proc", PROC_FLAGS, null),
+                // a minimal /dev: the caller's nodes bound in (nosuid, but devices work), a private devpts
+                new Op.Mount("tmpfs", "/newroot/dev", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"),
+                new Op.Bind("/oldroot/dev/null", "/newroot/dev/null", false, devBind, true),
+                new Op.Bind("/oldroot/dev/tty", "/newroot/dev/tty", false, devBind, true),
+                new Op.Symlink("/proc/self/fd", "/newroot/dev/fd"),
+                new Op.Mount("devpts", "/newroot/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620"),
+                new Op.Symlink("pts/ptmx", "/newroot/dev/ptmx"),
+                new Op.Mount("tmpfs", "/newroot/home", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1048576"),
+                // the caller's tree detached, the new root entered
+                new Op.Unmount("/oldroot", MNT_DETACH), new Op.ChangeDirectory("/newroot"), new Op.PivotRoot(".", "."),
+                new Op.Unmount(".", MNT_DETACH), new Op.ChangeDirectory("/"),
+                new Op.ChangeDirectory("/home"), new Op.SetHostname("sandbox"), new Op.LinkUp("lo"),
+                new Op.NewSession(), new Op.SetGid(1000), new Op.KeepCapsAcrossSetuid(), new Op.SetUid(1000),
+                // no capability left in any set, the bounding set included
+                new Op.SetCapabilities(0, 0, 0, 0, 0), new Op.NoNewPrivileges(),
+                new Op.DeathSignal(Signals.SIGKILL), new Op.Exec("/usr/bin/python3", List.of(), List.of("/usr/bin/python3", "job.py")));
+        assertThat(plan.opsOf(Op.Bind.class)).hasSize(7); // /usr and six device nodes
+        assertThat(plan.steps()).filteredOn(s -> s.op() instanceof Op.Bind b && b.target().startsWith("/newroot/dev/"))
+                .extracting(PlannedOp::from).containsOnly(new FsStep.Dev(Path.of("/dev")));
+        // everything after the clone happens inside: the caller's own mount table is never touched
+        assertThat(plan.steps()).filteredOn(s -> s.side() == Side.PARENT).isEmpty();
+    }
+
+    @Test
+    void keptCapabilitiesAreInEverySetIncludingAmbient() {
+        LaunchSpec s = sandbox(new Supervision.Leashed(Signals.SIGKILL, List.of(), List.of()));
+        LaunchSpec netAdmin = new LaunchSpec(s.program(), s.create(), s.join(), s.user(), s.filesystem(), s.setup(),
+                s.credentials(), new Capabilities.Exactly(Set.of(Capability.NET_ADMIN, Capability.CHOWN)), s.supervision(),
+                s.descriptors(), s.seccomp(), false);
+        long m = Capability.NET_ADMIN.bit() | Capability.CHOWN.bit();
+        assertThat(PlanCompiler.compile(netAdmin, ALICE, KERNEL).opsOf(Op.SetCapabilities.class))
+                .containsExactly(new Op.SetCapabilities(m, m, m, m, m));
+    }
+
+    @Test
+    void aDetachedProgramIsLeftWaitingAtItsFifoAndTheHelperLeaves() {
+        Path fifo = Path.of("/run/jns-oci/c1/exec.fifo");
+        LaunchPlan plan = PlanCompiler.compile(sandbox(new Supervision.Detached(Optional.of(fifo))), ALICE, KERNEL);
+        // no supervisor: no subreaper, no forwarded signals, no death signal
+        assertThat(plan.opsOf(Op.BecomeSubreaper.class)).isEmpty();
+        assertThat(plan.opsOf(Op.ForwardSignals.class)).isEmpty();
+        List<PlannedOp> tail = plan.steps().subList(plan.steps().size() - 5, plan.steps().size());
+        assertThat(tail).extracting(PlannedOp::side, PlannedOp::op).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.DeathSignal(0)),
+                org.assertj.core.groups.Tuple.tuple(Side.PARENT, new Op.Detach()),
+                org.assertj.core.groups.Tuple.tuple(Side.CHILD, Op.Open.path(0, fifo.toString(), Op.Open.O_WRONLY)),
+                org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.Write(0, "0")),
+                org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.Exec("/usr/bin/python3", List.of(), List.of("/usr/bin/python3", "job.py"))));
+        // without a fifo the program execs as soon as the helper has left
+        LaunchPlan now = PlanCompiler.compile(sandbox(new Supervision.Detached(Optional.empty())), ALICE, KERNEL);
+        assertThat(names(now).subList(now.ops().size() - 3, now.ops().size())).containsExactly("DeathSignal", "Detach", "Exec");
+    }
+
+    @Test
+    void aMinimalDevNeedsANewRootToBindTheCallersNodesFrom() {
+        LaunchSpec s = sandbox(new Supervision.Leashed(Signals.SIGKILL, List.of(), List.of()));
+        LaunchSpec devOnly = new LaunchSpec(s.program(), s.create(), s.join(), s.user(),
+                new Filesystem(Propagation.PRIVATE, List.of(new FsStep.Dev(Path.of("/dev")))), s.setup(), s.credentials(),
+                s.capabilities(), s.supervision(), s.descriptors(), s.seccomp(), false);
+        assertThatThrownBy(() -> PlanCompiler.compile(devOnly, ROOT, KERNEL)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("TmpfsRoot");
+    }
+}
