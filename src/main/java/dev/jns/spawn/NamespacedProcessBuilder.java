@@ -63,18 +63,15 @@ public final class NamespacedProcessBuilder {
     private final List<BeforeExec> beforeExec = new ArrayList<>();
 
     public NamespacedProcessBuilder(String... command) { command(command); }
-
     public NamespacedProcessBuilder(List<String> command) { command(command); }
 
     // ---- what ProcessBuilder has ---------------------------------------------------------
 
     public NamespacedProcessBuilder command(String... command) { return command(Arrays.asList(command)); }
-
     public NamespacedProcessBuilder command(List<String> command) {
         this.command = new ArrayList<>(Objects.requireNonNull(command));
         return this;
     }
-
     public List<String> command() { return command; }
 
     /** The program's environment: a mutable copy of this process's environment at first call, passed on in its order. */
@@ -85,7 +82,6 @@ public final class NamespacedProcessBuilder {
 
     /** The working directory, entered after any root change. Unset: the caller's, or {@code /} after a root change. */
     public NamespacedProcessBuilder directory(Path directory) { this.directory = directory; return this; }
-
     public Path directory() { return directory; }
 
     public NamespacedProcessBuilder redirectInput(Redirect source) { stdio.redirectInput(source); return this; }
@@ -105,7 +101,6 @@ public final class NamespacedProcessBuilder {
 
     /** Adds namespace types the program gets new instances of. */
     public NamespacedProcessBuilder newNamespaces(NamespaceType... types) { newTypes.addAll(Arrays.asList(types)); return this; }
-
     public Set<NamespaceType> newNamespaces() { return Set.copyOf(newTypes); }
 
     /** The pid namespace's first process: the program itself (default) or its first child. */
@@ -159,12 +154,10 @@ public final class NamespacedProcessBuilder {
     // ---- user namespace ------------------------------------------------------------------
 
     public NamespacedProcessBuilder uidMap(IdMap... maps) { return uidMap(Arrays.asList(maps)); }
-
     /** Lines of the new user namespace's {@code uid_map} (replaces earlier ones). */
     public NamespacedProcessBuilder uidMap(List<IdMap> maps) { uidMap = List.copyOf(maps); return this; }
 
     public NamespacedProcessBuilder gidMap(IdMap... maps) { return gidMap(Arrays.asList(maps)); }
-
     /** Lines of the new user namespace's {@code gid_map} (replaces earlier ones). */
     public NamespacedProcessBuilder gidMap(List<IdMap> maps) { gidMap = List.copyOf(maps); return this; }
 
@@ -179,7 +172,6 @@ public final class NamespacedProcessBuilder {
     public NamespacedProcessBuilder idMapWriter(IdMapWriter writer) { return uidMapWriter(writer).gidMapWriter(writer); }
 
     public NamespacedProcessBuilder uidMapWriter(IdMapWriter writer) { uidWriter = Objects.requireNonNull(writer); return this; }
-
     public NamespacedProcessBuilder gidMapWriter(IdMapWriter writer) { gidWriter = Objects.requireNonNull(writer); return this; }
 
     /** Creates the namespaces as this user, so a new user namespace is owned by {@code uid} ({@code unshare --owner}). */
@@ -191,7 +183,6 @@ public final class NamespacedProcessBuilder {
     // ---- per-type setup and the filesystem ------------------------------------------------------
 
     public NamespacedProcessBuilder hostname(String hostname) { this.hostname = hostname; return this; }
-
     public NamespacedProcessBuilder domainname(String domainname) { this.domainname = domainname; return this; }
 
     /** Whether a new network namespace has {@code lo} up (default; util-linux leaves it down). */
@@ -242,7 +233,6 @@ public final class NamespacedProcessBuilder {
     public NamespacedProcessBuilder uid(long uid) { this.uid = uid; return this; }
 
     public NamespacedProcessBuilder gid(long gid) { this.gid = gid; return this; }
-
     /** Supplementary groups; an empty list clears them. */
     public NamespacedProcessBuilder groups(List<Long> gids) { groups = List.copyOf(gids); return this; }
 
@@ -250,7 +240,6 @@ public final class NamespacedProcessBuilder {
     public NamespacedProcessBuilder keepCapabilities(boolean keep) { keepCapabilities = keep; return this; }
 
     public NamespacedProcessBuilder noNewPrivileges(boolean set) { noNewPrivileges = set; return this; }
-
     /** The signal the program gets if its supervising helper dies (SIGKILL by default). */
     public NamespacedProcessBuilder parentDeathSignal(int signal) { parentDeathSignal = signal; return this; }
 

@@ -63,6 +63,13 @@ public final class SandboxMain {
                 System.out.flush();
                 p.waitFor();
             }
+            case "tree" -> {
+                // A program that leaves a background child, without a pid namespace to take it along.
+                Process p = rootMapped(uid, gid, "sh", "-c", "sleep 1004 & sleep 1004").newNamespaces(UTS).start();
+                System.out.println(p.pid());
+                System.out.flush();
+                p.waitFor();
+            }
             case "rootless-uts" -> show("Uu", rootMapped(uid, gid, "hostname").newNamespaces(UTS).hostname("from-memfd"));
             case "true" -> show("true", new NamespacedProcessBuilder("true").newNamespaces(UTS));
             case "enospc" -> show("net", new NamespacedProcessBuilder("true").newNamespaces(NET));
