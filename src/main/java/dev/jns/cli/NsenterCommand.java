@@ -76,7 +76,7 @@ public final class NsenterCommand implements Command {
         Map<NamespaceType, Optional<String>> wanted = new EnumMap<>(NamespaceType.class);
         wanted.putAll(o.namespaces());
         if (o.all()) {
-            for (NamespaceType t : NsenterOptions.ORDER) {
+            for (NamespaceType t : NamespaceType.JOIN_ORDER) {
                 if (!wanted.containsKey(t) && usableForAll(pid, t)) wanted.put(t, Optional.empty());
             }
         }
@@ -89,7 +89,7 @@ public final class NsenterCommand implements Command {
         }
         boolean viaPidfd = !fromTarget.isEmpty() && processExists(pid);
         if (!fromTarget.isEmpty() && !viaPidfd) {
-            for (NamespaceType t : NsenterOptions.ORDER) {
+            for (NamespaceType t : NamespaceType.JOIN_ORDER) {
                 if (fromTarget.contains(t)) checkOpenable(targetFile(pid, "ns/" + t.procName()));
             }
         }
@@ -116,12 +116,12 @@ public final class NsenterCommand implements Command {
             if (viaPidfd) {
                 b.joinNamespacesOf(pid, o.pidfdInode(), fromTarget);
             } else {
-                for (NamespaceType t : NsenterOptions.ORDER) {
+                for (NamespaceType t : NamespaceType.JOIN_ORDER) {
                     if (fromTarget.contains(t)) b.joinNamespace(Path.of(targetFile(pid, "ns/" + t.procName())), t);
                 }
             }
         }
-        for (NamespaceType t : NsenterOptions.ORDER) {
+        for (NamespaceType t : NamespaceType.JOIN_ORDER) {
             Optional<String> file = wanted.get(t);
             if (file != null && file.isPresent()) b.joinNamespace(Path.of(file.get()), t);
         }

@@ -34,9 +34,4 @@ public record NsenterOptions(boolean all, int targetPid, long pidfdInode, Map<Na
         namespaces = java.util.Collections.unmodifiableMap(copy);
         command = List.copyOf(command);
     }
-
-    /** nsenter's order for its namespace table: user first, then the rest, time last. */
-    public static final List<NamespaceType> ORDER = List.of(NamespaceType.USER, NamespaceType.CGROUP,
-            NamespaceType.IPC, NamespaceType.UTS, NamespaceType.NET, NamespaceType.PID, NamespaceType.MNT,
-            NamespaceType.TIME);
 }

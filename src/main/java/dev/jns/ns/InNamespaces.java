@@ -44,13 +44,9 @@ import java.util.Map;
  * created right there) inside.
  */
 public final class InNamespaces {
-    /**
-     * The order the thread joins them: util-linux nsenter's, with mnt last so that the
-     * other joins are not affected by a changed root.
-     */
-    static final List<NamespaceType> JOIN_ORDER = List.of(
-            NamespaceType.CGROUP, NamespaceType.IPC, NamespaceType.UTS, NamespaceType.NET,
-            NamespaceType.PID, NamespaceType.MNT);
+    /** The order the thread joins them: nsenter's, without the types a thread cannot join (user, time). */
+    static final List<NamespaceType> JOIN_ORDER = NamespaceType.JOIN_ORDER.stream()
+            .filter(t -> t != NamespaceType.USER && t != NamespaceType.TIME).toList();
 
     private InNamespaces() {}
 

@@ -2,6 +2,7 @@ package dev.jns.ns;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -21,6 +22,13 @@ public enum NamespaceType {
     USER("user", 0x10000000, "3.8"),
     CGROUP("cgroup", 0x02000000, "4.6"),
     TIME("time", 0x00000080, "5.6");
+
+    /**
+     * The order util-linux nsenter joins in, which jns keeps wherever it joins several: user
+     * first, then cgroup, ipc, uts, net, pid, mnt (late, so that a changed root does not
+     * affect the others), time last.
+     */
+    public static final List<NamespaceType> JOIN_ORDER = List.of(USER, CGROUP, IPC, UTS, NET, PID, MNT, TIME);
 
     private final String procName;
     private final int cloneFlag;

@@ -19,10 +19,6 @@ import static dev.jns.ns.NamespaceType.USER;
  * (gaining the privilege the others need).
  */
 final class JoinPasses {
-    /** nsenter's order, kept within each pass. */
-    static final List<NamespaceType> ORDER = List.of(USER, NamespaceType.CGROUP, NamespaceType.IPC, NamespaceType.UTS,
-            NamespaceType.NET, PID, NamespaceType.MNT, NamespaceType.TIME);
-
     private record Target(int slot, int types, Step from) {}
 
     private JoinPasses() {}
@@ -37,7 +33,7 @@ final class JoinPasses {
         if (j.process().isPresent()) {
             Joins.JoinedProcess p = j.process().get();
             int types = 0;
-            for (NamespaceType t : ORDER) {
+            for (NamespaceType t : NamespaceType.JOIN_ORDER) {
                 if (!p.types().contains(t) || (pidForChildren && t == PID)) continue;
                 if (pidfdSetns) {
                     types |= t.cloneFlag();
