@@ -24,6 +24,9 @@ public final class AotTraining {
             List.of("lsns", "-l", "--output-all"),
             List.of("lsns", "-T"),
             List.of("lsns", "-t", "net", "-o", "NS,NPROCS,PID,NSFS,COMMAND"),
+            // -Q loads the filter package: a comparison of each type, a regex, a bad expression.
+            List.of("lsns", "-r", "-Q", "TYPE =~ \"^(net|mnt)$\" && NPROCS > 1 || !(PID < 1.5) and NS != \"1\" or USER == true"),
+            List.of("lsns", "-Q", "NS ==", "-o", "NS"),
             List.of("limits"),
             List.of("limits", "-J"),
             List.of("netns", "list"),

@@ -39,7 +39,7 @@ public final class LsnsCommand implements Command {
                  --output-all       print every column
              -P, --persistent       only namespaces that no process is in
              -p, --task <pid>       only the namespaces of this process
-             -Q, --filter <expr>    (not supported yet)
+             -Q, --filter <expr>    only the rows <expr> selects (scols-filter(5) syntax)
              -r, --raw              print space-separated cells, escaped
              -u, --notruncate       never cut cells to fit the terminal
              -W, --nowrap           keep multi-line cells on one line
@@ -55,12 +55,21 @@ public final class LsnsCommand implements Command {
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) {
-        LsnsSettings settings = LsnsSettings.parse(args);
+        StringBuilder echoed = new StringBuilder();
+        LsnsSettings settings;
+        try {
+            settings = LsnsSettings.parse(args, echoed);
+        } finally {
+            if (!echoed.isEmpty()) {
+                byte[] b = Text.bytes(echoed.toString());
+                out.write(b, 0, b.length);
+            }
+        }
         String text = switch (settings.action()) {
             case HELP -> HELP;
             case VERSION -> Version.line("lsns") + "\n";
             case LIST_COLUMNS -> render(columnList(), settings);
-            case LIST -> render(table(settings), settings);
+            case LIST -> render(table(settings, err), settings);
         };
         byte[] bytes = Text.bytes(text);
         out.write(bytes, 0, bytes.length);
@@ -76,8 +85,8 @@ public final class LsnsCommand implements Command {
      */
     static ScanOptions scanOptions(LsnsSettings s) {
         boolean ownerOrParentTree = s.tree() == Tree.OWNER || s.tree() == Tree.PARENT;
-        boolean relations = ownerOrParentTree || s.columns().contains(LsnsColumn.PNS) || s.columns().contains(LsnsColumn.ONS);
-        boolean netnsIds = s.columns().contains(LsnsColumn.NETNSID);
+        boolean relations = ownerOrParentTree || s.needs(LsnsColumn.PNS) || s.needs(LsnsColumn.ONS);
+        boolean netnsIds = s.needs(LsnsColumn.NETNSID);
         return ScanOptions.minimal().withTypes(s.types())
                 .withRelations(relations)
                 .withGhosts(ownerOrParentTree)
@@ -86,13 +95,17 @@ public final class LsnsCommand implements Command {
                 .withAllCommands(s.namespace().isPresent() && s.columns().contains(LsnsColumn.COMMAND));
     }
 
-    private static Table table(LsnsSettings settings) {
+    private static Table table(LsnsSettings settings, PrintStream err) {
         Inventory inventory = Inventory.scan(scanOptions(settings));
-        if (settings.namespace().isEmpty()) return LsnsTable.namespaces(inventory, settings);
+        if (settings.namespace().isEmpty()) {
+            LsnsFilter filter = settings.filter() == null ? null : LsnsFilter.forNamespaces(settings.filter(), err);
+            return LsnsTable.namespaces(inventory, settings, filter);
+        }
         long inode = settings.namespace().getAsLong();
         NamespaceRecord ns = inventory.namespace(inode)
                 .orElseThrow(() -> new CliException("not found namespace: " + Long.toUnsignedString(inode)));
-        return LsnsTable.processes(inventory, settings, ns);
+        LsnsFilter filter = settings.filter() == null ? null : LsnsFilter.forProcesses(settings.filter());
+        return LsnsTable.processes(inventory, settings, ns, filter);
     }
 
     /** The table of {@code -H}: each column's name, JSON type and meaning. */

@@ -1,5 +1,7 @@
 package dev.jns.cli;
 
+import dev.jns.cli.filter.Filter;
+import dev.jns.cli.filter.FilterSyntaxException;
 import dev.jns.ns.NamespaceType;
 
 import java.util.ArrayList;
@@ -13,10 +15,12 @@ import java.util.Set;
  * What a {@code jns lsns} command line asks for, decided from the arguments alone with
  * util-linux lsns's rules (defaults, the implied tree, {@code +LIST}, exclusive options)
  * and its error messages.
+ *
+ * @param filter the {@code -Q} expression, null when none was given
  */
 record LsnsSettings(Action action, Format format, boolean noHeadings, boolean noTruncate, boolean noWrap,
                     boolean persistentOnly, OptionalInt task, OptionalLong namespace,
-                    Set<NamespaceType> types, Tree tree, List<LsnsColumn> columns) {
+                    Set<NamespaceType> types, Tree tree, List<LsnsColumn> columns, Filter filter) {
 
     enum Action { LIST, HELP, VERSION, LIST_COLUMNS }
 
@@ -51,6 +55,14 @@ record LsnsSettings(Action action, Format format, boolean noHeadings, boolean no
     private static final List<List<Character>> EXCLUSIVE = List.of(List.of('J', 'r'), List.of('P', 'p'));
 
     static LsnsSettings parse(String[] args) {
+        return parse(args, new StringBuilder());
+    }
+
+    /**
+     * @param stdout receives what util-linux's lsns prints to standard output while it reads
+     *               its options: the characters of a {@code -Q} expression that start no token
+     */
+    static LsnsSettings parse(String[] args, StringBuilder stdout) {
         Getopt.Result parsed = GETOPT.parse(args);
         boolean json = false, raw = false, noHeadings = false, noTruncate = false, noWrap = false;
         boolean persistent = false, forceList = false, listColumns = false, netAsked = false;
@@ -59,6 +71,7 @@ record LsnsSettings(Action action, Format format, boolean noHeadings, boolean no
         Tree tree = Tree.NONE;
         String outputList = null;
         List<LsnsColumn> columns = new ArrayList<>();
+        Filter filter = null;
         Character[] exclusiveSeen = new Character[EXCLUSIVE.size()];
 
         for (Getopt.Opt o : parsed.options()) {
@@ -85,7 +98,7 @@ record LsnsSettings(Action action, Format format, boolean noHeadings, boolean no
                 }
                 case 'W' -> noWrap = true;
                 case 'T' -> tree = parseTree(o.arg());
-                case 'Q' -> throw new CliException("--filter is not supported yet");
+                case 'Q' -> filter = parseFilter(o.arg(), stdout);
                 case 'H' -> listColumns = true;
                 case 'h' -> {
                     return simple(Action.HELP);
@@ -99,7 +112,7 @@ record LsnsSettings(Action action, Format format, boolean noHeadings, boolean no
         Format format = json ? Format.JSON : raw ? Format.RAW : Format.HUMAN;
         if (listColumns) {
             return new LsnsSettings(Action.LIST_COLUMNS, format, true, noTruncate, noWrap, false,
-                    OptionalInt.empty(), OptionalLong.empty(), EnumSet.allOf(NamespaceType.class), Tree.NONE, List.of());
+                    OptionalInt.empty(), OptionalLong.empty(), EnumSet.allOf(NamespaceType.class), Tree.NONE, List.of(), null);
         }
         if (types.isEmpty()) types = EnumSet.allOf(NamespaceType.class);
 
@@ -118,12 +131,34 @@ record LsnsSettings(Action action, Format format, boolean noHeadings, boolean no
         }
         if (outputList != null) columns = applyOutputList(outputList, columns);
         return new LsnsSettings(Action.LIST, format, noHeadings, noTruncate, noWrap, persistent, task, namespace,
-                types, tree, List.copyOf(columns));
+                types, tree, List.copyOf(columns), filter);
     }
 
     private static LsnsSettings simple(Action action) {
         return new LsnsSettings(action, Format.HUMAN, false, false, false, false, OptionalInt.empty(),
-                OptionalLong.empty(), EnumSet.allOf(NamespaceType.class), Tree.NONE, List.of());
+                OptionalLong.empty(), EnumSet.allOf(NamespaceType.class), Tree.NONE, List.of(), null);
+    }
+
+    /** Parsed where the option is met, as lsns does: a bad expression stops the command there. */
+    private static Filter parseFilter(String expression, StringBuilder stdout) {
+        try {
+            Filter f = Filter.parse(expression);
+            stdout.append(f.echoed());
+            return f;
+        } catch (FilterSyntaxException e) {
+            stdout.append(e.echoed());
+            throw new CliException("failed to parse \"" + expression + "\": " + e.getMessage());
+        }
+    }
+
+    /** Whether a column is printed or tested by the filter (so the scan must fill it). */
+    boolean needs(LsnsColumn c) {
+        if (columns.contains(c)) return true;
+        if (filter == null) return false;
+        for (String name : filter.columns()) {
+            if (LsnsColumn.byName(name).orElse(null) == c) return true;
+        }
+        return false;
     }
 
     private static void checkExclusive(int id, Character[] seen) {

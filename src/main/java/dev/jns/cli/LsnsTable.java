@@ -25,18 +25,21 @@ final class LsnsTable {
     private final Inventory inventory;
     private final LsnsSettings settings;
     private final Table table;
+    /** The {@code -Q} filter, or null: a row it rejects is not added, and nothing hangs below it. */
+    private final LsnsFilter filter;
     private final Map<Long, Table.Row> namespaceRows = new HashMap<>();
     private final Map<Integer, Table.Row> processRows = new HashMap<>();
 
-    private LsnsTable(Inventory inventory, LsnsSettings settings) {
+    private LsnsTable(Inventory inventory, LsnsSettings settings, LsnsFilter filter) {
         this.inventory = inventory;
         this.settings = settings;
+        this.filter = filter;
         this.table = new Table("namespaces", settings.columns().stream().map(this::column).toList());
     }
 
     /** The namespace list (no NS argument). */
-    static Table namespaces(Inventory inventory, LsnsSettings settings) {
-        LsnsTable t = new LsnsTable(inventory, settings);
+    static Table namespaces(Inventory inventory, LsnsSettings settings, LsnsFilter filter) {
+        LsnsTable t = new LsnsTable(inventory, settings, filter);
         for (NamespaceRecord ns : inventory.namespaces()) {
             if (settings.task().isPresent() && !t.hasProcess(ns, settings.task().getAsInt())) continue;
             if (settings.persistentOnly() && ns.processCount() != 0) continue;
@@ -46,8 +49,8 @@ final class LsnsTable {
     }
 
     /** The processes of one namespace (the NS argument). */
-    static Table processes(Inventory inventory, LsnsSettings settings, NamespaceRecord ns) {
-        LsnsTable t = new LsnsTable(inventory, settings);
+    static Table processes(Inventory inventory, LsnsSettings settings, NamespaceRecord ns, LsnsFilter filter) {
+        LsnsTable t = new LsnsTable(inventory, settings, filter);
         for (ProcessRecord p : inventory.processesIn(ns)) {
             if (!t.processRows.containsKey(p.pid())) t.showProcess(p, ns);
         }
@@ -96,6 +99,7 @@ final class LsnsTable {
     }
 
     private void addRow(NamespaceRecord ns, ProcessRecord p) {
+        if (filter != null && !filter.test(new Cells(ns, p))) return;
         Table.Row parentRow = switch (settings.tree()) {
             case PROCESS -> p == null ? null : processRows.get(p.ppid());
             case PARENT -> related(ns.parent()) == null ? null : namespaceRows.get(ns.parent().getAsLong());
@@ -107,6 +111,22 @@ final class LsnsTable {
         for (int i = 0; i < cols.size(); i++) row.set(i, value(cols.get(i), ns, p));
         if (settings.tree() == Tree.OWNER || settings.tree() == Tree.PARENT) namespaceRows.put(ns.inode(), row);
         else if (p != null) processRows.put(p.pid(), row);
+    }
+
+    /** One row's cells for the filter, computed when it asks for them. */
+    private final class Cells implements LsnsFilter.Cells {
+        private final NamespaceRecord ns;
+        private final ProcessRecord p;
+
+        Cells(NamespaceRecord ns, ProcessRecord p) {
+            this.ns = ns;
+            this.p = p;
+        }
+
+        @Override
+        public String value(LsnsColumn column) {
+            return LsnsTable.this.value(column, ns, p);
+        }
     }
 
     private String value(LsnsColumn c, NamespaceRecord ns, ProcessRecord p) {

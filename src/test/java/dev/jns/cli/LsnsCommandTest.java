@@ -52,7 +52,8 @@ class LsnsCommandTest {
             -P -p 1              | options --persistent and --task cannot be combined
             -p 1 4026531836      | --task is mutually exclusive with <namespace>
             12345678901234567890 | not found namespace: 12345678901234567890
-            -Q 'NS > 1'          | --filter is not supported yet
+            -Q NS==              | failed to parse "NS==": syntax error, unexpected end of file
+            -Q (NS               | failed to parse "(NS": syntax error, unexpected end of file
             """)
     void badInputIsOneLineAndExitOne(String args, String message) throws IOException {
         long fdsBefore = openFds();
