@@ -15,7 +15,7 @@ public class HelperRss {
     public static void main(String[] args) throws Exception {
         Process jns = new NamespacedProcessBuilder("sleep", "2").newNamespaces(USER, PID, MNT, UTS, IPC, NET)
                 .uidMap(IdMap.single(0, 0)).gidMap(IdMap.single(0, 0))
-                .setgroups(NamespacedProcessBuilder.Setgroups.DENY).start();
+                .setgroups(dev.jns.spec.Setgroups.DENY).start();
         Thread.sleep(300);
         report("jns-helper", parentOf(jns.pid()));
         jns.destroy();

@@ -22,7 +22,7 @@ public class SpawnInterleaved {
         Spawn[] spawns = {
             () -> new NamespacedProcessBuilder("true").newNamespaces(USER, PID, MNT, UTS, IPC, NET)
                     .uidMap(IdMap.single(0, 0)).gidMap(IdMap.single(0, 0))
-                    .setgroups(NamespacedProcessBuilder.Setgroups.DENY).start().waitFor(),
+                    .setgroups(dev.jns.spec.Setgroups.DENY).start().waitFor(),
             () -> new ProcessBuilder("unshare", "-Urmuinpf", "true").start().waitFor(),
             () -> new ProcessBuilder("true").start().waitFor(),
         };

@@ -2,6 +2,7 @@ package dev.jns.cli;
 
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
+import dev.jns.ns.TargetProcess;
 import dev.jns.os.Errno;
 import dev.jns.os.Processes;
 import dev.jns.os.Signals;
@@ -15,17 +16,12 @@ import dev.jns.spec.PidNamespaceEntry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,8 +72,9 @@ public final class NsenterCommand implements Command {
         Map<NamespaceType, Optional<String>> wanted = new EnumMap<>(NamespaceType.class);
         wanted.putAll(o.namespaces());
         if (o.all()) {
+            Set<NamespaceType> all = allJoinable(pid);
             for (NamespaceType t : NamespaceType.JOIN_ORDER) {
-                if (!wanted.containsKey(t) && usableForAll(pid, t)) wanted.put(t, Optional.empty());
+                if (!wanted.containsKey(t) && all.contains(t)) wanted.put(t, Optional.empty());
             }
         }
         Set<NamespaceType> fromTarget = EnumSet.noneOf(NamespaceType.class);
@@ -87,7 +84,9 @@ public final class NsenterCommand implements Command {
         if ((!fromTarget.isEmpty() || o.netSocketFd().isPresent() || o.userParent()) && pid == 0) {
             throw new CliException("no target PID specified");
         }
-        boolean viaPidfd = !fromTarget.isEmpty() && processExists(pid);
+        // Joined as a whole (through a pidfd, or its /proc files on old kernels: the builder
+        // decides) if it is there now; if not, nsenter's messages come from opening its files.
+        boolean viaPidfd = !fromTarget.isEmpty() && new TargetProcess(pid).exists();
         if (!fromTarget.isEmpty() && !viaPidfd) {
             for (NamespaceType t : NamespaceType.JOIN_ORDER) {
                 if (fromTarget.contains(t)) checkOpenable(targetFile(pid, "ns/" + t.procName()));
@@ -96,7 +95,7 @@ public final class NsenterCommand implements Command {
         if (o.root().isPresent() && o.root().get().isEmpty()) checkOpenable(targetFile(pid, "root"));
         if (o.workDir().isPresent() && o.workDir().get().isEmpty()) checkOpenable(targetFile(pid, "cwd"));
         Map<String, String> environment = o.env() ? targetEnvironment(pid) : null;
-        int[] targetOwner = o.uidFollow() || o.gidFollow() ? targetOwner(pid) : null;
+        long[] targetOwner = o.uidFollow() || o.gidFollow() ? targetOwner(pid) : null;
         if (o.joinCgroup() && !cgroupV2()) throw new CliException("--join-cgroup is only supported in cgroup v2");
         if (o.joinCgroup()) throw new CliException("--join-cgroup is not supported by this build yet");
         if (o.userParent()) {
@@ -155,12 +154,12 @@ public final class NsenterCommand implements Command {
         return end instanceof Termination.Exited exited ? exited.code() : 128 + ((Termination.Killed) end).signal();
     }
 
-    private static void applyCredentials(NsenterOptions o, NamespacedProcessBuilder b, boolean user, int[] owner) {
+    private static void applyCredentials(NsenterOptions o, NamespacedProcessBuilder b, boolean user, long[] owner) {
         // In a user namespace nsenter sets uid and gid (0 unless -S/-G) and drops the groups;
         // the builder does that by default, so only explicit ids are passed on.
         b.preserveCredentials(o.preserveCredentials());
-        Long gid = o.gidFollow() ? Long.valueOf(Integer.toUnsignedLong(owner[1])) : o.gid().isPresent() ? o.gid().getAsLong() : null;
-        Long uid = o.uidFollow() ? Long.valueOf(Integer.toUnsignedLong(owner[0])) : o.uid().isPresent() ? o.uid().getAsLong() : null;
+        Long gid = o.gidFollow() ? Long.valueOf(owner[1]) : o.gid().isPresent() ? o.gid().getAsLong() : null;
+        Long uid = o.uidFollow() ? Long.valueOf(owner[0]) : o.uid().isPresent() ? o.uid().getAsLong() : null;
         if (gid != null) {
             b.gid(gid);
             if (!user || o.preserveCredentials()) b.groups(List.of());
@@ -207,48 +206,28 @@ public final class NsenterCommand implements Command {
      * looks, the helper says so; if it is not there now, nsenter's messages come from
      * opening its /proc files.
      */
-    private static boolean processExists(int pid) {
-        return Files.exists(Path.of("/proc/" + pid));
-    }
-
-    /**
-     * Whether {@code -a} takes this type: the kernel has it, and for user, the target's is not
-     * the caller's own (the kernel refuses to re-enter one's own user namespace).
-     */
-    private static boolean usableForAll(int pid, NamespaceType type) {
-        Path mine = Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "ns", type.procName());
-        if (!Files.exists(mine)) return false;
-        if (type != NamespaceType.USER) return true;
-        String theirs = "/proc/" + pid + "/ns/user";
+    private static Set<NamespaceType> allJoinable(int pid) {
         try {
-            return !Files.getAttribute(mine, "unix:ino").equals(Files.getAttribute(Path.of(theirs), "unix:ino"));
+            return new TargetProcess(pid).allJoinable();
         } catch (IOException e) {
-            throw new CliException("stat of " + theirs + " failed: " + Errno.describe(e));
+            throw new CliException("stat of /proc/" + pid + "/ns/user failed: " + Errno.describe(e));
         }
     }
 
     private static Map<String, String> targetEnvironment(int pid) {
         String path = targetFile(pid, "environ");
-        byte[] raw;
         try {
-            raw = Files.readAllBytes(Path.of(path));
+            return new TargetProcess(pid).environment();
         } catch (IOException e) {
             throw new CliException("cannot open " + path + ": " + Errno.describe(e));
         }
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String entry : new String(raw, StandardCharsets.UTF_8).split("\0")) {
-            int eq = entry.indexOf('=');
-            if (eq > 0) env.put(entry.substring(0, eq), entry.substring(eq + 1));
-        }
-        return env;
     }
 
-    /** The uid and gid owning /proc/PID, which -S/-G follow take. */
-    private static int[] targetOwner(int pid) {
+    /** The uid and gid the target runs as, which -S/-G follow take. */
+    private static long[] targetOwner(int pid) {
         String path = targetFile(pid, "");
         try {
-            Path proc = Path.of(path);
-            return new int[] {(Integer) Files.getAttribute(proc, "unix:uid"), (Integer) Files.getAttribute(proc, "unix:gid")};
+            return new TargetProcess(pid).owner();
         } catch (IOException e) {
             throw new CliException("cannot open " + path + ": " + Errno.describe(e));
         }

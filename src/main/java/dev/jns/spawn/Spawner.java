@@ -11,7 +11,9 @@ import dev.jns.spec.LaunchSpec;
 import dev.jns.spec.Supervision;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -67,11 +69,30 @@ public final class Spawner {
      * this JVM.
      */
     public static long startDetached(LaunchSpec spec, ProcessBuilder stdio) throws IOException {
-        if (!(spec.supervision() instanceof Supervision.Detached)) throw new IllegalArgumentException("not a detached spec");
+        if (!(spec.supervision() instanceof Supervision.Detached detached)) throw new IllegalArgumentException("not a detached spec");
         LaunchPlan plan = PlanCompiler.compile(spec);
         HelperLauncher.Outcome outcome = HelperLauncher.launch(plan, stdio, pid -> {});
-        if (outcome instanceof HelperLauncher.Outcome.Detached d) return d.pid();
-        throw failure(spec, plan, outcome);
+        if (!(outcome instanceof HelperLauncher.Outcome.Detached d)) throw failure(spec, plan, outcome);
+        if (detached.pidFile().isPresent()) {
+            try {
+                writeAtomically(detached.pidFile().get(), Integer.toString(d.pid()));
+            } catch (IOException e) {
+                ProcessHandle.of(d.pid()).ifPresent(ProcessHandle::destroyForcibly); // nobody could find it otherwise
+                throw e;
+            }
+        }
+        return d.pid();
+    }
+
+    /** Writes a file whole or not at all: a reader never sees it half written. */
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+        try {
+            Files.writeString(temp, text);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 
     private static IOException failure(LaunchSpec spec, LaunchPlan plan, HelperLauncher.Outcome outcome) {

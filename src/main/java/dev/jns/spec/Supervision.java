@@ -29,6 +29,7 @@ public sealed interface Supervision extends Step {
      *
      * @param startFifo a fifo the program opens for writing before exec, which blocks it until
      *                  someone opens it for reading (the OCI {@code start}); empty: exec at once
+     * @param pidFile   where its pid is written once it is set up (replaced atomically, as runc's {@code --pid-file})
      */
-    record Detached(Optional<Path> startFifo) implements Supervision {}
+    record Detached(Optional<Path> startFifo, Optional<Path> pidFile) implements Supervision {}
 }

@@ -363,7 +363,7 @@ class PlanCompilerTest {
     @Test
     void aDetachedProgramIsLeftWaitingAtItsFifoAndTheHelperLeaves() {
         Path fifo = Path.of("/run/jns-oci/c1/exec.fifo");
-        LaunchPlan plan = PlanCompiler.compile(sandbox(new Supervision.Detached(Optional.of(fifo))), ALICE, KERNEL);
+        LaunchPlan plan = PlanCompiler.compile(sandbox(new Supervision.Detached(Optional.of(fifo), Optional.empty())), ALICE, KERNEL);
         // no supervisor: no subreaper, no forwarded signals, no death signal
         assertThat(plan.opsOf(Op.BecomeSubreaper.class)).isEmpty();
         assertThat(plan.opsOf(Op.ForwardSignals.class)).isEmpty();
@@ -375,7 +375,7 @@ class PlanCompilerTest {
                 org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.Write(0, "0")),
                 org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.Exec("/usr/bin/python3", List.of(), List.of("/usr/bin/python3", "job.py"))));
         // without a fifo the program execs as soon as the helper has left
-        LaunchPlan now = PlanCompiler.compile(sandbox(new Supervision.Detached(Optional.empty())), ALICE, KERNEL);
+        LaunchPlan now = PlanCompiler.compile(sandbox(new Supervision.Detached(Optional.empty(), Optional.empty())), ALICE, KERNEL);
         assertThat(names(now).subList(now.ops().size() - 3, now.ops().size())).containsExactly("DeathSignal", "Detach", "Exec");
     }
 

@@ -126,12 +126,13 @@ class SpecSpawnTest {
     @Test
     void aDetachedProgramWaitsAtItsFifoOutlivesItsHelperAndRunsWhenStarted(@TempDir Path dir) throws Exception {
         Privilege.requireRoot("create namespaces from a root JVM");
-        Path fifo = dir.resolve("exec.fifo"), out = dir.resolve("out");
+        Path fifo = dir.resolve("exec.fifo"), out = dir.resolve("out"), pidFile = dir.resolve("pid");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
         LaunchSpec spec = with(new NamespacedProcessBuilder("sh", "-c", "hostname > " + out).newNamespaces(UTS, MNT)
                 .hostname("detached").spec(), new Filesystem(Propagation.PRIVATE, List.of()), new Capabilities.Unchanged(),
-                new Supervision.Detached(Optional.of(fifo)), List.of());
+                new Supervision.Detached(Optional.of(fifo), Optional.of(pidFile)), List.of());
         long pid = Spawner.startDetached(spec, new ProcessBuilder());
+        assertThat(Files.readString(pidFile)).isEqualTo(Long.toString(pid));
         ProcessHandle program = ProcessHandle.of(pid).orElseThrow();
         Thread.sleep(200);
         assertThat(program.isAlive()).isTrue();

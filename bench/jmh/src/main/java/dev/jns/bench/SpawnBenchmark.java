@@ -34,7 +34,7 @@ public class SpawnBenchmark {
     public int jnsSandbox() throws IOException, InterruptedException {
         return new NamespacedProcessBuilder("true").newNamespaces(USER, PID, MNT, UTS, IPC, NET)
                 .uidMap(IdMap.single(0, 0)).gidMap(IdMap.single(0, 0))
-                .setgroups(NamespacedProcessBuilder.Setgroups.DENY)
+                .setgroups(dev.jns.spec.Setgroups.DENY)
                 .start().waitFor();
     }
 
