@@ -290,7 +290,7 @@ public final class NetnsCommand implements Command {
         for (String warning : setup.skipped()) err.println("jns netns: " + warning);
         Process p;
         try {
-            p = setup.builder().inheritIO().start();
+            p = InheritedDescriptors.handTo(setup.builder()).inheritIO().start();
         } catch (SpawnException e) {
             if (e.call().equals("execve")) {
                 throw new CliException("exec of \"" + command.getFirst() + "\" failed: " + e.strerror());
