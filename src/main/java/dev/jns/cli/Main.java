@@ -56,7 +56,7 @@ public final class Main {
         try {
             return command.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         } catch (Getopt.UsageException e) {
-            err.println(prog + ": " + e.getMessage());
+            if (e.getMessage() != null) err.println(prog + ": " + e.getMessage());
             err.println("Try '" + prog + " --help' for more information.");
             return 1;
         } catch (CliException e) {
