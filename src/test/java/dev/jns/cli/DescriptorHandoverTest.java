@@ -69,7 +69,7 @@ class DescriptorHandoverTest {
                 }
             });
             String program = "cat <&5; echo through a fifo >&6; read l <&6; echo $l; read p <&7; echo $p; "
-                    + "echo over tcp >&9; ls /proc/self/fd | grep -x '[5-9]' | tr '\\n' ' '";
+                    + "echo over tcp >&9; ls /proc/self/fd | grep -x \"[5-9]\" | tr \"\\n\" \" \"";
             String script = "exec 5<" + dir.resolve("file") + " 6<>" + fifo + " 7< <(echo through a pipe)"
                     + " 9<>/dev/tcp/127.0.0.1/" + server.getLocalPort() + "; " + tool + " sh -c '" + program + "'";
             ToolResult r = Tool.run(as, List.of("bash", "-c", script), Map.of(), Duration.ofSeconds(60));

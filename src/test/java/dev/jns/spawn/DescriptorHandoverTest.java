@@ -148,9 +148,11 @@ class DescriptorHandoverTest {
     private static int newSocketFdOf(Socket client) throws IOException {
         String want = String.format(":%04X", client.getLocalPort());
         long inode = -1;
-        for (String line : Files.readAllLines(Path.of("/proc/self/net/tcp"))) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length > 9 && f[1].endsWith(want)) inode = Long.parseLong(f[9]);
+        for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) { // a Java socket is often AF_INET6
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 9 && f[1].endsWith(want)) inode = Long.parseLong(f[9]);
+            }
         }
         for (int fd : fdsLike("socket:[" + inode + "]")) return fd;
         throw new IllegalStateException("no fd for the client socket");
