@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 /**
  * util-linux 2.42.2's own regression tests for lsns, unshare and nsenter ({@code tests/run.sh
@@ -100,12 +101,14 @@ class UtilLinuxUpstreamTest {
                 fixed.add(test + " (was: " + KNOWN_FAILURES.get(test) + ")");
             }
         }
-        assertThat(regressed)
-                .as("upstream tests that pass with util-linux but not with jns (log: %s)", ours.log())
-                .isEmpty();
-        assertThat(fixed)
-                .as("allowlisted tests that now pass with jns: remove them from KNOWN_FAILURES")
-                .isEmpty();
+        assertSoftly(soft -> {
+            soft.assertThat(regressed)
+                    .as("upstream tests that pass with util-linux but not with jns (log: %s)", ours.log())
+                    .isEmpty();
+            soft.assertThat(fixed)
+                    .as("allowlisted tests that now pass with jns: remove them from KNOWN_FAILURES")
+                    .isEmpty();
+        });
     }
 
     private static String table(Iterable<String> tests, Run theirs, Run ours) {
