@@ -27,9 +27,11 @@
  * The JVM talks to the helper over two pipes the helper makes first thing. Java cannot
  * hand a child any descriptor beyond 0, 1 and 2 (those are the target's), so the JVM
  * opens its ends through /proc/PID/fd: the control pipe's write end at fd 10, and the
- * status pipe's read end at fd 11, made last, so that its appearance means both are
+ * status pipe's read end at fd 11, made last, so that its appearance means all are
  * there. The JVM writes 'h' when it holds both, then the bytes of the plan's receive ops
- * in order. The helper does not wait for the hello to start: signals, the clone, and the
+ * in order. When the plan takes descriptors from the caller, the JVM also takes the end of
+ * a socket pair at fd 12 (pidfd_getfd: a parent may, where /proc/PID/fd cannot reopen a
+ * socket) and sends them over it with SCM_RIGHTS before its hello. The helper does not wait for the hello to start: signals, the clone, and the
  * child's whole setup overlap with the JVM's opening. It waits (watching the JVM through a
  * pidfd) only where it must: before it reads the control pipe, before it exits, and
  * before an op that may change its own credentials (that would make it undumpable and its
@@ -73,9 +75,10 @@
 
 extern char **environ;
 
-/* The JVM's ends of the two pipes, at numbers it knows (see the top of this file). */
+/* The JVM's ends of the two pipes and the descriptor socket, at numbers it knows (see the top of this file). */
 #define JVM_CONTROL_END 10
 #define JVM_STATUS_END 11
+#define JVM_FDS_END 12
 
 /* Slots for descriptors held between ops (dev.jns.plan.PlanDraft.MAX_SLOTS). */
 #define MAX_SLOTS 64
@@ -114,6 +117,7 @@ struct op {
     X(OPEN, op_open) \
     X(OPEN_PIDFD, op_open_pidfd) \
     X(RECEIVE, op_receive) \
+    X(RECEIVE_FDS, op_receive_fds) \
     X(SETNS, op_setns) \
     X(WRITE, op_write) \
     X(WRITE_FILE, op_write_file) \
@@ -159,6 +163,7 @@ JNS_OP_TABLE(JNS_OP_DECLARE)
 /* ---- state shared between files (each defined once, in the file named) --------------- */
 
 extern int control;             /* protocol.c: the control pipe's read end */
+extern int fds_in;              /* protocol.c: the socket the JVM's descriptors arrive on */
 extern char detail[248];        /* protocol.c: what the failing op was working on */
 extern int current_op;          /* main.c: the index of the op running now */
 extern int sync_fd;             /* ops_ns.c: parent <-> child, made by the clone */

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -72,6 +73,8 @@ int op_seccomp(struct op *o) {
     return rc;
 }
 
+static char **program_env; /* what the program gets as its environment */
+
 static int placed[64]; /* descriptors dup put in place: they stay open across exec */
 static int nplaced;
 
@@ -90,10 +93,56 @@ int op_dup(struct op *o) {
     return 0;
 }
 
+/*
+ * The program's environment, in the caller's order: the JVM hands it over in the helper's
+ * own environment as JNS_ENVIRON_0, _1, ... (chunks of one text: entries on lines, with
+ * backslash and newline escaped as \\ and \n), because a Java process environment is a
+ * map and would lose the order. NULL if there is none: then the helper's environment is it.
+ */
+static char **program_environment(void) {
+    size_t total = 0, lines = 1;
+    char name[32];
+    int chunks = 0;
+    for (;; chunks++) {
+        snprintf(name, sizeof name, "JNS_ENVIRON_%d", chunks);
+        const char *chunk = getenv(name);
+        if (!chunk) break;
+        total += strlen(chunk) + 1;
+    }
+    if (chunks == 0) return NULL;
+    char *text = malloc(total + 1), *end = text;
+    if (!text) return NULL;
+    for (int i = 0; i < chunks; i++) {
+        snprintf(name, sizeof name, "JNS_ENVIRON_%d", i);
+        if (i > 0) *end++ = '\n';
+        end = stpcpy(end, getenv(name));
+    }
+    for (char *p = text; p < end; p++) lines += *p == '\n';
+    char **env = calloc(lines + 1, sizeof *env);
+    if (!env) return NULL;
+    /* Unescaping only shortens: each line is rewritten in place. */
+    size_t n = 0;
+    char *out = text, *start = text;
+    for (char *in = text; in <= end; in++) {
+        if (in == end || *in == '\n') {
+            *out++ = '\0';
+            if (*start) env[n++] = start;
+            start = out;
+        } else if (*in == '\\' && in + 1 < end) {
+            in++;
+            *out++ = *in == 'n' ? '\n' : *in;
+        } else {
+            *out++ = *in;
+        }
+    }
+    env[n] = NULL;
+    return env;
+}
+
 /* execve, and like execvp a file the kernel does not know how to run (ENOEXEC: a text
  * file without "#!") runs as a script of /bin/sh. Returns only on failure. */
 static void exec_file(const char *path, char **args) {
-    execve(path, args, environ);
+    execve(path, args, program_env);
     if (errno != ENOEXEC) return;
     int n = 0;
     while (args[n]) n++;
@@ -102,7 +151,7 @@ static void exec_file(const char *path, char **args) {
     sh[0] = "sh";
     sh[1] = (char *)path;
     for (int i = 1; i < n; i++) sh[i + 1] = args[i];
-    execve("/bin/sh", sh, environ);
+    execve("/bin/sh", sh, program_env);
     free(sh);
     errno = ENOEXEC;
 }
@@ -119,6 +168,8 @@ int op_exec(struct op *o) {
     }
     set_detail("%s", program);
 
+    program_env = program_environment();
+    if (!program_env) program_env = environ;
     signal(SIGPIPE, SIG_DFL);
     sigprocmask(SIG_SETMASK, &original_mask, NULL);
     close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,6 +50,43 @@ fail:;
     if (fd >= 0) close(fd);
     errno = saved;
     return -1;
+}
+
+/* argv: FIRST-SLOT COUNT; the JVM's descriptors, sent with SCM_RIGHTS, go into slots FIRST-SLOT on */
+int op_receive_fds(struct op *o) {
+    int first = atoi(o->argv[0]), count = atoi(o->argv[1]);
+    set_detail("%d descriptors from the caller", count);
+    if (count <= 0 || count > 250 || first < 0 || first + count > MAX_SLOTS) {
+        errno = EINVAL;
+        return -1;
+    }
+    char byte;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(250 * sizeof(int))];
+    } control_buf;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control_buf.buf,
+                         .msg_controllen = CMSG_SPACE((size_t)count * sizeof(int))};
+    ssize_t n;
+    while ((n = recvmsg(fds_in, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {}
+    if (n <= 0) {
+        if (n == 0) errno = ECONNRESET; /* the JVM went away before it sent them */
+        return -1;
+    }
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN((size_t)count * sizeof(int))) {
+        errno = EPROTO;
+        return -1;
+    }
+    int fds[250];
+    memcpy(fds, CMSG_DATA(c), (size_t)count * sizeof(int));
+    for (int i = 0; i < count; i++) {
+        char slot[16];
+        snprintf(slot, sizeof slot, "%d", first + i);
+        if (set_slot(slot, fds[i]) < 0) return -1;
+    }
+    return 0;
 }
 
 /* argv: PROGRAM ARG...; runs PROGRAM CHILD-PID ARG... and fails unless it exits 0 */

@@ -13,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 int control = -1;             /* the JVM writes, the helper reads: 'h', 'g'; EOF when the JVM is gone */
 static int status_out = -1;   /* the helper writes status frames, the JVM reads */
+int fds_in = -1;              /* descriptors the JVM sends (SCM_RIGHTS) arrive here */
 char detail[248];             /* what the failing op was working on */
 
 void set_detail(const char *fmt, ...) {
@@ -38,12 +40,17 @@ int make_pipes(pid_t jvm) {
     jvm_pidfd = pidfd_open(jvm, 0);
     /* Opened, then checked: a JVM that died first has left us to another parent. */
     if (jvm_pidfd < 0 || getppid() != jvm) return -1;
-    int c[2], s[2];
+    int c[2], s[2], f[2];
     if (pipe2(c, O_CLOEXEC) < 0 || pipe2(s, O_CLOEXEC) < 0) return -1;
-    if (dup3(c[1], JVM_CONTROL_END, O_CLOEXEC) < 0 || dup3(s[0], JVM_STATUS_END, O_CLOEXEC) < 0) return -1;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, f) < 0) return -1;
+    /* The status pipe's end goes in place last: its appearance tells the JVM all are there. */
+    if (dup3(c[1], JVM_CONTROL_END, O_CLOEXEC) < 0 || dup3(f[1], JVM_FDS_END, O_CLOEXEC) < 0
+        || dup3(s[0], JVM_STATUS_END, O_CLOEXEC) < 0) return -1;
     close(c[1]);
+    close(f[1]);
     close(s[0]);
     control = c[0];
+    fds_in = f[0];
     status_out = s[1];
     return 0;
 }
@@ -76,6 +83,7 @@ void forget_jvm_ends(void) {
     if (met) return;
     close(JVM_CONTROL_END);
     close(JVM_STATUS_END);
+    close(JVM_FDS_END);
     close(jvm_pidfd);
     jvm_pidfd = -1;
 }

@@ -27,6 +27,11 @@ public final class Getopt {
     /** A command line that does not parse; the message is glibc's text. */
     public static final class UsageException extends RuntimeException {
         public UsageException(String message) { super(message); }
+
+        /** util-linux's {@code errtryhelp()}: no message of its own, just the "Try ... --help" line. */
+        public static UsageException tryHelpOnly() {
+            return new UsageException(null);
+        }
     }
 
     private final String shortSpec;

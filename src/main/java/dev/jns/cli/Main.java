@@ -3,6 +3,13 @@ package dev.jns.cli;
 import dev.jns.os.SyscallException;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
 
 /**
@@ -56,7 +63,7 @@ public final class Main {
         try {
             return command.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         } catch (Getopt.UsageException e) {
-            err.println(prog + ": " + e.getMessage());
+            if (e.getMessage() != null) err.println(prog + ": " + e.getMessage());
             err.println("Try '" + prog + " --help' for more information.");
             return 1;
         } catch (CliException e) {
@@ -66,8 +73,32 @@ public final class Main {
             err.println(prog + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {
-            err.println(prog + ": " + e);
+            // Last resort for what no command turned into a tool error: still one line in the
+            // "jns CMD: message" form, never a Java class name or a stack trace.
+            err.println(prog + ": " + describe(e));
             return 1;
         }
+    }
+
+    /** What went wrong, in words a user of the C tools would recognise. */
+    static String describe(Throwable e) {
+        if (e instanceof UncheckedIOException u && u.getCause() != null
+                && (u.getCause() instanceof FileSystemException || u.getCause().getMessage() != null)) {
+            return describe(u.getCause()); // its own message is the cause's class name and message
+        }
+        if (e instanceof FileSystemException f && f.getFile() != null) {
+            // Like C's err(): the file, then strerror's text for the reasons Java names by type.
+            String reason = switch (f) {
+                case NoSuchFileException ignored -> "No such file or directory";
+                case AccessDeniedException ignored -> "Permission denied";
+                case NotDirectoryException ignored -> "Not a directory";
+                case DirectoryNotEmptyException ignored -> "Directory not empty";
+                case FileAlreadyExistsException ignored -> "File exists";
+                default -> f.getReason() != null ? f.getReason() : "Input/output error";
+            };
+            return f.getFile() + ": " + reason;
+        }
+        String message = e.getMessage();
+        return message != null && !message.isBlank() ? message : "internal error";
     }
 }

@@ -21,10 +21,19 @@ import java.util.OptionalInt;
 /**
  * {@code jns netns}: iproute2's {@code ip netns} on the same {@code /run/netns} files —
  * same subcommands (abbreviations too), same output, same error texts after the
- * {@code jns netns: } prefix, exit status 1 on every error — plus {@code connect}, which
- * wires two named namespaces with a veth pair.
+ * {@code jns netns: } prefix, same exit statuses — plus {@code connect}, which wires two
+ * named namespaces with a veth pair.
+ *
+ * <p>ip has two kinds of failure: a subcommand that gives up returns -1, which ip turns
+ * into status 1 (a namespace that cannot be opened, a missing name, a bad pid); a command
+ * line ip cannot make sense of ends in {@code exit(-1)}, status 255 (an invalid name, an
+ * unknown subcommand, a value that does not parse, {@code exec} into a namespace that
+ * cannot be entered). {@link #IP_EXIT} marks the second kind.
  */
 public final class NetnsCommand implements Command {
+    /** The status of ip's {@code exit(-1)}: a command line it rejects outright. */
+    static final int IP_EXIT = 255;
+
     static final String USAGE = """
             Usage: jns netns list
                    jns netns add NAME
@@ -57,17 +66,19 @@ public final class NetnsCommand implements Command {
             out.println(USAGE);
             return 0;
         }
+        // ip checks the word after the subcommand as a name before it even looks at the
+        // subcommand (so "list x/y" fails too); with -all that word is a program, not a name.
+        if (!all && args.length > 1 && !NetnsDirectory.isValidName(args[1])) {
+            throw new CliException(IP_EXIT, "Invalid netns name \"" + args[1] + "\"");
+        }
         String first = args[0];
         String sub = SUBCOMMANDS.stream().filter(s -> !first.isEmpty() && s.startsWith(first)).findFirst()
-                .orElseThrow(() -> new CliException("Command \"" + first + "\" is unknown, try \"jns netns help\"."));
+                .orElseThrow(() -> new CliException(IP_EXIT, "Command \"" + first + "\" is unknown, try \"jns netns help\"."));
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             return switch (sub) {
                 case "list", "show", "lst" -> list(out);
-                case "help" -> {
-                    out.println(USAGE);
-                    yield 0;
-                }
+                case "help" -> throw new IpUsage();
                 case "add" -> add(rest);
                 case "attach" -> attach(rest);
                 case "set" -> set(rest);
@@ -80,6 +91,9 @@ public final class NetnsCommand implements Command {
                 case "connect" -> connect(rest);
                 default -> throw new IllegalStateException(sub);
             };
+        } catch (IpUsage e) {
+            err.println(USAGE);
+            return IP_EXIT;
         } catch (NetnsException | IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         } catch (NetlinkException e) {
@@ -165,13 +179,20 @@ public final class NetnsCommand implements Command {
         OptionalInt target = OptionalInt.empty(), nsid = OptionalInt.empty();
         for (int i = 0; i < rest.length; i++) {
             String word = rest[i];
-            if (!word.equals("target-nsid") && !word.equals("nsid")) {
-                throw new CliException("unknown list-id argument \"" + word + "\": expected target-nsid or nsid");
+            if (!word.equals("target-nsid") && !word.equals("nsid")) throw new IpUsage();
+            if ((word.equals("target-nsid") ? target : nsid).isPresent()) {
+                throw new CliException(IP_EXIT, "Error: duplicate \"" + word + "\": \"" + word + "\" is the second value.");
             }
-            if (++i == rest.length) throw new CliException("Command line is not complete. Try option \"help\"");
-            OptionalInt value = OptionalInt.of(idArgument(rest[i], word));
-            if (word.equals("target-nsid")) target = value;
-            else nsid = value;
+            if (++i == rest.length) throw new CliException(IP_EXIT, "Command line is not complete. Try option \"help\"");
+            Integer value = cInteger(rest[i]);
+            if (value == null) throw invalidArgument(rest[i], "\"" + word + "\" value is invalid");
+            // ip names the word after the value here, not the value ("(null)" when there is
+            // none): a slip in iproute2, kept so that scripts see the same line.
+            if (value < 0) {
+                throw invalidArgument(i + 1 < rest.length ? rest[i + 1] : "(null)", "\"" + word + "\" value should be >= 0");
+            }
+            if (word.equals("target-nsid")) target = OptionalInt.of(value);
+            else nsid = OptionalInt.of(value);
         }
         try (NetworkConfig here = NetworkConfig.current()) {
             List<NetworkConfig.PeerId> ids = nsid.isPresent() ? List.of(here.peerId(nsid.getAsInt(), target))
@@ -192,13 +213,52 @@ public final class NetnsCommand implements Command {
         return 0;
     }
 
-    private static int idArgument(String s, String what) {
+    /** ip's {@code invarg}: a value it cannot use, status 255. */
+    private static CliException invalidArgument(String argument, String why) {
+        return new CliException(IP_EXIT, "Error: argument \"" + argument + "\" is wrong: " + why);
+    }
+
+    /**
+     * ip's {@code usage()}, for {@code help} and for a word ip does not know: {@link #run}
+     * prints the usage text on stderr, without the program-name prefix, and leaves with 255.
+     */
+    private static final class IpUsage extends RuntimeException {
+        IpUsage() {
+            super(null, null, false, false); // control flow only: no stack trace
+        }
+    }
+
+    /**
+     * A number as iproute2's {@code get_integer(..., 0)} reads it (C's {@code strtol} with
+     * base 0): leading blanks, a sign, {@code 0x} for hex, a leading {@code 0} for octal,
+     * nothing after the digits, within an int. Null when it is not such a number.
+     */
+    static Integer cInteger(String s) {
+        int i = 0;
+        while (i < s.length() && " \t\n\u000b\f\r".indexOf(s.charAt(i)) >= 0) i++;
+        boolean negative = false;
+        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) negative = s.charAt(i++) == '-';
+        int radix = 10;
+        if (s.startsWith("0x", i) || s.startsWith("0X", i)) {
+            // strtol reads "0x" with no hex digit after it as the number 0 followed by "x".
+            if (i + 2 < s.length() && Character.digit(s.charAt(i + 2), 16) >= 0) {
+                radix = 16;
+                i += 2;
+            }
+        } else if (s.startsWith("0", i)) {
+            radix = 8;
+        }
+        String digits = s.substring(i);
+        if (digits.isEmpty()) return null;
+        for (int k = 0; k < digits.length(); k++) {
+            if (Character.digit(digits.charAt(k), radix) < 0) return null;
+        }
         try {
-            int v = Integer.parseInt(s);
-            if (v < 0) throw new CliException("argument \"" + s + "\" is wrong: \"" + what + "\" value should be >= 0");
-            return v;
+            long v = Long.parseLong(digits, radix);
+            v = negative ? -v : v;
+            return v < Integer.MIN_VALUE || v > Integer.MAX_VALUE ? null : (int) v;
         } catch (NumberFormatException e) {
-            throw new CliException("argument \"" + s + "\" is wrong: \"" + what + "\" value is invalid");
+            return null; // more digits than a long holds
         }
     }
 
@@ -225,9 +285,11 @@ public final class NetnsCommand implements Command {
     }
 
     private static int attach(String[] rest) {
-        String name = name(rest);
-        if (rest.length < 2) throw new CliException("No pid specified");
-        NetnsDirectory.attach(name, parsePid(rest[1], "Invalid PID: " + rest[1]));
+        if (rest.length < 2) throw new CliException("No netns name and PID specified");
+        // ip reads the pid as any C integer but 0 (a negative one fails later, at the bind).
+        Integer pid = cInteger(rest[1]);
+        if (pid == null || pid == 0) throw new CliException("Invalid PID: " + rest[1]);
+        NetnsDirectory.attach(name(rest), pid);
         return 0;
     }
 
@@ -241,16 +303,12 @@ public final class NetnsCommand implements Command {
         return 0;
     }
 
-    /** {@code auto} lets the kernel choose (-1 on the wire). */
+    /** {@code auto} lets the kernel choose (-1 on the wire); ip rejects anything else but a C integer >= 0. */
     static int parseNsid(String s) {
         if (s.equals("auto")) return -1;
-        int v;
-        try {
-            v = Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new CliException("argument \"" + s + "\" is wrong: Invalid \"netnsid\" value");
-        }
-        if (v < 0) throw new CliException("argument \"" + s + "\" is wrong: \"netnsid\" value should be >= 0");
+        Integer v = cInteger(s);
+        if (v == null) throw invalidArgument(s, "Invalid \"netnsid\" value");
+        if (v < 0) throw invalidArgument(s, "\"netnsid\" value should be >= 0");
         return v;
     }
 
@@ -261,9 +319,24 @@ public final class NetnsCommand implements Command {
 
     private static int identify(String[] rest, PrintStream out) {
         if (rest.length > 1) throw new CliException("extra arguments specified");
-        int pid = rest.length == 0 ? (int) ProcessHandle.current().pid() : parsePid(rest[0], "Specified string '" + rest[0] + "' is not a pid");
+        int pid = rest.length == 0 ? (int) ProcessHandle.current().pid() : identifyPid(rest[0]);
         out.println(NetnsDirectory.identify(pid).orElse(""));
         return 0;
+    }
+
+    /**
+     * ip takes any string of digits and looks for {@code /proc/DIGITS/ns/net}; digits that
+     * name no process there (0, a leading zero, more than a pid can be) fail as that open does.
+     */
+    private static int identifyPid(String s) {
+        if (!s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new CliException("Specified string '" + s + "' is not a pid");
+        }
+        long pid = s.length() > 10 || s.startsWith("0") ? 0 : Long.parseLong(s);
+        if (pid <= 0 || pid > Integer.MAX_VALUE) {
+            throw new CliException("Cannot open network namespace: No such file or directory");
+        }
+        return (int) pid;
     }
 
     private static int pids(String[] rest, PrintStream out) {
@@ -273,24 +346,21 @@ public final class NetnsCommand implements Command {
         return 0;
     }
 
-    private static int parsePid(String s, String message) {
-        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(Character::isDigit)) throw new CliException(message);
-        long v = Long.parseLong(s);
-        if (v <= 0 || v > Integer.MAX_VALUE) throw new CliException(message);
-        return (int) v;
-    }
-
     /** Runs the command in the namespace (see {@link NetnsExec}) and exits with its status. */
     private static int exec(String[] rest, PrintStream err) throws Exception {
         String name = name(rest);
         if (rest.length < 2) throw new CliException("No command specified");
-        NetnsDirectory.open(name).close(); // ip's message for a missing namespace, before anything starts
+        try {
+            NetnsDirectory.open(name).close(); // ip's message for a missing namespace, before anything starts
+        } catch (NetnsException e) {
+            throw new CliException(IP_EXIT, e.getMessage()); // ip's child cannot switch and exits -1
+        }
         List<String> command = List.of(Arrays.copyOfRange(rest, 1, rest.length));
         NetnsExec.Setup setup = NetnsExec.prepare(name, command);
         for (String warning : setup.skipped()) err.println("jns netns: " + warning);
         Process p;
         try {
-            p = setup.builder().inheritIO().start();
+            p = InheritedDescriptors.handTo(setup.builder()).inheritIO().start();
         } catch (SpawnException e) {
             if (e.call().equals("execve")) {
                 throw new CliException("exec of \"" + command.getFirst() + "\" failed: " + e.strerror());

@@ -141,7 +141,7 @@ public final class NsenterCommand implements Command {
 
         NamespacedProcess program;
         try {
-            program = b.start();
+            program = InheritedDescriptors.handTo(b).start();
         } catch (SpawnException e) {
             throw NsenterErrors.of(e, b.command().getFirst());
         }

@@ -34,7 +34,6 @@ final class NsenterHelp {
              -e, --env                     inherit environment variables from target process
              -F, --no-fork                 do not fork before exec'ing <program>
              -c, --join-cgroup             join the cgroup of the target process
-             -Z, --follow-context          set SELinux context according to --target PID
 
              -h, --help                    display this help
              -V, --version                 display version

@@ -32,8 +32,9 @@ final class NsenterParser {
             new LongOpt("env", Arg.NONE, 'e'), new LongOpt("no-fork", Arg.NONE, 'F'),
             new LongOpt("join-cgroup", Arg.NONE, 'c'),
             new LongOpt("preserve-credentials", Arg.NONE, PRESERVE_CRED),
-            new LongOpt("keep-caps", Arg.NONE, KEEP_CAPS), new LongOpt("user-parent", Arg.NONE, USER_PARENT),
-            new LongOpt("follow-context", Arg.NONE, 'Z'));
+            new LongOpt("keep-caps", Arg.NONE, KEEP_CAPS), new LongOpt("user-parent", Arg.NONE, USER_PARENT));
+    // No --follow-context: util-linux declares it only when built with SELinux, and jns
+    // follows a build without (Debian's nsenter has SELinux; the oracle 2.42.2 build has not).
 
     /** What the command line says to do. */
     sealed interface Parsed {
@@ -88,7 +89,9 @@ final class NsenterParser {
                 case 'e' -> env = true;
                 case 'F' -> noFork = true;
                 case 'c' -> joinCgroup = true;
-                case 'Z' -> { } // SELinux contexts: nothing to follow where SELinux is off
+                // -Z stays in the getopt string without SELinux, so getopt takes it silently and
+                // nsenter's switch ends in its default case: only "Try ... --help", status 1.
+                case 'Z' -> throw Getopt.UsageException.tryHelpOnly();
                 case PRESERVE_CRED -> preserve = true;
                 case KEEP_CAPS -> keepCaps = true;
                 case USER_PARENT -> userParent = true;
@@ -122,30 +125,38 @@ final class NsenterParser {
         };
     }
 
-    /** {@code PID[:INODE]} as util-linux 2.42 reads it (strtoimax: leading blanks and a sign are allowed). */
+    /**
+     * {@code PID[:INODE]} as util-linux 2.42.2 reads it: a pid above 0 ({@code strtoimax}:
+     * leading blanks and a sign allowed, nothing after the digits but {@code :INODE}), an
+     * inode above 0 ({@code strtoumax}, not negative). Anything else is one message.
+     */
     static long[] parsePid(String s) {
         String t = s.stripLeading();
         int colon = t.indexOf(':');
-        String pidPart = colon < 0 ? t : t.substring(0, colon);
-        long pid;
-        try {
-            pid = Long.parseLong(pidPart.startsWith("+") ? pidPart.substring(1) : pidPart);
-        } catch (NumberFormatException e) {
-            throw new CliException("failed to parse PID argument '" + s + "': Invalid argument");
-        }
-        if (pid <= 0 || pid > Integer.MAX_VALUE) {
-            throw new CliException("failed to parse PID argument '" + s + "': Numerical result out of range");
-        }
+        long pid = cNumber(colon < 0 ? t : t.substring(0, colon));
+        if (pid <= 0 || pid > Integer.MAX_VALUE) throw new CliException("invalid PID argument");
         long inode = 0;
         if (colon >= 0) {
+            String inodeText = t.substring(colon + 1).stripLeading();
+            if (inodeText.startsWith("-")) throw new CliException("invalid PID argument");
             try {
-                inode = Long.parseUnsignedLong(t.substring(colon + 1));
+                inode = Long.parseUnsignedLong(inodeText.startsWith("+") ? inodeText.substring(1) : inodeText);
             } catch (NumberFormatException e) {
-                throw new CliException("failed to parse PID argument '" + s + "': Invalid argument");
+                throw new CliException("invalid PID argument");
             }
-            if (inode == 0) throw new CliException("failed to parse PID argument '" + s + "': Numerical result out of range");
+            if (inode == 0) throw new CliException("invalid PID argument");
         }
         return new long[] {pid, inode};
+    }
+
+    /** An optionally signed decimal number with nothing around it; 0 (refused as a pid) when it is not one. */
+    private static long cNumber(String s) {
+        int digitsFrom = s.startsWith("+") || s.startsWith("-") ? 1 : 0;
+        if (s.length() == digitsFrom || s.length() - digitsFrom > 18) return 0;
+        for (int i = digitsFrom; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') return 0;
+        }
+        return Long.parseLong(s);
     }
 
     private static long parseNumber(String s, String what, long max) {

@@ -33,7 +33,7 @@ public final class UnshareCommand implements Command {
         SignalRelay relay = new SignalRelay(forwarded(options));
         NamespacedProcess program;
         try {
-            program = UnshareLaunch.builder(options).start();
+            program = InheritedDescriptors.handTo(UnshareLaunch.builder(options)).start();
         } catch (SpawnException e) {
             if (UnshareErrors.explainedByTheProgram(e)) return 1;
             throw UnshareErrors.of(e, options);

@@ -5,6 +5,8 @@ import dev.jns.mount.Propagation;
 import dev.jns.ns.NamespaceType;
 import dev.jns.spec.Setgroups;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +82,7 @@ public record UnshareOptions(
         persistAt = Map.copyOf(persistAt);
         uidMap = List.copyOf(uidMap);
         gidMap = List.copyOf(gidMap);
-        environment = environment.map(Map::copyOf);
+        environment = environment.map(env -> Collections.unmodifiableMap(new LinkedHashMap<>(env))); // in order, as given
         command = List.copyOf(command);
     }
 

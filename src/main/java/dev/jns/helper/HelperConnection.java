@@ -1,5 +1,10 @@
 package dev.jns.helper;
 
+import dev.jns.os.SyscallException;
+import dev.jns.sys.FdPassing;
+import dev.jns.sys.LibC;
+import dev.jns.sys.ProcessFds;
+
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
@@ -27,8 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * helper has exited, after the helper's last words are read.
  */
 public final class HelperConnection {
-    /** The helper's fds for this JVM's ends (src/main/c/helper.h: JVM_CONTROL_END, JVM_STATUS_END). */
-    private static final int CONTROL_END = 10, STATUS_END = 11;
+    /** The helper's fds for this JVM's ends (src/main/c/helper.h: JVM_CONTROL_END, JVM_STATUS_END, JVM_FDS_END). */
+    private static final int CONTROL_END = 10, STATUS_END = 11, FDS_END = 12;
     /**
      * The pause between looks for the pipes, which the helper makes within a few hundred
      * microseconds of its exec. Sleeping, not spinning: on a machine with few cores a
@@ -61,7 +66,7 @@ public final class HelperConnection {
      * pipe, exits, or changes its own credentials. Throws if the helper exits first or its
      * pipes cannot be opened.
      */
-    static HelperConnection open(Process helper, List<ByteBuffer> payloads) throws IOException {
+    static HelperConnection open(Process helper, List<ByteBuffer> payloads, List<int[]> descriptors) throws IOException {
         OwnProc.require();
         Path fds = Path.of("/proc", Long.toString(helper.pid()), "fd");
         long giveUp = System.nanoTime() + GIVE_UP_NANOS;
@@ -92,6 +97,7 @@ public final class HelperConnection {
                 throw exited(helper);
             }
             HelperConnection connection = new HelperConnection(status, control);
+            if (!descriptors.isEmpty()) sendDescriptors(helper, descriptors);
             connection.send('h');
             // The bytes of the plan's receive ops, which the helper reads in order.
             for (ByteBuffer p : payloads) {
@@ -129,6 +135,28 @@ public final class HelperConnection {
             } catch (IOException e) {
                 return "cannot read /proc/self (" + e.getMessage() + "); jns needs /proc mounted";
             }
+        }
+    }
+
+    /**
+     * Sends the descriptors of the plan's receive-fds ops, one message each, over the socket
+     * whose end the helper holds at {@link #FDS_END}: this JVM takes that end with
+     * {@code pidfd_getfd} (a parent may; no /proc reopening, which sockets refuse) before
+     * its hello, after which the helper closes its copy.
+     */
+    private static void sendDescriptors(Process helper, List<int[]> descriptors) throws IOException {
+        int socket;
+        try {
+            socket = ProcessFds.duplicate((int) helper.pid(), FDS_END);
+        } catch (SyscallException e) {
+            throw new IOException("cannot take jns-helper's descriptor socket: " + e.getMessage(), e);
+        }
+        try {
+            for (int[] fds : descriptors) FdPassing.send(socket, fds);
+        } catch (SyscallException e) {
+            throw new IOException("cannot hand the program its descriptors: " + e.getMessage(), e);
+        } finally {
+            LibC.close(socket);
         }
     }
 

@@ -68,7 +68,7 @@ public final class HelperLauncher {
         Process helper = pb.start();
         HelperConnection connection;
         try {
-            connection = HelperConnection.open(helper, PlanEncoder.payloads(plan));
+            connection = HelperConnection.open(helper, PlanEncoder.payloads(plan), PlanEncoder.descriptors(plan));
         } catch (IOException | RuntimeException e) {
             helper.destroyForcibly(); // it waits for a hello that will not come; it has made nothing yet
             awaitExit(helper);

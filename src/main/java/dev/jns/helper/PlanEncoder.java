@@ -44,14 +44,42 @@ public final class PlanEncoder {
         return f.isEmpty() ? "-" : f.toString();
     }
 
-    /** The helper's environment: the program's, which the helper passes on at exec. */
+    /** Environment chunks stay well below the kernel's limit for one string (MAX_ARG_STRLEN, 128 KiB). */
+    static final int CHUNK = 64 * 1024;
+
+    /**
+     * The helper's environment: the program's, which the helper passes on at exec. A Java
+     * process environment is a map, which would lose the order, so the entries travel as one
+     * text (an entry a line, backslash and newline escaped) in {@code JNS_ENVIRON_0},
+     * {@code _1}, ... (see {@code program_environment} in src/main/c/ops_exec.c).
+     */
     public static Map<String, String> environment(LaunchPlan plan) {
         Map<String, String> env = new HashMap<>();
-        for (String line : plan.environment()) {
-            int eq = line.indexOf('=');
-            if (eq > 0) env.put(line.substring(0, eq), line.substring(eq + 1));
+        StringBuilder chunk = new StringBuilder();
+        for (String entry : plan.environment()) {
+            if (!chunk.isEmpty() && chunk.length() + entry.length() > CHUNK) {
+                env.put("JNS_ENVIRON_" + env.size(), chunk.toString());
+                chunk.setLength(0);
+            }
+            if (!chunk.isEmpty()) chunk.append('\n');
+            for (int i = 0; i < entry.length(); i++) {
+                char c = entry.charAt(i);
+                if (c == '\\') chunk.append("\\\\");
+                else if (c == '\n') chunk.append("\\n");
+                else chunk.append(c);
+            }
         }
+        env.put("JNS_ENVIRON_" + env.size(), chunk.toString());
         return env;
+    }
+
+    /** The caller's descriptors of the plan's receive-fds ops, one array per op: sent before the hello. */
+    static List<int[]> descriptors(LaunchPlan plan) {
+        List<int[]> out = new ArrayList<>();
+        for (Op op : plan.ops()) {
+            if (op instanceof Op.ReceiveFds r) out.add(r.callerFds().stream().mapToInt(Integer::intValue).toArray());
+        }
+        return out;
     }
 
     /** The bytes of the plan's receive ops, in order: sent after the hello. */

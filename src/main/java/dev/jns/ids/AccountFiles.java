@@ -1,9 +1,8 @@
 package dev.jns.ids;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -50,16 +49,21 @@ public record AccountFiles(Path passwd, Path group) {
                 .toList();
     }
 
+    /**
+     * The file's entries; none when it cannot be read. util-linux asks NSS, which answers
+     * "no such user" when {@code /etc/passwd} is missing or unreadable, so the caller then
+     * fails with util-linux's own words ({@code failed to parse uid 'NAME'}, {@code you
+     * (user N) don't exist.}) instead of an I/O error.
+     */
     private static List<String[]> fields(Path file) {
         try {
-            return Files.readAllLines(file).stream()
+            // Decoded leniently: a stray non-UTF-8 byte in one entry's comment field must not hide the others.
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines()
                     .filter(l -> !l.isBlank() && !l.startsWith("#"))
                     .map(l -> l.split(":", -1))
                     .toList();
-        } catch (NoSuchFileException e) {
-            return List.of();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return List.of();
         }
     }
 

@@ -34,12 +34,15 @@ public final class NetnsDirectory {
 
     private NetnsDirectory() {}
 
-    /** Rejects what {@code ip netns} rejects: empty, {@code .}, {@code ..}, a {@code /}, or too long for a file name. */
+    /** Rejects what {@code ip netns} rejects: see {@link #isValidName}. */
     public static void checkName(String name) {
-        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
-                || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= NAME_MAX) {
-            throw new NetnsException("Invalid netns name \"" + name + "\"");
-        }
+        if (!isValidName(name)) throw new NetnsException("Invalid netns name \"" + name + "\"");
+    }
+
+    /** What {@code ip netns} accepts as a name: not empty, {@code .} or {@code ..}, no {@code /}, at most NAME_MAX bytes. */
+    public static boolean isValidName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+                && name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= NAME_MAX;
     }
 
     public static Path path(String name) {

@@ -36,11 +36,25 @@ final class BeforeClone {
             if (!l.ignored().isEmpty()) d.add(Side.HELPER, new Op.BlockSignals(l.ignored()), l);
         }
 
+        // The caller's descriptors arrive in one message, in consecutive slots; files are opened one by one.
         List<int[]> descriptors = new ArrayList<>();
+        List<Integer> inherited = new ArrayList<>();
+        int firstInherited = -1;
         for (Descriptor f : s.descriptors()) {
-            int slot = d.slot();
-            d.add(Side.HELPER, Op.Open.path(slot, f.source().toString(), f.flags()), f);
-            descriptors.add(new int[] {slot, f.fd()});
+            if (f instanceof Descriptor.Inherited i) {
+                int slot = d.slot();
+                if (firstInherited < 0) firstInherited = slot;
+                inherited.add(i.callerFd());
+                descriptors.add(new int[] {slot, f.fd()});
+            }
+        }
+        if (!inherited.isEmpty()) d.add(Side.HELPER, new Op.ReceiveFds(firstInherited, inherited), s.descriptors().getFirst());
+        for (Descriptor f : s.descriptors()) {
+            if (f instanceof Descriptor.OpenFile o) {
+                int slot = d.slot();
+                d.add(Side.HELPER, Op.Open.path(slot, o.source().toString(), o.flags()), f);
+                descriptors.add(new int[] {slot, f.fd()});
+            }
         }
         List<Integer> seccomp = new ArrayList<>();
         for (SeccompProgram p : s.seccomp()) {

@@ -46,9 +46,8 @@ final class HandoverStage {
                 d.add(Side.CHILD, new Op.Write(fifo, "0"), det);
             }
         }
-        for (int i = 0; i < pins.descriptorSlots().size(); i++) {
-            int[] slotAndFd = pins.descriptorSlots().get(i);
-            d.add(Side.CHILD, new Op.Dup(slotAndFd[0], slotAndFd[1]), s.descriptors().get(i));
+        for (int[] slotAndFd : pins.descriptorSlots()) {
+            d.add(Side.CHILD, new Op.Dup(slotAndFd[0], slotAndFd[1]), descriptorAt(s, slotAndFd[1]));
         }
         for (int i = 0; i < pins.seccompSlots().size(); i++) {
             d.add(Side.CHILD, new Op.InstallSeccomp(pins.seccompSlots().get(i)), s.seccomp().get(i));
@@ -63,6 +62,11 @@ final class HandoverStage {
      */
     static String nsFileName(NamespaceType type, boolean pidForChildren) {
         return type == TIME || (type == PID && pidForChildren) ? type.forChildrenProcName() : type.procName();
+    }
+
+    private static dev.jns.spec.Descriptor descriptorAt(LaunchSpec s, int fd) {
+        for (dev.jns.spec.Descriptor d : s.descriptors()) if (d.fd() == fd) return d;
+        throw new IllegalStateException("no descriptor for fd " + fd);
     }
 
     private static Op.Exec exec(Program p) {

@@ -115,6 +115,17 @@ public sealed interface Op {
         public List<String> args() { return List.of(Integer.toString(slot), Integer.toString(bytes.remaining())); }
     }
 
+    /**
+     * Takes descriptors of the caller (this JVM's fd numbers {@code callerFds}) into slots
+     * {@code firstSlot} on: the JVM sends them over a socket with SCM_RIGHTS, which works for
+     * every kind of descriptor (sockets too, which /proc/PID/fd cannot reopen).
+     */
+    record ReceiveFds(int firstSlot, List<Integer> callerFds) implements Op {
+        public ReceiveFds { callerFds = List.copyOf(callerFds); }
+        public OpCode code() { return OpCode.RECEIVE_FDS; }
+        public List<String> args() { return List.of(Integer.toString(firstSlot), Integer.toString(callerFds.size())); }
+    }
+
     /** {@code setns(slot's fd, types)}: an nsfs file with its one type, or a pidfd with any set of types. */
     record Setns(int slot, int types) implements Op {
         public OpCode code() { return OpCode.SETNS; }

@@ -5,6 +5,7 @@ import dev.jns.mount.MountFlags;
 import dev.jns.mount.Propagation;
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
+import dev.jns.os.ProcessEnvironment;
 import dev.jns.os.Signals;
 import dev.jns.plan.CallerIds;
 import dev.jns.plan.LaunchPlan;
@@ -74,9 +75,9 @@ public final class NamespacedProcessBuilder {
     }
     public List<String> command() { return command; }
 
-    /** The program's environment: a mutable copy of this process's environment at first call, passed on in its order. */
+    /** The program's environment: a mutable copy of this process's at first call, passed on in its order. */
     public Map<String, String> environment() {
-        if (environment == null) environment = new LinkedHashMap<>(System.getenv());
+        if (environment == null) environment = ProcessEnvironment.initial();
         return environment;
     }
 
@@ -225,7 +226,9 @@ public final class NamespacedProcessBuilder {
     public NamespacedProcessBuilder pivotRoot(Path newRoot) { pivotRoot = newRoot; return this; }
 
     /** A file the program finds open at {@code fd}, opened by the helper with {@code open(2)} flags before any join. */
-    public NamespacedProcessBuilder openFile(Path file, int flags, int fd) { descriptors.add(new Descriptor(file, flags, fd)); return this; }
+    public NamespacedProcessBuilder openFile(Path file, int flags, int fd) { descriptors.add(new Descriptor.OpenFile(file, flags, fd)); return this; }
+    /** This process's open descriptor {@code callerFd} (a pipe, file, socket, pidfd...) at {@code fd} in the program. */
+    public NamespacedProcessBuilder inheritFd(int callerFd, int fd) { descriptors.add(new Descriptor.Inherited(callerFd, fd)); return this; }
 
     // ---- credentials and supervision ----------------------------------------------------------
 
@@ -258,7 +261,7 @@ public final class NamespacedProcessBuilder {
             throw new IllegalStateException("registerBinaryFormat needs mountBinfmtMisc: the formats go into that instance");
         }
         List<String> env = new ArrayList<>();
-        for (Map.Entry<String, String> e : (environment != null ? environment : System.getenv()).entrySet()) {
+        for (Map.Entry<String, String> e : environment().entrySet()) {
             env.add(e.getKey() + "=" + e.getValue());
         }
         List<FsStep> fs = new ArrayList<>(mounts);

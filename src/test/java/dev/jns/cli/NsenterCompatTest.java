@@ -218,12 +218,12 @@ class NsenterCompatTest {
         agree(RunAs.caller(), "-n/proc/self/status", "true");
         agree(RunAs.caller(), "-t", missing, "-a", "true");
         agree(RunAs.caller(), "--bogus");
-        // 2.38.1 says "failed to parse pid: 'abc'"; jns follows 2.42. Same status, same subject.
+        // 2.38.1 says "failed to parse pid: 'abc'"; jns follows 2.42.2 (compared in NsenterUtilLinux2422Test).
         ToolResult ours = Tool.run(RunAs.caller(), jns.command("nsenter", "-t", "abc", "-u", "true"));
         ToolResult reference = Tool.run(RunAs.caller(), List.of("nsenter", "-t", "abc", "-u", "true"));
         assertThat(ours.exit()).isEqualTo(reference.exit()).isEqualTo(1);
         assertThat(reference.stderr()).startsWith("nsenter: failed to parse pid").contains("'abc'");
-        assertThat(ours.stderr()).isEqualTo("jns nsenter: failed to parse PID argument 'abc': Invalid argument\n");
+        assertThat(ours.stderr()).isEqualTo("jns nsenter: invalid PID argument\n");
     }
 
     // ---- options newer than the installed util-linux 2.38.1: jns alone, against the kernel's view ----

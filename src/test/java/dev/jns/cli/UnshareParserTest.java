@@ -66,6 +66,26 @@ class UnshareParserTest {
                 .hasMessage(message);
     }
 
+    /**
+     * An account file that cannot be read (here a directory, which fails to read even as
+     * root) is what NSS makes of it for util-linux: no users, so its "no such user" words.
+     */
+    @Test
+    void unreadablePasswdGivesUtilLinuxsWordsNotAnIoError() {
+        UnshareParser.Host unreadable = new UnshareParser.Host(new ProcessIds(1000, 1000, 1000, 1000), Map.of(),
+                new AccountFiles(dir, dir.resolve("group")),
+                new SubordinateIds(dir.resolve("subuid")), new SubordinateIds(dir.resolve("subgid")),
+                dir.resolve("uid_map"), dir.resolve("gid_map"));
+        for (String[] args : new String[][] {
+                {"--map-user=alice", "true"}, {"--map-auto", "true"}, {"--map-subids", "true"}, {"--map-users=subids", "true"}}) {
+            String expected = args[0].equals("--map-user=alice") ? "failed to parse uid 'alice'" : "you (user 1000) don't exist.";
+            assertThatThrownBy(() -> new UnshareParser(unreadable).parse(args)).as(String.join(" ", args))
+                    .isInstanceOf(CliException.class).hasMessage(expected);
+        }
+        // A number needs no account file.
+        assertThat(run(unreadable, "--map-user=1000", "true").uidMap()).containsExactly(new IdMap(1000, 1000, 1));
+    }
+
     private void usage(String message, String... args) {
         assertThatThrownBy(() -> new UnshareParser(alice).parse(args)).isInstanceOf(Getopt.UsageException.class)
                 .hasMessage(message);

@@ -44,7 +44,18 @@ class PlanEncoderTest {
                 code(OpCode.SETGROUPS), "C", "f0", "0",
                 code(OpCode.SETGROUPS), "C", "ts4", "1", "5",
                 code(OpCode.EXEC), "C", "-", "6", "sh", "1", "/bin", "sh", "-c", "true");
-        assertThat(PlanEncoder.environment(plan)).isEqualTo(Map.of("A", "1", "SECRET", "x=y"));
+        assertThat(PlanEncoder.environment(plan)).isEqualTo(Map.of("JNS_ENVIRON_0", "A=1\nSECRET=x=y"));
+    }
+
+    @Test
+    void theEnvironmentKeepsItsOrderAndSurvivesNewlinesAndBackslashes() {
+        List<String> env = List.of("Z=0", "FUNC=() { echo\n}", "WIN=C:\\x", "A=1");
+        LaunchPlan plan = new LaunchPlan(List.of(new PlannedOp(Side.HELPER, new Op.Clone(0), PROGRAM),
+                new PlannedOp(Side.CHILD, new Op.Exec("true", List.of(), List.of("true")), PROGRAM)), env);
+        assertThat(PlanEncoder.environment(plan)).isEqualTo(Map.of("JNS_ENVIRON_0", "Z=0\nFUNC=() { echo\\n}\nWIN=C:\\\\x\nA=1"));
+        List<String> big = java.util.Collections.nCopies(3, "V=" + "x".repeat(PlanEncoder.CHUNK - 10));
+        LaunchPlan large = new LaunchPlan(plan.steps(), big);
+        assertThat(PlanEncoder.environment(large)).containsOnlyKeys("JNS_ENVIRON_0", "JNS_ENVIRON_1", "JNS_ENVIRON_2");
     }
 
     @Test

@@ -204,11 +204,9 @@ class NetnsCliInteropTest extends TwoNamesFixture {
         Shell.Result badTarget = jns("netns", "list-id", "target-nsid", "2147480000");
         assertThat(badTarget.exit()).isEqualTo(1);
         assertThat(badTarget.err()).isEqualTo("jns netns: Invalid target network namespace id\n");
+        // Values ip itself refuses: compared case by case in NetnsCliBadInputTest.
         assertThat(jns("netns", "list-id", "nsid", "x").err())
-                .isEqualTo("jns netns: argument \"x\" is wrong: \"nsid\" value is invalid\n");
-        assertThat(jns("netns", "list-id", "nsid").err())
-                .isEqualTo("jns netns: Command line is not complete. Try option \"help\"\n");
-        assertThat(run("ip", "netns", "list-id", "nsid", "x").err()).contains("\"nsid\" value is invalid");
+                .isEqualTo("jns netns: " + run("ip", "netns", "list-id", "nsid", "x").err());
     }
 
     @Test

@@ -39,6 +39,8 @@ public final class JnsInstall implements AutoCloseable {
         ToolResult built = Tool.run(RunAs.caller(), List.of(checkout.resolve("jns").toString(), "--help"), Map.of(),
                 Duration.ofMinutes(10));
         assertThat(built.exit()).as("building jns with ./jns: %s", built).isZero();
+        // A build writes to a pipe here, as in a script or CI log: no terminal escape codes.
+        assertThat(built.stderr()).as("what ./jns printed while building").doesNotContain("\u001b");
         try {
             Path dir = Files.createTempDirectory("jns-install");
             for (String rel : REQUIRED) copy(checkout.resolve(rel), dir.resolve(rel));

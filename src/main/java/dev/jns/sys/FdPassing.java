@@ -1,0 +1,56 @@
+package dev.jns.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * {@code sendmsg(2)} with {@code SCM_RIGHTS}: hands open descriptors to the process at the
+ * other end of a unix socket, any kind of descriptor (a socket cannot be reopened through
+ * {@code /proc/PID/fd}, but it can be sent).
+ */
+public final class FdPassing {
+    private static final int SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_NOSIGNAL = 0x4000;
+    // struct msghdr (x86_64): name(8) namelen(4)+pad(4) iov(8) iovlen(8) control(8) controllen(8) flags(4)+pad(4)
+    private static final long MSGHDR_SIZE = 56;
+    // struct cmsghdr: len(8) level(4) type(4), then the data, padded to 8
+    private static final long CMSG_HEADER = 16;
+
+    private static final class SendMsg {
+        static final MethodHandle H = Ffi.errnoCall("sendmsg",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), -1);
+    }
+
+    private FdPassing() {}
+
+    /** Sends {@code fds} over the unix socket {@code socket} as one message (one byte of data carrying them). */
+    public static void send(int socket, int[] fds) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(1);
+            data.set(JAVA_BYTE, 0, (byte) 'f');
+            MemorySegment iov = arena.allocate(16, 8);
+            iov.set(ADDRESS, 0, data);
+            iov.set(JAVA_LONG, 8, 1);
+            long cmsgLen = CMSG_HEADER + 4L * fds.length;
+            long cmsgSpace = (cmsgLen + 7) & ~7L;
+            MemorySegment control = arena.allocate(cmsgSpace, 8);
+            control.set(JAVA_LONG, 0, cmsgLen);
+            control.set(JAVA_INT, 8, SOL_SOCKET);
+            control.set(JAVA_INT, 12, SCM_RIGHTS);
+            for (int i = 0; i < fds.length; i++) control.set(JAVA_INT, CMSG_HEADER + 4L * i, fds[i]);
+            MemorySegment msg = arena.allocate(MSGHDR_SIZE, 8);
+            msg.set(ADDRESS, 16, iov);
+            msg.set(JAVA_LONG, 24, 1);
+            msg.set(ADDRESS, 32, control);
+            msg.set(JAVA_LONG, 40, cmsgSpace);
+            Ffi.checked("sendmsg", fds.length + " descriptors over fd " + socket,
+                    st -> (long) SendMsg.H.invokeExact(st, socket, msg, MSG_NOSIGNAL));
+        }
+    }
+}
