@@ -28,12 +28,14 @@ import static org.assertj.core.api.SoftAssertions.assertSoftly;
  * with util-linux must pass with jns, except those on {@link #KNOWN_FAILURES}, which must
  * still fail (so that a fix removes its entry).
  *
- * <p>The jns wrappers are {@code #!/bin/sh} scripts that exec the {@code jns} launcher, itself
- * a bash script that execs the JVM: the command keeps the pid the test started (signals the
- * tests send to {@code $!} reach the JVM), bash leaves inherited descriptors alone and adds
- * only {@code SHLVL} to the environment, and the process is named {@code java} (its program's
- * parent is {@code jns-helper}). None of the 10 tests looks at those: they check output,
- * exit codes, namespaces and signals.
+ * <p>The jns wrappers are {@code #!/bin/sh} scripts that exec the {@code jns} launcher, a bash
+ * script that execs the JVM (through {@code env -i}): the command keeps the pid the test
+ * started, so signals sent to {@code $!} reach the JVM. Bash is invisible to the program: the
+ * launcher takes the caller's descriptors (3 and up, its own 255 aside) and environment
+ * before its own additions ({@code SHLVL}, {@code PWD}, {@code _}) and jns hands exactly those
+ * on (checked: {@code env} and {@code /proc/self/fd} of a program match util-linux's). What
+ * differs is the process name ({@code java}, not {@code unshare}) and the program's parent
+ * ({@code jns-helper}); none of the 10 tests looks at either.
  *
  * <p>Results, logs and diffs of both runs stay under {@code target/util-linux-upstream/}
  * ({@code util-linux/} and {@code jns/}, each with {@code run.log} and
@@ -52,10 +54,6 @@ class UtilLinuxUpstreamTest {
      * must still fail with jns: when its fix lands this test fails until the entry goes.
      */
     static final Map<String, String> KNOWN_FAILURES = Map.of(
-            "lsns/ioctl_ns",
-            "needs fd handover (fds 3+): the bash run by `unshare --user --pid --mount-proc --fork` does"
-                    + " `read -u 4` on the fifo its caller opened as fd 4; jns does not pass it, bash exits"
-                    + " at once and lsns no longer finds the namespaces",
             "lsns/netns-from-sock",
             "jns lsns looks at socket fds (SIOCGSKNS) only when PNS/ONS/NETNSID are wanted; util-linux"
                     + " always does, so `lsns -o NS --filter 'NS == X'` misses a net namespace that only a"
