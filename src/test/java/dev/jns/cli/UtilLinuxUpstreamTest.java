@@ -53,11 +53,7 @@ class UtilLinuxUpstreamTest {
      * Upstream tests known to fail with jns today, each with its cause. A test listed here
      * must still fail with jns: when its fix lands this test fails until the entry goes.
      */
-    static final Map<String, String> KNOWN_FAILURES = Map.of(
-            "lsns/netns-from-sock",
-            "jns lsns looks at socket fds (SIOCGSKNS) only when PNS/ONS/NETNSID are wanted; util-linux"
-                    + " always does, so `lsns -o NS --filter 'NS == X'` misses a net namespace that only a"
-                    + " socket holds");
+    static final Map<String, String> KNOWN_FAILURES = Map.of();
 
     @Test
     void everyTestPassingWithUtilLinuxPassesWithJns() {
