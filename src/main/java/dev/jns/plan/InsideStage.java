@@ -71,6 +71,9 @@ final class InsideStage {
         } else if (s.capabilities() instanceof Capabilities.Exactly e) {
             long m = Capability.mask(e.kept());
             d.add(Side.CHILD, new Op.SetCapabilities(m, m, m, m, m), e);
+        } else if (s.capabilities() instanceof Capabilities.Bounded b) {
+            long m = Capability.mask(b.bound());
+            d.add(Side.CHILD, new Op.SetCapabilities(m, m, m, 0, 0), b);
         }
         if (c.noNewPrivileges()) d.add(Side.CHILD, new Op.NoNewPrivileges(), c);
     }

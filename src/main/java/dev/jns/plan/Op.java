@@ -346,6 +346,17 @@ public sealed interface Op {
     // ---- the caller, supervision and exec ------------------------------------------------------
 
     /**
+     * The child (PID 1 of a new pid namespace) forks: the program carries on with the plan
+     * as PID 2, and PID 1 stays behind as its reaper, passing {@code forwarded} signals on,
+     * reaping orphans, and exiting with the program's status (128+N for a signal death).
+     */
+    record ForkReaper(List<Integer> forwarded) implements Op {
+        public ForkReaper { forwarded = List.copyOf(forwarded); }
+        public OpCode code() { return OpCode.FORK_REAPER; }
+        public List<String> args() { return Wire.numbers(forwarded); }
+    }
+
+    /**
      * Tells the caller the child's pid and waits until it says go, so the caller can act on the
      * child's namespaces from outside while the child surely still lives.
      */

@@ -14,6 +14,7 @@ import dev.jns.spawn.NamespacedProcess;
 import dev.jns.spawn.Spawner;
 import dev.jns.spec.Capabilities;
 import dev.jns.spec.Credentials;
+import dev.jns.spec.Descriptor;
 import dev.jns.spec.Filesystem;
 import dev.jns.spec.FsStep;
 import dev.jns.spec.IdMapWriter;
@@ -75,10 +76,11 @@ public final class Sandbox {
     private final ProcessBuilder stdio = new ProcessBuilder();
     private final Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
     private final List<SeccompProgram> seccomp = new ArrayList<>();
+    private final List<Descriptor> descriptors = new ArrayList<>();
     private Long uid, gid;
     private String hostname, argv0;
     private Path directory;
-    private boolean newSession;
+    private boolean newSession, callerCapabilities, asPid1;
 
     private Sandbox(List<String> command) {
         if (command.isEmpty()) throw new IllegalArgumentException("no command to run");
@@ -102,7 +104,11 @@ public final class Sandbox {
                 NamespaceType.CGROUP);
     }
 
-    /** New namespaces of these types; a new mount namespace is always made (the root is built in one). */
+    /**
+     * New namespaces of these types. A new mount namespace is always made (the root is built
+     * in one), and so is a user namespace when this JVM is not root (without one an
+     * unprivileged user cannot mount), as bubblewrap does.
+     */
     public Sandbox unshare(NamespaceType... types) {
         namespaces.addAll(Arrays.asList(types));
         return this;
@@ -245,6 +251,15 @@ public final class Sandbox {
         return environment;
     }
 
+    /**
+     * The program is PID 1 of its pid namespace ({@code --as-pid-1}) instead of PID 2 under a
+     * reaper; as PID 1 it ignores every signal it has no handler for, SIGTERM included.
+     */
+    public Sandbox asPid1() {
+        this.asPid1 = true;
+        return this;
+    }
+
     /** A new session: no controlling terminal to push input into ({@code --new-session}). */
     public Sandbox newSession() {
         this.newSession = true;
@@ -257,9 +272,29 @@ public final class Sandbox {
         return this;
     }
 
+    /**
+     * A program that is root inside keeps the caller's effective capabilities, and no more,
+     * instead of none (bubblewrap's default for a root caller).
+     */
+    public Sandbox keepCallerCapabilities() {
+        this.callerCapabilities = true;
+        return this;
+    }
+
     /** A seccomp filter, installed last before exec; several stack, all applying. */
     public Sandbox seccomp(SeccompFilter filter) {
-        seccomp.add(filter.compile());
+        return seccomp(filter.compile());
+    }
+
+    /** A compiled filter (classic BPF), e.g. one bubblewrap's {@code --seccomp FD} reads. */
+    public Sandbox seccomp(SeccompProgram program) {
+        seccomp.add(program);
+        return this;
+    }
+
+    /** This process's open descriptor {@code callerFd} at {@code fd} in the program. */
+    public Sandbox inheritFd(int callerFd, int fd) {
+        descriptors.add(new Descriptor.Inherited(callerFd, fd));
         return this;
     }
 
@@ -295,6 +330,7 @@ public final class Sandbox {
         CallerIds caller = CallerIds.current();
         Set<NamespaceType> types = EnumSet.copyOf(namespaces);
         types.add(NamespaceType.MNT);
+        if (caller.euid() != 0) types.add(NamespaceType.USER);
         boolean userNs = types.contains(NamespaceType.USER);
         long insideUid = uid != null ? uid : caller.euid(), insideGid = gid != null ? gid : caller.egid();
         UserNamespace user = userNs
@@ -305,16 +341,17 @@ public final class Sandbox {
         for (Map.Entry<String, String> e : environment.entrySet()) env.add(e.getKey() + "=" + e.getValue());
         return new LaunchSpec(
                 new Program(command, Optional.ofNullable(argv0), env, Optional.of(directory != null ? directory : Path.of("/"))),
-                new NewNamespaces(types, PidNamespaceEntry.PROGRAM_IS_PID_1, Map.of()),
+                new NewNamespaces(types, asPid1 ? PidNamespaceEntry.PROGRAM_IS_PID_1 : PidNamespaceEntry.REAPER_IS_PID_1, Map.of()),
                 Joins.NONE, user,
                 new Filesystem(Propagation.PRIVATE, filesystem),
                 new PerTypeSetup(Optional.ofNullable(hostname), Optional.empty(), true, Map.of()),
                 new Credentials(userNs || uid == null ? Optional.empty() : Optional.of(uid),
                         userNs || gid == null ? Optional.empty() : Optional.of(gid),
                         userNs ? Optional.empty() : Optional.of(List.of()), true, newSession),
-                new Capabilities.Exactly(capabilities),
+                callerCapabilities ? new Capabilities.Bounded(Capability.effectiveOfThisProcess())
+                        : new Capabilities.Exactly(capabilities),
                 new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT, List.of()),
-                List.of(), seccomp, false);
+                descriptors, seccomp, false);
     }
 
     /** The helper's ops for this sandbox. */

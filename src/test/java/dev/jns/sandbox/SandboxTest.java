@@ -50,7 +50,7 @@ class SandboxTest {
         assertThat(p.waitFor()).as(out).isZero();
         assertThat(out).startsWith("/home/job\njob-42\n0\n")
                 .contains("bin\ndev\nhome\nlib\nlib64\nproc\nusr\n", "CapEff:\t0000000000000000", "Read-only file system",
-                        "\n1\n", "writable home");
+                        "\n2\n", "writable home"); // PID 2: a reaper is PID 1, as in bubblewrap
         MachineState.assertNothingLeakedSince(before);
     }
 
@@ -74,6 +74,23 @@ class SandboxTest {
             System.out.print(new String(p.getInputStream().readAllBytes()));
             System.out.println("exit " + p.waitFor());
         }
+    }
+
+    @Test
+    void underItsReaperTheProgramStopsOnSigtermAsPid1ItWouldNot() throws Exception {
+        Privilege.requireRoot("create namespaces from a root JVM");
+        Process reaped = usrOnly("sleep", "600").start();
+        Thread.sleep(300);
+        reaped.destroy();
+        assertThat(reaped.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("ended by SIGTERM").isTrue();
+        assertThat(reaped.exitValue()).isEqualTo(128 + 15);
+
+        Process pid1 = usrOnly("sh", "-c", "echo $$; sleep 600").asPid1().start();
+        assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(pid1.getInputStream())).readLine()).isEqualTo("1");
+        pid1.destroy();
+        assertThat(pid1.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)).as("PID 1 ignores a SIGTERM it has no handler for").isFalse();
+        pid1.destroyForcibly();
+        pid1.waitFor();
     }
 
     @Test
