@@ -45,6 +45,10 @@ final class InsideStage {
         if (s.program().directory().isPresent()) {
             d.add(Side.CHILD, new Op.ChangeDirectory(s.program().directory().get().toString()), s.program());
         }
+        // Into the joined cgroup ("0": the writer itself) once in place, before the ids change.
+        if (pins.cgroupProcs() >= 0) {
+            d.add(Side.CHILD, new Op.Write(pins.cgroupProcs(), "0"), s.join().cgroup().orElseThrow());
+        }
         PerTypeSetup setup = s.setup();
         if (setup.hostname().isPresent()) d.add(Side.CHILD, new Op.SetHostname(setup.hostname().get()), setup);
         if (setup.domainname().isPresent()) d.add(Side.CHILD, new Op.SetDomainname(setup.domainname().get()), setup);
