@@ -153,7 +153,6 @@ public final class NamespacedProcessBuilder {
     /** The working directory, opened before any join (nsenter's {@code --wd}). */
     public NamespacedProcessBuilder directoryFromOutside(Path dir) { directoryFromOutside = dir; return this; }
     /** Into this cgroup v2 group's directory (nsenter's -c). */ public NamespacedProcessBuilder joinCgroup(Path group) { cgroupToJoin = group; return this; }
-
     // ---- user namespace ------------------------------------------------------------------
 
     public NamespacedProcessBuilder uidMap(IdMap... maps) { return uidMap(Arrays.asList(maps)); }
