@@ -80,7 +80,7 @@ public sealed interface Op {
      * {@code dirSlot} -1 means relative to the working directory. O_CLOEXEC is always added.
      */
     record Open(int slot, int dirSlot, String path, int flags, int mode, long resolve) implements Op {
-        public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_DIRECTORY = 0200000,
+        public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_APPEND = 02000, O_DIRECTORY = 0200000,
                 O_NOFOLLOW = 0400000, O_PATH = 010000000;
         public static final long RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_IN_ROOT = 0x10;
 

@@ -45,7 +45,7 @@ public final class NamespacedProcessBuilder {
     private final List<Joins.JoinedFile> joinedFiles = new ArrayList<>();
     private Joins.JoinedProcess joinedProcess;
     private boolean preserveCredentials;
-    private Path rootFromOutside, directoryFromOutside, directory, chroot, pivotRoot, procMount, binfmtMount;
+    private Path cgroupToJoin, rootFromOutside, directoryFromOutside, directory, chroot, pivotRoot, procMount, binfmtMount;
     private List<IdMap> uidMap = List.of(), gidMap = List.of();
     private IdMapWriter uidWriter = IdMapWriter.PROC_FILES, gidWriter = IdMapWriter.PROC_FILES;
     private Setgroups setgroups;
@@ -152,7 +152,7 @@ public final class NamespacedProcessBuilder {
 
     /** The working directory, opened before any join (nsenter's {@code --wd}). */
     public NamespacedProcessBuilder directoryFromOutside(Path dir) { directoryFromOutside = dir; return this; }
-
+    /** Into this cgroup v2 group's directory (nsenter's -c). */ public NamespacedProcessBuilder joinCgroup(Path group) { cgroupToJoin = group; return this; }
     // ---- user namespace ------------------------------------------------------------------
 
     public NamespacedProcessBuilder uidMap(IdMap... maps) { return uidMap(Arrays.asList(maps)); }
@@ -274,7 +274,7 @@ public final class NamespacedProcessBuilder {
                 new Program(command, Optional.ofNullable(argv0), env, Optional.ofNullable(directory)),
                 new NewNamespaces(newTypes, pidEntry, persist),
                 new Joins(joinedFiles, Optional.ofNullable(joinedProcess), preserveCredentials,
-                        Optional.ofNullable(rootFromOutside), Optional.ofNullable(directoryFromOutside)),
+                        Optional.ofNullable(rootFromOutside), Optional.ofNullable(directoryFromOutside), Optional.ofNullable(cgroupToJoin).map(Joins.JoinedCgroup::new)),
                 new UserNamespace(uidMap, gidMap, uidWriter, gidWriter, Optional.ofNullable(setgroups), Optional.ofNullable(owner)),
                 new Filesystem(propagation, fs),
                 new PerTypeSetup(Optional.ofNullable(hostname), Optional.ofNullable(domainname), loopbackUp, timeOffsets),

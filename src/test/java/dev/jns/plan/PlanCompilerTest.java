@@ -179,7 +179,7 @@ class PlanCompilerTest {
     }
 
     @Test
-    void propagationThenMountsThenTheRootChangeThenProcInsideThenTheDirectory() {
+    void propagationThenMountsThenTheRootChangeThenTheDirectoryThenProcInside() {
         LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(MNT).propagation(Propagation.SLAVE)
                 .bindMount(Path.of("/usr"), Path.of("/srv/root/usr"), true).root(Path.of("/srv/root"))
                 .mountProc(Path.of("/proc")).directory(Path.of("/tmp")).plan();
@@ -187,8 +187,11 @@ class PlanCompilerTest {
                 new Op.Mount("none", "/", null, MS_REC | MS_SLAVE, null),
                 new Op.Bind("/usr", "/srv/root/usr", true, MOUNT_ATTR_RDONLY, false),
                 new Op.ChangeRoot("/srv/root"), new Op.ChangeDirectory("/"),
-                new Op.Mount("proc", "/proc", "proc", PROC_FLAGS, null),
-                new Op.ChangeDirectory("/tmp"));
+                // util-linux unshare's order: a relative proc path is taken from the new directory.
+                new Op.ChangeDirectory("/tmp"),
+                new Op.Mount("proc", "/proc", "proc", PROC_FLAGS, null));
+        assertThat(plan.opsOf(Op.ChangeDirectory.class)).as("entered once").containsExactly(
+                new Op.ChangeDirectory("/"), new Op.ChangeDirectory("/tmp"));
         assertThat(new NamespacedProcessBuilder("true").newNamespaces(MNT).propagation(Propagation.UNCHANGED)
                 .plan().opsOf(Op.Mount.class)).isEmpty();
     }
