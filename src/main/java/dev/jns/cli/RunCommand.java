@@ -27,16 +27,15 @@ import java.util.Set;
  * after {@code --}, starts the command. Errors are bwrap's words under {@code jns run:} and
  * exit 1; the program's exit status is passed on (128+N for a signal death, as bwrap does).
  *
- * <p>Not yet here (each refused by name): the fd-driven options ({@code --info-fd},
- * {@code --json-status-fd}, {@code --sync-fd}, {@code --block-fd}, {@code --userns-block-fd},
- * {@code --args}, {@code --file}, {@code --bind-data}, {@code --ro-bind-data},
+ * <p>Not yet here (each refused by name): the fd-driven options {@code --sync-fd},
+ * {@code --block-fd}, {@code --userns-block-fd}, {@code --file}, {@code --bind-data}, {@code --ro-bind-data},
  * {@code --bind-fd}, {@code --ro-bind-fd}, {@code --userns}, {@code --userns2},
  * {@code --pidns}, {@code --lock-file}), overlays, {@code --disable-userns} and
  * {@code --level-prefix}.
  */
 public final class RunCommand implements Command {
-    private static final Set<String> NOT_YET = Set.of("--info-fd", "--json-status-fd", "--sync-fd", "--block-fd",
-            "--userns-block-fd", "--args", "--file", "--bind-data", "--ro-bind-data", "--bind-fd", "--ro-bind-fd",
+    private static final Set<String> NOT_YET = Set.of("--sync-fd", "--block-fd",
+            "--userns-block-fd", "--file", "--bind-data", "--ro-bind-data", "--bind-fd", "--ro-bind-fd",
             "--userns", "--userns2", "--pidns", "--lock-file", "--overlay-src", "--overlay", "--tmp-overlay",
             "--ro-overlay", "--disable-userns", "--assert-userns-disabled", "--level-prefix", "--exec-label",
             "--file-label");
@@ -52,6 +51,8 @@ public final class RunCommand implements Command {
         boolean capsChanged;
         int perms = -1;
         long size;
+        int infoFd = -1, jsonStatusFd = -1;
+        boolean argsRead;
     }
 
     @Override
@@ -80,6 +81,11 @@ public final class RunCommand implements Command {
                 break;
             }
             if (!arg.startsWith("-")) break;
+            if (arg.equals("--args")) {
+                args = spliceArgs(o, args, i);
+                i--;
+                continue;
+            }
             int used = option(o, steps, args, i);
             if (!isModifier(arg) && o.perms >= 0) throw new CliException("--perms must be followed by an option that creates a file");
             if (!isModifier(arg) && o.size != 0) throw new CliException("--size must be followed by --tmpfs");
@@ -199,6 +205,12 @@ public final class RunCommand implements Command {
                 else o.caps.removeAll(named);
                 o.capsChanged = true;
             }
+            case "--info-fd", "--json-status-fd" -> {
+                String fd = one(arg, left, args, i);
+                int n = fd(fd);
+                if (arg.equals("--info-fd")) o.infoFd = n;
+                else o.jsonStatusFd = n;
+            }
             case "--seccomp", "--add-seccomp-fd" -> {
                 String fd = one(arg, left, args, i);
                 SeccompProgram program = seccompFrom(fd);
@@ -210,7 +222,7 @@ public final class RunCommand implements Command {
         return switch (arg) {
             case "--uid", "--gid", "--hostname", "--chdir", "--argv0", "--unsetenv", "--remount-ro", "--proc", "--dev",
                  "--mqueue", "--tmpfs", "--dir", "--perms", "--size", "--cap-add", "--cap-drop", "--seccomp",
-                 "--add-seccomp-fd" -> 1;
+                 "--add-seccomp-fd", "--info-fd", "--json-status-fd" -> 1;
             default -> 0;
         };
     }
@@ -279,6 +291,61 @@ public final class RunCommand implements Command {
         }
     }
 
+    /**
+     * bwrap's {@code --args FD}: the NUL-separated arguments read from the descriptor take
+     * the option's place, once (not from within such a file).
+     */
+    private static String[] spliceArgs(Options o, String[] args, int i) throws IOException {
+        if (o.argsRead) throw new CliException("--args not supported in arguments file");
+        if (i + 1 >= args.length) throw new CliException("--args takes an argument");
+        int fd = fd(args[i + 1]);
+        byte[] data;
+        try {
+            data = Files.readAllBytes(Path.of("/proc/self/fd/" + fd));
+        } catch (IOException e) {
+            throw new CliException("Can't read --args data: " + dev.jns.os.Errno.describe(e));
+        }
+        List<String> inserted = new java.util.ArrayList<>();
+        int start = 0;
+        for (int k = 0; k < data.length; k++) {
+            if (data[k] == 0) {
+                inserted.add(new String(data, start, k - start, java.nio.charset.StandardCharsets.UTF_8));
+                start = k + 1;
+            }
+        }
+        o.argsRead = true;
+        List<String> out = new java.util.ArrayList<>(Arrays.asList(args).subList(0, i));
+        out.addAll(inserted);
+        out.addAll(Arrays.asList(args).subList(i + 2, args.length));
+        return out.toArray(String[]::new);
+    }
+
+    private static int fd(String value) {
+        if (value.isEmpty() || !value.chars().allMatch(Character::isDigit)) throw new CliException("Invalid fd: " + value);
+        return Integer.parseInt(value);
+    }
+
+    /** bwrap's namespace report: the inodes of the namespaces the program was given (user left out, as bwrap does). */
+    private static String namespaceReport(java.util.Map<NamespaceType, dev.jns.ns.Namespace> namespaces, String separator) {
+        StringBuilder out = new StringBuilder();
+        for (NamespaceType t : List.of(NamespaceType.CGROUP, NamespaceType.IPC, NamespaceType.MNT, NamespaceType.NET,
+                NamespaceType.PID, NamespaceType.UTS)) {
+            dev.jns.ns.Namespace ns = namespaces.get(t);
+            if (ns != null) out.append(",").append(separator).append('"').append(t.procName()).append("-namespace\": ").append(ns.inode());
+        }
+        return out.toString();
+    }
+
+    /** Writes to a descriptor jns inherited; closing it lets a reader see the end while the sandbox runs. */
+    private static void writeTo(int fd, String text, boolean close) {
+        try (var out = new java.io.FileOutputStream("/proc/self/fd/" + fd, true)) {
+            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new CliException("Write to info_fd: " + dev.jns.os.Errno.describe(e));
+        }
+        if (close) dev.jns.os.Descriptors.close(fd);
+    }
+
     /** The BPF program an inherited descriptor holds (bwrap's {@code --seccomp FD}). */
     private static SeccompProgram seccompFrom(String fd) throws IOException {
         if (fd.isEmpty() || !fd.chars().allMatch(Character::isDigit)) throw new CliException("Invalid fd: " + fd);
@@ -314,8 +381,11 @@ public final class RunCommand implements Command {
         if (!o.capsChanged && uid() == 0) s.keepCallerCapabilities();
         else s.capabilities(o.caps.toArray(Capability[]::new));
         for (String fd : System.getProperty("jns.inheritedFds", "").split(",")) {
-            if (!fd.isEmpty()) s.inheritFd(Integer.parseInt(fd), Integer.parseInt(fd));
+            // the report descriptors are jns run's, not the program's
+            if (fd.isEmpty() || Integer.parseInt(fd) == o.infoFd || Integer.parseInt(fd) == o.jsonStatusFd) continue;
+            s.inheritFd(Integer.parseInt(fd), Integer.parseInt(fd));
         }
+        if (o.infoFd >= 0 || o.jsonStatusFd >= 0) s.openNamespaceHandles();
         NamespacedProcess program;
         try {
             program = s.start();
@@ -323,8 +393,17 @@ public final class RunCommand implements Command {
             if (e.call().equals("execve")) throw new CliException("execvp " + command.getFirst() + ": " + e.strerror());
             throw new CliException(e.getMessage());
         }
+        if (o.infoFd >= 0) {
+            writeTo(o.infoFd, "{\n    \"child-pid\": " + program.pid() + namespaceReport(program.namespaces(), "\n    ") + "\n}\n", true);
+        }
+        if (o.jsonStatusFd >= 0) {
+            writeTo(o.jsonStatusFd, "{ \"child-pid\": " + program.pid() + namespaceReport(program.namespaces(), " ") + " }\n", false);
+        }
+        for (dev.jns.ns.Namespace ns : program.namespaces().values()) ns.close();
         Termination end = program.termination();
-        return end instanceof Termination.Killed k ? 128 + k.signal() : ((Termination.Exited) end).code();
+        int status = end instanceof Termination.Killed k ? 128 + k.signal() : ((Termination.Exited) end).code();
+        if (o.jsonStatusFd >= 0) writeTo(o.jsonStatusFd, "{ \"exit-code\": " + status + " }\n", true);
+        return status;
     }
 
     private static boolean userNamespacesAllowed() {

@@ -13,4 +13,9 @@ public final class Descriptors {
     public static Path procPath(int fd) {
         return Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd", Integer.toString(fd));
     }
+
+    /** Closes one of this process's descriptors by number ({@code close(2)}), e.g. one it inherited. */
+    public static void close(int fd) {
+        dev.jns.sys.LibC.close(fd);
+    }
 }

@@ -80,7 +80,7 @@ public final class Sandbox {
     private Long uid, gid;
     private String hostname, argv0;
     private Path directory;
-    private boolean newSession, callerCapabilities, asPid1;
+    private boolean newSession, callerCapabilities, asPid1, namespaceHandles;
 
     private Sandbox(List<String> command) {
         if (command.isEmpty()) throw new IllegalArgumentException("no command to run");
@@ -260,6 +260,16 @@ public final class Sandbox {
         return this;
     }
 
+    /**
+     * Opens a handle on each new namespace while the program waits before exec, for
+     * {@link NamespacedProcess#namespaces()} (the caller closes them): its namespaces are
+     * known even if it has ended by the time they are asked about.
+     */
+    public Sandbox openNamespaceHandles() {
+        this.namespaceHandles = true;
+        return this;
+    }
+
     /** A new session: no controlling terminal to push input into ({@code --new-session}). */
     public Sandbox newSession() {
         this.newSession = true;
@@ -351,7 +361,7 @@ public final class Sandbox {
                 callerCapabilities ? new Capabilities.Bounded(Capability.effectiveOfThisProcess())
                         : new Capabilities.Exactly(capabilities),
                 new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT, List.of()),
-                descriptors, seccomp, false);
+                descriptors, seccomp, namespaceHandles);
     }
 
     /** The helper's ops for this sandbox. */
@@ -366,6 +376,6 @@ public final class Sandbox {
      * @throws IOException if the helper could not be started
      */
     public NamespacedProcess start() throws IOException {
-        return Spawner.start(spec(), stdio, List.of(), false);
+        return Spawner.start(spec(), stdio, List.of(), namespaceHandles);
     }
 }
