@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -59,16 +60,29 @@ public final class AotTraining {
 
     private AotTraining() {}
 
+    /**
+     * With no argument, trains every command (the cache for the rest of jns); with a command's
+     * name ({@code lsns}, {@code unshare}, {@code nsenter}), only that command's runs, for a
+     * cache of its own: a smaller cache maps, relocates and preloads fewer classes at each start.
+     */
     public static void main(String[] args) throws IOException {
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
-        runAll(COMMANDS, discard);
+        String only = args.length > 0 ? args[0] : null;
+        runAll(only(COMMANDS, only), discard);
         try (FileInputStream open = new FileInputStream("/dev/null")) {
             int fd = descriptorOf(open);
             if (fd < 0) return;
             System.setProperty("jns.inheritedFds", Integer.toString(fd));
-            runAll(WITH_INHERITED_FDS, discard);
+            runAll(only(WITH_INHERITED_FDS, only), discard);
             System.clearProperty("jns.inheritedFds");
         }
+    }
+
+    private static List<List<String>> only(List<List<String>> commands, String name) {
+        if (name == null) return commands;
+        List<List<String>> out = new ArrayList<>();
+        for (List<String> command : commands) if (command.get(0).equals(name)) out.add(command);
+        return out;
     }
 
     private static void runAll(List<List<String>> commands, PrintStream discard) {
