@@ -36,7 +36,7 @@ int op_mount(struct op *o) {
     return 0;
 }
 
-/* Makes a missing target like the source: a directory, or an empty file. */
+/* Makes a missing target like the source, parents included: a directory, or an empty file. */
 static int make_target_like(int tree, const char *target) {
     struct stat src, dst;
     if (stat(target, &dst) == 0) return 0;
@@ -44,6 +44,14 @@ static int make_target_like(int tree, const char *target) {
     if (S_ISDIR(src.st_mode)) {
         struct op mk = {.argc = 2, .argv = (char *[]){(char *)target, "755", NULL}};
         return op_mkdir(&mk);
+    }
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", target);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = '\0';
+        struct op mk = {.argc = 2, .argv = (char *[]){parent, "755", NULL}};
+        if (op_mkdir(&mk) < 0) return -1;
     }
     int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0444);
     if (fd < 0) return -1;
@@ -65,7 +73,10 @@ int op_bind(struct op *o) {
         struct mount_attr attr = {.attr_set = attr_set};
         rc = mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr);
     }
-    if (rc == 0 && atoi(o->argv[4])) rc = make_target_like(fd, o->argv[1]);
+    if (rc == 0 && atoi(o->argv[4])) {
+        rc = make_target_like(fd, o->argv[1]);
+        if (rc == 0) set_detail("%s on %s", source, o->argv[1]);
+    }
     if (rc == 0) rc = move_mount(fd, "", AT_FDCWD, o->argv[1], MOVE_MOUNT_F_EMPTY_PATH);
     int saved = errno;
     close(fd);

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/pidfd.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -118,6 +120,44 @@ __attribute__((noreturn)) void supervise(void) {
             if (read(sfd, &si, sizeof si) != sizeof si) continue;
             if (si.ssi_signo == SIGCHLD) reap();
             else pidfd_send_signal(child_pidfd, (int)si.ssi_signo, NULL, 0);
+        }
+    }
+}
+
+/* ---- a reaper as PID 1 of the program's pid namespace ---------------------------------------- */
+
+/*
+ * argv: FORWARDED-SIGNAL...; the child forks: the new process (PID 2) carries on with the
+ * plan and execs the program, this one (PID 1) reaps, passes the signals on and exits with
+ * the program's status (128+N after a signal: PID 1 cannot die by a signal of its own).
+ */
+int op_fork_reaper(struct op *o) {
+    sigset_t watched;
+    sigemptyset(&watched);
+    sigaddset(&watched, SIGCHLD);
+    for (int i = 0; i < o->argc; i++) sigaddset(&watched, atoi(o->argv[i]));
+    sigprocmask(SIG_BLOCK, &watched, NULL); /* before the fork: nothing is missed */
+    pid_t program = fork();
+    if (program < 0) return -1;
+    if (program == 0) return 0;
+    prctl(PR_SET_NAME, "jns-reaper");
+    close_range(0, ~0U, 0); /* the program's files are the program's: holding them would delay EOFs */
+    int sfd = signalfd(-1, &watched, 0);
+    for (;;) {
+        struct signalfd_siginfo si;
+        if (sfd < 0 || read(sfd, &si, sizeof si) != sizeof si) {
+            if (sfd >= 0 && errno == EINTR) continue;
+            _exit(125);
+        }
+        if (si.ssi_signo != SIGCHLD) {
+            kill(program, (int)si.ssi_signo);
+            continue;
+        }
+        int status;
+        pid_t pid;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+            if (pid != program) continue;
+            _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
         }
     }
 }

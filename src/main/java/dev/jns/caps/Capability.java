@@ -1,8 +1,14 @@
 package dev.jns.caps;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Linux capabilities ({@code capabilities(7)}), numbered as the kernel numbers them: the
@@ -37,6 +43,25 @@ public enum Capability {
             if (c.name().equals(n)) return Optional.of(c);
         }
         return Optional.empty();
+    }
+
+    /** This process's effective capabilities ({@code CapEff} in {@code /proc/self/status}). */
+    public static Set<Capability> effectiveOfThisProcess() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) return ofMask(Long.parseUnsignedLong(line.substring(7).strip(), 16));
+            }
+            return EnumSet.noneOf(Capability.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/self/status", e);
+        }
+    }
+
+    /** The capabilities whose bits are set in {@code mask}. */
+    public static Set<Capability> ofMask(long mask) {
+        Set<Capability> caps = EnumSet.noneOf(Capability.class);
+        for (Capability c : values()) if ((mask & c.bit()) != 0) caps.add(c);
+        return caps;
     }
 
     /** The 64-bit mask of a set of capabilities. */

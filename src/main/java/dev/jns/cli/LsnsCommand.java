@@ -78,10 +78,10 @@ public final class LsnsCommand implements Command {
     }
 
     /**
-     * The cheapest scan that still fills every requested column and layout. Sockets cost an
-     * FFM call per socket fd of every process, so they are looked at only when the output
-     * already needs FFM (parents and owners, NETNSID): then a net namespace that only a
-     * socket holds shows too, as in lsns 2.42.
+     * The cheapest scan that still fills every requested column and layout. Sockets are
+     * always looked at, as lsns 2.42 does, so a net namespace that only a socket holds shows;
+     * the scan asks the kernel (FFM) only about sockets that the socket tables of known
+     * namespaces do not account for.
      */
     static ScanOptions scanOptions(LsnsSettings s) {
         boolean ownerOrParentTree = s.tree() == Tree.OWNER || s.tree() == Tree.PARENT;
@@ -91,7 +91,7 @@ public final class LsnsCommand implements Command {
                 .withRelations(relations)
                 .withGhosts(ownerOrParentTree)
                 .withNetnsIds(netnsIds)
-                .withSockets(relations || netnsIds)
+                .withSockets(true)
                 .withAllCommands(s.namespace().isPresent() && s.columns().contains(LsnsColumn.COMMAND));
     }
 

@@ -28,6 +28,7 @@ public final class Main {
               nsenter   run a program in namespaces of other processes (util-linux nsenter compatible)
               limits    show or set the per-user namespace limits (/proc/sys/user)
               netns     named network namespaces (iproute2 ip netns compatible)
+              run       run a program in a sandbox (bubblewrap bwrap compatible options)
             Run 'jns COMMAND --help' for a command's options.""";
 
     private Main() {}
@@ -52,6 +53,7 @@ public final class Main {
             case "nsenter" -> new NsenterCommand();
             case "limits" -> new LimitsCommand();
             case "netns" -> new NetnsCommand();
+            case "run" -> new RunCommand();
             default -> null;
         };
         if (command == null) {

@@ -4,6 +4,7 @@ import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
 import dev.jns.ns.TargetProcess;
 import dev.jns.os.Errno;
+import dev.jns.os.ProcessCgroup;
 import dev.jns.os.Processes;
 import dev.jns.os.Signals;
 import dev.jns.os.SyscallException;
@@ -96,8 +97,7 @@ public final class NsenterCommand implements Command {
         if (o.workDir().isPresent() && o.workDir().get().isEmpty()) checkOpenable(targetFile(pid, "cwd"));
         Map<String, String> environment = o.env() ? targetEnvironment(pid) : null;
         long[] targetOwner = o.uidFollow() || o.gidFollow() ? targetOwner(pid) : null;
-        if (o.joinCgroup() && !cgroupV2()) throw new CliException("--join-cgroup is only supported in cgroup v2");
-        if (o.joinCgroup()) throw new CliException("--join-cgroup is not supported by this build yet");
+        Path cgroup = o.joinCgroup() ? targetCgroup(pid) : null;
         if (o.userParent()) {
             wanted.put(NamespaceType.USER, Optional.of(handleFile(parentUserNamespace(pid, wanted.get(NamespaceType.USER)))));
             fromTarget.remove(NamespaceType.USER);
@@ -127,6 +127,7 @@ public final class NsenterCommand implements Command {
         // Without fork (-F) the program itself stays outside a joined pid namespace.
         if (o.noFork()) b.pidNamespaceEntry(PidNamespaceEntry.CHILDREN_ENTER);
         applyCredentials(o, b, wanted.containsKey(NamespaceType.USER), targetOwner);
+        if (cgroup != null) b.joinCgroup(cgroup);
         if (o.root().isPresent()) {
             b.rootFromOutside(Path.of(o.root().get().isEmpty() ? targetFile(pid, "root") : o.root().get()));
         }
@@ -233,16 +234,43 @@ public final class NsenterCommand implements Command {
         }
     }
 
+    /**
+     * nsenter's --join-cgroup: only on a cgroup v2 /sys/fs/cgroup; the target's group there,
+     * from its /proc/PID/cgroup (read now, as nsenter does before any join). The program opens
+     * the group's cgroup.procs before the joins and writes itself into it.
+     */
+    private static Path targetCgroup(int pid) {
+        if (!cgroupV2()) throw new CliException("--join-cgroup is only supported in cgroup v2");
+        String file = targetFile(pid, "cgroup");
+        Optional<String> path;
+        try {
+            path = ProcessCgroup.v2Path(pid);
+        } catch (IOException e) {
+            throw new CliException("cannot open " + file + ": " + Errno.describe(e));
+        }
+        if (path.isEmpty()) throw new CliException("failed to get cgroup path");
+        Path group = ProcessCgroup.directory(Path.of("/sys/fs/cgroup"), path.get());
+        // nsenter opens it here, before "no namespace specified"; the helper opens it again for the program.
+        try {
+            FileChannel.open(group.resolve("cgroup.procs"), StandardOpenOption.WRITE, StandardOpenOption.APPEND).close();
+        } catch (IOException e) {
+            throw new CliException("failed to open cgroup.procs: " + Errno.describe(e));
+        }
+        return group;
+    }
+
+    /** Whether /sys/fs/cgroup is a cgroup2 mount: the last one on that path, the one on top, is what statfs sees. */
     private static boolean cgroupV2() {
         try {
+            boolean v2 = false;
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
                 String[] f = line.split(" ");
                 int dash = line.indexOf(" - ");
                 if (f.length > 4 && f[4].equals("/sys/fs/cgroup") && dash > 0) {
-                    return line.substring(dash + 3).startsWith("cgroup2 ");
+                    v2 = line.substring(dash + 3).startsWith("cgroup2 ");
                 }
             }
-            return false;
+            return v2;
         } catch (IOException e) {
             throw new CliException("statfs /sys/fs/cgroup failed: " + Errno.describe(e));
         }

@@ -16,6 +16,9 @@ final class NsenterErrors {
     static CliException of(SpawnException e, String program) {
         String why = e.strerror();
         boolean root = e.step() instanceof Joins.PinnedRoot, workDir = e.step() instanceof Joins.PinnedWorkingDirectory;
+        if (e.step() instanceof Joins.JoinedCgroup) {
+            return new CliException((e.call().equals("openat2") ? "failed to open cgroup.procs: " : "write cgroup.procs failed: ") + why);
+        }
         return switch (e.call()) {
             case "execve" -> new CliException(e.errno() == Errno.ENOENT ? EXEC_NOT_FOUND : EXEC_FAILED,
                     "failed to execute " + program + ": " + why);

@@ -22,7 +22,7 @@ public final class PlanEncoder {
 
     public static List<String> encode(LaunchPlan plan) {
         List<String> out = new ArrayList<>();
-        for (PlannedOp step : plan.steps()) {
+        for (PlannedOp step : plan.planned()) {
             List<String> args = step.op().args();
             out.add(Integer.toString(step.op().code().ordinal()));
             out.add(String.valueOf(step.side().code()));

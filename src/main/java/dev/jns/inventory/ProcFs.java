@@ -2,14 +2,19 @@ package dev.jns.inventory;
 
 import dev.jns.ns.NamespaceType;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Parsers for the {@code /proc} texts the inventory reads. Pure functions on strings and
@@ -38,6 +43,37 @@ final class ProcFs {
     }
 
     /** The socket inode of a {@code socket:[INODE]} fd link, or -1. */
+    /**
+     * Adds the socket inodes a {@code /proc/PID/net} table lists (tcp, unix, netlink...: the
+     * column headed "inode" or "Inode") to {@code into}. A table the kernel lacks adds nothing.
+     */
+    static void socketInodes(Path table, Set<Long> into) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(table);
+        } catch (IOException | UncheckedIOException e) {
+            return;
+        }
+        if (lines.isEmpty()) return;
+        String[] header = lines.getFirst().trim().split("\\s+");
+        int column = -1;
+        for (int i = 0; i < header.length; i++) if (header[i].equalsIgnoreCase("inode")) column = i;
+        if (column < 0) return;
+        // tcp's header names "tx_queue rx_queue" and "tr tm->when" as one column each in the rows
+        int shift = lines.getFirst().contains("tx_queue") ? 2 : 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.trim().split("\\s+");
+            int at = column - shift;
+            if (at >= 0 && at < f.length) {
+                try {
+                    into.add(Long.parseLong(f[at]));
+                } catch (NumberFormatException skipped) {
+                    // a row of another shape
+                }
+            }
+        }
+    }
+
     static long parseSocketLink(String text) {
         if (!text.startsWith("socket:[") || !text.endsWith("]")) return -1;
         return parseDecimal(text, 8, text.length() - 1);

@@ -85,6 +85,7 @@ final class ProcessReader {
         }
         List<NsFd> nsFds = new ArrayList<>(0);
         List<Integer> socketFds = new ArrayList<>(0), mountedFds = new ArrayList<>(0);
+        List<Long> socketInodes = new ArrayList<>(0);
         String[] fds = new File(base, "fd").list(); // null when gone or not ours to inspect
         Path fdDir = Path.of(base, "fd");
         for (String name : fds == null ? new String[0] : fds) {
@@ -102,9 +103,17 @@ final class ProcessReader {
             }
             Optional<NsLink> nsLink = ProcFs.parseNsLink(link);
             if (nsLink.isPresent()) nsFds.add(new NsFd(fd, nsLink.get()));
-            else if (sockets && ProcFs.parseSocketLink(link) >= 0) socketFds.add(fd);
+            else if (sockets) {
+                long socket = ProcFs.parseSocketLink(link);
+                if (socket >= 0) {
+                    socketFds.add(fd);
+                    socketInodes.add(socket);
+                }
+            }
         }
-        return new ProcessFacts(pid, ppid, uid, ns, nsFds, toArray(socketFds), toArray(mountedFds));
+        long[] inodes = new long[socketInodes.size()];
+        for (int i = 0; i < inodes.length; i++) inodes[i] = socketInodes.get(i);
+        return new ProcessFacts(pid, ppid, uid, ns, nsFds, toArray(socketFds), inodes, toArray(mountedFds));
     }
 
     /** Fds of {@code pid} that link to one of {@code paths}. */

@@ -174,11 +174,17 @@ final class Scan {
 
     /**
      * Net namespaces held by sockets: recorded only for namespaces no process is in, where
-     * the socket is what explains them.
+     * the socket is what explains them. Asking the kernel ({@code SIOCGSKNS}, through FFM)
+     * for every socket of every process would cost each run the foreign linker; so first the
+     * socket tables of the namespaces processes are in ({@code /proc/PID/net/...}, plain
+     * reads) account for the sockets that live there, and only the rest are asked about.
      */
     private void addSockets(List<ProcessFacts> processes) {
+        Set<Long> accounted = socketsOfNamespacesWithProcesses(processes);
         for (ProcessFacts p : processes) {
-            for (int fd : p.socketFds()) {
+            for (int i = 0; i < p.socketFds().length; i++) {
+                if (accounted.contains(p.socketInodes()[i])) continue;
+                int fd = p.socketFds()[i];
                 try (Namespace ns = openSocketNamespace(p.pid(), fd)) {
                     if (ns == null) continue;
                     Entry e = entry(NamespaceType.NET, ns.inode());
@@ -186,6 +192,24 @@ final class Scan {
                 }
             }
         }
+    }
+
+    /** The socket tables a net namespace lists its sockets in, with the inode in the column named "inode" or "Inode". */
+    private static final List<String> SOCKET_TABLES = List.of("tcp", "tcp6", "udp", "udp6", "udplite", "udplite6",
+            "raw", "raw6", "icmp", "icmp6", "unix", "packet", "netlink");
+
+    /** Inodes of the sockets listed in the tables of every net namespace some process is in (one reader per namespace). */
+    private static Set<Long> socketsOfNamespacesWithProcesses(List<ProcessFacts> processes) {
+        Map<Long, Integer> readers = new HashMap<>();
+        for (ProcessFacts p : processes) {
+            long net = p.namespace(NamespaceType.NET);
+            if (net != 0 && p.socketFds().length > 0) readers.putIfAbsent(net, p.pid());
+        }
+        Set<Long> inodes = new HashSet<>();
+        for (int pid : readers.values()) {
+            for (String table : SOCKET_TABLES) ProcFs.socketInodes(Path.of("/proc", Integer.toString(pid), "net", table), inodes);
+        }
+        return inodes;
     }
 
     /** The net namespace of process {@code pid}'s socket {@code fd}, or null when that cannot be had. */

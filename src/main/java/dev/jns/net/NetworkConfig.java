@@ -132,6 +132,22 @@ public final class NetworkConfig implements AutoCloseable {
         socket.execute(RTM_DELLINK, 0, IfInfoMsg.request(indexOf(name), List.of()), "delete link " + name);
     }
 
+    /**
+     * Deletes the link with that index if it is still there (with a veth, its peer goes too).
+     *
+     * @param name the link's name, for messages
+     * @return false when it was already gone
+     */
+    public boolean deleteLinkIfPresent(int index, String name) {
+        try {
+            socket.execute(RTM_DELLINK, 0, IfInfoMsg.request(index, List.of()), "delete link " + name);
+            return true;
+        } catch (NetlinkException e) {
+            if (e.errno() == Errno.ENODEV) return false;
+            throw e;
+        }
+    }
+
     /** Moves a link into another network namespace. */
     public void moveLink(String name, Namespace netns) {
         socket.execute(RTM_NEWLINK, 0, IfInfoMsg.request(indexOf(name), List.of(Attribute.u32(IFLA_NET_NS_FD, netns.fd()))),

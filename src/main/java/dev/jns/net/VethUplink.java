@@ -21,7 +21,8 @@ import java.util.Optional;
  *         .start();
  * }</pre>
  * The pair is made from the outside with its inner end created straight inside; when the
- * sandbox's namespace ends, the pair goes with it, outer end included. ({@code lo} is the
+ * program ends, the step's release deletes the outer end (and with it the pair) before
+ * {@code waitFor()} returns, so its name is free again at once. ({@code lo} is the
  * builder's own {@code loopbackUp}, on by default.)
  *
  * @param outside      where the outer end lives: empty for the JVM's namespace, else a named namespace
@@ -53,18 +54,47 @@ public record VethUplink(Optional<NetNamespace> outside, String outsideName, Lis
                 List.of(Cidr.parse(insideAddress)), true);
     }
 
-    /** Wires the sandbox; leaves nothing to release (the pair dies with the namespace). */
+    /**
+     * Wires the sandbox. Returns the removal of the outer end (and so of the pair), done when the
+     * program ends: the kernel would drop the pair with the sandbox's namespace too, but
+     * asynchronously, so without it the name could still be taken right after {@code waitFor()}.
+     */
     @Override
     public AutoCloseable run(long pid, Map<NamespaceType, Namespace> namespaces) {
         Namespace net = namespaces.get(NamespaceType.NET);
         if (net == null) throw new IllegalStateException("a veth uplink needs a new network namespace (NET)");
-        apply(net);
-        return null;
+        try (NetworkConfig inside = NetworkConfig.in(net)) {
+            if (outside.isPresent()) {
+                NetNamespace peer = outside.get();
+                int index = wire(peer.network(), inside, net);
+                return () -> {
+                    NetworkConfig there;
+                    try {
+                        there = peer.network();
+                    } catch (IllegalStateException closed) {
+                        return;    // its owner closed the namespace (and deleted it, if it made it)
+                    }
+                    there.deleteLinkIfPresent(index, outsideName);
+                };
+            }
+            NetworkConfig host = NetworkConfig.current();
+            try {
+                int index = wire(host, inside, net);
+                return () -> {
+                    try (host) {
+                        host.deleteLinkIfPresent(index, outsideName);
+                    }
+                };
+            } catch (RuntimeException e) {
+                host.close();
+                throw e;
+            }
+        }
     }
 
     /**
      * Configures {@code sandboxNetns}. If a step after the pair's creation fails, the pair is
-     * deleted and the error thrown.
+     * deleted and the error thrown. The pair is left to die with the sandbox's namespace.
      */
     public void apply(Namespace sandboxNetns) {
         try (NetworkConfig inside = NetworkConfig.in(sandboxNetns)) {
@@ -78,14 +108,17 @@ public record VethUplink(Optional<NetNamespace> outside, String outsideName, Lis
         }
     }
 
-    private void wire(NetworkConfig out, NetworkConfig inside, Namespace sandboxNetns) {
+    /** Makes and configures the pair; returns the outer end's index. */
+    private int wire(NetworkConfig out, NetworkConfig inside, Namespace sandboxNetns) {
         out.createVeth(outsideName, insideName, sandboxNetns);
         try {
+            int index = out.link(outsideName).orElseThrow().index();
             for (Cidr c : outsideAddresses) out.addAddress(outsideName, c);
             out.setUp(outsideName, true);
             for (Cidr c : insideAddresses) inside.addAddress(insideName, c);
             inside.setUp(insideName, true);
             if (defaultRoute) inside.addDefaultRoute(outsideAddresses.getFirst().address());
+            return index;
         } catch (RuntimeException e) {
             try {
                 out.deleteLink(outsideName);

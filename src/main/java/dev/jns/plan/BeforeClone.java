@@ -21,7 +21,7 @@ import static dev.jns.ns.NamespaceType.TIME;
  */
 final class BeforeClone {
     /** What later stages need of this one: the slots it filled and the ops they depend on. */
-    record Pins(int root, int workDir, int pidNamespace, int groupsDropped, List<int[]> descriptorSlots,
+    record Pins(int root, int workDir, int cgroupProcs, int pidNamespace, int groupsDropped, List<int[]> descriptorSlots,
                 List<Integer> seccompSlots) {}
 
     private BeforeClone() {}
@@ -73,6 +73,12 @@ final class BeforeClone {
             d.add(Side.HELPER, Op.Open.path(workDir, j.directory().get().toString(), Op.Open.O_RDONLY | Op.Open.O_DIRECTORY),
                     new Joins.PinnedWorkingDirectory(j.directory()));
         }
+        int cgroupProcs = -1;
+        if (j.cgroup().isPresent()) {
+            cgroupProcs = d.slot();
+            d.add(Side.HELPER, Op.Open.path(cgroupProcs, j.cgroup().get().procsFile().toString(),
+                    Op.Open.O_WRONLY | Op.Open.O_APPEND), j.cgroup().get());
+        }
         // In a joined user namespace the program is root with no groups, unless told otherwise:
         // the groups go now, while the caller may still have the privilege, and again inside.
         int groupsDropped = -1;
@@ -102,7 +108,7 @@ final class BeforeClone {
             cloneFlags |= t.cloneFlag();
         }
         d.add(Side.HELPER, new Op.Clone(cloneFlags), s.create());
-        return new Pins(root, workDir, pidNamespace, groupsDropped, descriptors, seccomp);
+        return new Pins(root, workDir, cgroupProcs, pidNamespace, groupsDropped, descriptors, seccomp);
     }
 
     static boolean becomesRootInJoinedUserNs(LaunchSpec s) {

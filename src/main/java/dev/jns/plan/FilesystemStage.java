@@ -58,11 +58,33 @@ final class FilesystemStage {
         for (int i = 0; i < steps.size(); i++) {
             if (steps.get(i) instanceof FsStep.ChangeRoot || steps.get(i) instanceof FsStep.PivotRoot) rootChange = i;
         }
+        int enterDirectory = programDirectoryBefore(s);
         for (int i = 0; i < steps.size(); i++) {
             if (i == rootChange) registerFixedInterpretersEarly(steps.subList(i + 1, steps.size()));
+            if (i == enterDirectory) add(new Op.ChangeDirectory(s.program().directory().orElseThrow().toString()), s.program());
             expand(steps.get(i), rootChange >= 0 && i > rootChange);
         }
         if (!into.isEmpty()) enterBuiltRoot();
+    }
+
+    /**
+     * The step before which the program's working directory is entered, or -1 (it is then
+     * entered after the filesystem, by the inside stage). util-linux unshare changes root, then
+     * directory ({@code -w}), then mounts proc and binfmt_misc: so a relative {@code --mount-proc}
+     * or {@code --mount-binfmt} lands in the new working directory, and one over it covers it.
+     */
+    static int programDirectoryBefore(LaunchSpec s) {
+        if (s.program().directory().isEmpty() || !s.join().root().isEmpty() || !s.join().directory().isEmpty()) return -1;
+        List<FsStep> steps = s.filesystem().steps();
+        int rootChange = -1;
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof FsStep.TmpfsRoot) return -1;
+            if (steps.get(i) instanceof FsStep.ChangeRoot || steps.get(i) instanceof FsStep.PivotRoot) rootChange = i;
+        }
+        for (int i = rootChange + 1; i < steps.size(); i++) {
+            if (steps.get(i) instanceof FsStep.Proc || steps.get(i) instanceof FsStep.BinfmtMisc) return i;
+        }
+        return -1;
     }
 
     private void expand(FsStep step, boolean afterRootChange) {

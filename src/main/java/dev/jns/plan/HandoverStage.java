@@ -3,6 +3,7 @@ package dev.jns.plan;
 import dev.jns.ns.NamespaceType;
 import dev.jns.spec.LaunchSpec;
 import dev.jns.spec.NewNamespaces;
+import dev.jns.spec.PidNamespaceEntry;
 import dev.jns.spec.Program;
 import dev.jns.spec.Supervision;
 
@@ -37,6 +38,12 @@ final class HandoverStage {
         if (s.supervision() instanceof Supervision.Leashed l) {
             // Last among the child's settings: a credential change clears it.
             d.add(Side.CHILD, new Op.DeathSignal(l.deathSignal()), l);
+            // The program under a reaper: when PID 1 ends, the kernel kills the rest of the namespace.
+            if (s.create().contains(PID) && s.create().pidEntry() == PidNamespaceEntry.REAPER_IS_PID_1) {
+                List<Integer> forwarded = new ArrayList<>();
+                for (int sig : l.forwarded()) if (!l.ignored().contains(sig)) forwarded.add(sig);
+                d.add(Side.CHILD, new Op.ForkReaper(forwarded), s.create());
+            }
         } else if (s.supervision() instanceof Supervision.Detached det) {
             d.add(Side.CHILD, new Op.DeathSignal(0), det);
             d.add(Side.PARENT, new Op.Detach(), det);

@@ -42,8 +42,12 @@ final class InsideStage {
     static void appendProcess(PlanDraft d, BeforeClone.Pins pins) {
         LaunchSpec s = d.spec;
         enterPinnedDirectories(d, pins);
-        if (s.program().directory().isPresent()) {
+        if (s.program().directory().isPresent() && FilesystemStage.programDirectoryBefore(s) < 0) {
             d.add(Side.CHILD, new Op.ChangeDirectory(s.program().directory().get().toString()), s.program());
+        }
+        // Into the joined cgroup ("0": the writer itself) once in place, before the ids change.
+        if (pins.cgroupProcs() >= 0) {
+            d.add(Side.CHILD, new Op.Write(pins.cgroupProcs(), "0"), s.join().cgroup().orElseThrow());
         }
         PerTypeSetup setup = s.setup();
         if (setup.hostname().isPresent()) d.add(Side.CHILD, new Op.SetHostname(setup.hostname().get()), setup);
@@ -71,6 +75,9 @@ final class InsideStage {
         } else if (s.capabilities() instanceof Capabilities.Exactly e) {
             long m = Capability.mask(e.kept());
             d.add(Side.CHILD, new Op.SetCapabilities(m, m, m, m, m), e);
+        } else if (s.capabilities() instanceof Capabilities.Bounded b) {
+            long m = Capability.mask(b.bound());
+            d.add(Side.CHILD, new Op.SetCapabilities(m, m, m, 0, 0), b);
         }
         if (c.noNewPrivileges()) d.add(Side.CHILD, new Op.NoNewPrivileges(), c);
     }

@@ -80,7 +80,7 @@ public sealed interface Op {
      * {@code dirSlot} -1 means relative to the working directory. O_CLOEXEC is always added.
      */
     record Open(int slot, int dirSlot, String path, int flags, int mode, long resolve) implements Op {
-        public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_DIRECTORY = 0200000,
+        public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_APPEND = 02000, O_DIRECTORY = 0200000,
                 O_NOFOLLOW = 0400000, O_PATH = 010000000;
         public static final long RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_IN_ROOT = 0x10;
 
@@ -344,6 +344,17 @@ public sealed interface Op {
     }
 
     // ---- the caller, supervision and exec ------------------------------------------------------
+
+    /**
+     * The child (PID 1 of a new pid namespace) forks: the program carries on with the plan
+     * as PID 2, and PID 1 stays behind as its reaper, passing {@code forwarded} signals on,
+     * reaping orphans, and exiting with the program's status (128+N for a signal death).
+     */
+    record ForkReaper(List<Integer> forwarded) implements Op {
+        public ForkReaper { forwarded = List.copyOf(forwarded); }
+        public OpCode code() { return OpCode.FORK_REAPER; }
+        public List<String> args() { return Wire.numbers(forwarded); }
+    }
 
     /**
      * Tells the caller the child's pid and waits until it says go, so the caller can act on the

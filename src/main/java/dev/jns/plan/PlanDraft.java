@@ -16,7 +16,7 @@ final class PlanDraft {
 
     final LaunchSpec spec;
     final CallerIds caller;
-    private final List<PlannedOp> steps = new ArrayList<>();
+    private final List<PlannedOp> planned = new ArrayList<>();
     private int slots;
 
     PlanDraft(LaunchSpec spec, CallerIds caller) {
@@ -30,8 +30,8 @@ final class PlanDraft {
     }
 
     int add(PlannedOp op) {
-        steps.add(op);
-        return steps.size() - 1;
+        planned.add(op);
+        return planned.size() - 1;
     }
 
     /** A fresh slot for a descriptor the helper holds. */
@@ -41,6 +41,6 @@ final class PlanDraft {
     }
 
     LaunchPlan finish() {
-        return new LaunchPlan(steps, spec.program().environment());
+        return new LaunchPlan(planned, spec.program().environment());
     }
 }

@@ -45,7 +45,7 @@ public final class NamespacedProcessBuilder {
     private final List<Joins.JoinedFile> joinedFiles = new ArrayList<>();
     private Joins.JoinedProcess joinedProcess;
     private boolean preserveCredentials;
-    private Path rootFromOutside, directoryFromOutside, directory, chroot, pivotRoot, procMount, binfmtMount;
+    private Path cgroupToJoin, rootFromOutside, directoryFromOutside, directory, chroot, pivotRoot, procMount, binfmtMount;
     private List<IdMap> uidMap = List.of(), gidMap = List.of();
     private IdMapWriter uidWriter = IdMapWriter.PROC_FILES, gidWriter = IdMapWriter.PROC_FILES;
     private Setgroups setgroups;
@@ -61,6 +61,7 @@ public final class NamespacedProcessBuilder {
     private int parentDeathSignal = Signals.SIGKILL;
     private List<Integer> forwardedSignals = Signals.FORWARDED_BY_DEFAULT, ignoredSignals = List.of();
     private final List<Descriptor> descriptors = new ArrayList<>();
+    private final List<SeccompProgram> seccomp = new ArrayList<>();
     private final List<BeforeExec> beforeExec = new ArrayList<>();
 
     public NamespacedProcessBuilder(String... command) { command(command); }
@@ -151,7 +152,7 @@ public final class NamespacedProcessBuilder {
 
     /** The working directory, opened before any join (nsenter's {@code --wd}). */
     public NamespacedProcessBuilder directoryFromOutside(Path dir) { directoryFromOutside = dir; return this; }
-
+    /** Into this cgroup v2 group's directory (nsenter's -c). */ public NamespacedProcessBuilder joinCgroup(Path group) { cgroupToJoin = group; return this; }
     // ---- user namespace ------------------------------------------------------------------
 
     public NamespacedProcessBuilder uidMap(IdMap... maps) { return uidMap(Arrays.asList(maps)); }
@@ -161,7 +162,6 @@ public final class NamespacedProcessBuilder {
     public NamespacedProcessBuilder gidMap(IdMap... maps) { return gidMap(Arrays.asList(maps)); }
     /** Lines of the new user namespace's {@code gid_map} (replaces earlier ones). */
     public NamespacedProcessBuilder gidMap(List<IdMap> maps) { gidMap = List.copyOf(maps); return this; }
-
     /** Root inside is the caller's effective ids outside, setgroups denied: {@code unshare -r}. Adds USER. */
     public NamespacedProcessBuilder mapRootToCurrentUser() {
         CallerIds me = CallerIds.current();
@@ -174,7 +174,6 @@ public final class NamespacedProcessBuilder {
 
     public NamespacedProcessBuilder uidMapWriter(IdMapWriter writer) { uidWriter = Objects.requireNonNull(writer); return this; }
     public NamespacedProcessBuilder gidMapWriter(IdMapWriter writer) { gidWriter = Objects.requireNonNull(writer); return this; }
-
     /** Creates the namespaces as this user, so a new user namespace is owned by {@code uid} ({@code unshare --owner}). */
     public NamespacedProcessBuilder owner(long uid, long gid) { owner = new UserNamespace.Owner(uid, gid); return this; }
 
@@ -243,6 +242,8 @@ public final class NamespacedProcessBuilder {
     public NamespacedProcessBuilder keepCapabilities(boolean keep) { keepCapabilities = keep; return this; }
 
     public NamespacedProcessBuilder noNewPrivileges(boolean set) { noNewPrivileges = set; return this; }
+    /** A seccomp filter ({@code SeccompFilter.compile()}), installed last before exec; needs noNewPrivileges or CAP_SYS_ADMIN. */
+    public NamespacedProcessBuilder seccomp(SeccompProgram filter) { seccomp.add(Objects.requireNonNull(filter)); return this; }
     /** The signal the program gets if its supervising helper dies (SIGKILL by default). */
     public NamespacedProcessBuilder parentDeathSignal(int signal) { parentDeathSignal = signal; return this; }
 
@@ -273,14 +274,14 @@ public final class NamespacedProcessBuilder {
                 new Program(command, Optional.ofNullable(argv0), env, Optional.ofNullable(directory)),
                 new NewNamespaces(newTypes, pidEntry, persist),
                 new Joins(joinedFiles, Optional.ofNullable(joinedProcess), preserveCredentials,
-                        Optional.ofNullable(rootFromOutside), Optional.ofNullable(directoryFromOutside)),
+                        Optional.ofNullable(rootFromOutside), Optional.ofNullable(directoryFromOutside), Optional.ofNullable(cgroupToJoin).map(Joins.JoinedCgroup::new)),
                 new UserNamespace(uidMap, gidMap, uidWriter, gidWriter, Optional.ofNullable(setgroups), Optional.ofNullable(owner)),
                 new Filesystem(propagation, fs),
                 new PerTypeSetup(Optional.ofNullable(hostname), Optional.ofNullable(domainname), loopbackUp, timeOffsets),
                 new Credentials(Optional.ofNullable(uid), Optional.ofNullable(gid), Optional.ofNullable(groups), noNewPrivileges, false),
                 keepCapabilities ? new Capabilities.KeepPermitted() : new Capabilities.Unchanged(),
                 new Supervision.Leashed(parentDeathSignal, forwardedSignals, ignoredSignals),
-                descriptors, List.of(), openNamespaceHandles || !beforeExec.isEmpty());
+                descriptors, seccomp, openNamespaceHandles || !beforeExec.isEmpty());
     }
 
     /** The helper's ops for the current settings. @throws IllegalStateException if they contradict each other */

@@ -100,7 +100,7 @@ public final class Spawner {
             return new IOException("jns-helper protocol error: unexpected " + outcome);
         }
         if (f.opIndex() < 0) return new IOException("jns-helper protocol error: " + f.detail() + " (" + f.strerror() + ")");
-        PlannedOp op = plan.steps().get(f.opIndex());
+        PlannedOp op = plan.planned().get(f.opIndex());
         return new SpawnException(f.opIndex(), op.op(), op.from(), f.errno(), Errno.name(f.errno()), f.strerror(), f.detail(),
                 FailureExplainer.explain(spec, op.op(), f.errno()));
     }

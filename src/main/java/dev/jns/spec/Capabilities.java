@@ -13,6 +13,17 @@ public sealed interface Capabilities extends Step {
     record KeepPermitted() implements Capabilities {}
 
     /**
+     * At most these: the bounding set cut down to them, permitted and effective set to them,
+     * nothing inheritable or ambient; a program that is root inside has them after exec, any
+     * other has none (what bubblewrap gives a root caller by default: the caller's own).
+     */
+    record Bounded(Set<Capability> bound) implements Capabilities {
+        public Bounded {
+            bound = Set.copyOf(bound);
+        }
+    }
+
+    /**
      * Exactly these, in the bounding, permitted, effective and inheritable sets, and ambient
      * (so a non-root program keeps them too); everything else dropped, bounding set included.
      */

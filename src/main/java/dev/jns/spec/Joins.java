@@ -18,10 +18,18 @@ import java.util.Set;
  *                            program is root there, with no supplementary groups)
  * @param root                the program's root, opened before the joins (nsenter's {@code --root})
  * @param directory           its working directory, opened before the joins (nsenter's {@code --wd})
+ * @param cgroup              a cgroup v2 group the program moves into (nsenter's {@code --join-cgroup})
  */
 public record Joins(List<JoinedFile> files, Optional<JoinedProcess> process, boolean preserveCredentials,
-                    Optional<Path> root, Optional<Path> directory) implements Step {
-    public static final Joins NONE = new Joins(List.of(), Optional.empty(), false, Optional.empty(), Optional.empty());
+                    Optional<Path> root, Optional<Path> directory, Optional<JoinedCgroup> cgroup) implements Step {
+    public static final Joins NONE = new Joins(List.of(), Optional.empty(), false, Optional.empty(), Optional.empty(),
+            Optional.empty());
+
+    /** Without a cgroup to move into. */
+    public Joins(List<JoinedFile> files, Optional<JoinedProcess> process, boolean preserveCredentials,
+                 Optional<Path> root, Optional<Path> directory) {
+        this(files, process, preserveCredentials, root, directory, Optional.empty());
+    }
 
     public Joins {
         files = List.copyOf(files);
@@ -51,6 +59,18 @@ public record Joins(List<JoinedFile> files, Optional<JoinedProcess> process, boo
         public JoinedProcess {
             types = Set.copyOf(types);
         }
+    }
+
+    /**
+     * A cgroup v2 group the program moves into: its {@code cgroup.procs} is opened before the
+     * joins (so the path names what the caller sees, and the kernel checks the caller's right
+     * to move processes there), and the program writes itself into it after the joins, before
+     * its ids change.
+     *
+     * @param directory the group's directory in a mounted cgroup2 hierarchy
+     */
+    public record JoinedCgroup(Path directory) implements Step {
+        public Path procsFile() { return directory.resolve("cgroup.procs"); }
     }
 
     /** The root, pinned before the joins and entered after them. */

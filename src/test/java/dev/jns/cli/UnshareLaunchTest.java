@@ -117,7 +117,7 @@ class UnshareLaunchTest {
         LaunchPlan plan = plan(root, "--mount-proc", "--propagation", "shared", "true");
         // a directory that is no mount point (EINVAL) needs nothing
         int privatize = plan.ops().indexOf(new Op.Mount("none", "/proc", null, MS_REC | MS_PRIVATE, null));
-        assertThat(plan.steps().get(privatize).tolerated()).isEqualTo(22);
+        assertThat(plan.planned().get(privatize).tolerated()).isEqualTo(22);
         assertThat(plan.ops().get(privatize + 1)).isEqualTo(new Op.Mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, null));
     }
 

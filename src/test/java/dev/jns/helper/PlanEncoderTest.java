@@ -54,7 +54,7 @@ class PlanEncoderTest {
                 new PlannedOp(Side.CHILD, new Op.Exec("true", List.of(), List.of("true")), PROGRAM)), env);
         assertThat(PlanEncoder.environment(plan)).isEqualTo(Map.of("JNS_ENVIRON_0", "Z=0\nFUNC=() { echo\\n}\nWIN=C:\\\\x\nA=1"));
         List<String> big = java.util.Collections.nCopies(3, "V=" + "x".repeat(PlanEncoder.CHUNK - 10));
-        LaunchPlan large = new LaunchPlan(plan.steps(), big);
+        LaunchPlan large = new LaunchPlan(plan.planned(), big);
         assertThat(PlanEncoder.environment(large)).containsOnlyKeys("JNS_ENVIRON_0", "JNS_ENVIRON_1", "JNS_ENVIRON_2");
     }
 

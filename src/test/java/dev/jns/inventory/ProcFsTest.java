@@ -67,4 +67,21 @@ class ProcFsTest {
         assertThat(ProcFs.unescapeOctal("a\\134b\\011c\\012")).isEqualTo("a\\b\tc\n");
         assertThat(ProcFs.unescapeOctal("tail\\04")).isEqualTo("tail\\04");
     }
+
+    @Test
+    void socketTablesGiveTheirInodesWhateverTheirShape(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path tcp = java.nio.file.Files.writeString(dir.resolve("tcp"),
+                "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+                        + "   0: 00000000:07E8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 232 1 0 100 0 0 10 0\n");
+        java.nio.file.Path unix = java.nio.file.Files.writeString(dir.resolve("unix"),
+                "Num       RefCount Protocol Flags    Type St Inode Path\n"
+                        + "000000008b309dc6: 00000003 00000000 00000000 0001 03   228\n"
+                        + "00000000aa: 00000002 00000000 00010000 0001 01 4711 /run/x.sock\n");
+        java.nio.file.Path netlink = java.nio.file.Files.writeString(dir.resolve("netlink"),
+                "sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode\n"
+                        + "0000000042edfa05 0   0          00000000 0        0        0     2        0        4\n");
+        java.util.Set<Long> inodes = new java.util.HashSet<>();
+        for (java.nio.file.Path t : java.util.List.of(tcp, unix, netlink, dir.resolve("missing"))) ProcFs.socketInodes(t, inodes);
+        assertThat(inodes).containsExactlyInAnyOrder(232L, 228L, 4711L, 4L);
+    }
 }

@@ -83,8 +83,22 @@ class VethUplinkTest {
         assertThat(out).endsWith("from-host\n");
         assertThat(accepted.get().get()).isEqualTo("10.77.11.2");
         assertThat(server.get().isClosed()).as("released when the program ended").isTrue();
-        // The sandbox's namespace died with it, and the host end went with the pair.
-        NetnsCliInteropTest.waitUntil(() -> !Shell.run("ip", "link", "show", hostEnd).out().contains(hostEnd));
+        // Released with the program: the host end is gone before waitFor() returned.
+        assertThat(Shell.run("ip", "link", "show", hostEnd).exit()).isNotZero();
+    }
+
+    @Test
+    void theHostEndIsGoneWhenWaitForReturnsSoItsNameCanBeReusedAtOnce() throws Exception {
+        String hostEnd = "jnst-r" + Long.toString(System.nanoTime() % 100000, 36);
+        VethUplink net = VethUplink.toHost(hostEnd, "10.77.14.1/30", "eth0", "10.77.14.2/30");
+        try (NetworkConfig host = NetworkConfig.current()) {
+            for (int i = 0; i < 50; i++) {
+                NamespacedProcess p = new NamespacedProcessBuilder("true").newNamespaces(NamespaceType.NET)
+                        .beforeExec(net).start();
+                assertThat(p.waitFor()).as("start %d", i).isZero();
+                assertThat(host.link(hostEnd)).as("host end right after waitFor() of start %d", i).isEmpty();
+            }
+        }
     }
 
     @Test
@@ -100,8 +114,8 @@ class VethUplinkTest {
                 assertThat(out).isEqualTo("from-peer\n");
                 assertThat(accepted.get()).isEqualTo("10.77.13.2");
             }
-            // The sandbox is gone, and its veth with it: the peer's end too.
-            NetnsCliInteropTest.waitUntil(() -> peer.network().links().stream().noneMatch(l -> l.name().equals("to-sandbox")));
+            // The sandbox is gone, and its veth with it: the peer's end too, before waitFor() returned.
+            assertThat(peer.network().link("to-sandbox")).isEmpty();
         } finally {
             Shell.deleteQuietly(peerName);
         }

@@ -65,7 +65,7 @@ class PlanCompilerTest {
                 "WriteFile", "WriteFile", "WriteFile", "Mount", "Mount", "SetHostname", "LinkUp", "DeathSignal", "Exec");
         assertThat(plan.cloneOp().namespaceFlags()).isEqualTo(
                 dev.jns.ns.NamespaceType.cloneFlags(List.of(USER, PID, MNT, UTS, IPC, NET)));
-        assertThat(plan.steps()).filteredOn(s -> s.op() instanceof Op.WriteFile)
+        assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.WriteFile)
                 .extracting(PlannedOp::side, PlannedOp::op).containsExactly(
                         org.assertj.core.groups.Tuple.tuple(Side.PARENT, new Op.WriteFile("/proc/child/setgroups", "deny")),
                         org.assertj.core.groups.Tuple.tuple(Side.PARENT, new Op.WriteFile("/proc/child/uid_map", "0 1000 1\n")),
@@ -73,7 +73,7 @@ class PlanCompilerTest {
         assertThat(plan.opsOf(Op.Mount.class)).containsExactly(new Op.Mount("none", "/", null, MS_REC | MS_PRIVATE, null),
                 new Op.Mount("proc", "/proc", "proc", PROC_FLAGS, null));
         // every op names what was asked for
-        assertThat(plan.steps().get(plan.ops().indexOf(new Op.Mount("proc", "/proc", "proc", PROC_FLAGS, null))).from())
+        assertThat(plan.planned().get(plan.ops().indexOf(new Op.Mount("proc", "/proc", "proc", PROC_FLAGS, null))).from())
                 .isEqualTo(new FsStep.Proc(Path.of("/proc")));
     }
 
@@ -82,23 +82,23 @@ class PlanCompilerTest {
         LaunchPlan plan = compile(rootless("true"), ALICE);
         assertThat(names(plan)).containsExactly("BecomeSubreaper", "ForwardSignals", "Clone",
                 "WriteFile", "WriteFile", "WriteFile", "Mount", "LinkUp", "DeathSignal", "Exec");
-        assertThat(plan.steps()).filteredOn(s -> s.side() == Side.PARENT).isEmpty();
+        assertThat(plan.planned()).filteredOn(s -> s.side() == Side.PARENT).isEmpty();
 
         // A gid map needs setgroups denied to be written from inside; a range never can be.
-        assertThat(compile(rootless("true").setgroups(Setgroups.ALLOW), ALICE).steps())
+        assertThat(compile(rootless("true").setgroups(Setgroups.ALLOW), ALICE).planned())
                 .filteredOn(s -> s.side() == Side.PARENT).hasSize(3);
-        assertThat(compile(rootless("true").uidMap(new IdMap(0, 1000, 2)), ALICE).steps())
+        assertThat(compile(rootless("true").uidMap(new IdMap(0, 1000, 2)), ALICE).planned())
                 .filteredOn(s -> s.side() == Side.PARENT).hasSize(3);
         // With owner() the owner's ids are the ones that create the namespace.
         LaunchPlan owned = compile(rootless("true").owner(1000, 1000), ROOT);
-        assertThat(owned.steps()).filteredOn(s -> s.side() == Side.PARENT).isEmpty();
+        assertThat(owned.planned()).filteredOn(s -> s.side() == Side.PARENT).isEmpty();
         assertThat(names(owned)).containsSubsequence("BecomeOwner", "Clone");
     }
 
     @Test
     void setgroupsWithoutANewUserNamespaceIsTheProgramsOwnAsInUtilLinux() {
         LaunchPlan plan = compile(new NamespacedProcessBuilder("true").setgroups(Setgroups.ALLOW), ROOT);
-        assertThat(plan.steps()).filteredOn(s -> s.op() instanceof Op.WriteFile).singleElement()
+        assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.WriteFile).singleElement()
                 .satisfies(s -> assertThat(s.side()).isEqualTo(Side.CHILD))
                 .satisfies(s -> assertThat(s.op()).isEqualTo(new Op.WriteFile("/proc/child/setgroups", "allow")));
     }
@@ -116,7 +116,7 @@ class PlanCompilerTest {
         LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(UTS).ignoreSignals(List.of(2)).plan();
         assertThat(plan.opsOf(Op.ForwardSignals.class).getFirst().signals()).doesNotContain(2).contains(15);
         assertThat(plan.opsOf(Op.BlockSignals.class)).containsExactly(new Op.BlockSignals(List.of(2)));
-        assertThat(plan.steps()).filteredOn(s -> s.op() instanceof Op.BlockSignals).extracting(PlannedOp::side)
+        assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.BlockSignals).extracting(PlannedOp::side)
                 .containsExactly(Side.HELPER);
     }
 
@@ -143,7 +143,7 @@ class PlanCompilerTest {
         assertThat(plan.opsOf(Op.WriteFile.class)).contains(
                 new Op.WriteFile("/proc/child/timens_offsets", "monotonic 0 0\nboottime 86400 0\n"));
         // the file is made if missing, then the namespace is bind-mounted on it from outside
-        assertThat(plan.steps()).filteredOn(s -> s.from() instanceof NewNamespaces.Persistence)
+        assertThat(plan.planned()).filteredOn(s -> s.from() instanceof NewNamespaces.Persistence)
                 .extracting(PlannedOp::side, PlannedOp::op).containsExactly(
                         org.assertj.core.groups.Tuple.tuple(Side.PARENT, new Op.CreateFile("/run/t", 0444)),
                         org.assertj.core.groups.Tuple.tuple(Side.PARENT,
@@ -179,7 +179,7 @@ class PlanCompilerTest {
     }
 
     @Test
-    void propagationThenMountsThenTheRootChangeThenProcInsideThenTheDirectory() {
+    void propagationThenMountsThenTheRootChangeThenTheDirectoryThenProcInside() {
         LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(MNT).propagation(Propagation.SLAVE)
                 .bindMount(Path.of("/usr"), Path.of("/srv/root/usr"), true).root(Path.of("/srv/root"))
                 .mountProc(Path.of("/proc")).directory(Path.of("/tmp")).plan();
@@ -187,8 +187,11 @@ class PlanCompilerTest {
                 new Op.Mount("none", "/", null, MS_REC | MS_SLAVE, null),
                 new Op.Bind("/usr", "/srv/root/usr", true, MOUNT_ATTR_RDONLY, false),
                 new Op.ChangeRoot("/srv/root"), new Op.ChangeDirectory("/"),
-                new Op.Mount("proc", "/proc", "proc", PROC_FLAGS, null),
-                new Op.ChangeDirectory("/tmp"));
+                // util-linux unshare's order: a relative proc path is taken from the new directory.
+                new Op.ChangeDirectory("/tmp"),
+                new Op.Mount("proc", "/proc", "proc", PROC_FLAGS, null));
+        assertThat(plan.opsOf(Op.ChangeDirectory.class)).as("entered once").containsExactly(
+                new Op.ChangeDirectory("/"), new Op.ChangeDirectory("/tmp"));
         assertThat(new NamespacedProcessBuilder("true").newNamespaces(MNT).propagation(Propagation.UNCHANGED)
                 .plan().opsOf(Op.Mount.class)).isEmpty();
     }
@@ -268,7 +271,7 @@ class PlanCompilerTest {
                 Op.Open.path(1, "/proc/1/ns/uts", Op.Open.O_RDONLY), new Op.Setns(0, NET.cloneFlag()),
                 new Op.Setns(1, UTS.cloneFlag()), new Op.Setns(0, NET.cloneFlag()), new Op.Setns(1, UTS.cloneFlag()),
                 new Op.Clone(0), new Op.SetHostname("h"));
-        assertThat(plan.steps()).filteredOn(s -> s.op() instanceof Op.Setns).extracting(PlannedOp::from)
+        assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.Setns).extracting(PlannedOp::from)
                 .containsExactly(new Joins.JoinedFile(Path.of("/run/netns/a"), NET), new Joins.JoinedFile(Path.of("/proc/1/ns/uts"), UTS),
                         new Joins.JoinedFile(Path.of("/run/netns/a"), NET), new Joins.JoinedFile(Path.of("/proc/1/ns/uts"), UTS));
     }
@@ -343,10 +346,10 @@ class PlanCompilerTest {
                 new Op.SetCapabilities(0, 0, 0, 0, 0), new Op.NoNewPrivileges(),
                 new Op.DeathSignal(Signals.SIGKILL), new Op.Exec("/usr/bin/python3", List.of(), List.of("/usr/bin/python3", "job.py")));
         assertThat(plan.opsOf(Op.Bind.class)).hasSize(7); // /usr and six device nodes
-        assertThat(plan.steps()).filteredOn(s -> s.op() instanceof Op.Bind b && b.target().startsWith("/newroot/dev/"))
+        assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.Bind b && b.target().startsWith("/newroot/dev/"))
                 .extracting(PlannedOp::from).containsOnly(new FsStep.Dev(Path.of("/dev")));
         // everything after the clone happens inside: the caller's own mount table is never touched
-        assertThat(plan.steps()).filteredOn(s -> s.side() == Side.PARENT).isEmpty();
+        assertThat(plan.planned()).filteredOn(s -> s.side() == Side.PARENT).isEmpty();
     }
 
     @Test
@@ -367,7 +370,7 @@ class PlanCompilerTest {
         // no supervisor: no subreaper, no forwarded signals, no death signal
         assertThat(plan.opsOf(Op.BecomeSubreaper.class)).isEmpty();
         assertThat(plan.opsOf(Op.ForwardSignals.class)).isEmpty();
-        List<PlannedOp> tail = plan.steps().subList(plan.steps().size() - 5, plan.steps().size());
+        List<PlannedOp> tail = plan.planned().subList(plan.planned().size() - 5, plan.planned().size());
         assertThat(tail).extracting(PlannedOp::side, PlannedOp::op).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.DeathSignal(0)),
                 org.assertj.core.groups.Tuple.tuple(Side.PARENT, new Op.Detach()),

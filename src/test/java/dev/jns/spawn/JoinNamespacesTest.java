@@ -44,8 +44,8 @@ class JoinNamespacesTest {
         // nsenter's two passes: all but user, failure tolerated; then user if that worked, all of them if not
         assertThat(viaPidfd.opsOf(Op.Setns.class)).containsExactly(new Op.Setns(0, NET.cloneFlag() | MNT.cloneFlag()),
                 new Op.Setns(0, USER.cloneFlag()), new Op.Setns(0, all));
-        List<PlannedOp> setns = viaPidfd.steps().stream().filter(s -> s.op() instanceof Op.Setns).toList();
-        int firstPass = viaPidfd.steps().indexOf(setns.getFirst());
+        List<PlannedOp> setns = viaPidfd.planned().stream().filter(s -> s.op() instanceof Op.Setns).toList();
+        int firstPass = viaPidfd.planned().indexOf(setns.getFirst());
         assertThat(setns).extracting(PlannedOp::tolerated).containsExactly(PlannedOp.ANY_ERROR, 0, 0);
         assertThat(setns).extracting(PlannedOp::onlyIf).containsExactly(null,
                 new PlannedOp.Condition(firstPass, true), new PlannedOp.Condition(firstPass, false));
@@ -67,9 +67,9 @@ class JoinNamespacesTest {
         LaunchPlan plan = b.plan();
         // the groups go before the joins, and again inside only if that failed (as nsenter complains only if both fail)
         int before = plan.ops().indexOf(new Op.SetGroups(List.of()));
-        assertThat(plan.steps().get(before).side()).isEqualTo(Side.HELPER);
-        assertThat(plan.steps().get(before).tolerated()).isEqualTo(PlannedOp.ANY_ERROR);
-        assertThat(plan.steps()).anySatisfy(s -> {
+        assertThat(plan.planned().get(before).side()).isEqualTo(Side.HELPER);
+        assertThat(plan.planned().get(before).tolerated()).isEqualTo(PlannedOp.ANY_ERROR);
+        assertThat(plan.planned()).anySatisfy(s -> {
             assertThat(s.op()).isEqualTo(new Op.SetGroups(List.of()));
             assertThat(s.onlyIf()).isEqualTo(new PlannedOp.Condition(before, false));
         });

@@ -70,6 +70,19 @@ public final class SandboxMain {
                 System.out.flush();
                 p.waitFor();
             }
+            case "tmpfs-root" -> {
+                // The bubblewrap-like root of SpecSpawnTest, as whoever runs this JVM.
+                dev.jns.spec.LaunchSpec base = rootMapped(uid, gid, "sh", "-c",
+                        "grep -E '^Cap(Eff|Bnd)' /proc/self/status; ls /; ls /dev | tr '\\n' ' '; echo; id -u; echo pid $$")
+                        .newNamespaces(PID, MNT, UTS, IPC, NET).spec();
+                dev.jns.spec.LaunchSpec spec = new dev.jns.spec.LaunchSpec(base.program(), base.create(), base.join(), base.user(),
+                        SpecSpawnTest.emptyRootWithUsr(), base.setup(), base.credentials(),
+                        new dev.jns.spec.Capabilities.Exactly(java.util.Set.of()), base.supervision(), base.descriptors(),
+                        base.seccomp(), false);
+                Process p = Spawner.start(spec, new ProcessBuilder().redirectErrorStream(true), List.of(), false);
+                String out = new String(p.getInputStream().readAllBytes()) + "exit " + p.waitFor();
+                for (String line : out.strip().split("\n")) System.out.println("tmpfs-root: " + line);
+            }
             case "rootless-uts" -> show("Uu", rootMapped(uid, gid, "hostname").newNamespaces(UTS).hostname("from-memfd"));
             case "true" -> show("true", new NamespacedProcessBuilder("true").newNamespaces(UTS));
             case "enospc" -> show("net", new NamespacedProcessBuilder("true").newNamespaces(NET));

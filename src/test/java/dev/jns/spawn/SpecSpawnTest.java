@@ -52,7 +52,7 @@ class SpecSpawnTest {
         return out;
     }
 
-    private static Filesystem emptyRootWithUsr() {
+    static Filesystem emptyRootWithUsr() {
         long ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
         return new Filesystem(Propagation.PRIVATE, List.of(
                 new FsStep.TmpfsRoot(),
@@ -83,6 +83,18 @@ class SpecSpawnTest {
         assertThat(out).containsPattern(" / / rw,nosuid,nodev[^\n]* - tmpfs ");
         assertThat(out).containsPattern(" /usr ro,nosuid,nodev");
         assertThat(out).contains("pid 1\n", "Read-only file system", "user\n", "null ok\n");
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
+    void anUnprivilegedUserBuildsTheSameSandbox() throws Exception {
+        Privilege.requireRoot("switch to uid 65534 for the child JVM");
+        MachineState before = MachineState.capture();
+        Process jvm = ChildJvm.sandboxMain(ChildJvm.asNobody(), "tmpfs-root").redirectErrorStream(true).start();
+        String out = ChildJvm.output(jvm);
+        assertThat(out).contains("tmpfs-root: CapEff:\t0000000000000000", "tmpfs-root: CapBnd:\t0000000000000000",
+                "tmpfs-root: bin", "tmpfs-root: usr", "tmpfs-root: core fd full null ptmx pts random shm stderr stdin stdout tty urandom zero",
+                "tmpfs-root: 0\n", "tmpfs-root: pid 1\n", "tmpfs-root: exit 0");
         MachineState.assertNothingLeakedSince(before);
     }
 

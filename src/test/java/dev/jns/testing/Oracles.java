@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (about a minute), later ones find the cache.
  */
 public final class Oracles {
-    private static Path utilLinux;
+    private static Path utilLinux, bubblewrap;
 
     private Oracles() {}
 
@@ -24,6 +24,12 @@ public final class Oracles {
     public static synchronized Path utilLinux() {
         if (utilLinux == null) utilLinux = build("util-linux");
         return utilLinux;
+    }
+
+    /** The meson build directory holding bubblewrap 0.11.1's {@code bwrap}. */
+    public static synchronized Path bubblewrap() {
+        if (bubblewrap == null) bubblewrap = build("bubblewrap");
+        return bubblewrap;
     }
 
     private static Path build(String what) {

@@ -1,0 +1,371 @@
+package dev.jns.sandbox;
+
+import dev.jns.caps.Capability;
+import dev.jns.ids.IdMap;
+import dev.jns.mount.Propagation;
+import dev.jns.ns.NamespaceType;
+import dev.jns.os.ProcessEnvironment;
+import dev.jns.os.Signals;
+import dev.jns.plan.CallerIds;
+import dev.jns.plan.LaunchPlan;
+import dev.jns.plan.PlanCompiler;
+import dev.jns.seccomp.SeccompFilter;
+import dev.jns.spawn.NamespacedProcess;
+import dev.jns.spawn.Spawner;
+import dev.jns.spec.Capabilities;
+import dev.jns.spec.Credentials;
+import dev.jns.spec.Descriptor;
+import dev.jns.spec.Filesystem;
+import dev.jns.spec.FsStep;
+import dev.jns.spec.IdMapWriter;
+import dev.jns.spec.Joins;
+import dev.jns.spec.LaunchSpec;
+import dev.jns.spec.NewNamespaces;
+import dev.jns.spec.PerTypeSetup;
+import dev.jns.spec.PidNamespaceEntry;
+import dev.jns.spec.Program;
+import dev.jns.spec.SeccompProgram;
+import dev.jns.spec.Setgroups;
+import dev.jns.spec.Supervision;
+import dev.jns.spec.UserNamespace;
+
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import static dev.jns.mount.MountFlags.MOUNT_ATTR_NODEV;
+import static dev.jns.mount.MountFlags.MOUNT_ATTR_NOSUID;
+import static dev.jns.mount.MountFlags.MOUNT_ATTR_RDONLY;
+
+/**
+ * A sealed-off view of the system for a program you do not trust, in bubblewrap's model: the
+ * program sees an empty root (a tmpfs) holding only what you put there — binds of the
+ * caller's files, read-only or not, a fresh {@code /proc}, a minimal {@code /dev}, tmpfs
+ * directories, links — in new namespaces, with no capability left and no way to gain
+ * privilege by exec. {@link #start()} returns a real {@link Process}; the sandbox dies with
+ * the JVM, everything the program started included.
+ *
+ * <pre>{@code
+ * Process p = Sandbox.command("python3", "job.py")
+ *         .unshareAll()
+ *         .roBind("/usr", "/usr").symlink("usr/bin", "/bin").symlink("usr/lib", "/lib").symlink("usr/lib64", "/lib64")
+ *         .proc("/proc").dev("/dev").tmpfs("/home/job")
+ *         .directory("/home/job")
+ *         .seccomp(ContainerProfile.filter(true))
+ *         .start();
+ * }</pre>
+ *
+ * <p>Paths: a source names a file of the caller's; a destination a place in the sandbox's
+ * root, made (with its parents) if missing. Every bind is nosuid, and nodev unless it is a
+ * {@link #devBind}. Like {@code ProcessBuilder}, a {@code Sandbox} is not thread-safe;
+ * build one per start or start from one thread at a time.
+ */
+public final class Sandbox {
+    private final List<String> command;
+    private final Set<NamespaceType> namespaces = EnumSet.noneOf(NamespaceType.class);
+    private final List<FsStep> filesystem = new ArrayList<>(List.of(new FsStep.TmpfsRoot()));
+    private final Map<String, String> environment = ProcessEnvironment.initial();
+    private final ProcessBuilder stdio = new ProcessBuilder();
+    private final Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
+    private final List<SeccompProgram> seccomp = new ArrayList<>();
+    private final List<Descriptor> descriptors = new ArrayList<>();
+    private Long uid, gid;
+    private String hostname, argv0;
+    private Path directory;
+    private boolean newSession, callerCapabilities, asPid1;
+
+    private Sandbox(List<String> command) {
+        if (command.isEmpty()) throw new IllegalArgumentException("no command to run");
+        this.command = List.copyOf(command);
+    }
+
+    /** A sandbox for {@code command} (looked up in the PATH of its environment when it has no slash). */
+    public static Sandbox command(String... command) {
+        return new Sandbox(Arrays.asList(command));
+    }
+
+    public static Sandbox command(List<String> command) {
+        return new Sandbox(command);
+    }
+
+    // ---- namespaces ------------------------------------------------------------------------
+
+    /** New namespaces of every type bubblewrap's {@code --unshare-all} makes: user, ipc, pid, net, uts, cgroup. */
+    public Sandbox unshareAll() {
+        return unshare(NamespaceType.USER, NamespaceType.IPC, NamespaceType.PID, NamespaceType.NET, NamespaceType.UTS,
+                NamespaceType.CGROUP);
+    }
+
+    /**
+     * New namespaces of these types. A new mount namespace is always made (the root is built
+     * in one), and so is a user namespace when this JVM is not root (without one an
+     * unprivileged user cannot mount), as bubblewrap does.
+     */
+    public Sandbox unshare(NamespaceType... types) {
+        namespaces.addAll(Arrays.asList(types));
+        return this;
+    }
+
+    /** Keeps the caller's network namespace after {@link #unshareAll()} ({@code --share-net}). */
+    public Sandbox shareNet() {
+        namespaces.remove(NamespaceType.NET);
+        return this;
+    }
+
+    // ---- the filesystem, in the order given ---------------------------------------------------
+
+    /** Binds {@code source} read-write at {@code dest} ({@code --bind}). */
+    public Sandbox bind(String source, String dest) {
+        return bind(source, dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false);
+    }
+
+    /** As {@link #bind}, skipped when {@code source} does not exist ({@code --bind-try}). */
+    public Sandbox bindTry(String source, String dest) {
+        return bind(source, dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true);
+    }
+
+    /** Binds {@code source} read-only, on every submount too ({@code --ro-bind}). */
+    public Sandbox roBind(String source, String dest) {
+        return bind(source, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false);
+    }
+
+    /** As {@link #roBind}, skipped when {@code source} does not exist ({@code --ro-bind-try}). */
+    public Sandbox roBindTry(String source, String dest) {
+        return bind(source, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true);
+    }
+
+    /** Binds {@code source} with its device nodes usable ({@code --dev-bind}). */
+    public Sandbox devBind(String source, String dest) {
+        return bind(source, dest, MOUNT_ATTR_NOSUID, false);
+    }
+
+    /** As {@link #devBind}, skipped when {@code source} does not exist ({@code --dev-bind-try}). */
+    public Sandbox devBindTry(String source, String dest) {
+        return bind(source, dest, MOUNT_ATTR_NOSUID, true);
+    }
+
+    private Sandbox bind(String source, String dest, long attributes, boolean optional) {
+        filesystem.add(new FsStep.Bind(Path.of(source), Path.of(dest), attributes, optional));
+        return this;
+    }
+
+    /** A fresh {@code proc} of the sandbox's pid namespace ({@code --proc}). */
+    public Sandbox proc(String dest) {
+        filesystem.add(new FsStep.Proc(Path.of(dest)));
+        return this;
+    }
+
+    /** A minimal {@code /dev} ({@code --dev}): null, zero, full, random, urandom, tty, a private devpts, shm, the fd links. */
+    public Sandbox dev(String dest) {
+        filesystem.add(new FsStep.Dev(Path.of(dest)));
+        return this;
+    }
+
+    /** An empty tmpfs, mode 0755 ({@code --tmpfs}). */
+    public Sandbox tmpfs(String dest) {
+        return tmpfs(dest, 0755, OptionalLong.empty());
+    }
+
+    /** A tmpfs with this mode and, if given, size limit in bytes ({@code --perms MODE --size BYTES --tmpfs}). */
+    public Sandbox tmpfs(String dest, int mode, OptionalLong size) {
+        filesystem.add(new FsStep.Tmpfs(Path.of(dest), mode, size));
+        return this;
+    }
+
+    /** A POSIX message queue filesystem ({@code --mqueue}); the sandbox needs its own IPC namespace. */
+    public Sandbox mqueue(String dest) {
+        filesystem.add(new FsStep.Dir(Path.of(dest), 0755));
+        filesystem.add(new FsStep.Mount("mqueue", Path.of(dest), "mqueue", 0, null));
+        return this;
+    }
+
+    /** A directory, parents included ({@code --dir}). */
+    public Sandbox dir(String dest) {
+        return dir(dest, 0755);
+    }
+
+    public Sandbox dir(String dest, int mode) {
+        filesystem.add(new FsStep.Dir(Path.of(dest), mode));
+        return this;
+    }
+
+    /** A symbolic link at {@code link} to {@code target} ({@code --symlink}). */
+    public Sandbox symlink(String target, String link) {
+        filesystem.add(new FsStep.Symlink(target, Path.of(link)));
+        return this;
+    }
+
+    /** Sets a mode ({@code --chmod}). */
+    public Sandbox chmod(int mode, String path) {
+        filesystem.add(new FsStep.Chmod(Path.of(path), mode));
+        return this;
+    }
+
+    /** Makes what is mounted at {@code dest} read-only, submounts included ({@code --remount-ro}). */
+    public Sandbox remountReadOnly(String dest) {
+        filesystem.add(new FsStep.RemountReadOnly(Path.of(dest)));
+        return this;
+    }
+
+    // ---- the process ---------------------------------------------------------------------------
+
+    /** The uid inside (a new user namespace maps it to the caller's); default the caller's. */
+    public Sandbox uid(long uid) {
+        this.uid = uid;
+        return this;
+    }
+
+    /** The gid inside; default the caller's. */
+    public Sandbox gid(long gid) {
+        this.gid = gid;
+        return this;
+    }
+
+    public Sandbox hostname(String hostname) {
+        this.hostname = hostname;
+        return this;
+    }
+
+    /** The working directory inside; default {@code /}. */
+    public Sandbox directory(String dir) {
+        this.directory = Path.of(dir);
+        return this;
+    }
+
+    /** What the program sees as {@code argv[0]} ({@code --argv0}). */
+    public Sandbox argv0(String name) {
+        this.argv0 = name;
+        return this;
+    }
+
+    /** The program's environment: this process's, in its order; change it before {@link #start()}. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /**
+     * The program is PID 1 of its pid namespace ({@code --as-pid-1}) instead of PID 2 under a
+     * reaper; as PID 1 it ignores every signal it has no handler for, SIGTERM included.
+     */
+    public Sandbox asPid1() {
+        this.asPid1 = true;
+        return this;
+    }
+
+    /** A new session: no controlling terminal to push input into ({@code --new-session}). */
+    public Sandbox newSession() {
+        this.newSession = true;
+        return this;
+    }
+
+    /** Keeps these capabilities (they are all dropped by default); for a program that is root inside. */
+    public Sandbox capabilities(Capability... kept) {
+        capabilities.addAll(Arrays.asList(kept));
+        return this;
+    }
+
+    /**
+     * A program that is root inside keeps the caller's effective capabilities, and no more,
+     * instead of none (bubblewrap's default for a root caller).
+     */
+    public Sandbox keepCallerCapabilities() {
+        this.callerCapabilities = true;
+        return this;
+    }
+
+    /** A seccomp filter, installed last before exec; several stack, all applying. */
+    public Sandbox seccomp(SeccompFilter filter) {
+        return seccomp(filter.compile());
+    }
+
+    /** A compiled filter (classic BPF), e.g. one bubblewrap's {@code --seccomp FD} reads. */
+    public Sandbox seccomp(SeccompProgram program) {
+        seccomp.add(program);
+        return this;
+    }
+
+    /** This process's open descriptor {@code callerFd} at {@code fd} in the program. */
+    public Sandbox inheritFd(int callerFd, int fd) {
+        descriptors.add(new Descriptor.Inherited(callerFd, fd));
+        return this;
+    }
+
+    public Sandbox redirectInput(Redirect source) {
+        stdio.redirectInput(source);
+        return this;
+    }
+
+    public Sandbox redirectOutput(Redirect destination) {
+        stdio.redirectOutput(destination);
+        return this;
+    }
+
+    public Sandbox redirectError(Redirect destination) {
+        stdio.redirectError(destination);
+        return this;
+    }
+
+    public Sandbox redirectErrorStream(boolean merge) {
+        stdio.redirectErrorStream(merge);
+        return this;
+    }
+
+    public Sandbox inheritIO() {
+        stdio.inheritIO();
+        return this;
+    }
+
+    // ---- results -------------------------------------------------------------------------------
+
+    /** What the sandbox is, as the engine's spec: testable without running anything. */
+    public LaunchSpec spec() {
+        CallerIds caller = CallerIds.current();
+        Set<NamespaceType> types = EnumSet.copyOf(namespaces);
+        types.add(NamespaceType.MNT);
+        if (caller.euid() != 0) types.add(NamespaceType.USER);
+        boolean userNs = types.contains(NamespaceType.USER);
+        long insideUid = uid != null ? uid : caller.euid(), insideGid = gid != null ? gid : caller.egid();
+        UserNamespace user = userNs
+                ? new UserNamespace(List.of(IdMap.single(insideUid, caller.euid())), List.of(IdMap.single(insideGid, caller.egid())),
+                        IdMapWriter.PROC_FILES, IdMapWriter.PROC_FILES, Optional.of(Setgroups.DENY), Optional.empty())
+                : UserNamespace.NONE;
+        List<String> env = new ArrayList<>();
+        for (Map.Entry<String, String> e : environment.entrySet()) env.add(e.getKey() + "=" + e.getValue());
+        return new LaunchSpec(
+                new Program(command, Optional.ofNullable(argv0), env, Optional.of(directory != null ? directory : Path.of("/"))),
+                new NewNamespaces(types, asPid1 ? PidNamespaceEntry.PROGRAM_IS_PID_1 : PidNamespaceEntry.REAPER_IS_PID_1, Map.of()),
+                Joins.NONE, user,
+                new Filesystem(Propagation.PRIVATE, filesystem),
+                new PerTypeSetup(Optional.ofNullable(hostname), Optional.empty(), true, Map.of()),
+                new Credentials(userNs || uid == null ? Optional.empty() : Optional.of(uid),
+                        userNs || gid == null ? Optional.empty() : Optional.of(gid),
+                        userNs ? Optional.empty() : Optional.of(List.of()), true, newSession),
+                callerCapabilities ? new Capabilities.Bounded(Capability.effectiveOfThisProcess())
+                        : new Capabilities.Exactly(capabilities),
+                new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT, List.of()),
+                descriptors, seccomp, false);
+    }
+
+    /** The helper's ops for this sandbox. */
+    public LaunchPlan plan() {
+        return PlanCompiler.compile(spec());
+    }
+
+    /**
+     * Starts the program in its sandbox; returns once it runs.
+     *
+     * @throws dev.jns.spawn.SpawnException naming the step that failed, and why; nothing is left behind
+     * @throws IOException if the helper could not be started
+     */
+    public NamespacedProcess start() throws IOException {
+        return Spawner.start(spec(), stdio, List.of(), false);
+    }
+}

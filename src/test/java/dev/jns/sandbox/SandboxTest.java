@@ -1,0 +1,111 @@
+package dev.jns.sandbox;
+
+import dev.jns.mount.MountFlags;
+import dev.jns.plan.LaunchPlan;
+import dev.jns.plan.Op;
+import dev.jns.plan.PlannedOp;
+import dev.jns.seccomp.ContainerProfile;
+import dev.jns.spawn.SpawnException;
+import dev.jns.spec.FsStep;
+import dev.jns.testing.MachineState;
+import dev.jns.testing.Privilege;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The sandbox as a Java object: what it compiles to, and what a program inside sees. */
+class SandboxTest {
+
+    private static Sandbox usrOnly(String... command) {
+        return Sandbox.command(command).unshareAll()
+                .roBind("/usr", "/usr").symlink("usr/bin", "/bin").symlink("usr/lib", "/lib").symlink("usr/lib64", "/lib64")
+                .proc("/proc").dev("/dev").tmpfs("/home/job").directory("/home/job").hostname("job-42");
+    }
+
+    @Test
+    void everyBindIsNosuidAndNodevUnlessItIsADevBindAndTryFormsMayMissTheirSource() {
+        LaunchPlan plan = Sandbox.command("true").bind("/a", "/a").roBindTry("/b", "/b").devBind("/c", "/c").plan();
+        long nosuid = MountFlags.MOUNT_ATTR_NOSUID, nodev = MountFlags.MOUNT_ATTR_NODEV, ro = MountFlags.MOUNT_ATTR_RDONLY;
+        assertThat(plan.opsOf(Op.Bind.class)).containsExactly(
+                new Op.Bind("/oldroot/a", "/newroot/a", true, nosuid | nodev, true),
+                new Op.Bind("/oldroot/b", "/newroot/b", true, ro | nosuid | nodev, true),
+                new Op.Bind("/oldroot/c", "/newroot/c", true, nosuid, true));
+        assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.Bind).extracting(PlannedOp::tolerated)
+                .containsExactly(0, dev.jns.os.Errno.ENOENT, 0);
+        // no privilege to gain by exec, and no capability left
+        assertThat(plan.ops()).contains(new Op.NoNewPrivileges(), new Op.SetCapabilities(0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void aProgramSeesOnlyWhatItWasGiven() throws Exception {
+        Privilege.requireRoot("create every namespace type from a root JVM");
+        MachineState before = MachineState.capture();
+        Process p = usrOnly("sh", "-c", "pwd; hostname; id -u; ls /; grep CapEff /proc/self/status; touch /usr/x 2>&1;"
+                        + " echo $$; touch here && echo writable home")
+                .seccomp(ContainerProfile.filter(true)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).startsWith("/home/job\njob-42\n0\n")
+                .contains("bin\ndev\nhome\nlib\nlib64\nproc\nusr\n", "CapEff:\t0000000000000000", "Read-only file system",
+                        "\n2\n", "writable home"); // PID 2: a reaper is PID 1, as in bubblewrap
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
+    void anUnprivilegedUserGetsTheSameSandbox() throws Exception {
+        Privilege.requireRoot("switch to uid 65534 for the child JVM");
+        MachineState before = MachineState.capture();
+        Process jvm = new ProcessBuilder(java.util.List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), SandboxMain.class.getName())).redirectErrorStream(true).start();
+        String out = new String(jvm.getInputStream().readAllBytes());
+        assertThat(jvm.waitFor()).as(out).isZero();
+        assertThat(out).isEqualTo("/home/job\njob-42\n65534\nbin\ndev\nhome\nlib\nlib64\nproc\nusr\nexit 0\n");
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    /** The sandbox of these tests in a JVM of its own, for whoever runs it. */
+    public static final class SandboxMain {
+        public static void main(String[] args) throws Exception {
+            Process p = usrOnly("sh", "-c", "pwd; hostname; id -u; ls /").redirectErrorStream(true).start();
+            System.out.print(new String(p.getInputStream().readAllBytes()));
+            System.out.println("exit " + p.waitFor());
+        }
+    }
+
+    @Test
+    void underItsReaperTheProgramStopsOnSigtermAsPid1ItWouldNot() throws Exception {
+        Privilege.requireRoot("create namespaces from a root JVM");
+        Process reaped = usrOnly("sleep", "600").start();
+        Thread.sleep(300);
+        reaped.destroy();
+        assertThat(reaped.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("ended by SIGTERM").isTrue();
+        assertThat(reaped.exitValue()).isEqualTo(128 + 15);
+
+        Process pid1 = usrOnly("sh", "-c", "echo $$; sleep 600").asPid1().start();
+        assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(pid1.getInputStream())).readLine()).isEqualTo("1");
+        pid1.destroy();
+        assertThat(pid1.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)).as("PID 1 ignores a SIGTERM it has no handler for").isFalse();
+        pid1.destroyForcibly();
+        pid1.waitFor();
+    }
+
+    @Test
+    void aMissingSourceFailsTheStartNamingTheBindUnlessItIsATryForm() throws Exception {
+        Privilege.requireRoot("create namespaces from a root JVM");
+        MachineState before = MachineState.capture();
+        assertThatThrownBy(() -> usrOnly("true").roBind("/no/such/dir", "/data").start())
+                .isInstanceOfSatisfying(SpawnException.class, e -> {
+                    assertThat(e.step()).isEqualTo(new FsStep.Bind(Path.of("/no/such/dir"), Path.of("/data"),
+                            MountFlags.MOUNT_ATTR_RDONLY | MountFlags.MOUNT_ATTR_NOSUID | MountFlags.MOUNT_ATTR_NODEV, false));
+                    assertThat(e.errnoName()).isEqualTo("ENOENT");
+                });
+        Process p = usrOnly("sh", "-c", "ls /data 2>&1; true").roBindTry("/no/such/dir", "/data").redirectErrorStream(true).start();
+        assertThat(new String(p.getInputStream().readAllBytes())).contains("No such file or directory");
+        assertThat(p.waitFor()).isZero();
+        MachineState.assertNothingLeakedSince(before);
+    }
+}
