@@ -8,13 +8,27 @@
 #
 #   bench/run-cold.sh
 #   RUNS=40 ROUNDS=3 bench/run-cold.sh
-#   FLOORS=1 bench/run-cold.sh    # adds launcher floors: bash -c 'exec true', a hello jar
+#   FLOORS=1 bench/run-cold.sh    # adds launcher floors: bash -c 'exec true' and with env -i
+#   BASELINE=/tmp/jns-old bench/run-cold.sh   # adds another built checkout's three commands
+#   INHERIT=1 bench/run-cold.sh   # keeps descriptors beyond 0-2 this shell inherited
+#
+# By default the descriptors beyond 0-2 that this script inherited (a CI runner's or an IDE's)
+# are closed before the run, as in a terminal: jns unshare/nsenter hand every inherited one to
+# the program (as util-linux does), which is a path of its own (pidfd_getfd, a unix socket,
+# SCM_RIGHTS through FFM). INHERIT=1 measures that path.
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
 . "$bench/cold-cli.sh"
 ROUNDS=${ROUNDS:-3}
 
+if [ "${INHERIT:-0}" != 1 ]; then
+  for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    case $fd in 0|1|2|255) continue ;; esac
+    eval "exec $fd>&-" 2>/dev/null || true
+  done
+fi
 sleep 3600 &
 target=$!
 trap 'kill "$target" 2>/dev/null || true' EXIT
@@ -24,6 +38,10 @@ cmds=("$jdk/bin/java -Xshare:auto -version"
       "$root/jns lsns"
       "$root/jns unshare -r true"
       "$root/jns nsenter -t $target -a true")
+if [ -n "${BASELINE:-}" ]; then
+  names+=(base-lsns base-unshare-r base-nsenter-a)
+  cmds+=("$BASELINE/jns lsns" "$BASELINE/jns unshare -r true" "$BASELINE/jns nsenter -t $target -a true")
+fi
 if [ "${FLOORS:-0}" = 1 ]; then
   names+=(bash-exec-true bash-env-i-true)
   cmds+=("bash -c 'exec true'" "bash -c 'exec env -i -- true'")
@@ -34,6 +52,7 @@ echo
 echo "- cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores; kernel $(uname -r)"
 echo "- JDK: $("$jdk/bin/java" -version 2>&1 | sed -n 2p)"
 echo "- AOT cache: $([ -f "$root/target/jns.aot" ] && echo yes || echo no); $RUNS runs per command per round, 3 warm-ups"
+echo "- inherited descriptors beyond 0-2: $([ "${INHERIT:-0}" = 1 ] && echo kept || echo closed)${BASELINE:+; baseline: $BASELINE}"
 echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 hf_args=()
