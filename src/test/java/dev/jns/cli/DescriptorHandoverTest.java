@@ -6,7 +6,6 @@ import dev.jns.testing.Privilege;
 import dev.jns.testing.RunAs;
 import dev.jns.testing.Tool;
 import dev.jns.testing.ToolResult;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,13 +37,9 @@ class DescriptorHandoverTest {
 
     @BeforeAll
     static void install() {
-        jns = JnsInstall.build();
+        jns = JnsInstall.shared();
     }
 
-    @AfterAll
-    static void remove() {
-        if (jns != null) jns.close();
-    }
 
     /**
      * Runs {@code tool ... sh -c PROGRAM} from a bash that opened fds 5-9 first, with a TCP

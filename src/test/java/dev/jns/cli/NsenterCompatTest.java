@@ -7,7 +7,6 @@ import dev.jns.testing.Privilege;
 import dev.jns.testing.RunAs;
 import dev.jns.testing.Tool;
 import dev.jns.testing.ToolResult;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,13 +36,9 @@ class NsenterCompatTest {
     @BeforeAll
     static void build() {
         Privilege.requireRoot("create and enter namespaces");
-        jns = JnsInstall.build();
+        jns = JnsInstall.shared();
     }
 
-    @AfterAll
-    static void remove() {
-        if (jns != null) jns.close();
-    }
 
     private static HeldNamespaces target(Maker maker, RunAs as, List<String> flags, String setup) throws Exception {
         List<String> unshare = new ArrayList<>(as.prefix());

@@ -7,7 +7,6 @@ import dev.jns.testing.RunAs;
 import dev.jns.testing.Tool;
 import dev.jns.testing.ToolResult;
 import dev.jns.testing.UtilLinuxOracle;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,13 +48,9 @@ class NsenterJoinCgroupTest {
     static void build() {
         Privilege.requireRoot("make cgroups and bind cgroup2 over /sys/fs/cgroup in a private mount namespace");
         UtilLinuxOracle.dir();
-        jns = JnsInstall.build();
+        jns = JnsInstall.shared();
     }
 
-    @AfterAll
-    static void remove() {
-        if (jns != null) jns.close();
-    }
 
     /** A sleeping target in a new group beneath this process's own, in v2 and in /proc/PID/cgroup's first hierarchy. */
     @BeforeEach

@@ -6,7 +6,6 @@ import dev.jns.testing.Privilege;
 import dev.jns.testing.RunAs;
 import dev.jns.testing.Tool;
 import dev.jns.testing.ToolResult;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,13 +28,9 @@ class NsenterSecurityTest {
     @BeforeAll
     static void build() {
         Privilege.requireRoot("create and enter namespaces");
-        jns = JnsInstall.build();
+        jns = JnsInstall.shared();
     }
 
-    @AfterAll
-    static void remove() {
-        if (jns != null) jns.close();
-    }
 
     @Test
     void theHelperCannotBeOverwrittenFromInside() throws Exception {

@@ -6,7 +6,6 @@ import dev.jns.testing.RunAs;
 import dev.jns.testing.Tool;
 import dev.jns.testing.ToolResult;
 import dev.jns.testing.UtilLinuxOracle;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,13 +28,9 @@ class NsenterUtilLinux2422Test {
     @BeforeAll
     static void build() {
         UtilLinuxOracle.dir();
-        jns = JnsInstall.build();
+        jns = JnsInstall.shared();
     }
 
-    @AfterAll
-    static void remove() {
-        if (jns != null) jns.close();
-    }
 
     /** Runs {@code nsenter args} through both and requires the same outcome; returns util-linux's. */
     private static ToolResult agree(String... args) {

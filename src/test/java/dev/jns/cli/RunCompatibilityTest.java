@@ -7,7 +7,6 @@ import dev.jns.testing.Privilege;
 import dev.jns.testing.RunAs;
 import dev.jns.testing.Tool;
 import dev.jns.testing.ToolResult;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,13 +28,9 @@ class RunCompatibilityTest {
 
     @BeforeAll
     static void install() {
-        jns = JnsInstall.build();
+        jns = JnsInstall.shared();
     }
 
-    @AfterAll
-    static void remove() {
-        if (jns != null) jns.close();
-    }
 
     private static void same(RunAs as, List<String> args) {
         List<String> bwrap = new ArrayList<>(List.of(Oracles.bubblewrap().resolve("bwrap").toString()));

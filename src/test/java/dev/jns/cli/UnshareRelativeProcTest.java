@@ -7,7 +7,6 @@ import dev.jns.testing.RunAs;
 import dev.jns.testing.Tool;
 import dev.jns.testing.ToolResult;
 import dev.jns.testing.UtilLinuxOracle;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,13 +39,9 @@ class UnshareRelativeProcTest {
     static void build() {
         Privilege.requireRoot("mount proc in new mount and pid namespaces");
         UtilLinuxOracle.dir();
-        jns = JnsInstall.build();
+        jns = JnsInstall.shared();
     }
 
-    @AfterAll
-    static void remove() {
-        if (jns != null) jns.close();
-    }
 
     @BeforeEach
     void tree() throws IOException {

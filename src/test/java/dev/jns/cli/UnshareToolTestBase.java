@@ -3,7 +3,6 @@ package dev.jns.cli;
 import dev.jns.testing.JnsInstall;
 import dev.jns.testing.LeakCheck;
 import dev.jns.testing.UnshareComparison;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,12 +19,8 @@ abstract class UnshareToolTestBase {
 
     @BeforeAll
     static void build() {
-        jns = JnsInstall.build();
+        jns = JnsInstall.shared();
         compare = new UnshareComparison(jns);
     }
 
-    @AfterAll
-    static void remove() {
-        if (jns != null) jns.close();
-    }
 }

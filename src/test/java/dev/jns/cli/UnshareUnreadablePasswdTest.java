@@ -6,7 +6,6 @@ import dev.jns.testing.RunAs;
 import dev.jns.testing.Tool;
 import dev.jns.testing.ToolResult;
 import dev.jns.testing.UtilLinuxOracle;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,13 +39,9 @@ class UnshareUnreadablePasswdTest {
     static void build() {
         dev.jns.testing.Privilege.requireRoot("bind-mount an unreadable passwd in a private mount namespace");
         UtilLinuxOracle.dir();
-        jns = JnsInstall.build();
+        jns = JnsInstall.shared();
     }
 
-    @AfterAll
-    static void remove() {
-        if (jns != null) jns.close();
-    }
 
     /** uid and gid 1 ({@code daemon} in Debian's passwd), no supplementary groups. */
     private static final List<String> AS_DAEMON = List.of("setpriv", "--reuid=1", "--regid=1", "--clear-groups", "--");

@@ -33,6 +33,20 @@ public final class JnsInstall implements AutoCloseable {
         this.dir = dir;
     }
 
+    private static JnsInstall shared;
+
+    /**
+     * One copy for every test class of this test run, built on first use and removed when
+     * the test JVM exits (the classes only read it).
+     */
+    public static synchronized JnsInstall shared() {
+        if (shared == null) {
+            shared = build();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "remove jns install"));
+        }
+        return shared;
+    }
+
     /** Builds the checkout if its jar is missing or stale, then copies it. */
     public static JnsInstall build() {
         Path checkout = Path.of(System.getProperty("user.dir")).toAbsolutePath();
