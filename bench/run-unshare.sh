@@ -17,13 +17,13 @@ trap 'rm -rf "$copy"' EXIT
 mkdir -p "$copy/target"
 cp -r "$root/jns" "$root/tools" "$copy/"
 cp "$root/target/jns.jar" "$copy/target/"
-for extra in jns.aot jns-helper; do
+for extra in jns.aot jns-lsns.aot jns-unshare.aot jns-nsenter.aot jns-helper; do
   [ -e "$root/target/$extra" ] && cp -r "$root/target/$extra" "$copy/target/"
 done
 chmod -R a+rX "$copy"
 as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups --"
 
-cold_header unshare unshare "$copy/target/jns.aot"
+cold_header unshare unshare "$copy/target/jns-unshare.aot"
 echo "| as | jns unshare (median) | util-linux unshare (median) | ratio |"
 echo "|---|---|---|---|"
 for who in root nobody; do

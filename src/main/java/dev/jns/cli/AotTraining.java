@@ -1,7 +1,13 @@
 package dev.jns.cli;
 
+import java.io.FileInputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,21 +42,72 @@ public final class AotTraining {
             // Spawns `true` in new namespaces that vanish with it: nothing is left behind.
             List.of("unshare", "-Urpf", "--mount-proc", "true"),
             List.of("unshare", "-Urn", "--kill-child", "true"),
+            List.of("unshare", "-r", "true"),
             List.of("nsenter", "--help"),
             List.of("nsenter", "--net=/jns-aot-training-no-such-file", "true"),
             // Joins the training JVM's own namespaces to run `true`: changes nothing.
-            List.of("nsenter", "-t", Long.toString(ProcessHandle.current().pid()), "-u", "-n", "-i", "true"));
+            List.of("nsenter", "-t", Long.toString(ProcessHandle.current().pid()), "-u", "-n", "-i", "true"),
+            List.of("nsenter", "-t", Long.toString(ProcessHandle.current().pid()), "-a", "true"));
+
+    /**
+     * Run again with a descriptor "inherited" (the launcher's {@code jns.inheritedFds}): a
+     * shell or a harness often leaves some open, and handing them over (pidfd_getfd, a
+     * unix socket, SCM_RIGHTS) is a path of its own that must be in the cache too.
+     */
+    private static final List<List<String>> WITH_INHERITED_FDS = List.of(
+            List.of("unshare", "-r", "true"),
+            List.of("nsenter", "-t", Long.toString(ProcessHandle.current().pid()), "-a", "true"));
 
     private AotTraining() {}
 
-    public static void main(String[] args) {
+    /**
+     * With no argument, trains every command (the cache for the rest of jns); with a command's
+     * name ({@code lsns}, {@code unshare}, {@code nsenter}), only that command's runs, for a
+     * cache of its own: a smaller cache maps, relocates and preloads fewer classes at each start.
+     */
+    public static void main(String[] args) throws IOException {
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
-        for (List<String> command : COMMANDS) {
+        String only = args.length > 0 ? args[0] : null;
+        runAll(only(COMMANDS, only), discard);
+        try (FileInputStream open = new FileInputStream("/dev/null")) {
+            int fd = descriptorOf(open);
+            if (fd < 0) return;
+            System.setProperty("jns.inheritedFds", Integer.toString(fd));
+            runAll(only(WITH_INHERITED_FDS, only), discard);
+            System.clearProperty("jns.inheritedFds");
+        }
+    }
+
+    private static List<List<String>> only(List<List<String>> commands, String name) {
+        if (name == null) return commands;
+        List<List<String>> out = new ArrayList<>();
+        for (List<String> command : commands) if (command.get(0).equals(name)) out.add(command);
+        return out;
+    }
+
+    private static void runAll(List<List<String>> commands, PrintStream discard) {
+        for (List<String> command : commands) {
             try {
                 Main.run(command.toArray(String[]::new), discard, discard);
             } catch (RuntimeException | Error e) {
                 // Ignored on purpose: see the class comment.
             }
         }
+    }
+
+    /** The number of the newest descriptor above 2 open on /dev/null (the stream just opened), or -1. */
+    private static int descriptorOf(FileInputStream open) throws IOException {
+        int found = -1;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                int n = Integer.parseInt(fd.getFileName().toString());
+                try {
+                    if (n > 2 && n > found && Files.readSymbolicLink(fd).toString().equals("/dev/null")) found = n;
+                } catch (IOException e) {
+                    // the directory stream's own descriptor, closed meanwhile
+                }
+            }
+        }
+        return found;
     }
 }

@@ -77,7 +77,13 @@ public final class PlanEncoder {
     static List<int[]> descriptors(LaunchPlan plan) {
         List<int[]> out = new ArrayList<>();
         for (Op op : plan.ops()) {
-            if (op instanceof Op.ReceiveFds r) out.add(r.callerFds().stream().mapToInt(Integer::intValue).toArray());
+            if (op instanceof Op.ReceiveFds r) {
+                // A loop, not a stream: streams spin classes on a cold path the AOT cache may miss.
+                List<Integer> fds = r.callerFds();
+                int[] array = new int[fds.size()];
+                for (int i = 0; i < array.length; i++) array[i] = fds.get(i);
+                out.add(array);
+            }
         }
         return out;
     }

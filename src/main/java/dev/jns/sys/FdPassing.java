@@ -1,9 +1,7 @@
 package dev.jns.sys;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -21,11 +19,6 @@ public final class FdPassing {
     private static final long MSGHDR_SIZE = 56;
     // struct cmsghdr: len(8) level(4) type(4), then the data, padded to 8
     private static final long CMSG_HEADER = 16;
-
-    private static final class SendMsg {
-        static final MethodHandle H = Ffi.errnoCall("sendmsg",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), -1);
-    }
 
     private FdPassing() {}
 
@@ -49,8 +42,9 @@ public final class FdPassing {
             msg.set(JAVA_LONG, 24, 1);
             msg.set(ADDRESS, 32, control);
             msg.set(JAVA_LONG, 40, cmsgSpace);
-            Ffi.checked("sendmsg", fds.length + " descriptors over fd " + socket,
-                    st -> (long) SendMsg.H.invokeExact(st, socket, msg, MSG_NOSIGNAL));
+            // sendmsg through LibC's one syscall shape: a downcall shape of its own would cost
+            // cold start-up time (the linker spins a stub per shape, which no AOT cache keeps).
+            LibC.sendmsg(socket, msg, MSG_NOSIGNAL, fds.length + " descriptors over fd " + socket);
         }
     }
 }

@@ -27,8 +27,9 @@ public final class LibC {
             O_CLOEXEC = 0x80000, O_PATH = 0x200000;
     public static final int AT_FDCWD = -100;
 
-    private static final long SYS_CLOSE = 3, SYS_FSTAT = 5, SYS_IOCTL = 16, SYS_FCNTL = 72, SYS_GETTID = 186,
-            SYS_OPENAT = 257, SYS_UNSHARE = 272, SYS_SETNS = 308, SYS_MEMFD_CREATE = 319, SYS_PIDFD_OPEN = 434;
+    private static final long SYS_CLOSE = 3, SYS_FSTAT = 5, SYS_IOCTL = 16, SYS_SENDMSG = 46, SYS_FCNTL = 72, SYS_GETTID = 186,
+            SYS_OPENAT = 257, SYS_UNSHARE = 272, SYS_SETNS = 308, SYS_MEMFD_CREATE = 319, SYS_PIDFD_OPEN = 434,
+            SYS_PIDFD_GETFD = 438;
     private static final int MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, F_ADD_SEALS = 1033,
             F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8;
 
@@ -102,6 +103,16 @@ public final class LibC {
     /** {@code pidfd_open(pid, flags)}; returns the pidfd. */
     public static int pidfdOpen(int pid, int flags) {
         return (int) syscall(SYS_PIDFD_OPEN, "pidfd_open", "pid " + pid, pid, flags, 0, 0);
+    }
+
+    /** {@code pidfd_getfd(pidfd, fd, 0)}: a duplicate of another process's fd; returns it. */
+    public static int pidfdGetfd(int pidfd, int fd) {
+        return (int) syscall(SYS_PIDFD_GETFD, "pidfd_getfd", "(" + pidfd + ", " + fd + ")", pidfd, fd, 0, 0);
+    }
+
+    /** {@code sendmsg(fd, msg, flags)}; returns the bytes sent. */
+    static long sendmsg(int fd, MemorySegment msg, int flags, String detail) {
+        return syscall(SYS_SENDMSG, "sendmsg", detail, fd, msg.address(), flags, 0);
     }
 
     /** The calling OS thread's id. */

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class JnsInstall implements AutoCloseable {
     /** What a run needs, relative to the checkout; optional entries are copied when they exist. */
     private static final List<String> REQUIRED = List.of("jns", "tools", "target/jns.jar", "target/jns-helper");
-    private static final List<String> OPTIONAL = List.of("target/jns.aot");
+    private static final List<String> OPTIONAL = List.of("target/jns.aot", "target/jns-lsns.aot",
+            "target/jns-unshare.aot", "target/jns-nsenter.aot");
 
     private final Path dir;
 
