@@ -9,7 +9,7 @@ import static dev.jns.ns.NamespaceType.*;
 /**
  * Peak RSS (VmHWM) of the process that supervises a sandboxed `sleep`: jns's helper, and
  * util-linux `unshare -Urmuinpf` for comparison. Run as root from the checkout:
- *   java -cp target/jns.jar bench/HelperRss.java
+ *   java -cp core/target/jns.jar bench/HelperRss.java
  */
 public class HelperRss {
     public static void main(String[] args) throws Exception {

@@ -11,7 +11,7 @@ import static dev.jns.ns.NamespaceType.*;
  * harness interleaves them, one of each per round from the same warm JVM thread, and prints
  * medians and the jns / util-linux ratio, after a warm-up of at least 1,000 rounds. Run as
  * root from the checkout:
- *   java -cp target/jns.jar bench/SpawnInterleaved.java [ROUNDS]
+ *   java -cp core/target/jns.jar bench/SpawnInterleaved.java [ROUNDS]
  */
 public class SpawnInterleaved {
     interface Spawn { void run() throws Exception; }

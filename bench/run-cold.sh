@@ -51,7 +51,7 @@ echo "## cold start vs. the JVM floor, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "- cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores; kernel $(uname -r)"
 echo "- JDK: $("$jdk/bin/java" -version 2>&1 | sed -n 2p)"
-echo "- AOT cache: $([ -f "$root/target/jns.aot" ] && echo yes || echo no); $RUNS runs per command per round, 3 warm-ups"
+echo "- AOT cache: $([ -f "$root/core/target/jns.aot" ] && echo yes || echo no); $RUNS runs per command per round, 3 warm-ups"
 echo "- inherited descriptors beyond 0-2: $([ "${INHERIT:-0}" = 1 ] && echo kept || echo closed)${BASELINE:+; baseline: $BASELINE}"
 echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo

@@ -27,7 +27,7 @@ if ! command -v hyperfine >/dev/null; then
 fi
 gcc -O2 -Wall -Wextra -Werror -o "$out/fanout" "$bench/fanout.c"
 "$root/jns" --help >/dev/null            # builds the jar and the AOT cache if needed
-[ -f "$root/target/jns.aot" ] || { echo "run-lsns: no AOT cache in target/: the build did not train one" >&2; exit 1; }
+[ -f "$root/core/target/jns.aot" ] || { echo "run-lsns: no AOT cache in target/: the build did not train one" >&2; exit 1; }
 
 count_processes() { local n=0 d; for d in /proc/[0-9]*; do n=$((n + 1)); done; echo "$n"; }
 

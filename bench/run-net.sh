@@ -7,5 +7,5 @@ bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
 . "$root/tools/jdk.sh"
 "$root/jns" --help >/dev/null            # builds target/jns.jar if needed
-exec "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$root/target/jns.jar" \
+exec "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$root/core/target/jns.jar" \
   "$bench/net/NetBench.java" "$@"

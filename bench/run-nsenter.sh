@@ -22,7 +22,7 @@ done
 # namespace, which ignores it too: SIGKILL the child, and unshare follows.
 trap 'kill -KILL "$target" 2>/dev/null; wait "$holder" 2>/dev/null || true' EXIT
 
-cold_header nsenter nsenter "$root/target/jns.aot"
+cold_header nsenter nsenter "$root/core/target/jns.aot"
 echo "| jns nsenter -t PID -a true (median) | util-linux nsenter (median) | ratio |"
 echo "|---|---|---|"
 cold_compare nsenter "" "$root/jns nsenter -t $target -a true" "nsenter -t $target -a true"

@@ -20,9 +20,9 @@ echo "== warm JVM (JMH, sample mode; p0.50 is the median)"
 grep -E '^Benchmark|p0.50' "$bench/target/jmh.txt" | tee "$out/spawn-jmh.txt"
 
 echo "== warm JVM, interleaved rounds (fairer on a shared machine)"
-"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$root/target/jns.jar" "$bench/SpawnInterleaved.java" \
+"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$root/core/target/jns.jar" "$bench/SpawnInterleaved.java" \
   "${ROUNDS:-500}" | tee "$out/spawn-interleaved.txt"
 
 echo "== peak RSS of the supervising process"
-"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$root/target/jns.jar" "$bench/HelperRss.java" \
+"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$root/core/target/jns.jar" "$bench/HelperRss.java" \
   | tee "$out/helper-rss.txt"

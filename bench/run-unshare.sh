@@ -14,16 +14,16 @@ root=$(dirname "$bench")
 # An unprivileged uid cannot read a checkout under /root: run a world-readable copy.
 copy=$(mktemp -d /tmp/jns-bench-XXXXXX)
 trap 'rm -rf "$copy"' EXIT
-mkdir -p "$copy/target"
+mkdir -p "$copy/core/target"
 cp -r "$root/jns" "$root/tools" "$copy/"
-cp "$root/target/jns.jar" "$copy/target/"
+cp "$root/core/target/jns.jar" "$copy/core/target/"
 for extra in jns.aot jns-lsns.aot jns-unshare.aot jns-nsenter.aot jns-helper; do
-  [ -e "$root/target/$extra" ] && cp -r "$root/target/$extra" "$copy/target/"
+  [ -e "$root/core/target/$extra" ] && cp -r "$root/core/target/$extra" "$copy/core/target/"
 done
 chmod -R a+rX "$copy"
 as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups --"
 
-cold_header unshare unshare "$copy/target/jns-unshare.aot"
+cold_header unshare unshare "$copy/core/target/jns-unshare.aot"
 echo "| as | jns unshare (median) | util-linux unshare (median) | ratio |"
 echo "|---|---|---|---|"
 for who in root nobody; do

@@ -34,7 +34,7 @@ class NsenterSecurityTest {
 
     @Test
     void theHelperCannotBeOverwrittenFromInside() throws Exception {
-        Path helper = jns.dir().resolve("target/jns-helper");
+        Path helper = jns.dir().resolve("core/target/jns-helper");
         String before = sha256(helper);
         Path result = Files.createTempFile("jns-attack", "");
         try (HeldNamespaces t = HeldNamespaces.start(List.of("--net"), "")) {

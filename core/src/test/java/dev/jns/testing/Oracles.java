@@ -33,7 +33,7 @@ public final class Oracles {
     }
 
     private static Path build(String what) {
-        Path script = Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("../shared/oracles/build").normalize();
+        Path script = Checkout.root().resolve("../shared/oracles/build").normalize();
         assumeTrue(Files.isExecutable(script), "no oracle build script at " + script);
         try {
             File log = File.createTempFile("jns-oracle", ".log");

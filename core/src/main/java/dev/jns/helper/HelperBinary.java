@@ -12,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where the native helper executable is. The build puts it at {@code target/jns-helper},
- * beside {@code target/jns.jar} and {@code target/classes}, so it is found next to the code
+ * Where the native helper executable is. The build puts it at {@code core/target/jns-helper},
+ * beside {@code core/target/jns.jar} and {@code target/classes}, so it is found next to the code
  * that runs (or under the {@code jns.home} the launcher names). A jar used elsewhere, as a
  * library, carries it as a resource, unpacked once into a sealed memfd of this JVM.
  */
@@ -34,7 +34,7 @@ final class HelperBinary {
     private static Path locate() {
         String home = System.getProperty("jns.home");
         if (home != null) {
-            Path p = Path.of(home, "target", NAME);
+            Path p = Path.of(home, "core", "target", NAME);
             if (Files.isExecutable(p)) return p;
         }
         Path beside = besideCode();

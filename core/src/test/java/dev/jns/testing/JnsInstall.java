@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class JnsInstall implements AutoCloseable {
     /** What a run needs, relative to the checkout; optional entries are copied when they exist. */
-    private static final List<String> REQUIRED = List.of("jns", "tools", "target/jns.jar", "target/jns-helper");
-    private static final List<String> OPTIONAL = List.of("target/jns.aot", "target/jns-lsns.aot",
-            "target/jns-unshare.aot", "target/jns-nsenter.aot");
+    private static final List<String> REQUIRED = List.of("jns", "tools", "core/target/jns.jar", "core/target/jns-helper");
+    private static final List<String> OPTIONAL = List.of("core/target/jns.aot", "core/target/jns-lsns.aot",
+            "core/target/jns-unshare.aot", "core/target/jns-nsenter.aot");
 
     private final Path dir;
 
@@ -49,7 +49,7 @@ public final class JnsInstall implements AutoCloseable {
 
     /** Builds the checkout if its jar is missing or stale, then copies it. */
     public static JnsInstall build() {
-        Path checkout = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        Path checkout = Checkout.root();
         // A build (Maven, gcc, AOT training) on a busy 2-core machine can take minutes.
         ToolResult built = Tool.run(RunAs.caller(), List.of(checkout.resolve("jns").toString(), "--help"), Map.of(),
                 Duration.ofMinutes(10));
