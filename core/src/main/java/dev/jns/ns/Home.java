@@ -63,6 +63,11 @@ final class Home {
         }
     }
 
+    /** The JVM's own namespace of a type a thread can join (the handle stays open for the life of the process). */
+    Namespace namespace(NamespaceType type) {
+        return namespaces.get(type);
+    }
+
     /**
      * Moves the calling thread back into the home namespaces of the given types. Joining a
      * mount namespace set root and cwd to that namespace's root, so cwd is restored too.

@@ -39,9 +39,10 @@ import java.util.Map;
  *       them, and a JVM never is one; start a process in them with the spawn API.</li>
  * </ul>
  *
- * <p>Threads the code starts inherit its namespaces and outlive the call: do not start
- * long-lived threads (pools, parallel streams, virtual threads, whose carriers may be
- * created right there) inside.
+ * <p>Threads the code starts inherit its namespaces and outlive the call; the JDK's own
+ * service threads are started outside first. {@link Namespace#run} says what that means for
+ * platform threads, virtual threads, the process reaper and the JDK's pools, and
+ * {@link Namespace#threadFactory()} makes threads that stay inside on purpose.
  */
 public final class InNamespaces {
     /** The order the thread joins them: nsenter's, without the types a thread cannot join (user, time). */
@@ -59,7 +60,9 @@ public final class InNamespaces {
      * @throws dev.jns.os.SyscallException if joining one fails; {@code body} did not run
      */
     public static <T, E extends Exception> T run(Collection<Namespace> namespaces, ThrowingCallable<T, E> body) throws E {
-        return NamespaceThread.run(joinOrder(namespaces), body);
+        List<Namespace> joins = joinOrder(namespaces);
+        JdkServiceThreads.ensureStarted();
+        return NamespaceThread.run(joins, body);
     }
 
     /** Checks the set and puts it in join order. */
@@ -81,7 +84,7 @@ public final class InNamespaces {
         return ordered;
     }
 
-    private static void refuseProcessWide(NamespaceType type) {
+    static void refuseProcessWide(NamespaceType type) {
         switch (type) {
             case USER -> throw new IllegalArgumentException("cannot run Java code in a user namespace:"
                     + " the kernel lets only a single-threaded process join one (setns fails with EINVAL"

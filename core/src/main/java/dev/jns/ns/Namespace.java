@@ -3,6 +3,7 @@ package dev.jns.ns;
 import dev.jns.os.Descriptors;
 import dev.jns.os.Errno;
 import dev.jns.os.SyscallException;
+import dev.jns.sys.FsContext;
 import dev.jns.sys.LibC;
 import dev.jns.sys.ProcessFds;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * An open handle to one namespace: a file descriptor on its nsfs inode. While the handle
@@ -28,7 +30,8 @@ public final class Namespace implements AutoCloseable {
             PIDFD_GET_USER = 0xff09, PIDFD_GET_UTS = 0xff0a;
 
     private final NamespaceId id;
-    private int fd;
+    private volatile int fd;
+    private volatile NamespaceCarrier carrier;
 
     private Namespace(int fd, NamespaceId id) {
         this.fd = fd;
@@ -196,16 +199,160 @@ public final class Namespace implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} on a platform thread inside this namespace and returns its result;
-     * what it throws is thrown here unchanged. See {@link InNamespaces} for what each type
-     * means (user and time are refused, pid applies to the processes the code starts).
+     * Runs {@code body} inside this namespace and returns its result; what it throws is
+     * thrown here unchanged. See {@link InNamespaces} for what each type means (user and
+     * time are refused, pid applies to the processes the code starts).
+     *
+     * <p>Where the code runs:
+     * <ul>
+     *   <li>A platform thread calling into a net, uts, ipc or cgroup namespace runs the code
+     *       itself: {@code setns} there, the code, {@code setns} back to the JVM's namespace
+     *       of that type (whatever the code did to the thread's membership meanwhile). The
+     *       code sees the caller's thread and its thread-locals.</li>
+     *   <li>Otherwise (a virtual caller, which must not move the scheduler's thread it runs
+     *       on; a mnt or pid namespace; a call made from inside a namespace), the code runs on
+     *       this handle's carrier: a platform thread of jns's own that entered the namespace
+     *       once, when the first such call started it, and stays there until the handle is
+     *       closed or has been idle for 30 s. The caller only waits; interrupting it
+     *       interrupts the code. While the carrier runs one call, a concurrent one runs on a
+     *       pooled thread that joins the namespace and leaves again ({@link InNamespaces#run}).
+     *       For the types not given, code on these threads is in the JVM's namespaces.</li>
+     * </ul>
+     *
+     * <p>What happens to threads:
+     * <ul>
+     *   <li>Platform threads the code starts inherit the namespace and outlive the call
+     *       (this is how a server is left running inside); {@link #threadFactory()} is the
+     *       way to make them on purpose, from anywhere.</li>
+     *   <li>Virtual threads the code starts do <em>not</em> run inside: they run on the
+     *       JDK's scheduler threads, which live outside.</li>
+     *   <li>The JDK's own service threads, which the JDK creates on first use on the thread
+     *       that needs one (the process reaper of {@code ProcessBuilder.start()}, the
+     *       Common-Cleaner, the virtual-thread scheduler and the common {@code ForkJoinPool}),
+     *       are started outside before any code runs inside, so none of them is born
+     *       inside, stays there and keeps a closed namespace alive. Limits: a pool grows only
+     *       when all its threads are busy, and code that keeps more of them busy at once
+     *       from inside (two child processes alive at the same time, more parallel tasks
+     *       than the pool's parallelism) makes the extra ones inside.</li>
+     *   <li>An {@code HttpClient} built inside makes its selector thread inside (its
+     *       connections are opened there); close it inside, with try-with-resources.</li>
+     * </ul>
+     *
+     * <p>Code that throws: the same exception is thrown here, and the carrier serves the
+     * next call (it never left the namespace). Code that never returns blocks the caller
+     * until it does; interrupting the caller interrupts the code. Closing the handle
+     * meanwhile does not wait for it: its carrier ends when the code returns.
+     *
+     * @throws IllegalArgumentException for a user or time namespace
+     * @throws IllegalStateException if this handle is closed
+     * @throws SyscallException if the namespace cannot be joined; {@code body} did not run
      */
     public <T, E extends Exception> T run(ThrowingCallable<T, E> body) throws E {
+        JdkServiceThreads.ensureStarted();
+        if (CallingThread.mayEnter(type())) return CallingThread.run(this, body);
+        NamespaceCarrier c = carrier;
+        if (c != null && c.tryAcquire()) return c.call(body);
+        return runOnNewCarrierOrElsewhere(body);
+    }
+
+    private <T, E extends Exception> T runOnNewCarrierOrElsewhere(ThrowingCallable<T, E> body) throws E {
+        NamespaceCarrier c;
+        synchronized (this) {
+            InNamespaces.refuseProcessWide(type());
+            int f = fd(); // throws once closed
+            if (carrier == null || carrier.isRetired()) {
+                NamespaceType t = type();
+                String what = toString();
+                carrier = c = NamespaceCarrier.start("jns-" + what, () -> enterFromAnywhere(f, t, what));
+            } else {
+                c = null;
+            }
+        }
+        if (c != null) return c.call(body);
         return InNamespaces.run(List.of(this), body);
     }
 
+    /**
+     * Moves a fresh thread of jns's own into the namespace: first home (a thread started by
+     * one that was inside other namespaces inherits them), then in.
+     */
+    private static void enterFromAnywhere(int fd, NamespaceType type, String what) {
+        CallingThread.markAway();
+        Home home = Home.get();
+        if (type == NamespaceType.MNT) FsContext.leaveShared();
+        if (!home.isHere()) {
+            home.returnTo(InNamespaces.JOIN_ORDER);
+            if (!home.isHere()) throw new IllegalStateException("jns thread could not return to the JVM's namespaces");
+        }
+        LibC.setns(fd, type.cloneFlag(), what);
+    }
+
+    /**
+     * A new network namespace held by nothing but the returned handle and its carrier: no
+     * name in {@code /run/netns}, no process. Its {@code lo} is down. Closing the handle
+     * ends it, with every link in it (once sockets opened inside are closed too).
+     * {@code unshare(CLONE_NEWNET)} on the new handle's carrier, which stays inside.
+     *
+     * @throws SyscallException EPERM without CAP_SYS_ADMIN
+     */
+    public static Namespace newNetwork() {
+        JdkServiceThreads.ensureStarted();
+        NamespaceCarrier c = NamespaceCarrier.start("jns-new-net", () -> {
+            CallingThread.markAway();
+            Home home = Home.get();
+            if (!home.isHere()) {
+                home.returnTo(InNamespaces.JOIN_ORDER);
+                if (!home.isHere()) throw new IllegalStateException("jns thread could not return to the JVM's namespaces");
+            }
+            LibC.unshare(NamespaceType.NET.cloneFlag(), "CLONE_NEWNET");
+        });
+        Namespace ns;
+        try {
+            ns = c.call(() -> Namespace.current(NamespaceType.NET));
+        } catch (RuntimeException e) {
+            c.retire();
+            throw e;
+        }
+        ns.carrier = c;
+        return ns;
+    }
+
+    /**
+     * Threads that run inside this namespace: each new thread joins it as it starts (after
+     * returning to the JVM's namespaces, should its creator have been elsewhere) and stays
+     * for its life; so do the threads it starts in turn. For work that must stay inside,
+     * such as a server's accept loop: {@code Executors.newThreadPerTaskExecutor(ns.threadFactory())}.
+     * The handle must stay open until the threads have started; a thread that cannot join
+     * ends with the {@link SyscallException} before running its task.
+     *
+     * @throws IllegalArgumentException for a user or time namespace
+     */
+    public ThreadFactory threadFactory() {
+        InNamespaces.refuseProcessWide(type());
+        NamespaceType t = type();
+        String what = toString();
+        return task -> {
+            JdkServiceThreads.ensureStarted();
+            int f = fd();
+            return Thread.ofPlatform().name("jns-" + what).unstarted(() -> {
+                enterFromAnywhere(f, t, what);
+                task.run();
+            });
+        };
+    }
+
+    /**
+     * Ends this handle's carrier (waiting until its thread is gone, unless it is still
+     * running a call) and closes the fd. Idempotent.
+     */
     @Override
     public void close() {
+        NamespaceCarrier c;
+        synchronized (this) {
+            c = carrier;
+            carrier = null;
+        }
+        if (c != null) c.retire();
         if (fd >= 0) {
             int f = fd;
             fd = -1;

@@ -57,6 +57,7 @@ final class NamespaceThread {
         // Its own root and cwd, so that it may join mount namespaces; and if it was started
         // by a thread that was itself inside other namespaces, it starts by going home.
         boolean home;
+        CallingThread.markAway();
         try {
             FsContext.leaveShared();
             home = this.home.isHere() || tryReturn(InNamespaces.JOIN_ORDER);

@@ -3,6 +3,7 @@ package dev.jns.bench;
 import dev.jns.ns.InNamespaces;
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
+import dev.jns.sys.LibC;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -18,10 +19,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The warm cost of one {@code Namespace.run} round trip (hand the code to a pooled thread,
- * join, run, return home, verify, hand the result back), for one namespace and for the five
- * a thread can join, next to the cost a pool avoids: starting and joining a fresh platform
- * thread. Needs root (it joins namespaces of a process it starts with util-linux unshare).
+ * The warm cost of one {@code Namespace.run} round trip: for one namespace, a hand-off to
+ * the handle's carrier thread, which stays inside, beside the bare {@code setns} there and
+ * back on the calling thread; for the five a thread can join, a pooled thread that joins,
+ * runs, returns home and verifies; next to the cost a pool avoids: starting and joining a
+ * fresh platform thread. Needs root (it joins namespaces of a process it starts with util-linux unshare).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,6 +32,7 @@ public class NamespaceRunBenchmark {
     private Process holder;
     private Namespace net;
     private List<Namespace> five;
+    private Namespace homeNet;
 
     @Setup(Level.Trial)
     public void start() throws IOException {
@@ -40,17 +43,30 @@ public class NamespaceRunBenchmark {
         net = Namespace.of(pid, NamespaceType.NET);
         five = List.of(net, Namespace.of(pid, NamespaceType.UTS), Namespace.of(pid, NamespaceType.IPC),
                 Namespace.of(pid, NamespaceType.MNT), Namespace.of(pid, NamespaceType.CGROUP));
+        homeNet = Namespace.current(NamespaceType.NET);
     }
 
     @TearDown(Level.Trial)
     public void stop() throws InterruptedException {
         five.forEach(Namespace::close);
+        homeNet.close();
         holder.destroyForcibly().waitFor();
     }
 
     @Benchmark
     public Integer runInNet() {
         return net.run(() -> 1);
+    }
+
+    /**
+     * What {@link #runInNet} is measured against: the bare {@code setns} there and back on
+     * the calling thread, with none of run's guarantees (the caller's own thread moves).
+     */
+    @Benchmark
+    public Integer bareSetnsThereAndBack() {
+        LibC.setns(net.fd(), NamespaceType.NET.cloneFlag(), "there");
+        LibC.setns(homeNet.fd(), NamespaceType.NET.cloneFlag(), "back");
+        return 1;
     }
 
     @Benchmark
