@@ -88,6 +88,12 @@ public final class NetworkConfig implements AutoCloseable {
                 "set mtu " + mtu + " on link " + name);
     }
 
+    /** Enslaves link {@code name} to {@code master} (a bridge), like {@code ip link set NAME master MASTER}. */
+    public void setMaster(String name, String master) {
+        socket.execute(RTM_NEWLINK, 0, IfInfoMsg.request(indexOf(name), List.of(Attribute.u32(IFLA_MASTER, indexOf(master)))),
+                "set master " + master + " on link " + name);
+    }
+
     public void rename(String name, String newName) {
         socket.execute(RTM_NEWLINK, 0, IfInfoMsg.request(indexOf(name), List.of(Attribute.string(IFLA_IFNAME, newName))),
                 "rename link " + name + " to " + newName);

@@ -71,4 +71,18 @@ final class CallingThread {
             }
         }
     }
+
+    /** {@code unshare(CLONE_NEWNET)} here, a handle on the new namespace, and back home. */
+    static Namespace newNetwork() {
+        Namespace home = Home.get().namespace(NamespaceType.NET);
+        int flag = NamespaceType.NET.cloneFlag();
+        LibC.unshare(flag, "CLONE_NEWNET");
+        AWAY.set(FOR_GOOD);
+        try {
+            return Namespace.current(NamespaceType.NET);
+        } finally {
+            LibC.setns(home.fd(), flag, "home " + home);
+            AWAY.remove();
+        }
+    }
 }

@@ -69,6 +69,18 @@ final class Home {
     }
 
     /**
+     * For a new thread, which inherits its creator's namespaces: if that was not home, moves
+     * it home (into every type, after giving it a filesystem context of its own, which
+     * joining a mount namespace needs) and checks that it got there.
+     */
+    void goHomeIfAway() {
+        if (isHere()) return;
+        FsContext.leaveShared();
+        returnTo(InNamespaces.JOIN_ORDER);
+        if (!isHere()) throw new IllegalStateException("jns thread could not return to the JVM's namespaces");
+    }
+
+    /**
      * Moves the calling thread back into the home namespaces of the given types. Joining a
      * mount namespace set root and cwd to that namespace's root, so cwd is restored too.
      */

@@ -44,17 +44,36 @@ final class JdkServiceThreads {
         if (started && System.nanoTime() - startedAt < REFRESH_NANOS) return;
         synchronized (LOCK) {
             if (started && System.nanoTime() - startedAt < REFRESH_NANOS) return;
-            NamespaceThread.run(List.of(), () -> {
+            // A fresh thread: the threads it makes share its filesystem context, which must
+            // not be one that a pooled jns thread still needs for joining mount namespaces.
+            Throwable[] failure = new Throwable[1];
+            Thread starter = Thread.ofPlatform().name("jns-start-jdk-threads").daemon(true).start(() -> {
                 try {
+                    Home.get().goHomeIfAway();
                     startAll();
-                } catch (Exception e) {
-                    throw new IllegalStateException("could not start the JDK's service threads outside namespaces: " + e, e);
+                } catch (Throwable t) {
+                    failure[0] = t;
                 }
-                return null;
             });
+            joinUninterruptibly(starter);
+            if (failure[0] != null) {
+                throw new IllegalStateException("could not start the JDK's service threads outside namespaces: " + failure[0], failure[0]);
+            }
             startedAt = System.nanoTime();
             started = true;
         }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private static void startAll() throws Exception {

@@ -279,11 +279,9 @@ public final class Namespace implements AutoCloseable {
     private static void enterFromAnywhere(int fd, NamespaceType type, String what) {
         CallingThread.markAway();
         Home home = Home.get();
+        // Joining a mount namespace needs a filesystem context of the thread's own.
         if (type == NamespaceType.MNT) FsContext.leaveShared();
-        if (!home.isHere()) {
-            home.returnTo(InNamespaces.JOIN_ORDER);
-            if (!home.isHere()) throw new IllegalStateException("jns thread could not return to the JVM's namespaces");
-        }
+        home.goHomeIfAway();
         LibC.setns(fd, type.cloneFlag(), what);
     }
 
@@ -291,19 +289,18 @@ public final class Namespace implements AutoCloseable {
      * A new network namespace held by nothing but the returned handle and its carrier: no
      * name in {@code /run/netns}, no process. Its {@code lo} is down. Closing the handle
      * ends it, with every link in it (once sockets opened inside are closed too).
-     * {@code unshare(CLONE_NEWNET)} on the new handle's carrier, which stays inside.
+     * {@code unshare(CLONE_NEWNET)} on the calling thread, which opens the new namespace's
+     * nsfs file and {@code setns} back; a virtual or foreign caller has a new carrier do it,
+     * which stays inside as the handle's carrier.
      *
      * @throws SyscallException EPERM without CAP_SYS_ADMIN
      */
     public static Namespace newNetwork() {
         JdkServiceThreads.ensureStarted();
+        if (CallingThread.mayEnter(NamespaceType.NET)) return CallingThread.newNetwork();
         NamespaceCarrier c = NamespaceCarrier.start("jns-new-net", () -> {
             CallingThread.markAway();
-            Home home = Home.get();
-            if (!home.isHere()) {
-                home.returnTo(InNamespaces.JOIN_ORDER);
-                if (!home.isHere()) throw new IllegalStateException("jns thread could not return to the JVM's namespaces");
-            }
+            Home.get().goHomeIfAway();
             LibC.unshare(NamespaceType.NET.cloneFlag(), "CLONE_NEWNET");
         });
         Namespace ns;

@@ -42,6 +42,8 @@ final class NamespaceCarrier {
     private volatile Call<?, ?> pending;
     private volatile boolean sleeping;
     private volatile boolean retired;
+    /** Set by {@link #retire} once it holds the idle carrier: end now. */
+    private volatile boolean stopping;
     private volatile int tid;
 
     private NamespaceCarrier(String name, Entry entry) {
@@ -61,8 +63,8 @@ final class NamespaceCarrier {
     /** Takes the carrier for one {@link #call}; false if it is busy or retired. */
     boolean tryAcquire() {
         if (retired || !busy.compareAndSet(false, true)) return false;
-        if (retired) { // retire() came in between; let it have the carrier
-            busy.set(false);
+        if (retired) { // retire() came in between and could not take it: end it for retire()
+            stopping = true;
             wake();
             return false;
         }
@@ -92,6 +94,8 @@ final class NamespaceCarrier {
     void retire() {
         retired = true;
         if (!busy.compareAndSet(false, true)) return;
+        if (Thread.currentThread() == thread) return;
+        stopping = true;
         wake();
         boolean interrupted = false;
         while (thread.isAlive()) {
@@ -152,7 +156,7 @@ final class NamespaceCarrier {
         while (System.nanoTime() < spinUntil) {
             Call<?, ?> c = pending;
             if (c != null) return c;
-            if (retired && busy.compareAndSet(false, true)) return null;
+            if (stopping) return null;
             Thread.onSpinWait();
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(IDLE_LIFETIME_MS);
@@ -162,7 +166,7 @@ final class NamespaceCarrier {
                 while (true) {
                     Call<?, ?> c = pending;
                     if (c != null) return c;
-                    if (retired && busy.compareAndSet(false, true)) return null;
+                    if (stopping) return null;
                     long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                     if (left <= 0 && busy.compareAndSet(false, true)) {
                         retired = true;

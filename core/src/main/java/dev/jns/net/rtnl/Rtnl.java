@@ -31,7 +31,7 @@ public final class Rtnl {
     public static final int AF_UNSPEC = 0, AF_INET = 2, AF_INET6 = 10;
 
     // link attributes
-    public static final int IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_LINK = 5, IFLA_OPERSTATE = 16,
+    public static final int IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_LINK = 5, IFLA_MASTER = 10, IFLA_OPERSTATE = 16,
             IFLA_LINKINFO = 18, IFLA_NET_NS_PID = 19, IFLA_NET_NS_FD = 28, IFLA_LINK_NETNSID = 37;
     public static final int IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2;
     public static final int VETH_INFO_PEER = 1;
