@@ -107,20 +107,15 @@ public final class NetworkNamespaceExtension implements ExecutionCondition, Para
     }
 
     private static TestNetwork create(ExtensionContext context) {
-        Optional<NetworkHosts> hosts = find(context, NetworkHosts.class);
-        if (hosts.isPresent()) return TestNetwork.wired(List.of(hosts.get().value()));
-        return TestNetwork.isolated(context.getTestMethod().map(Method::getName).orElse("isolated"));
-    }
-
-    /** On the test method first, then on its class (and the classes around a nested one). */
-    private static <A extends java.lang.annotation.Annotation> Optional<A> find(ExtensionContext context, Class<A> type) {
-        for (Optional<? extends AnnotatedElement> e = context.getElement(); ; ) {
-            Optional<A> found = e.flatMap(el -> AnnotationSupport.findAnnotation(el, type));
-            if (found.isPresent()) return found;
-            Optional<ExtensionContext> parent = context.getParent();
-            if (parent.isEmpty()) return Optional.empty();
-            context = parent.get();
-            e = context.getElement();
+        String name = context.getTestMethod().map(Method::getName).orElse("isolated");
+        // The nearest annotation decides: the method's over its class's, a class's over the enclosing one's.
+        for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+            Optional<? extends AnnotatedElement> element = c.get().getElement();
+            if (element.isEmpty()) continue;
+            Optional<NetworkHosts> hosts = AnnotationSupport.findAnnotation(element.get(), NetworkHosts.class);
+            if (hosts.isPresent()) return TestNetwork.wired(List.of(hosts.get().value()));
+            if (AnnotationSupport.isAnnotated(element.get(), IsolatedNetwork.class)) return TestNetwork.isolated(name);
         }
+        return TestNetwork.isolated(name);
     }
 }
