@@ -2,7 +2,6 @@ package dev.jns.ns;
 
 import dev.jns.sys.LibC;
 
-import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
 
 /**
  * Makes sure the JDK's own service threads exist, at home, before code runs inside a
@@ -77,9 +77,9 @@ final class JdkServiceThreads {
     }
 
     private static void startAll() throws Exception {
-        // The Common-Cleaner: its thread starts with the class that holds it, which an
-        // automatic arena uses.
-        Arena.ofAuto().allocate(1);
+        // The Common-Cleaner: its thread starts with the class that holds it, with which a
+        // Deflater registers.
+        new Deflater().end();
         int schedulerThreads = Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
                 Runtime.getRuntime().availableProcessors());
         occupyAtOnce(schedulerThreads, task -> Thread.ofVirtual().start(task));

@@ -4,7 +4,6 @@ import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -161,7 +160,7 @@ class NamespaceRunTest {
                 s.add(fromVirtual.get());
                 s.add(CompletableFuture.supplyAsync(NamespaceRunTest::threadNetUnchecked).get());
                 s.addAll(IntStream.range(0, 8).parallel().mapToObj(i -> threadNetUnchecked()).distinct().toList());
-                Arena.ofAuto().allocate(64); // registers with the Common-Cleaner
+                new java.util.zip.Deflater().end(); // registers with the Common-Cleaner
                 return s;
             });
         }
