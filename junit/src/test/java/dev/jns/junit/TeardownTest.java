@@ -38,7 +38,9 @@ class TeardownTest {
         assertThat(summary.getTestsFailedCount()).isEqualTo(3);
         assertThat(summary.getFailures()).extracting(f -> f.getException().getClass().getSimpleName())
                 .containsExactlyInAnyOrder("AssertionFailedError", "TimeoutException", "AssertionFailedError");
-        assertThat(SEEN).hasSize(4).doesNotHaveDuplicates();
+        // Four namespaces, not necessarily four inode numbers: once a test's namespace is
+        // freed, the kernel may give its nsfs inode number to the next test's.
+        assertThat(SEEN).hasSize(4);
         for (String ns : SEEN) assertThat(MachineView.holdersAfterSettling(ns)).as("holders of %s", ns).isEmpty();
         assertThat(MachineView.capture()).isEqualTo(before);
     }
