@@ -23,8 +23,9 @@ import java.util.Optional;
  * {@link NetHost} and {@link Namespace} parameters, and leaves the network in the test's
  * store, which JUnit closes after the test whatever its outcome (failed, timed out, aborted).
  *
- * <p>The test runs on JUnit's own thread, moved into the namespace for the length of the
- * call ({@link Namespace#run}); JUnit's {@code @Timeout} interrupts it there as usual.
+ * <p>Each of those methods runs on a thread born in the namespace (the first host's
+ * {@link NetHost#threadFactory()}) while JUnit's thread waits; an interrupt of JUnit's
+ * thread, as JUnit's {@code @Timeout} does, is passed on to it.
  */
 public final class NetworkNamespaceExtension implements ExecutionCondition, ParameterResolver, InvocationInterceptor {
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(NetworkNamespaceExtension.class);
@@ -89,16 +90,33 @@ public final class NetworkNamespaceExtension implements ExecutionCondition, Para
         runInside(invocation, context);
     }
 
+    /**
+     * Runs the invocation on a thread of the host's {@link NetHost#threadFactory()}, born
+     * inside, while JUnit's thread waits and passes interrupts on. JUnit's own thread never
+     * enters: a thread its pool made while one of its workers was inside (to stand in for a
+     * worker blocked in the test) would be born there and run later tests there.
+     */
     private static void runInside(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
-        Throwable failure = network(context).main().run(() -> {
+        Throwable[] failure = new Throwable[1];
+        Thread inside = network(context).main().threadFactory().newThread(() -> {
             try {
                 invocation.proceed();
-                return null;
             } catch (Throwable t) {
-                return t;
+                failure[0] = t;
             }
         });
-        if (failure != null) throw failure;
+        inside.start();
+        boolean interrupted = false;
+        while (inside.isAlive()) {
+            try {
+                inside.join();
+            } catch (InterruptedException e) { // JUnit's @Timeout, or a cancelled run
+                interrupted = true;
+                inside.interrupt();
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        if (failure[0] != null) throw failure[0];
     }
 
     /** The test's network, made on first use and kept in the test's store, which closes it. */
