@@ -172,6 +172,43 @@ class NamespaceRunTest {
     }
 
     @Test
+    void anHttpClientBuiltAndClosedInsideLeavesNoSelectorThreadThere() throws Exception {
+        Privilege.requireRoot("create a network namespace");
+        String inside;
+        String selectorNet;
+        try (Namespace net = Namespace.newNetwork()) {
+            inside = nsLink(net);
+            selectorNet = net.run(() -> {
+                try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+                    return netOfThreadNamed(n -> n.startsWith("HttpClient-") && n.endsWith("SelectorManager"));
+                }
+            });
+        }
+        assertThat(selectorNet).isEqualTo(inside); // born inside, as documented
+        assertThat(holdersOf(inside)).isEmpty();    // and gone with the client
+    }
+
+    private static String netOfThreadNamed(java.util.function.Predicate<String> name) throws IOException {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (name.test(t.getName())) {
+                return link(Path.of("/proc/self/task", Long.toString(tidOf(t)), "ns/net"));
+            }
+        }
+        return "no such thread";
+    }
+
+    /** A Java thread's tid, found through its name in /proc/self/task/N/comm (first 15 bytes). */
+    private static long tidOf(Thread t) throws IOException {
+        String comm = t.getName().length() > 15 ? t.getName().substring(0, 15) : t.getName();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                if (Files.readString(task.resolve("comm")).strip().equals(comm)) return Long.parseLong(task.getFileName().toString());
+            }
+        }
+        throw new IllegalStateException("no task for thread " + t.getName());
+    }
+
+    @Test
     void platformThreadsTheCodeStartsStayInsideAndHoldTheNamespaceUntilTheyEnd() throws Exception {
         Privilege.requireRoot("create a network namespace");
         Namespace net = Namespace.newNetwork();
