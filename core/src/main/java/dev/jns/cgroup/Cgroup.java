@@ -77,7 +77,8 @@ public sealed interface Cgroup extends AutoCloseable permits CgroupV2, CgroupV1 
 
     /**
      * Waits up to {@code timeout} for the cgroup to be empty, then removes it, the cgroups below
-     * it, and the parents that this handle made.
+     * it, and the parents that this handle made (as far as no other cgroup is in them). A
+     * cgroup already gone is no error.
      *
      * @throws dev.jns.os.SyscallException EBUSY if processes are still in it after the timeout
      */
@@ -86,11 +87,13 @@ public sealed interface Cgroup extends AutoCloseable permits CgroupV2, CgroupV1 
     /** Whether the cgroup's directory is still there (v1: any of them). */
     boolean exists();
 
-    /** Kills whatever is left and removes the cgroup ({@link #killAll()}, {@link #remove()}); nothing if it is gone. */
+    /**
+     * Kills whatever is left and removes the cgroup ({@link #killAll()}, {@link #remove()});
+     * once it is gone, only the parents this handle made are left to remove.
+     */
     @Override
     default void close() {
-        if (!exists()) return;
-        killAll();
+        if (exists()) killAll();
         remove();
     }
 }

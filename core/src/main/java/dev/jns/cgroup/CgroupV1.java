@@ -154,7 +154,7 @@ final class CgroupV1 implements Cgroup {
         // The kernel keeps memory <= memory+swap at every step: raise memsw first, lower it last.
         if (limit && swap) {
             long current = ControlFiles.readNumber(d.resolve("memory.limit_in_bytes"));
-            if (m.swap() == -1 || current == CgroupStats.UNLIMITED || current < m.swap()) {
+            if (m.swap() == -1 || current < m.swap()) {
                 ControlFiles.write(memsw, Long.toString(m.swap()));
                 ControlFiles.write(d.resolve("memory.limit_in_bytes"), Long.toString(m.limit()));
             } else {
@@ -383,7 +383,6 @@ final class CgroupV1 implements Cgroup {
     // ---- removal -------------------------------------------------------------------------
 
     public void remove(Duration timeout) {
-        if (!exists()) return;
         long deadline = System.nanoTime() + timeout.toNanos();
         Waiting.until(() -> !populated(), timeout,
                 () -> new SyscallException("rmdir", this + " (processes still in it after " + timeout.toSeconds() + " s)", Errno.EBUSY));
