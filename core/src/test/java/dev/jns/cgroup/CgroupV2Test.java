@@ -141,6 +141,43 @@ class CgroupV2Test {
     }
 
     @Test
+    void deviceRulesBecomeABpfProgramThatAnUpdateReplaces() throws Exception {
+        String probe = "head -c 1 /dev/zero >/dev/null 2>&1 && echo zero; head -c 1 /dev/urandom >/dev/null 2>&1 && echo urandom;"
+                + " (: > /dev/full) 2>/dev/null && echo full; true";
+        var denyAll = new CgroupResources.DeviceRule(false, 'a', null, null, "rwm");
+        var nullRw = new CgroupResources.DeviceRule(true, 'c', 1L, 3L, "rw");
+        var zeroR = new CgroupResources.DeviceRule(true, 'c', 1L, 5L, "r");
+        var anyCharR = new CgroupResources.DeviceRule(true, 'c', null, null, "r");
+        var urandomDenied = new CgroupResources.DeviceRule(false, 'c', 1L, 9L, "rwm");
+        try (Cgroup cg = layout.create(TestCgroups.freshPath("devices"))) {
+            assertThat(runIn(cg, probe)).as("no rules: every device").isEqualTo("zero\nurandom\nfull\n");
+            cg.apply(CgroupResources.NONE.withDevices(List.of(denyAll, nullRw, zeroR)));
+            assertThat(runIn(cg, probe)).isEqualTo("zero\n");
+            // later rules win: any char device readable, then urandom denied again
+            cg.apply(CgroupResources.NONE.withDevices(List.of(denyAll, nullRw, anyCharR, urandomDenied)));
+            assertThat(runIn(cg, probe)).isEqualTo("zero\n");
+            cg.apply(CgroupResources.NONE.withDevices(List.of(denyAll, nullRw, anyCharR)));
+            assertThat(runIn(cg, probe)).isEqualTo("zero\nurandom\n");
+            int dirFd = dev.jns.sys.LibC.open(cg.directories().get("unified").toString(), dev.jns.sys.LibC.O_RDONLY | dev.jns.sys.LibC.O_DIRECTORY);
+            try {
+                assertThat(dev.jns.sys.Bpf.attachedCgroupDevicePrograms(dirFd, "test")).as("one program, the last").hasSize(1);
+            } finally {
+                dev.jns.sys.LibC.close(dirFd);
+            }
+        }
+    }
+
+    /** What {@code script} prints when it runs inside {@code cg}. */
+    private static String runIn(Cgroup cg, String script) throws Exception {
+        try (GatedProcess p = GatedProcess.start(script)) {
+            cg.place(p.pid());
+            p.release();
+            assertThat(p.waitFor()).isZero();
+            return new String(p.process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void statsReportCpuTime() throws Exception {
         try (Cgroup cg = layout.create(TestCgroups.freshPath("stats"));
              GatedProcess p = GatedProcess.start("i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done")) {
