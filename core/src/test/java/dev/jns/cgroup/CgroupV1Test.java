@@ -2,9 +2,11 @@ package dev.jns.cgroup;
 
 import dev.jns.os.Errno;
 import dev.jns.os.SyscallException;
+import dev.jns.testing.LeakCheck;
 import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * every cgroup is made below the test's own cgroup in each hierarchy and removed.
  */
 class CgroupV1Test {
+    @RegisterExtension
+    final LeakCheck leaks = LeakCheck.asRoot("create cgroup v1 cgroups (v1 has no delegation)");
     private CgroupLayout layout;
 
     @BeforeEach

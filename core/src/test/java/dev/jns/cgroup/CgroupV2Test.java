@@ -1,11 +1,13 @@
 package dev.jns.cgroup;
 
+import dev.jns.testing.LeakCheck;
 import dev.jns.testing.Privilege;
 import dev.jns.testing.RunAs;
 import dev.jns.testing.Tool;
 import dev.jns.testing.ToolResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * Every cgroup is made below a {@code jns-test-*} parent and removed with it.
  */
 class CgroupV2Test {
+    @RegisterExtension
+    final LeakCheck leaks = LeakCheck.asRoot("create cgroups in the cgroup2 hierarchy's root");
     private CgroupLayout.Unified layout;
 
     @BeforeEach
