@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -45,6 +46,14 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
      * @throws CgroupException if there is no such cgroup
      */
     Cgroup open(String cgroupsPath);
+
+    /**
+     * The existing cgroup whose {@link Cgroup#directories()} these are: how a runtime finds its
+     * container's cgroup again from its saved state, whatever cgroup it runs in by then.
+     *
+     * @throws CgroupException if a directory is not a cgroup below this layout's mounts
+     */
+    Cgroup open(Map<String, Path> directories);
 
     /**
      * The layout of this machine, from {@code /proc/self/mountinfo} and {@code /proc/self/cgroup}.
@@ -129,6 +138,12 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
             return CgroupV2.open(this, resolve(cgroupsPath));
         }
 
+        public Cgroup open(Map<String, Path> directories) {
+            Path dir = directories.get("unified");
+            if (dir == null) throw new CgroupException("no cgroup v2 directory (key \"unified\") in " + directories);
+            return CgroupV2.open(this, Paths.below(mount, dir));
+        }
+
         /** The cgroup's path in the tree, from the root. */
         String resolve(String cgroupsPath) {
             return Paths.resolve(ownPath, cgroupsPath);
@@ -155,6 +170,10 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
 
         public Cgroup open(String cgroupsPath) {
             return CgroupV1.open(this, cgroupsPath);
+        }
+
+        public Cgroup open(Map<String, Path> directories) {
+            return CgroupV1.open(this, directories);
         }
     }
 

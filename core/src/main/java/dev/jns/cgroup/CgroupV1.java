@@ -76,6 +76,18 @@ final class CgroupV1 implements Cgroup {
         return new CgroupV1(parts);
     }
 
+    static CgroupV1 open(CgroupLayout.Legacy layout, Map<String, Path> directories) {
+        List<Part> parts = new ArrayList<>();
+        for (CgroupLayout.Hierarchy h : layout.hierarchies()) {
+            Path dir = h.controllers().stream().map(directories::get).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            if (dir == null) continue;
+            String path = Paths.below(h.mount(), dir);
+            if (ControlFiles.exists(dir.resolve("cgroup.procs"))) parts.add(new Part(h, path, Paths.directory(h.mount(), path), List.of()));
+        }
+        if (parts.isEmpty()) throw new CgroupException("no cgroup v1 cgroup at " + directories);
+        return new CgroupV1(parts);
+    }
+
     public int version() {
         return 1;
     }

@@ -36,6 +36,22 @@ final class Paths {
         return relative.isEmpty() ? mount : mount.resolve(relative);
     }
 
+    /**
+     * The cgroup path ({@code /a/b}) of the directory {@code dir} in the hierarchy mounted on
+     * {@code mount}.
+     *
+     * @throws CgroupException if {@code dir} is not strictly below {@code mount}
+     */
+    static String below(Path mount, Path dir) {
+        Path normal = dir.normalize();
+        if (!normal.startsWith(mount) || normal.equals(mount)) {
+            throw new CgroupException(dir + " is not a cgroup below " + mount);
+        }
+        StringBuilder out = new StringBuilder();
+        for (Path part : mount.relativize(normal)) out.append('/').append(part);
+        return out.toString();
+    }
+
     /** The cgroup path of {@code path}'s parent ({@code /} for a top-level one). */
     static String parent(String path) {
         int slash = path.lastIndexOf('/');

@@ -193,6 +193,7 @@ class CgroupV1Test {
             dirs = made.directories();
             Cgroup again = layout.open(path);
             assertThat(again.directories()).isEqualTo(made.directories());
+            assertThat(layout.open(made.directories()).directories()).isEqualTo(made.directories());
             again.remove();
             assertThat(made.exists()).isFalse();
             made.directories().values().forEach(d -> assertThat(d.getParent()).exists());

@@ -59,6 +59,11 @@ class CgroupV2Test {
             assertThat(cg.pids()).containsExactly(p.pid());
             assertThat(cg.populated()).isTrue();
             assertThat(GatedProcess.cgroupOf(p.pid(), "")).isEqualTo(cg.path());
+            Cgroup again = layout.open(dirs);
+            assertThat(again.path()).isEqualTo(cg.path());
+            assertThat(again.pids()).containsExactly(p.pid());
+            assertThatThrownBy(() -> layout.open(Map.of("unified", layout.mount())))
+                    .isInstanceOf(CgroupException.class).hasMessage(layout.mount() + " is not a cgroup below " + layout.mount());
         }
         TestCgroups.assertGone(dirs);
     }
