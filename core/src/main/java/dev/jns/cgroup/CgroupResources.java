@@ -104,7 +104,7 @@ public record CgroupResources(Memory memory, Cpu cpu, Pids pids, BlockIo blockIo
         }
     }
 
-    /** {@code linux.resources.pids}: at most {@code limit} tasks; 0 or less means unlimited. */
+    /** {@code linux.resources.pids}: at most {@code limit} tasks; negative: unlimited; 0: left as it is, as runc does. */
     public record Pids(long limit) {}
 
     /** {@code linux.resources.blockIO}: weights 10..1000 (v1's scale) and throttles per device. */
