@@ -65,7 +65,9 @@ public sealed interface Cgroup extends AutoCloseable permits CgroupV2, CgroupV1 
     void signalAll(int signal);
 
     /** Kills every process in the cgroup and below: {@code cgroup.kill} on v2, SIGKILL to each on v1. */
-    void killAll();
+    default void killAll() {
+        signalAll(dev.jns.os.Signals.SIGKILL);
+    }
 
     /** What the processes use now. */
     CgroupStats stats();

@@ -309,17 +309,7 @@ final class CgroupV1 implements Cgroup {
             }
             return;
         }
-        boolean wasFrozen = frozen();
-        if (!wasFrozen) freeze();
-        try {
-            Removal.signalEach(pids(), signal);
-        } finally {
-            if (!wasFrozen) thaw();
-        }
-    }
-
-    public void killAll() {
-        signalAll(Signals.SIGKILL);
+        Removal.signalFrozen(this, signal);
     }
 
     // ---- stats -------------------------------------------------------------------------
@@ -397,7 +387,7 @@ final class CgroupV1 implements Cgroup {
     public void remove(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Waiting.until(() -> !populated(), timeout,
-                () -> new SyscallException("rmdir", this + " (processes still in it after " + timeout.toSeconds() + " s)", Errno.EBUSY));
+                () -> new SyscallException("rmdir", this + " (processes still in it after " + Waiting.seconds(timeout) + ")", Errno.EBUSY));
         for (Part p : parts) {
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             Removal.removeTree(p.dir(), left, () -> false);

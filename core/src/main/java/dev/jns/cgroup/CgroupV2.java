@@ -297,17 +297,7 @@ final class CgroupV2 implements Cgroup {
             ControlFiles.write(dir.resolve("cgroup.kill"), "1");
             return;
         }
-        boolean wasFrozen = frozen();
-        if (!wasFrozen) freeze();
-        try {
-            Removal.signalEach(pids(), signal);
-        } finally {
-            if (!wasFrozen) thaw();
-        }
-    }
-
-    public void killAll() {
-        signalAll(Signals.SIGKILL);
+        Removal.signalFrozen(this, signal);
     }
 
     // ---- stats -------------------------------------------------------------------------

@@ -59,6 +59,17 @@ final class Removal {
         }
     }
 
+    /** Freezes the cgroup (unless it is frozen already), signals every process in it, and thaws it again. */
+    static void signalFrozen(Cgroup cgroup, int signal) {
+        boolean wasFrozen = cgroup.frozen();
+        if (!wasFrozen) cgroup.freeze();
+        try {
+            signalEach(cgroup.pids(), signal);
+        } finally {
+            if (!wasFrozen) cgroup.thaw();
+        }
+    }
+
     /**
      * Waits for the cgroup at {@code dir} to be empty, then removes the cgroups below it,
      * deepest first, and it. A directory already gone is fine.
@@ -67,7 +78,7 @@ final class Removal {
         if (!Files.exists(dir)) return;
         long deadline = System.nanoTime() + timeout.toNanos();
         Waiting.until(() -> !populated.getAsBoolean(), timeout,
-                () -> new SyscallException("rmdir", dir + " (processes still in it after " + timeout.toSeconds() + " s)", Errno.EBUSY));
+                () -> new SyscallException("rmdir", dir + " (processes still in it after " + Waiting.seconds(timeout) + ")", Errno.EBUSY));
         for (Path d : ControlFiles.descendants(dir)) rmdirWhenFree(d, deadline);
         rmdirWhenFree(dir, deadline);
     }

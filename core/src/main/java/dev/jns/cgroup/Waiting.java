@@ -19,6 +19,11 @@ final class Waiting {
         }
     }
 
+    /** A timeout as the messages say it: {@code 10 s}, {@code 0.2 s}. */
+    static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : (d.toMillis() / 1000.0) + " s";
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);

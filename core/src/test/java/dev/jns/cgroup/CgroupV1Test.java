@@ -124,7 +124,7 @@ class CgroupV1Test {
             List<Long> pids = new ArrayList<>(cg.pids());
             assertThatThrownBy(() -> cg.remove(Duration.ofMillis(200)))
                     .isInstanceOfSatisfying(SyscallException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBUSY))
-                    .hasMessageContaining("processes still in it");
+                    .hasMessageContaining("(processes still in it after 0.2 s): EBUSY");
             cg.killAll();
             assertThat(p.waitFor()).isEqualTo(128 + 9);
             cg.remove();
