@@ -4,6 +4,9 @@ import dev.jns.os.Errno;
 import dev.jns.os.SyscallException;
 import dev.jns.testing.LeakCheck;
 import dev.jns.testing.Privilege;
+import dev.jns.testing.RunAs;
+import dev.jns.testing.Tool;
+import dev.jns.testing.ToolResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -202,6 +205,18 @@ class CgroupV1Test {
         TestCgroups.assertGone(dirs);
         assertThatThrownBy(() -> layout.open(path)).isInstanceOf(CgroupException.class)
                 .hasMessage("no cgroup " + path + " in any cgroup v1 hierarchy");
+    }
+
+    @Test
+    void anUnprivilegedUserIsToldV1HasNoDelegation() {
+        String path = TestCgroups.freshPath("nobody");
+        ToolResult refused = Tool.run(RunAs.nobody(), CgroupV2Test.concat(CgroupV2Test.probe("detect"), path));
+        assertThat(refused.exit()).as("%s", refused).isEqualTo(2);
+        assertThat(refused.stdout().trim()).startsWith("cannot create cgroup /sys/fs/cgroup/")
+                .endsWith(": Permission denied: cgroup v1 has no delegation: only root may create cgroups (running as uid 65534)");
+        for (CgroupLayout.Hierarchy h : ((CgroupLayout.Legacy) layout).hierarchies()) {
+            assertThat(Paths.directory(h.mount(), Paths.resolve(h.ownPath(), path)).getParent()).doesNotExist();
+        }
     }
 
     static String read(Path dir, String file) throws Exception {

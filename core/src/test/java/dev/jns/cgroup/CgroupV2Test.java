@@ -201,11 +201,7 @@ class CgroupV2Test {
 
     @Test
     void anUnprivilegedUserCannotCreateWithoutDelegationButCanBelowADelegatedCgroup() throws Exception {
-        Path classes = Path.of("target/classes").toAbsolutePath();
-        Path testClasses = Path.of("target/test-classes").toAbsolutePath();
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> probe = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classes + ":" + testClasses,
-                RootlessProbe.class.getName(), layout.mount().toString());
+        List<String> probe = probe(layout.mount().toString());
 
         String undelegated = TestCgroups.freshPath("nobody");
         ToolResult refused = Tool.run(RunAs.nobody(), concat(probe, undelegated));
@@ -231,7 +227,16 @@ class CgroupV2Test {
         }
     }
 
-    private static List<String> concat(List<String> a, String b) {
+    /** The command that runs {@link RootlessProbe} on {@code layout} from this build's classes. */
+    static List<String> probe(String layout) {
+        Path classes = Path.of("target/classes").toAbsolutePath();
+        Path testClasses = Path.of("target/test-classes").toAbsolutePath();
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classes + ":" + testClasses,
+                RootlessProbe.class.getName(), layout);
+    }
+
+    static List<String> concat(List<String> a, String b) {
         List<String> out = new ArrayList<>(a);
         out.add(b);
         return out;
