@@ -2,9 +2,14 @@ package dev.jns.cgroup;
 
 import dev.jns.os.Errno;
 import dev.jns.os.SyscallException;
-import dev.jns.sys.KernelFiles;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,12 +19,25 @@ import java.util.Map;
 final class ControlFiles {
     private ControlFiles() {}
 
+    /** Writes {@code value} to the existing file in one {@code write}, as control files take a value. */
     static void write(Path file, String value) {
-        KernelFiles.write(file.toString(), value);
+        ByteBuffer bytes = ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            int written = ch.write(bytes);
+            if (bytes.hasRemaining()) {
+                throw new SyscallException("write", file + " \"" + value + "\" (short write: " + written + " bytes)", Errno.EIO);
+            }
+        } catch (IOException e) {
+            throw new SyscallException("write", file + " \"" + value + "\"", IoErrno.of(e));
+        }
     }
 
     static String read(Path file) {
-        return KernelFiles.read(file.toString());
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (IOException e) {
+            throw new SyscallException("read", file.toString(), IoErrno.of(e));
+        }
     }
 
     static boolean exists(Path file) {
@@ -79,16 +97,22 @@ final class ControlFiles {
     /** Makes a directory; {@code false} if it was already there. */
     static boolean mkdir(Path dir) {
         try {
-            KernelFiles.mkdir(dir.toString(), 0755);
+            java.nio.file.Files.createDirectory(dir);
             return true;
-        } catch (SyscallException e) {
-            if (e.errno() == Errno.EEXIST) return false;
-            throw e;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new SyscallException("mkdir", dir.toString(), IoErrno.of(e));
         }
     }
 
     static void rmdir(Path dir) {
-        KernelFiles.rmdir(dir.toString());
+        try {
+            java.nio.file.Files.delete(dir);
+        } catch (IOException e) {
+            // Files.delete reads rmdir's EBUSY on a cgroup with tasks as "Device or resource busy"
+            throw new SyscallException("rmdir", dir.toString(), IoErrno.of(e));
+        }
     }
 
     /** The cgroup directories below {@code dir}, deepest first. */
@@ -106,8 +130,8 @@ final class ControlFiles {
             }
         } catch (java.nio.file.NoSuchFileException e) {
             // removed meanwhile: nothing below it any more
-        } catch (java.io.IOException e) {
-            throw new SyscallException("opendir", dir.toString(), Errno.EIO);
+        } catch (IOException e) {
+            throw new SyscallException("opendir", dir.toString(), IoErrno.of(e));
         }
     }
 }

@@ -48,9 +48,19 @@ final class Removal {
         }
     }
 
-    /** Sends {@code signal} to each pid; one that is already gone is no error. */
+    /**
+     * Sends {@code signal} to each pid; one that is already gone is no error. SIGKILL and SIGTERM
+     * go through {@link ProcessHandle}, which needs no native linking (a cold start's cost).
+     */
     static void signalEach(List<Long> pids, int signal) {
+        long self = ProcessHandle.current().pid();
         for (long pid : pids) {
+            if ((signal == Signals.SIGKILL || signal == Signals.SIGTERM) && pid != self) {
+                ProcessHandle.of(pid).ifPresent(p -> {
+                    if (signal == Signals.SIGKILL) p.destroyForcibly(); else p.destroy();
+                });
+                continue;
+            }
             try {
                 Signals.kill((int) pid, signal);
             } catch (SyscallException e) {
