@@ -30,8 +30,8 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
 
     /**
      * Makes the cgroup at {@code cgroupsPath} (with any missing parents) and returns its
-     * handle; a cgroup that already exists is joined, as runc does, and is not removed by the
-     * handle unless it made it.
+     * handle; a cgroup that already exists is joined, as runc does. Removing it through the
+     * handle removes the cgroup either way, and its parents only where this handle made them.
      *
      * @throws CgroupException if the path is not allowed, or the caller may not create
      *     cgroups there (no root, or on v2 no delegation of that part of the tree)
