@@ -3,6 +3,7 @@ package dev.jns.sandbox;
 import dev.jns.caps.Capability;
 import dev.jns.ids.IdMap;
 import dev.jns.mount.Propagation;
+import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
 import dev.jns.os.ProcessEnvironment;
 import dev.jns.os.Signals;
@@ -77,6 +78,7 @@ public final class Sandbox {
     private final Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
     private final List<SeccompProgram> seccomp = new ArrayList<>();
     private final List<Descriptor> descriptors = new ArrayList<>();
+    private final List<Joins.JoinedFile> joined = new ArrayList<>();
     private Long uid, gid;
     private String hostname, argv0;
     private Path directory;
@@ -117,6 +119,25 @@ public final class Sandbox {
     /** Keeps the caller's network namespace after {@link #unshareAll()} ({@code --share-net}). */
     public Sandbox shareNet() {
         namespaces.remove(NamespaceType.NET);
+        return this;
+    }
+
+    /**
+     * Puts the program into an existing namespace instead of a new one of its type, e.g. a
+     * network namespace made with {@link dev.jns.net.NetNamespace} so that the program's
+     * sockets live there. It is joined before the new namespaces are made, which then nest
+     * in it. Keep the handle open until {@link #start()} returns.
+     *
+     * @throws IllegalArgumentException for a mount or user namespace: the sandbox builds its
+     *         root in a mount namespace of its own, owned by its own user namespace if any
+     */
+    public Sandbox joinNamespace(Namespace namespace) {
+        NamespaceType type = namespace.type();
+        if (type == NamespaceType.MNT || type == NamespaceType.USER) {
+            throw new IllegalArgumentException("a sandbox cannot join a " + type.procName()
+                    + " namespace: it builds its root in new mount (and user) namespaces of its own");
+        }
+        joined.add(new Joins.JoinedFile(namespace.fdPath(), type));
         return this;
     }
 
@@ -341,6 +362,7 @@ public final class Sandbox {
         Set<NamespaceType> types = EnumSet.copyOf(namespaces);
         types.add(NamespaceType.MNT);
         if (caller.euid() != 0) types.add(NamespaceType.USER);
+        for (Joins.JoinedFile j : joined) types.remove(j.type());
         boolean userNs = types.contains(NamespaceType.USER);
         long insideUid = uid != null ? uid : caller.euid(), insideGid = gid != null ? gid : caller.egid();
         UserNamespace user = userNs
@@ -352,7 +374,9 @@ public final class Sandbox {
         return new LaunchSpec(
                 new Program(command, Optional.ofNullable(argv0), env, Optional.of(directory != null ? directory : Path.of("/"))),
                 new NewNamespaces(types, asPid1 ? PidNamespaceEntry.PROGRAM_IS_PID_1 : PidNamespaceEntry.REAPER_IS_PID_1, Map.of()),
-                Joins.NONE, user,
+                joined.isEmpty() ? Joins.NONE
+                        : new Joins(joined, Optional.empty(), false, Optional.empty(), Optional.empty()),
+                user,
                 new Filesystem(Propagation.PRIVATE, filesystem),
                 new PerTypeSetup(Optional.ofNullable(hostname), Optional.empty(), true, Map.of()),
                 new Credentials(userNs || uid == null ? Optional.empty() : Optional.of(uid),

@@ -1,6 +1,9 @@
 package dev.jns.sandbox;
 
 import dev.jns.mount.MountFlags;
+import dev.jns.net.NetNamespace;
+import dev.jns.ns.Namespace;
+import dev.jns.ns.NamespaceType;
 import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.Op;
 import dev.jns.plan.PlannedOp;
@@ -106,6 +109,48 @@ class SandboxTest {
         Process p = usrOnly("sh", "-c", "ls /data 2>&1; true").roBindTry("/no/such/dir", "/data").redirectErrorStream(true).start();
         assertThat(new String(p.getInputStream().readAllBytes())).contains("No such file or directory");
         assertThat(p.waitFor()).isZero();
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
+    void aJoinedNamespaceIsEnteredBeforeTheCloneAndNotMadeAnew() {
+        try (Namespace net = Namespace.current(NamespaceType.NET)) {
+            LaunchPlan plan = Sandbox.command("true").unshareAll().joinNamespace(net).plan();
+            // nsenter's two passes: each may join it
+            assertThat(plan.opsOf(Op.Setns.class)).extracting(Op.Setns::types).isNotEmpty()
+                    .containsOnly(NamespaceType.NET.cloneFlag());
+            assertThat(plan.cloneOp().namespaceFlags() & NamespaceType.NET.cloneFlag()).as("no new net namespace").isZero();
+            assertThat(plan.cloneOp().namespaceFlags() & NamespaceType.PID.cloneFlag()).as("the others still new").isNotZero();
+            int setns = plan.ops().indexOf(plan.opsOf(Op.Setns.class).getFirst());
+            assertThat(setns).as("joined before the clone").isLessThan(plan.ops().indexOf(plan.cloneOp()));
+        }
+    }
+
+    @Test
+    void mountAndUserNamespacesCannotBeJoinedTheSandboxMakesItsOwn() {
+        try (Namespace mnt = Namespace.current(NamespaceType.MNT); Namespace user = Namespace.current(NamespaceType.USER)) {
+            assertThatThrownBy(() -> Sandbox.command("true").joinNamespace(mnt))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot join a mnt namespace");
+            assertThatThrownBy(() -> Sandbox.command("true").joinNamespace(user))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot join a user namespace");
+        }
+    }
+
+    @Test
+    void aProgramInAJoinedNetworkNamespaceSeesItsLinks() throws Exception {
+        Privilege.requireRoot("create a named network namespace");
+        MachineState before = MachineState.capture();
+        try (NetNamespace net = NetNamespace.create("jns-sandbox-join")) {
+            Process p = usrOnly("sh", "-c", "readlink /proc/self/ns/net; readlink /proc/1/ns/pid")
+                    .joinNamespace(net.namespace()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as(out).isZero();
+            String[] lines = out.split("\n");
+            assertThat(lines[0]).isEqualTo("net:[" + net.namespace().inode() + "]");
+            try (Namespace ownPid = Namespace.current(NamespaceType.PID)) {
+                assertThat(lines[1]).as("still a pid namespace of its own").isNotEqualTo("pid:[" + ownPid.inode() + "]");
+            }
+        }
         MachineState.assertNothingLeakedSince(before);
     }
 }
