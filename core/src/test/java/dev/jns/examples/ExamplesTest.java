@@ -38,6 +38,7 @@ class ExamplesTest {
             "WhatKeepsItAlive.java", true,
             "ReadContainerFile.java", false,
             "SandboxedScript.java", true,
+            "SandboxNetwork.java", true,
             "util-linux.sh", true);
 
     private static ExampleBuild build;
@@ -140,6 +141,19 @@ class ExamplesTest {
                     no new user namespaces
                     exit 0
                     """);
+        }
+    }
+
+    @Test
+    void aSandboxWiredToTheHostBeforeItStarts() {
+        for (RunAs as : users()) {
+            String slirp = """
+                    through slirp4netns: hello, 127.0.0.1
+                    curl exited 0
+                    """;
+            boolean root = as.prefix().isEmpty() && Privilege.isRoot();
+            assertThat(run(as, "SandboxNetwork")).as(as.description())
+                    .isEqualTo(root ? slirp + "through a veth: hello, 10.77.44.2\ncurl exited 0\n" : slirp);
         }
     }
 
