@@ -1,11 +1,7 @@
 package dev.jns.examples;
 
-import javax.tools.Diagnostic;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
+import dev.jns.testing.ExternalCommand;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -34,7 +30,7 @@ final class ExampleBuild implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** Compiles {@code sources} (each its own compilation unit, as {@code java File.java} runs it); fails the test on any diagnostic. */
+    /** Compiles {@code sources} with the JDK's {@code javac}; fails the test on any diagnostic. */
     static ExampleBuild compile(List<Path> sources) throws IOException {
         Path dir = Files.createTempDirectory("jns-examples");
         ExampleBuild build = new ExampleBuild(dir);
@@ -44,18 +40,14 @@ final class ExampleBuild implements AutoCloseable {
             // The helper is found beside the code (HelperBinary): lib/jns-helper next to lib/classes.
             Files.copy(library.resolveSibling("jns-helper"), dir.resolve("lib/jns-helper"), StandardCopyOption.COPY_ATTRIBUTES);
             Files.createDirectories(dir.resolve("out"));
-            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-            DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-            try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, null)) {
-                // One task per source: compact source files each declare an unnamed class of their own.
-                for (Path source : sources) {
-                    List<String> options = List.of("-Xlint:all", "-Werror", "-proc:none", "-d", dir.resolve("out").toString(),
-                            "-cp", dir.resolve("lib/classes").toString());
-                    boolean ok = javac.getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(source)).call();
-                    assertThat(ok).as("compiling %s: %s", source, describe(diagnostics.getDiagnostics())).isTrue();
-                }
-            }
-            assertThat(describe(diagnostics.getDiagnostics())).as("compiler diagnostics").isEmpty();
+            // The JDK's javac as a program, as a user runs it (and no java.compiler module for the tests to read).
+            List<String> javac = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
+                    "-Xlint:all", "-Werror", "-proc:none", "-d", dir.resolve("out").toString(),
+                    "-cp", dir.resolve("lib/classes").toString()));
+            for (Path source : sources) javac.add(source.toString());
+            ExternalCommand compiled = ExternalCommand.run(javac);
+            assertThat(compiled.exitCode()).as("javac %s:%n%s%s", sources, compiled.stdout(), compiled.stderr()).isZero();
+            assertThat(compiled.stdout() + compiled.stderr()).as("javac's diagnostics").isEmpty();
             openUp(dir);
             return build;
         } catch (IOException | RuntimeException | Error e) {
@@ -92,14 +84,6 @@ final class ExampleBuild implements AutoCloseable {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String describe(List<Diagnostic<? extends JavaFileObject>> diagnostics) {
-        List<String> lines = new ArrayList<>();
-        for (Diagnostic<? extends JavaFileObject> d : diagnostics) {
-            lines.add((d.getSource() == null ? "" : d.getSource().getName() + ":" + d.getLineNumber() + ": ") + d.getMessage(null));
-        }
-        return String.join("\n", lines);
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
