@@ -78,7 +78,7 @@ public final class Sandbox {
     private final Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
     private final List<SeccompProgram> seccomp = new ArrayList<>();
     private final List<Descriptor> descriptors = new ArrayList<>();
-    private final List<Joins.JoinedFile> joined = new ArrayList<>();
+    private final List<Joins.JoinedFile> joinedNamespaces = new ArrayList<>();
     private Long uid, gid;
     private String hostname, argv0;
     private Path directory;
@@ -122,22 +122,26 @@ public final class Sandbox {
         return this;
     }
 
+    /** The types {@link #joinNamespace} takes: those whose joining changes nothing else about the sandbox. */
+    private static final Set<NamespaceType> JOINABLE = EnumSet.of(NamespaceType.NET, NamespaceType.UTS, NamespaceType.IPC,
+            NamespaceType.CGROUP);
+
     /**
-     * Puts the program into an existing namespace instead of a new one of its type, e.g. a
-     * network namespace made with {@link dev.jns.net.NetNamespace} so that the program's
-     * sockets live there. It is joined before the new namespaces are made, which then nest
-     * in it. Keep the handle open until {@link #start()} returns.
+     * Puts the program into an existing network, uts, ipc or cgroup namespace instead of a new
+     * one of its type, e.g. a network namespace made with {@link dev.jns.net.NetNamespace} so
+     * that the program's sockets live there. It is joined before the new namespaces are made.
+     * Keep the handle open until {@link #start()} returns.
      *
-     * @throws IllegalArgumentException for a mount or user namespace: the sandbox builds its
-     *         root in a mount namespace of its own, owned by its own user namespace if any
+     * @throws IllegalArgumentException for a mount or user namespace (the sandbox builds its
+     *         root in mount and user namespaces of its own), a pid or a time namespace
      */
     public Sandbox joinNamespace(Namespace namespace) {
         NamespaceType type = namespace.type();
-        if (type == NamespaceType.MNT || type == NamespaceType.USER) {
+        if (!JOINABLE.contains(type)) {
             throw new IllegalArgumentException("a sandbox cannot join a " + type.procName()
-                    + " namespace: it builds its root in new mount (and user) namespaces of its own");
+                    + " namespace this way: only a net, uts, ipc or cgroup namespace");
         }
-        joined.add(new Joins.JoinedFile(namespace.fdPath(), type));
+        joinedNamespaces.add(new Joins.JoinedFile(namespace.fdPath(), type));
         return this;
     }
 
@@ -362,7 +366,7 @@ public final class Sandbox {
         Set<NamespaceType> types = EnumSet.copyOf(namespaces);
         types.add(NamespaceType.MNT);
         if (caller.euid() != 0) types.add(NamespaceType.USER);
-        for (Joins.JoinedFile j : joined) types.remove(j.type());
+        for (Joins.JoinedFile j : joinedNamespaces) types.remove(j.type());
         boolean userNs = types.contains(NamespaceType.USER);
         long insideUid = uid != null ? uid : caller.euid(), insideGid = gid != null ? gid : caller.egid();
         UserNamespace user = userNs
@@ -374,8 +378,8 @@ public final class Sandbox {
         return new LaunchSpec(
                 new Program(command, Optional.ofNullable(argv0), env, Optional.of(directory != null ? directory : Path.of("/"))),
                 new NewNamespaces(types, asPid1 ? PidNamespaceEntry.PROGRAM_IS_PID_1 : PidNamespaceEntry.REAPER_IS_PID_1, Map.of()),
-                joined.isEmpty() ? Joins.NONE
-                        : new Joins(joined, Optional.empty(), false, Optional.empty(), Optional.empty()),
+                joinedNamespaces.isEmpty() ? Joins.NONE
+                        : new Joins(joinedNamespaces, Optional.empty(), false, Optional.empty(), Optional.empty()),
                 user,
                 new Filesystem(Propagation.PRIVATE, filesystem),
                 new PerTypeSetup(Optional.ofNullable(hostname), Optional.empty(), true, Map.of()),

@@ -15,6 +15,7 @@ import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -127,12 +128,16 @@ class SandboxTest {
     }
 
     @Test
-    void mountAndUserNamespacesCannotBeJoinedTheSandboxMakesItsOwn() {
-        try (Namespace mnt = Namespace.current(NamespaceType.MNT); Namespace user = Namespace.current(NamespaceType.USER)) {
-            assertThatThrownBy(() -> Sandbox.command("true").joinNamespace(mnt))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot join a mnt namespace");
-            assertThatThrownBy(() -> Sandbox.command("true").joinNamespace(user))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot join a user namespace");
+    void onlyNetUtsIpcAndCgroupNamespacesAreJoinedThisWay() {
+        for (NamespaceType type : List.of(NamespaceType.MNT, NamespaceType.USER, NamespaceType.PID)) {
+            try (Namespace ns = Namespace.current(type)) {
+                assertThatThrownBy(() -> Sandbox.command("true").joinNamespace(ns)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("a sandbox cannot join a " + type.procName() + " namespace this way: only a net, uts, ipc or cgroup namespace");
+            }
+        }
+        try (Namespace uts = Namespace.current(NamespaceType.UTS)) {
+            assertThat(Sandbox.command("true").joinNamespace(uts).spec().join().files())
+                    .containsExactly(new dev.jns.spec.Joins.JoinedFile(uts.fdPath(), NamespaceType.UTS));
         }
     }
 
