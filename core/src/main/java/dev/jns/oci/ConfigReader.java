@@ -44,6 +44,11 @@ public final class ConfigReader {
                 c.get("annotations").map(JsonNode::stringMap).orElse(Map.of()));
     }
 
+    /** A {@code process.json} ({@code exec --process}): the config's {@code process} object on its own. */
+    public static OciConfig.Process readProcess(String text, String source) {
+        return process(JsonReader.readNode(text, source));
+    }
+
     private static OciConfig.Mount mount(JsonNode m) {
         for (String idmap : List.of("uidMappings", "gidMappings")) {
             if (m.has(idmap)) throw unsupported(m.require(idmap), "id-mapped mounts");

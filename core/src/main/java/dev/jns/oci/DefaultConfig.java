@@ -16,6 +16,12 @@ public final class DefaultConfig {
 
     private DefaultConfig() {}
 
+    /** For the calling user: rootless, root inside is the caller outside. */
+    public static Json.Obj forCaller(boolean rootless) {
+        dev.jns.plan.CallerIds caller = dev.jns.plan.CallerIds.current();
+        return spec(rootless, caller.euid(), caller.egid());
+    }
+
     public static Json.Obj spec(boolean rootless, long uid, long gid) {
         List<String> caps = List.of("CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE");
         Json.Obj process = Json.object()

@@ -153,9 +153,9 @@ public final class LaunchTranslator {
                 new Filesystem(rootPropagation(), filesystem(process)),
                 new PerTypeSetup(config.hostname(), config.domainname(), true, offsets),
                 credentials,
-                capabilities(process),
+                capabilitiesOf(process),
                 new Supervision.Detached(Optional.of(options.startFifo()), options.pidFile()),
-                descriptors, List.of(), false, limits(process));
+                descriptors, List.of(), false, limitsOf(process));
         Optional<SeccompFilter> seccomp = config.linux().seccomp().map(SeccompTranslator::filter);
         Map<String, String> sysctl = config.linux().sysctl();
         for (String key : sysctl.keySet()) checkSysctl(key, create, joins);
@@ -322,11 +322,18 @@ public final class LaunchTranslator {
 
     // ---- the process ---------------------------------------------------------------------------
 
-    private static Capabilities capabilities(OciConfig.Process process) {
+    static Capabilities capabilitiesOf(OciConfig.Process process) {
         if (process.capabilities().isEmpty()) return new Capabilities.Unchanged();
         OciConfig.CapabilitySets c = process.capabilities().get();
-        return new Capabilities.Sets(caps(c.bounding(), "bounding"), caps(c.effective(), "effective"),
-                caps(c.permitted(), "permitted"), caps(c.inheritable(), "inheritable"), caps(c.ambient(), "ambient"));
+        Set<Capability> permitted = caps(c.permitted(), "permitted"), inheritable = caps(c.inheritable(), "inheritable");
+        // The kernel raises an ambient capability only if it is permitted and inheritable;
+        // runc ignores the others (its default spec lists ambient ones with no inheritable set,
+        // and its container runs with none ambient): so does jns.
+        Set<Capability> ambient = caps(c.ambient(), "ambient");
+        ambient.retainAll(permitted);
+        ambient.retainAll(inheritable);
+        return new Capabilities.Sets(caps(c.bounding(), "bounding"), caps(c.effective(), "effective"), permitted, inheritable,
+                ambient);
     }
 
     private static Set<Capability> caps(List<String> names, String set) {
@@ -337,7 +344,7 @@ public final class LaunchTranslator {
         return out;
     }
 
-    private static List<ResourceLimit> limits(OciConfig.Process process) {
+    static List<ResourceLimit> limitsOf(OciConfig.Process process) {
         List<ResourceLimit> out = new ArrayList<>();
         for (OciConfig.Rlimit r : process.rlimits()) {
             int resource = RLIMITS.indexOf(r.type());

@@ -76,7 +76,7 @@ class ConfigTranslationTest {
         assertThat(s.credentials().noNewPrivileges()).isTrue();
         assertThat(s.credentials().newSession()).isTrue();
         Set<Capability> three = Set.of(Capability.AUDIT_WRITE, Capability.KILL, Capability.NET_BIND_SERVICE);
-        assertThat(s.capabilities()).isEqualTo(new Capabilities.Sets(three, three, three, Set.of(), three));
+        assertThat(s.capabilities()).isEqualTo(new Capabilities.Sets(three, three, three, Set.of(), Set.of()));
         assertThat(s.limits()).containsExactly(new ResourceLimit(7, 1024, 1024));
         assertThat(s.filesystem().propagation()).isEqualTo(Propagation.SLAVE);
     }
@@ -114,7 +114,7 @@ class ConfigTranslationTest {
     void thePlanSetsLimitsAndTheFiveCapabilitySetsAndOpensTheFifoThroughItsPinnedDirectory() throws IOException {
         LaunchPlan plan = PlanCompiler.compile(translate(defaultConfig(false, 0), ROOT).spec(), ROOT, KERNEL);
         long three = Capability.mask(Set.of(Capability.AUDIT_WRITE, Capability.KILL, Capability.NET_BIND_SERVICE));
-        assertThat(plan.opsOf(Op.SetCapabilities.class)).containsExactly(new Op.SetCapabilities(three, three, three, 0, three));
+        assertThat(plan.opsOf(Op.SetCapabilities.class)).containsExactly(new Op.SetCapabilities(three, three, three, 0, 0));
         assertThat(plan.opsOf(Op.SetRlimit.class)).containsExactly(new Op.SetRlimit(7, 1024, 1024));
         assertThat(plan.opsOf(Op.PivotRoot.class)).isNotEmpty();
         assertThat(plan.opsOf(Op.Open.class)).anySatisfy(o -> {
