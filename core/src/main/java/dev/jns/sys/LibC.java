@@ -180,7 +180,8 @@ public final class LibC {
         return (int) syscall(SYS_GETTID, "gettid", "", 0, 0, 0, 0);
     }
 
-    private static long syscall(long nr, String name, String detail, long a, long b, long c, long d) {
+    /** One system call through the shared downcall; a negative result becomes a {@link SyscallException}. */
+    static long syscall(long nr, String name, String detail, long a, long b, long c, long d) {
         return Ffi.checked(name, detail, st -> (long) Syscall.H.invokeExact(st, nr, a, b, c, d));
     }
 
