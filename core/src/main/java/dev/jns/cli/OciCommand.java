@@ -50,6 +50,8 @@ public final class OciCommand implements Command {
               list [--format table|json] [-q]       the containers under --root
               ps [--format table|json] ID           its processes
               exec [-d] [--process FILE] [--env K=V] [--cwd DIR] [--user UID[:GID]] [--pid-file F] ID [args]
+              pause ID / resume ID                  freeze and thaw its processes (its cgroup)
+              update --resources FILE|- ID          apply new cgroup limits (linux.resources JSON)
               features                              what this runtime supports, as JSON
               --version""";
 
@@ -180,8 +182,26 @@ public final class OciCommand implements Command {
                 out.println(JsonWriter.indented(Features.json(), "    "));
                 return 0;
             }
-            case "pause", "resume", "events", "update", "checkpoint", "restore" ->
-                    throw new OciException(verb + " needs the cgroup manager, not in jns yet");
+            case "pause" -> {
+                runtime.pause(Flags.parse(args, 0, Set.of(), Set.of()).operand(args, "container id"));
+                return 0;
+            }
+            case "resume" -> {
+                runtime.resume(Flags.parse(args, 0, Set.of(), Set.of()).operand(args, "container id"));
+                return 0;
+            }
+            case "update" -> {
+                Flags f = Flags.parse(args, 0, Set.of(), Set.of("resources", "r"));
+                String id = f.operand(args, "container id");
+                String file = f.value("resources").or(() -> f.value("r"))
+                        .orElseThrow(() -> new OciException("update: only --resources FILE (or - for stdin) is supported by jns yet"));
+                String text = file.equals("-") ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                        : Files.readString(Path.of(file));
+                runtime.update(id, dev.jns.oci.ResourcesReader.read(dev.jns.json.JsonReader.readNode(text, file.equals("-")
+                        ? "resources" : file)));
+                return 0;
+            }
+            case "events", "checkpoint", "restore" -> throw new OciException(verb + " not supported by jns yet");
             default -> throw new OciException("No help topic for '" + verb + "'");
         }
     }

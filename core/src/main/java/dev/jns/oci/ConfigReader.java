@@ -100,14 +100,7 @@ public final class ConfigReader {
         if (l.has("devices") && !l.require("devices").elements().isEmpty()) {
             throw unsupported(l.require("devices"), "device nodes beyond the default ones");
         }
-        if (l.has("resources")) {
-            // Until the cgroup manager is wired in, only the device rules pass: they can only
-            // forbid, and a jns container gets no device nodes beyond the default ones anyway.
-            JsonNode r = l.require("resources");
-            for (String name : r.names()) {
-                if (!name.equals("devices")) throw unsupported(r.require(name), "cgroup limits (linux.resources." + name + ")");
-            }
-        }
+        l.get("resources").ifPresent(ResourcesReader::read); // malformed or unsupported: refused now, before anything is made
         List<OciConfig.Namespace> namespaces = new ArrayList<>();
         for (JsonNode n : l.get("namespaces").map(JsonNode::elements).orElse(List.of())) {
             String type = n.require("type").string();

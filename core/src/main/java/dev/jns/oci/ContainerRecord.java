@@ -16,10 +16,13 @@ import java.util.Map;
  * @param pidStartTime the process's start time ({@code /proc/PID/stat} field 22): a reused pid has another
  * @param created      when it was created, RFC 3339 with nanoseconds as runc writes it
  * @param owner        the user who created it (a uid)
+ * @param cgroup       its cgroup's directories (controller or {@code unified} to directory), empty without one
  */
 public record ContainerRecord(String id, int pid, long pidStartTime, String bundle, String rootfs, String created, long owner,
-                              Map<String, String> annotations, List<OciConfig.Hook> poststop, List<OciConfig.Hook> poststart) {
+                              Map<String, String> annotations, List<OciConfig.Hook> poststop, List<OciConfig.Hook> poststart,
+                              Map<String, String> cgroup) {
     public ContainerRecord {
+        cgroup = Map.copyOf(cgroup);
         annotations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(annotations));
         poststop = List.copyOf(poststop);
         poststart = List.copyOf(poststart);
@@ -30,7 +33,7 @@ public record ContainerRecord(String id, int pid, long pidStartTime, String bund
         annotations.forEach(a::put);
         return JsonWriter.compact(Json.object().put("id", id).put("pid", pid).put("pidStartTime", pidStartTime)
                 .put("bundle", bundle).put("rootfs", rootfs).put("created", created).put("owner", owner)
-                .put("annotations", a.build()).put("poststop", hooks(poststop)).put("poststart", hooks(poststart)).build());
+                .put("annotations", a.build()).put("poststop", hooks(poststop)).put("poststart", hooks(poststart)).put("cgroup", stringMap(cgroup)).build());
     }
 
     static ContainerRecord fromJson(String text) {
@@ -38,7 +41,13 @@ public record ContainerRecord(String id, int pid, long pidStartTime, String bund
         return new ContainerRecord(n.require("id").string(), n.require("pid").int32(), n.require("pidStartTime").int64(),
                 n.require("bundle").string(), n.require("rootfs").string(), n.require("created").string(),
                 n.require("owner").int64(), n.require("annotations").stringMap(), hooks(n.require("poststop")),
-                hooks(n.require("poststart")));
+                hooks(n.require("poststart")), n.require("cgroup").stringMap());
+    }
+
+    private static Json stringMap(Map<String, String> map) {
+        Json.ObjectBuilder b = Json.object();
+        map.forEach(b::put);
+        return b.build();
     }
 
     private static Json hooks(List<OciConfig.Hook> hooks) {

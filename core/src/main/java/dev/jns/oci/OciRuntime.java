@@ -1,5 +1,6 @@
 package dev.jns.oci;
 
+import dev.jns.cgroup.Cgroup;
 import dev.jns.json.Json;
 import dev.jns.json.JsonException;
 import dev.jns.ns.Namespace;
@@ -142,6 +143,7 @@ public final class OciRuntime {
         LibC.mkfifo(fifo.toString(), 0622);
         Pty pty = null;
         int pid = -1;
+        Cgroup cgroup = null;
         try {
             Optional<LaunchTranslator.TerminalEnd> terminal = Optional.empty();
             if (request.consoleSocket().isPresent()) {
@@ -154,10 +156,11 @@ public final class OciRuntime {
             LaunchSpec spec = withSeccomp(launch.spec(), launch.seccomp().map(f -> f.withoutUnknownSystemCalls().compile()));
             if (pty != null) pty.sendMaster(request.consoleSocket().get());
             pid = (int) Spawner.startDetached(spec, new ProcessBuilder().inheritIO());
+            cgroup = ContainerCgroup.create(id, config, pid);
             applyFromOutside(pid, launch);
             ContainerRecord record = new ContainerRecord(id, pid, startTime(pid).orElse(0L), bundle.toString(),
                     launch.rootfs().toString(), Instant.now().toString(), CallerIds.current().euid(), config.annotations(),
-                    config.hooks().poststop(), config.hooks().poststart());
+                    config.hooks().poststop(), config.hooks().poststart(), ContainerCgroup.directories(cgroup));
             writeAtomically(dir.resolve(STATE), record.toJson());
             State state = new State(record, "created");
             List<OciConfig.Hook> early = new ArrayList<>(config.hooks().prestart());
@@ -166,6 +169,7 @@ public final class OciRuntime {
             return state;
         } catch (IOException | RuntimeException e) {
             if (pid > 0) killAndWait(pid);
+            if (cgroup != null) ContainerCgroup.removeQuietly(cgroup, e);
             request.pidFile().ifPresent(p -> p.toFile().delete());
             throw e;
         } finally {
@@ -230,7 +234,10 @@ public final class OciRuntime {
         withLock(id, dir -> {
             State state = read(id, dir);
             if (state.status().equals("stopped")) throw new OciException("container not running");
-            if (all) {
+            Optional<Cgroup> cgroup = ContainerCgroup.open(state.container());
+            if (all && cgroup.isPresent()) {
+                cgroup.get().signalAll(signal);
+            } else if (all) {
                 for (int pid : pids(state)) Signals.kill(pid, signal);
             } else {
                 Signals.kill(state.container().pid(), signal);
@@ -249,10 +256,13 @@ public final class OciRuntime {
             if (state.status().equals("running") && !force) {
                 throw new OciException("cannot delete container " + id + " that is not stopped: running");
             }
+            Optional<Cgroup> cgroup = ContainerCgroup.open(state.container());
             if (!state.status().equals("stopped")) {
+                if (cgroup.isPresent()) cgroup.get().killAll();
                 for (int pid : pids(state)) Signals.kill(pid, Signals.SIGKILL);
                 killAndWait(state.container().pid());
             }
+            if (cgroup.isPresent()) cgroup.get().remove();
             removeDirectory(dir);
             Hooks.runWarning(state.container().poststop(), new State(state.container(), "stopped"), "poststop");
             return null;
@@ -277,9 +287,51 @@ public final class OciRuntime {
         return out;
     }
 
-    /** The pids of the container's processes, as this machine numbers them. */
+    /** The pids of the container's processes, as this machine numbers them (its cgroup's, when it has one). */
     public List<Integer> pids(String id) throws IOException {
-        return withLock(id, dir -> pids(read(id, dir)));
+        return withLock(id, dir -> {
+            State state = read(id, dir);
+            Optional<Cgroup> cgroup = ContainerCgroup.open(state.container());
+            if (cgroup.isEmpty() || state.status().equals("stopped")) return pids(state);
+            List<Integer> out = new ArrayList<>();
+            for (long p : cgroup.get().pids()) out.add((int) p);
+            out.sort(null);
+            return out;
+        });
+    }
+
+    /** Freezes a running container's processes (its cgroup's). */
+    public void pause(String id) throws IOException {
+        withLock(id, dir -> {
+            State state = read(id, dir);
+            if (!state.status().equals("running")) throw new OciException("container not running");
+            cgroupOf(state).freeze();
+            return null;
+        });
+    }
+
+    public void resume(String id) throws IOException {
+        withLock(id, dir -> {
+            State state = read(id, dir);
+            if (!state.status().equals("paused")) throw new OciException("container not paused");
+            cgroupOf(state).thaw();
+            return null;
+        });
+    }
+
+    /** Applies new resources to a container's cgroup ({@code update}). */
+    public void update(String id, dev.jns.cgroup.CgroupResources resources) throws IOException {
+        withLock(id, dir -> {
+            State state = read(id, dir);
+            if (state.status().equals("stopped")) throw new OciException("container not running");
+            cgroupOf(state).apply(resources);
+            return null;
+        });
+    }
+
+    private static Cgroup cgroupOf(State state) {
+        return ContainerCgroup.open(state.container())
+                .orElseThrow(() -> new OciException("container " + state.container().id() + " has no cgroup of its own"));
     }
 
     /**
@@ -395,7 +447,8 @@ public final class OciRuntime {
         } catch (JsonException e) {
             throw new OciException("container " + id + ": corrupt state: " + e.getMessage());
         }
-        String status = !isAlive(record) ? "stopped" : Files.exists(dir.resolve(FIFO)) ? "created" : "running";
+        String status = !isAlive(record) ? "stopped" : Files.exists(dir.resolve(FIFO)) ? "created"
+                : ContainerCgroup.open(record).map(Cgroup::frozen).orElse(false) ? "paused" : "running";
         return new State(record, status);
     }
 

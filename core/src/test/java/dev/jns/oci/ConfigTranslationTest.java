@@ -208,8 +208,8 @@ class ConfigTranslationTest {
                 + " \"linux\": {\"namespaces\": [{\"type\": \"pid\"},\n {\"type\": \"bogus\"}]}}"))
                 .hasMessage("config.json: linux.namespaces[1].type: unknown namespace type \"bogus\" at line 3");
         assertThatThrownBy(() -> ConfigReader.read("{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"},\n"
-                + " \"linux\": {\"resources\": {\"devices\": [],\n \"memory\": {\"limit\": 1048576}}}}"))
-                .hasMessage("config.json: linux.resources.memory: cgroup limits (linux.resources.memory) not supported by jns yet at line 3");
+                + " \"linux\": {\"resources\": {\"memory\": {\"limit\": 1048576},\n \"rdma\": {}, \"pids\": {\"limit\": \"x\"}}}}"))
+                .hasMessage("config.json: linux.resources.rdma: linux.resources.rdma not supported by jns yet at line 3");
         assertThatThrownBy(() -> ConfigReader.read("{\"root\": {\"path\": \"r\"}}"))
                 .hasMessage("config.json: ociVersion: missing (in the object at line 1)");
         assertThatThrownBy(() -> ConfigReader.read("{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"}, \"windows\": {}}"))
