@@ -181,6 +181,35 @@ class OciCommandTest {
     }
 
     @Test
+    void theContainerRunsInItsCgroupWithItsLimitsCanBePausedAndUpdatedAndDeleteRemovesIt() throws Exception {
+        config("exec sleep 1000", "\"resources\": {\"devices\": [{\"allow\": false, \"access\": \"rwm\"}],"
+                + " \"memory\": {\"limit\": 67108864}, \"pids\": {\"limit\": 50}}");
+        Path config = bundle.resolve("config.json");
+        // the default spec has resources of its own: keep only the test's
+        Files.writeString(config, Files.readString(config).replaceFirst(
+                "(?s)\"resources\": \\{\\s*\"devices\": \\[\\s*\\{\\s*\"allow\": false,\\s*\"access\": \"rwm\"\\s*}\\s*]\\s*},(?=\\s*\"namespaces\")", ""));
+        Result run = oci("run", "-d", "--bundle", bundle.toString(), "g1");
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        int pid = ((BigInteger) state("g1").get("pid")).intValue();
+        String cgroups = Files.readString(Path.of("/proc/" + pid + "/cgroup"));
+        String memory = cgroups.lines().filter(l -> l.contains(":memory:") || l.startsWith("0::")).findFirst().orElseThrow();
+        assertThat(memory).endsWith("/g1");
+        Result devices = oci("exec", "g1", "sh", "-c", "cat /dev/null && echo null-ok");
+        assertThat(devices.stdout()).as(devices.stderr()).isEqualTo("null-ok\n");
+        assertThat(oci("pause", "g1").exit()).isZero();
+        assertThat(state("g1")).containsEntry("status", "paused");
+        assertThat(oci("resume", "g1").exit()).isZero();
+        assertThat(state("g1")).containsEntry("status", "running");
+        Path limits = dir.resolve("limits.json");
+        Files.writeString(limits, "{\"pids\": {\"limit\": 20}}");
+        assertThat(oci("update", "--resources", limits.toString(), "g1").exit()).isZero();
+        assertThat(oci("delete", "--force", "g1").exit()).isZero();
+        String relative = memory.substring(memory.indexOf(':', memory.indexOf(':') + 1) + 1);
+        Path mount = memory.startsWith("0::") ? Path.of("/sys/fs/cgroup") : Path.of("/sys/fs/cgroup/memory");
+        assertThat(Path.of(mount + relative)).as("the cgroup is removed").doesNotExist();
+    }
+
+    @Test
     void maskedAndReadOnlyPathsAndARoRootAreWhatTheConfigSays() throws Exception {
         config("cat /proc/keys > /out/keys; (echo 1 > /proc/sys/kernel/printk) 2> /out/sys;"
                 + " touch /x 2> /out/root; ls /proc/acpi > /out/acpi 2>&1; echo done > /out/done");
