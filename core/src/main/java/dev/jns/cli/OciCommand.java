@@ -49,9 +49,10 @@ public final class OciCommand implements Command {
               delete [--force] ID                   remove a stopped (or, forced, any) container
               list [--format table|json] [-q]       the containers under --root
               ps [--format table|json] ID           its processes
-              exec [-d] [--process FILE] [--env K=V] [--cwd DIR] [--user UID[:GID]] [--pid-file F] ID [args]
+              exec [-d] [--process FILE] [--tty --console-socket S] [--env K=V] [--cwd DIR] [--user UID[:GID]] [--pid-file F] ID [args]
               pause ID / resume ID                  freeze and thaw its processes (its cgroup)
               update --resources FILE|- ID          apply new cgroup limits (linux.resources JSON)
+              events --stats ID                     one snapshot of what its processes use, as JSON
               features                              what this runtime supports, as JSON
               --version""";
 
@@ -201,7 +202,14 @@ public final class OciCommand implements Command {
                         ? "resources" : file)));
                 return 0;
             }
-            case "events", "checkpoint", "restore" -> throw new OciException(verb + " not supported by jns yet");
+            case "events" -> {
+                Flags f = Flags.parse(args, 0, Set.of("stats"), Set.of("interval"));
+                String id = f.operand(args, "container id");
+                if (!f.has("stats")) throw new OciException("events: only --stats (one snapshot) is supported by jns yet");
+                out.println(JsonWriter.compact(runtime.stats(id)));
+                return 0;
+            }
+            case "checkpoint", "restore" -> throw new OciException(verb + " not supported by jns yet");
             default -> throw new OciException("No help topic for '" + verb + "'");
         }
     }
@@ -234,7 +242,7 @@ public final class OciCommand implements Command {
                     user, base.capabilities(), base.rlimits(), base.noNewPrivileges() || f.has("no-new-privs"), Optional.empty());
         }
         return runtime.exec(id, process, f.has("detach") || f.has("d"), f.value("pid-file").map(Path::of),
-                f.value("preserve-fds").map(OciCommand::count).orElse(0));
+                f.value("console-socket").map(Path::of), f.value("preserve-fds").map(OciCommand::count).orElse(0));
     }
 
     /** runc's table: {@code ps -ef}'s header and the lines of the container's processes. */

@@ -329,6 +329,29 @@ public final class OciRuntime {
         });
     }
 
+    /** A snapshot of what the container's processes use ({@code events --stats}), as runc's JSON event. */
+    public Json.Obj stats(String id) throws IOException {
+        return withLock(id, dir -> {
+            State state = read(id, dir);
+            if (state.status().equals("stopped")) throw new OciException("container with id " + id + " is not running");
+            dev.jns.cgroup.CgroupStats s = cgroupOf(state).stats();
+            Json.Obj memory = Json.object()
+                    .put("usage", Json.object().put("limit", s.memory().limit()).put("usage", s.memory().usage())
+                            .put("max", s.memory().maxUsage()).put("failcnt", s.memory().failcnt()).build())
+                    .put("swap", Json.object().put("limit", s.memory().swapLimit()).put("usage", s.memory().swapUsage()).build())
+                    .put("cache", s.memory().cache()).build();
+            Json.Obj cpu = Json.object()
+                    .put("usage", Json.object().put("total", s.cpu().totalNs()).put("user", s.cpu().userNs())
+                            .put("kernel", s.cpu().kernelNs()).build())
+                    .put("throttling", Json.object().put("periods", s.cpu().periods())
+                            .put("throttledPeriods", s.cpu().throttledPeriods()).put("throttledTime", s.cpu().throttledNs()).build())
+                    .build();
+            Json.Obj pids = Json.object().put("current", s.pids().current()).put("limit", s.pids().limit()).build();
+            return Json.object().put("type", "stats").put("id", id)
+                    .put("data", Json.object().put("cpu", cpu).put("memory", memory).put("pids", pids).build()).build();
+        });
+    }
+
     private static Cgroup cgroupOf(State state) {
         return ContainerCgroup.open(state.container())
                 .orElseThrow(() -> new OciException("container " + state.container().id() + " has no cgroup of its own"));
@@ -358,9 +381,14 @@ public final class OciRuntime {
      * the process's user, environment, directory and capabilities. In the foreground returns
      * its exit status; detached, 0 once it runs (its pid in {@code pidFile}).
      */
-    public int exec(String id, OciConfig.Process process, boolean detach, Optional<Path> pidFile, int preserveFds)
-            throws IOException {
-        if (process.terminal()) throw new OciException("exec --tty not supported by jns yet");
+    public int exec(String id, OciConfig.Process process, boolean detach, Optional<Path> pidFile, Optional<Path> consoleSocket,
+                    int preserveFds) throws IOException {
+        if (process.terminal() && consoleSocket.isEmpty()) {
+            throw new OciException("cannot allocate tty if runc will detach without setting console socket");
+        }
+        if (!process.terminal() && consoleSocket.isPresent()) {
+            throw new OciException("cannot use console socket if runc will not detach or allocate tty");
+        }
         State state = withLock(id, dir -> read(id, dir));
         if (state.status().equals("stopped")) throw new OciException("cannot exec in a stopped container");
         int pid = state.container().pid();
@@ -375,7 +403,22 @@ public final class OciRuntime {
                 // a type this kernel lacks
             }
         }
+        Pty pty = process.terminal() ? Pty.open() : null;
+        try {
+            if (pty != null) pty.sendMaster(consoleSocket.get());
+            return exec(pid, types, process, detach, pidFile, preserveFds, pty);
+        } finally {
+            if (pty != null) {
+                LibC.close(pty.master());
+                LibC.close(pty.terminal());
+            }
+        }
+    }
+
+    private int exec(int pid, Set<NamespaceType> types, OciConfig.Process process, boolean detach, Optional<Path> pidFile,
+                     int preserveFds, Pty pty) throws IOException {
         List<Descriptor> descriptors = new ArrayList<>();
+        if (pty != null) for (int fd = 0; fd <= 2; fd++) descriptors.add(new Descriptor.Inherited(pty.terminal(), fd));
         for (int i = 0; i < preserveFds; i++) descriptors.add(new Descriptor.Inherited(3 + i, 3 + i));
         OciConfig.User u = process.user();
         LaunchSpec spec = new LaunchSpec(
