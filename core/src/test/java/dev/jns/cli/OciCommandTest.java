@@ -280,7 +280,39 @@ class OciCommandTest {
         Path config = bundle.resolve("config.json");
         Files.writeString(config, Files.readString(config).replace("\"terminal\": false", "\"terminal\": true"));
         Path socket = dir.resolve("console.sock"), transcript = dir.resolve("transcript");
-        // The console socket's other end: receives the master over SCM_RIGHTS and copies what it reads.
+        Process console = consoleReceiver(socket, transcript);
+        try {
+            Result r = oci("run", "--bundle", bundle.toString(), "--console-socket", socket.toString(), "t1");
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            assertThat(console.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(transcript)).matches("(?s)/dev/(pts/\\d+|console)\r\non a terminal\r\n");
+        } finally {
+            console.destroyForcibly();
+        }
+    }
+
+    @Test
+    void execWithATtyGetsAPtyThroughTheConsoleSocketToo() throws Exception {
+        config("exec sleep 1000");
+        Result run = oci("run", "-d", "--bundle", bundle.toString(), "t2");
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        Path socket = dir.resolve("exec.sock"), transcript = dir.resolve("exec-transcript");
+        Process console = consoleReceiver(socket, transcript);
+        try {
+            Result exec = oci("exec", "--tty", "--console-socket", socket.toString(), "t2", "sh", "-c",
+                    "[ -t 0 ] && [ -t 1 ] && echo on a terminal");
+            assertThat(exec.exit()).as(exec.stderr()).isZero();
+            assertThat(console.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(transcript)).isEqualTo("on a terminal\r\n");
+            assertThat(oci("exec", "--tty", "t2", "true").stderr()).contains("cannot allocate tty");
+        } finally {
+            console.destroyForcibly();
+            oci("delete", "--force", "t2");
+        }
+    }
+
+    /** The console socket's other end: receives the master over SCM_RIGHTS and copies what it reads, until EOF. */
+    private static Process consoleReceiver(Path socket, Path transcript) throws Exception {
         String receiver = """
                 import socket, sys, os
                 s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)
@@ -296,15 +328,8 @@ class OciCommandTest {
                     out.write(data); out.flush()
                 """;
         Process console = new ProcessBuilder("python3", "-c", receiver, socket.toString(), transcript.toString()).start();
-        try {
-            for (int i = 0; i < 300 && !Files.exists(socket); i++) Thread.sleep(10);
-            Result r = oci("run", "--bundle", bundle.toString(), "--console-socket", socket.toString(), "t1");
-            assertThat(r.exit()).as(r.stderr()).isZero();
-            assertThat(console.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            assertThat(Files.readString(transcript)).matches("(?s)/dev/(pts/\\d+|console)\r\non a terminal\r\n");
-        } finally {
-            console.destroyForcibly();
-        }
+        for (int i = 0; i < 1000 && !Files.exists(socket); i++) Thread.sleep(10);
+        return console;
     }
 
     @Test
