@@ -25,6 +25,6 @@ train() {
   rm -f "$conf"
 }
 train "$target/jns.aot"
-for command in lsns unshare nsenter; do
+for command in lsns unshare nsenter oci; do
   train "$target/jns-$command.aot" "$command"
 done

@@ -69,6 +69,7 @@ public final class AotTraining {
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
         String only = args.length > 0 ? args[0] : null;
         runAll(only(COMMANDS, only), discard);
+        if (only == null || only.equals("oci")) trainOci(discard);
         try (FileInputStream open = new FileInputStream("/dev/null")) {
             int fd = descriptorOf(open);
             if (fd < 0) return;
@@ -76,6 +77,53 @@ public final class AotTraining {
             runAll(only(WITH_INHERITED_FDS, only), discard);
             System.clearProperty("jns.inheritedFds");
         }
+    }
+
+    /**
+     * The OCI verbs on a throw-away bundle (a rootfs of the machine's /usr, /bin and /lib bound
+     * read-only, running {@code true}) under a throw-away {@code --root}: a container is
+     * created, listed, started and deleted, another run in the foreground; nothing is left.
+     */
+    private static void trainOci(PrintStream discard) throws IOException {
+        Path dir = Files.createTempDirectory("jns-aot-oci");
+        try {
+            Path bundle = Files.createDirectories(dir.resolve("bundle/rootfs")).getParent();
+            String root = dir.resolve("state").toString(), b = bundle.toString();
+            Main.run(new String[] {"oci", "--root", root, "spec", "--bundle", b}, discard, discard);
+            Files.writeString(bundle.resolve("config.json"), ociTrainingConfig());
+            List<List<String>> verbs = List.of(
+                    List.of("oci", "--version"), List.of("oci", "features"),
+                    List.of("oci", "--root", root, "state", "jns-aot-no-such-container"),
+                    List.of("oci", "--root", root, "run", "--bundle", b, "aot1"),
+                    List.of("oci", "--root", root, "create", "--bundle", b, "--pid-file", dir.resolve("pid").toString(), "aot2"),
+                    List.of("oci", "--root", root, "state", "aot2"),
+                    List.of("oci", "--root", root, "list"),
+                    List.of("oci", "--root", root, "list", "--format", "json"),
+                    List.of("oci", "--root", root, "ps", "--format", "json", "aot2"),
+                    List.of("oci", "--root", root, "start", "aot2"),
+                    List.of("oci", "--root", root, "kill", "aot2", "KILL"),
+                    List.of("oci", "--root", root, "delete", "--force", "aot2"));
+            runAll(verbs, discard);
+        } finally {
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** The default config (rootless unless root) running {@code true} from the machine's own binaries. */
+    private static String ociTrainingConfig() {
+        boolean rootless = !System.getProperty("user.name").equals("root");
+        String config = dev.jns.json.JsonWriter.indented(dev.jns.oci.DefaultConfig.forCaller(rootless), "\t");
+        StringBuilder binds = new StringBuilder();
+        for (String d : List.of("/usr", "/bin", "/lib", "/lib64")) {
+            if (Files.isDirectory(Path.of(d))) {
+                binds.append("{\"destination\": \"").append(d).append("\", \"type\": \"bind\", \"source\": \"").append(d)
+                        .append("\", \"options\": [\"rbind\", \"ro\"]},");
+            }
+        }
+        return config.replace("\"terminal\": true", "\"terminal\": false").replace("\"sh\"\n", "\"true\"\n")
+                .replace("\"mounts\": [", "\"mounts\": [" + binds);
     }
 
     private static List<List<String>> only(List<List<String>> commands, String name) {

@@ -29,6 +29,7 @@ public final class Main {
               limits    show or set the per-user namespace limits (/proc/sys/user)
               netns     named network namespaces (iproute2 ip netns compatible)
               run       run a program in a sandbox (bubblewrap bwrap compatible options)
+              oci       an OCI container runtime (runc compatible command line)
             Run 'jns COMMAND --help' for a command's options.""";
 
     private Main() {}
@@ -54,6 +55,7 @@ public final class Main {
             case "limits" -> new LimitsCommand();
             case "netns" -> new NetnsCommand();
             case "run" -> new RunCommand();
+            case "oci" -> new OciCommand();
             default -> null;
         };
         if (command == null) {

@@ -22,7 +22,7 @@ import static dev.jns.ns.NamespaceType.TIME;
 final class BeforeClone {
     /** What later stages need of this one: the slots it filled and the ops they depend on. */
     record Pins(int root, int workDir, int cgroupProcs, int pidNamespace, int groupsDropped, List<int[]> descriptorSlots,
-                List<Integer> seccompSlots) {}
+                List<Integer> seccompSlots, int startFifoDirectory) {}
 
     private BeforeClone() {}
 
@@ -63,6 +63,14 @@ final class BeforeClone {
             seccomp.add(slot);
         }
 
+        // The start fifo is opened last before exec, after any root change: its directory is
+        // pinned now, while the path names what the caller sees.
+        int startFifoDirectory = -1;
+        if (s.supervision() instanceof Supervision.Detached det && det.startFifo().isPresent()) {
+            startFifoDirectory = d.slot();
+            d.add(Side.HELPER, Op.Open.path(startFifoDirectory, parentOf(det.startFifo().get()),
+                    Op.Open.O_PATH | Op.Open.O_DIRECTORY), det);
+        }
         Joins j = s.join();
         int root = j.root().isPresent() ? d.slot() : -1, workDir = j.directory().isPresent() ? d.slot() : -1;
         if (root >= 0) {
@@ -108,7 +116,12 @@ final class BeforeClone {
             cloneFlags |= t.cloneFlag();
         }
         d.add(Side.HELPER, new Op.Clone(cloneFlags), s.create());
-        return new Pins(root, workDir, cgroupProcs, pidNamespace, groupsDropped, descriptors, seccomp);
+        return new Pins(root, workDir, cgroupProcs, pidNamespace, groupsDropped, descriptors, seccomp, startFifoDirectory);
+    }
+
+    private static String parentOf(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? "/" : parent.toString();
     }
 
     static boolean becomesRootInJoinedUserNs(LaunchSpec s) {

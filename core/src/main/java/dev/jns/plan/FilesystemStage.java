@@ -7,6 +7,7 @@ import dev.jns.spec.FsStep;
 import dev.jns.spec.LaunchSpec;
 import dev.jns.spec.Step;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -117,6 +118,10 @@ final class FilesystemStage {
             appendDev(dev);
         } else if (step instanceof FsStep.Dir dir) {
             add(new Op.MakeDirectory(into + dir.path(), dir.mode()), dir);
+        } else if (step instanceof FsStep.File f) {
+            Path parent = f.path().getParent();
+            if (parent != null && parent.getParent() != null) add(new Op.MakeDirectory(into + parent, 0755), f);
+            add(new Op.CreateFile(into + f.path(), f.mode()), f);
         } else if (step instanceof FsStep.Symlink l) {
             add(new Op.Symlink(l.target(), into + l.link()), l);
         } else if (step instanceof FsStep.Chmod c) {

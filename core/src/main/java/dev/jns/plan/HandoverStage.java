@@ -49,7 +49,8 @@ final class HandoverStage {
             d.add(Side.PARENT, new Op.Detach(), det);
             if (det.startFifo().isPresent()) {
                 int fifo = d.slot();
-                d.add(Side.CHILD, Op.Open.path(fifo, det.startFifo().get().toString(), Op.Open.O_WRONLY), det);
+                d.add(Side.CHILD, new Op.Open(fifo, pins.startFifoDirectory(), det.startFifo().get().getFileName().toString(),
+                        Op.Open.O_WRONLY, 0, 0), det);
                 d.add(Side.CHILD, new Op.Write(fifo, "0"), det);
             }
         }

@@ -7,6 +7,7 @@ import dev.jns.spec.Credentials;
 import dev.jns.spec.Joins;
 import dev.jns.spec.LaunchSpec;
 import dev.jns.spec.PerTypeSetup;
+import dev.jns.spec.ResourceLimit;
 
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +55,7 @@ final class InsideStage {
         if (setup.domainname().isPresent()) d.add(Side.CHILD, new Op.SetDomainname(setup.domainname().get()), setup);
         if (setup.loopbackUp() && s.create().contains(NET)) d.add(Side.CHILD, new Op.LinkUp("lo"), setup);
 
+        for (ResourceLimit l : s.limits()) d.add(Side.CHILD, new Op.SetRlimit(l.resource(), l.soft(), l.hard()), l);
         Credentials c = s.credentials();
         if (c.newSession()) d.add(Side.CHILD, new Op.NewSession(), c);
         // Groups dropped before the joins need not be dropped again (a joined namespace whose
@@ -75,6 +77,9 @@ final class InsideStage {
         } else if (s.capabilities() instanceof Capabilities.Exactly e) {
             long m = Capability.mask(e.kept());
             d.add(Side.CHILD, new Op.SetCapabilities(m, m, m, m, m), e);
+        } else if (s.capabilities() instanceof Capabilities.Sets sets) {
+            d.add(Side.CHILD, new Op.SetCapabilities(Capability.mask(sets.bounding()), Capability.mask(sets.effective()),
+                    Capability.mask(sets.permitted()), Capability.mask(sets.inheritable()), Capability.mask(sets.ambient())), sets);
         } else if (s.capabilities() instanceof Capabilities.Bounded b) {
             long m = Capability.mask(b.bound());
             d.add(Side.CHILD, new Op.SetCapabilities(m, m, m, 0, 0), b);

@@ -3,6 +3,7 @@ package dev.jns.sandbox;
 import dev.jns.caps.Capability;
 import dev.jns.ids.IdMap;
 import dev.jns.mount.Propagation;
+import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
 import dev.jns.os.ProcessEnvironment;
 import dev.jns.os.Signals;
@@ -77,6 +78,7 @@ public final class Sandbox {
     private final Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
     private final List<SeccompProgram> seccomp = new ArrayList<>();
     private final List<Descriptor> descriptors = new ArrayList<>();
+    private final List<Joins.JoinedFile> joinedNamespaces = new ArrayList<>();
     private Long uid, gid;
     private String hostname, argv0;
     private Path directory;
@@ -117,6 +119,29 @@ public final class Sandbox {
     /** Keeps the caller's network namespace after {@link #unshareAll()} ({@code --share-net}). */
     public Sandbox shareNet() {
         namespaces.remove(NamespaceType.NET);
+        return this;
+    }
+
+    /** The types {@link #joinNamespace} takes: those whose joining changes nothing else about the sandbox. */
+    private static final Set<NamespaceType> JOINABLE = EnumSet.of(NamespaceType.NET, NamespaceType.UTS, NamespaceType.IPC,
+            NamespaceType.CGROUP);
+
+    /**
+     * Puts the program into an existing network, uts, ipc or cgroup namespace instead of a new
+     * one of its type, e.g. a network namespace made with {@link dev.jns.net.NetNamespace} so
+     * that the program's sockets live there. It is joined before the new namespaces are made.
+     * Keep the handle open until {@link #start()} returns.
+     *
+     * @throws IllegalArgumentException for a mount or user namespace (the sandbox builds its
+     *         root in mount and user namespaces of its own), a pid or a time namespace
+     */
+    public Sandbox joinNamespace(Namespace namespace) {
+        NamespaceType type = namespace.type();
+        if (!JOINABLE.contains(type)) {
+            throw new IllegalArgumentException("a sandbox cannot join a " + type.procName()
+                    + " namespace this way: only a net, uts, ipc or cgroup namespace");
+        }
+        joinedNamespaces.add(new Joins.JoinedFile(namespace.fdPath(), type));
         return this;
     }
 
@@ -341,6 +366,7 @@ public final class Sandbox {
         Set<NamespaceType> types = EnumSet.copyOf(namespaces);
         types.add(NamespaceType.MNT);
         if (caller.euid() != 0) types.add(NamespaceType.USER);
+        for (Joins.JoinedFile j : joinedNamespaces) types.remove(j.type());
         boolean userNs = types.contains(NamespaceType.USER);
         long insideUid = uid != null ? uid : caller.euid(), insideGid = gid != null ? gid : caller.egid();
         UserNamespace user = userNs
@@ -352,7 +378,9 @@ public final class Sandbox {
         return new LaunchSpec(
                 new Program(command, Optional.ofNullable(argv0), env, Optional.of(directory != null ? directory : Path.of("/"))),
                 new NewNamespaces(types, asPid1 ? PidNamespaceEntry.PROGRAM_IS_PID_1 : PidNamespaceEntry.REAPER_IS_PID_1, Map.of()),
-                Joins.NONE, user,
+                joinedNamespaces.isEmpty() ? Joins.NONE
+                        : new Joins(joinedNamespaces, Optional.empty(), false, Optional.empty(), Optional.empty()),
+                user,
                 new Filesystem(Propagation.PRIVATE, filesystem),
                 new PerTypeSetup(Optional.ofNullable(hostname), Optional.empty(), true, Map.of()),
                 new Credentials(userNs || uid == null ? Optional.empty() : Optional.of(uid),

@@ -53,6 +53,18 @@ public record SeccompFilter(SeccompAction defaultAction, SeccompAction badArchit
     }
 
     /**
+     * Without the rules for system calls libseccomp does not know (on the first covered
+     * architecture): a container profile names calls newer than the machine's library, and
+     * runc skips those.
+     */
+    public SeccompFilter withoutUnknownSystemCalls() {
+        int resolveOn = architectures.isEmpty() ? Libseccomp.nativeArchitecture() : architectures.getFirst().token();
+        List<Rule> known = new ArrayList<>();
+        for (Rule r : rules) if (Libseccomp.syscallNumber(resolveOn, r.syscall()) >= 0) known.add(r);
+        return new SeccompFilter(defaultAction, badArchitectureAction, architectures, known);
+    }
+
+    /**
      * Compiles the filter with libseccomp.
      *
      * @throws IllegalArgumentException for a system call no covered architecture knows, or a

@@ -32,4 +32,20 @@ public sealed interface Capabilities extends Step {
             kept = Set.copyOf(kept);
         }
     }
+
+    /**
+     * Each of the five sets as given (an OCI config's {@code process.capabilities}): the
+     * bounding set cut down to {@code bounding}, then the others set; what the kernel refuses
+     * (ambient not in permitted and inheritable, say) fails the launch.
+     */
+    record Sets(Set<Capability> bounding, Set<Capability> effective, Set<Capability> permitted,
+                Set<Capability> inheritable, Set<Capability> ambient) implements Capabilities {
+        public Sets {
+            bounding = Set.copyOf(bounding);
+            effective = Set.copyOf(effective);
+            permitted = Set.copyOf(permitted);
+            inheritable = Set.copyOf(inheritable);
+            ambient = Set.copyOf(ambient);
+        }
+    }
 }

@@ -54,6 +54,9 @@ public sealed interface FsStep extends Step {
     /** A directory (and its missing parents). */
     record Dir(Path path, int mode) implements FsStep {}
 
+    /** An empty regular file (and its missing parents) unless one is there: a mount point for a bind of a file. */
+    record File(Path path, int mode) implements FsStep {}
+
     /** A symbolic link at {@code link} pointing to {@code target}. */
     record Symlink(String target, Path link) implements FsStep {}
 

@@ -21,12 +21,23 @@ import java.util.List;
  * @param seccomp       seccomp filters installed last before exec, in order
  * @param waitForCaller whether the program waits before exec until the caller has acted on
  *                      its namespaces (before-exec steps, namespace handles)
+ * @param limits        resource limits it starts with
  */
 public record LaunchSpec(Program program, NewNamespaces create, Joins join, UserNamespace user, Filesystem filesystem,
                          PerTypeSetup setup, Credentials credentials, Capabilities capabilities, Supervision supervision,
-                         List<Descriptor> descriptors, List<SeccompProgram> seccomp, boolean waitForCaller) {
+                         List<Descriptor> descriptors, List<SeccompProgram> seccomp, boolean waitForCaller,
+                         List<ResourceLimit> limits) {
     public LaunchSpec {
         descriptors = List.copyOf(descriptors);
         seccomp = List.copyOf(seccomp);
+        limits = List.copyOf(limits);
+    }
+
+    /** With the limits the program inherits from the caller. */
+    public LaunchSpec(Program program, NewNamespaces create, Joins join, UserNamespace user, Filesystem filesystem,
+                      PerTypeSetup setup, Credentials credentials, Capabilities capabilities, Supervision supervision,
+                      List<Descriptor> descriptors, List<SeccompProgram> seccomp, boolean waitForCaller) {
+        this(program, create, join, user, filesystem, setup, credentials, capabilities, supervision, descriptors, seccomp,
+                waitForCaller, List.of());
     }
 }

@@ -27,7 +27,7 @@ public final class LibC {
             O_CLOEXEC = 0x80000, O_PATH = 0x200000;
     public static final int AT_FDCWD = -100;
 
-    private static final long SYS_CLOSE = 3, SYS_FSTAT = 5, SYS_IOCTL = 16, SYS_SENDMSG = 46, SYS_FCNTL = 72, SYS_GETTID = 186,
+    private static final long SYS_WAIT4 = 61, SYS_PRCTL = 157, SYS_SOCKET = 41, SYS_CONNECT = 42, SYS_MKNODAT = 259, SYS_CLOSE = 3, SYS_FSTAT = 5, SYS_IOCTL = 16, SYS_SENDMSG = 46, SYS_FCNTL = 72, SYS_GETTID = 186,
             SYS_OPENAT = 257, SYS_UNSHARE = 272, SYS_SETNS = 308, SYS_MEMFD_CREATE = 319, SYS_PIDFD_OPEN = 434,
             SYS_PIDFD_GETFD = 438;
     private static final int MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, F_ADD_SEALS = 1033,
@@ -131,11 +131,57 @@ public final class LibC {
                 F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE, 0);
     }
 
+    /** {@code mknodat(AT_FDCWD, path, S_IFIFO | mode, 0)}: a named pipe (the umask applies). */
+    public static void mkfifo(String path, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cpath = arena.allocateFrom(path);
+            syscall(SYS_MKNODAT, "mkfifo", path, AT_FDCWD, cpath.address(), 0010000 | mode, 0);
+        }
+    }
+
+    /**
+     * A stream socket connected to the unix socket at {@code path} (close-on-exec); returns its fd.
+     * A raw socket, not a {@code SocketChannel}: its descriptor number is needed for SCM_RIGHTS.
+     */
+    public static int connectUnix(String path) {
+        byte[] name = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (name.length >= 108) throw new IllegalArgumentException("socket path too long: " + path);
+        int fd = (int) syscall(SYS_SOCKET, "socket", "AF_UNIX", 1 /* AF_UNIX */, 1 | O_CLOEXEC /* SOCK_STREAM */, 0, 0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(110, 2); // struct sockaddr_un: family, then the path
+            addr.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) 1);
+            MemorySegment.copy(name, 0, addr, java.lang.foreign.ValueLayout.JAVA_BYTE, 2, name.length);
+            syscall(SYS_CONNECT, "connect", path, fd, addr.address(), 2 + name.length + 1, 0);
+            return fd;
+        } catch (RuntimeException e) {
+            close(fd);
+            throw e;
+        }
+    }
+
+    /** {@code prctl(PR_SET_CHILD_SUBREAPER, 1)}: orphans below this process are reparented to it. */
+    public static void becomeSubreaper() {
+        syscall(SYS_PRCTL, "prctl", "PR_SET_CHILD_SUBREAPER", 36, 1, 0, 0);
+    }
+
+    /**
+     * {@code wait4(pid, &status, 0, NULL)} for a child (or an orphan adopted as subreaper);
+     * returns its raw wait status.
+     */
+    public static int waitForChild(int pid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment status = arena.allocate(JAVA_INT);
+            syscall(SYS_WAIT4, "wait4", "pid " + pid, pid, status.address(), 0, 0);
+            return status.get(JAVA_INT, 0);
+        }
+    }
+
     public static int gettid() {
         return (int) syscall(SYS_GETTID, "gettid", "", 0, 0, 0, 0);
     }
 
-    private static long syscall(long nr, String name, String detail, long a, long b, long c, long d) {
+    /** One system call through the shared downcall; a negative result becomes a {@link SyscallException}. */
+    static long syscall(long nr, String name, String detail, long a, long b, long c, long d) {
         return Ffi.checked(name, detail, st -> (long) Syscall.H.invokeExact(st, nr, a, b, c, d));
     }
 

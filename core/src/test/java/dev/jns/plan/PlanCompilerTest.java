@@ -374,9 +374,12 @@ class PlanCompilerTest {
         assertThat(tail).extracting(PlannedOp::side, PlannedOp::op).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.DeathSignal(0)),
                 org.assertj.core.groups.Tuple.tuple(Side.PARENT, new Op.Detach()),
-                org.assertj.core.groups.Tuple.tuple(Side.CHILD, Op.Open.path(0, fifo.toString(), Op.Open.O_WRONLY)),
-                org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.Write(0, "0")),
+                org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.Open(1, 0, "exec.fifo", Op.Open.O_WRONLY, 0, 0)),
+                org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.Write(1, "0")),
                 org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.Exec("/usr/bin/python3", List.of(), List.of("/usr/bin/python3", "job.py"))));
+        // the fifo's directory is pinned before the clone: after a root change its path names nothing
+        assertThat(plan.planned()).extracting(PlannedOp::side, PlannedOp::op).contains(org.assertj.core.groups.Tuple.tuple(
+                Side.HELPER, Op.Open.path(0, "/run/jns-oci/c1", Op.Open.O_PATH | Op.Open.O_DIRECTORY)));
         // without a fifo the program execs as soon as the helper has left
         LaunchPlan now = PlanCompiler.compile(sandbox(new Supervision.Detached(Optional.empty(), Optional.empty())), ALICE, KERNEL);
         assertThat(names(now).subList(now.ops().size() - 3, now.ops().size())).containsExactly("DeathSignal", "Detach", "Exec");

@@ -1,6 +1,9 @@
 package dev.jns.sandbox;
 
 import dev.jns.mount.MountFlags;
+import dev.jns.net.NetNamespace;
+import dev.jns.ns.Namespace;
+import dev.jns.ns.NamespaceType;
 import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.Op;
 import dev.jns.plan.PlannedOp;
@@ -12,6 +15,7 @@ import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -106,6 +110,52 @@ class SandboxTest {
         Process p = usrOnly("sh", "-c", "ls /data 2>&1; true").roBindTry("/no/such/dir", "/data").redirectErrorStream(true).start();
         assertThat(new String(p.getInputStream().readAllBytes())).contains("No such file or directory");
         assertThat(p.waitFor()).isZero();
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
+    void aJoinedNamespaceIsEnteredBeforeTheCloneAndNotMadeAnew() {
+        try (Namespace net = Namespace.current(NamespaceType.NET)) {
+            LaunchPlan plan = Sandbox.command("true").unshareAll().joinNamespace(net).plan();
+            // nsenter's two passes: each may join it
+            assertThat(plan.opsOf(Op.Setns.class)).extracting(Op.Setns::types).isNotEmpty()
+                    .containsOnly(NamespaceType.NET.cloneFlag());
+            assertThat(plan.cloneOp().namespaceFlags() & NamespaceType.NET.cloneFlag()).as("no new net namespace").isZero();
+            assertThat(plan.cloneOp().namespaceFlags() & NamespaceType.PID.cloneFlag()).as("the others still new").isNotZero();
+            int setns = plan.ops().indexOf(plan.opsOf(Op.Setns.class).getFirst());
+            assertThat(setns).as("joined before the clone").isLessThan(plan.ops().indexOf(plan.cloneOp()));
+        }
+    }
+
+    @Test
+    void onlyNetUtsIpcAndCgroupNamespacesAreJoinedThisWay() {
+        for (NamespaceType type : List.of(NamespaceType.MNT, NamespaceType.USER, NamespaceType.PID)) {
+            try (Namespace ns = Namespace.current(type)) {
+                assertThatThrownBy(() -> Sandbox.command("true").joinNamespace(ns)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("a sandbox cannot join a " + type.procName() + " namespace this way: only a net, uts, ipc or cgroup namespace");
+            }
+        }
+        try (Namespace uts = Namespace.current(NamespaceType.UTS)) {
+            assertThat(Sandbox.command("true").joinNamespace(uts).spec().join().files())
+                    .containsExactly(new dev.jns.spec.Joins.JoinedFile(uts.fdPath(), NamespaceType.UTS));
+        }
+    }
+
+    @Test
+    void aProgramInAJoinedNetworkNamespaceSeesItsLinks() throws Exception {
+        Privilege.requireRoot("create a named network namespace");
+        MachineState before = MachineState.capture();
+        try (NetNamespace net = NetNamespace.create("jns-sandbox-join")) {
+            Process p = usrOnly("sh", "-c", "readlink /proc/self/ns/net; readlink /proc/1/ns/pid")
+                    .joinNamespace(net.namespace()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as(out).isZero();
+            String[] lines = out.split("\n");
+            assertThat(lines[0]).isEqualTo("net:[" + net.namespace().inode() + "]");
+            try (Namespace ownPid = Namespace.current(NamespaceType.PID)) {
+                assertThat(lines[1]).as("still a pid namespace of its own").isNotEqualTo("pid:[" + ownPid.inode() + "]");
+            }
+        }
         MachineState.assertNothingLeakedSince(before);
     }
 }

@@ -1,0 +1,17 @@
+package dev.jns.cgroup;
+
+/**
+ * A cgroup request that cannot be carried out for a reason other than a failed system call:
+ * a setting this cgroup version or this machine's layout does not have, a path outside what
+ * may be touched, no hierarchy mounted. Failed reads and writes of cgroup files throw
+ * {@link dev.jns.os.SyscallException} instead, naming the file and the errno.
+ */
+public final class CgroupException extends RuntimeException {
+    public CgroupException(String message) {
+        super(message);
+    }
+
+    public CgroupException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
