@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReadmeTest {
     /** What a snippet may use without importing it: the API packages and the JDK's usual ones. */
-    private static final String SNIPPET_IMPORTS = "import dev.jns.inventory.*; import dev.jns.net.*; import dev.jns.ns.*; "
+    private static final String SNIPPET_IMPORTS = "import dev.jns.cgroup.*; import dev.jns.inventory.*; import dev.jns.net.*; import dev.jns.ns.*; "
             + "import dev.jns.sandbox.*; import dev.jns.seccomp.*; import dev.jns.spawn.*; "
             + "import java.net.*; import java.nio.file.*; import java.util.*; import static dev.jns.ns.NamespaceType.*; ";
 
