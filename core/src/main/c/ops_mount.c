@@ -289,6 +289,18 @@ int op_chmod(struct op *o) {
     return rc;
 }
 
+/* argv: ROOT PATH MODE (R_OK 4, W_OK 2, X_OK 1): fails unless the real ids may so use PATH */
+int op_access(struct op *o) {
+    set_detail("%s", o->argv[1]);
+    int fd = open_in(o->argv[0], o->argv[1], O_PATH, 0);
+    if (fd < 0) return -1;
+    int rc = (int)syscall(SYS_faccessat2, fd, "", atoi(o->argv[2]), AT_EMPTY_PATH);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
 /* argv: NEW-ROOT PUT-OLD */
 int op_pivot_root(struct op *o) {
     set_detail("%s", o->argv[0]);

@@ -2,6 +2,7 @@ package dev.jns.plan;
 
 import dev.jns.mount.Propagation;
 import dev.jns.os.Errno;
+import dev.jns.ns.NamespaceType;
 import dev.jns.spec.Filesystem;
 import dev.jns.spec.FsStep;
 import dev.jns.spec.LaunchSpec;
@@ -174,8 +175,7 @@ final class FilesystemStage {
                     m.data() == null ? List.of() : List.of(m.data().split(","))), m);
             reopenRootIfCovered(m.target(), m);
         } else if (step instanceof FsStep.Proc p) {
-            add(new Op.MakeDirectory(root, inRoot(p.target()), 0755, 0755), p);
-            add(new Op.MountAt(root, inRoot(p.target()), "proc", "proc", attributes(PROC_FLAGS), List.of()), p);
+            appendProc(p);
             reopenRootIfCovered(p.target(), p);
         } else if (step instanceof FsStep.Tmpfs t) {
             List<String> options = new ArrayList<>(List.of("mode=0" + Integer.toOctalString(t.mode())));
@@ -235,6 +235,33 @@ final class FilesystemStage {
         add(new Op.ChangeDirectory("/"), r);
         from = into = "";
         root = Op.NO_ROOT;
+    }
+
+    /**
+     * bubblewrap's {@code --proc}: a fresh proc for a new pid namespace; otherwise (a user
+     * namespace may not mount a proc of a pid namespace it does not own) the caller's, bound.
+     * Then the old, system-wide parts ({@code sys}, {@code sysrq-trigger}, {@code irq},
+     * {@code bus}) that the program could write to are bound read-only over themselves (those
+     * missing or not writable already are left, as bubblewrap leaves them).
+     */
+    private void appendProc(FsStep.Proc p) {
+        String dir = inRoot(p.target());
+        add(new Op.MakeDirectory(root, dir, 0755, 0755), p);
+        if (d.spec.create().contains(NamespaceType.PID) || d.spec.join().joins(NamespaceType.PID)) {
+            add(new Op.MountAt(root, dir, "proc", "proc", attributes(PROC_FLAGS), List.of()), p);
+        } else {
+            add(Op.Open.path(source, from + "/proc", Op.Open.O_PATH), p);
+            add(new Op.BindAt(source, root, dir, true, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0755), p);
+        }
+        String under = dir.equals("/") ? "" : dir;
+        for (String part : List.of("sys", "sysrq-trigger", "irq", "bus")) {
+            int writable = d.add(new PlannedOp(Side.CHILD, new Op.Access(root, under + "/" + part, Op.Access.W_OK), p,
+                    PlannedOp.ANY_ERROR, null));
+            int open = d.add(new PlannedOp(Side.CHILD, new Op.Open(source, root, under + "/" + part, Op.Open.O_PATH, 0,
+                    Op.Open.RESOLVE_IN_ROOT), p, 0, new PlannedOp.Condition(writable, true)));
+            d.add(new PlannedOp(Side.CHILD, new Op.BindAt(source, root, under + "/" + part, true,
+                    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0755), p, 0, new PlannedOp.Condition(open, true)));
+        }
     }
 
     /** bubblewrap's minimal /dev, in a root being built (the caller's nodes are still at {@code from}). */

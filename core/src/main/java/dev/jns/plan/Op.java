@@ -303,6 +303,17 @@ public sealed interface Op {
         public List<String> args() { return List.of(Integer.toString(slot)); }
     }
 
+    /**
+     * {@code faccessat2} of {@code path} in the root held in slot {@code root} ({@link #NO_ROOT}:
+     * a plain path) for {@code mode} (R_OK 4, W_OK 2, X_OK 1), by the real ids: fails unless
+     * allowed, so that a later op can run only if it succeeded.
+     */
+    record Access(int root, String path, int mode) implements Op {
+        public static final int W_OK = 2;
+        public OpCode code() { return OpCode.ACCESS; }
+        public List<String> args() { return List.of(Integer.toString(root), path, Integer.toString(mode)); }
+    }
+
     // ---- per-type settings ---------------------------------------------------------------
 
     record SetHostname(String hostname) implements Op {
