@@ -52,7 +52,8 @@ public final class RunCommand implements Command {
         int perms = -1;
         long size;
         int infoFd = -1, jsonStatusFd = -1;
-        boolean argsRead;
+        /** Arguments before this index came from an {@code --args} file (none may be {@code --args} itself). */
+        int fromArgsFileUntil;
     }
 
     @Override
@@ -239,7 +240,8 @@ public final class RunCommand implements Command {
         };
     }
 
-    private static void bind(Sandbox s, String arg, String source, String dest) {
+    private static void bind(Sandbox s, String arg, String given, String dest) {
+        String source = realSource(given, arg.endsWith("-try"));
         switch (arg) {
             case "--bind" -> s.bind(source, dest);
             case "--bind-try" -> s.bindTry(source, dest);
@@ -247,6 +249,22 @@ public final class RunCommand implements Command {
             case "--ro-bind-try" -> s.roBindTry(source, dest);
             case "--dev-bind" -> s.devBind(source, dest);
             default -> s.devBindTry(source, dest);
+        }
+    }
+
+    /**
+     * As bwrap: a bind's source is made absolute and free of symlinks in the caller's view
+     * (realpath, from the working directory) before anything is set up; a missing one of a
+     * {@code -try} form is left as given, to be skipped.
+     */
+    static String realSource(String source, boolean optional) {
+        try {
+            return Path.of(source).toRealPath().toString();
+        } catch (java.nio.file.NoSuchFileException e) {
+            if (optional) return source;
+            throw new CliException("Can't find source path " + source + ": No such file or directory");
+        } catch (IOException e) {
+            throw new CliException("Can't find source path " + source + ": " + dev.jns.os.Errno.describe(e));
         }
     }
 
@@ -293,10 +311,10 @@ public final class RunCommand implements Command {
 
     /**
      * bwrap's {@code --args FD}: the NUL-separated arguments read from the descriptor take
-     * the option's place, once (not from within such a file).
+     * the option's place (not from within such a file).
      */
     private static String[] spliceArgs(Options o, String[] args, int i) throws IOException {
-        if (o.argsRead) throw new CliException("--args not supported in arguments file");
+        if (i < o.fromArgsFileUntil) throw new CliException("--args not supported in arguments file");
         if (i + 1 >= args.length) throw new CliException("--args takes an argument");
         int fd = fd(args[i + 1]);
         byte[] data;
@@ -313,7 +331,7 @@ public final class RunCommand implements Command {
                 start = k + 1;
             }
         }
-        o.argsRead = true;
+        o.fromArgsFileUntil = i + inserted.size();
         List<String> out = new java.util.ArrayList<>(Arrays.asList(args).subList(0, i));
         out.addAll(inserted);
         out.addAll(Arrays.asList(args).subList(i + 2, args.length));
@@ -391,7 +409,7 @@ public final class RunCommand implements Command {
             program = s.start();
         } catch (SpawnException e) {
             if (e.call().equals("execve")) throw new CliException("execvp " + command.getFirst() + ": " + e.strerror());
-            throw new CliException(e.getMessage());
+            throw new CliException(RunMessages.of(e));
         }
         if (o.infoFd >= 0) {
             writeTo(o.infoFd, "{\n    \"child-pid\": " + program.pid() + namespaceReport(program.namespaces(), "\n    ") + "\n}\n", true);

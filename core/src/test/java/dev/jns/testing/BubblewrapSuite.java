@@ -51,10 +51,10 @@ public final class BubblewrapSuite {
 
     /**
      * Runs {@code test-run.sh} of the bubblewrap tree {@code tree} (its {@code _build} holds
-     * {@code bwrap}) with {@code BWRAP=bwrap} as {@code as}; logs go to {@code logs.stdout}
-     * and {@code logs.stderr}.
+     * {@code bwrap}) with {@code BWRAP=bwrap} as {@code as}, each key of {@code renamed} in the
+     * script replaced by its value; logs go to {@code logs.stdout} and {@code logs.stderr}.
      */
-    public static Run run(Path tree, Path bwrap, RunAs as, Path logs, Duration limit) {
+    public static Run run(Path tree, Path bwrap, RunAs as, Path logs, Map<String, String> renamed, Duration limit) {
         try {
             // A world-readable copy of the scripts, so an unprivileged uid can run them.
             Path scripts = Files.createTempDirectory("jns-bwrap-tests",
@@ -64,7 +64,7 @@ public final class BubblewrapSuite {
                 for (String lib : List.of("libtest.sh", "libtest-core.sh")) {
                     Files.copy(tree.resolve("tests").resolve(lib), tests.resolve(lib));
                 }
-                Files.writeString(tests.resolve("test-run.sh"), carryOn(Files.readString(tree.resolve("tests/test-run.sh"))));
+                Files.writeString(tests.resolve("test-run.sh"), carryOn(rename(Files.readString(tree.resolve("tests/test-run.sh")), renamed)));
                 openUp(scripts);
                 Files.createDirectories(logs.getParent());
                 List<String> argv = new ArrayList<>(as.prefix());
@@ -89,6 +89,11 @@ public final class BubblewrapSuite {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    private static String rename(String script, Map<String, String> renamed) {
+        for (Map.Entry<String, String> r : renamed.entrySet()) script = script.replace(r.getKey(), r.getValue());
+        return script;
     }
 
     /** The script, made to carry on past a failed case and mark it (see the class comment). */
