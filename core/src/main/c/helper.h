@@ -133,6 +133,7 @@ struct op {
     X(MKNOD, op_mknod) \
     X(SYMLINK, op_symlink) \
     X(CHMOD, op_chmod) \
+    X(COPY_FILE, op_copy_file) \
     X(ACCESS, op_access) \
     X(PIVOT_ROOT, op_pivot_root) \
     X(CHROOT, op_chroot) \

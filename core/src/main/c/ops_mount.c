@@ -289,6 +289,36 @@ int op_chmod(struct op *o) {
     return rc;
 }
 
+/*
+ * argv: SLOT DATA-SLOT ROOT PATH MODE: PATH in ROOT created (or emptied) with MODE; with ROOT -1
+ * PATH must be new (O_EXCL: a file of the helper's own, in its private base); the bytes of
+ * DATA-SLOT's descriptor copied in from its start; the file kept in SLOT (a bind's source, say)
+ */
+int op_copy_file(struct op *o) {
+    int data = slot_fd(o->argv[1]);
+    if (data < 0) return -1;
+    mode_t mode = (mode_t)strtoul(o->argv[4], NULL, 8);
+    set_detail("%s", o->argv[3]);
+    int fd = open_in(o->argv[2], o->argv[3], O_RDWR | O_CREAT | O_NOCTTY | (atoi(o->argv[2]) < 0 ? O_EXCL : O_TRUNC), mode);
+    if (fd < 0) return -1;
+    char buf[65536];
+    ssize_t n = 0;
+    off_t at = 0;
+    int rc = fchmod(fd, mode); /* past the umask */
+    while (rc == 0 && (n = pread(data, buf, sizeof buf, at)) > 0) {
+        rc = write_all(fd, buf, (size_t)n);
+        at += n;
+    }
+    if (rc == 0 && n < 0) rc = -1;
+    if (rc < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return set_slot(o->argv[0], fd);
+}
+
 /* argv: ROOT PATH MODE (R_OK 4, W_OK 2, X_OK 1): fails unless the real ids may so use PATH */
 int op_access(struct op *o) {
     set_detail("%s", o->argv[1]);

@@ -28,17 +28,14 @@ import java.util.Set;
  * exit 1; the program's exit status is passed on (128+N for a signal death, as bwrap does).
  *
  * <p>Not yet here (each refused by name): the fd-driven options {@code --sync-fd},
- * {@code --block-fd}, {@code --userns-block-fd}, {@code --file}, {@code --bind-data}, {@code --ro-bind-data},
- * {@code --bind-fd}, {@code --ro-bind-fd}, {@code --userns}, {@code --userns2},
- * {@code --pidns}, {@code --lock-file}), overlays, {@code --disable-userns} and
+ * {@code --block-fd}, {@code --userns-block-fd}, {@code --userns}, {@code --userns2},
+ * {@code --pidns}, {@code --lock-file}), {@code --disable-userns} and
  * {@code --level-prefix}.
  */
 public final class RunCommand implements Command {
-    private static final Set<String> NOT_YET = Set.of("--sync-fd", "--block-fd",
-            "--userns-block-fd", "--file", "--bind-data", "--ro-bind-data", "--bind-fd", "--ro-bind-fd",
-            "--userns", "--userns2", "--pidns", "--lock-file", "--overlay-src", "--overlay", "--tmp-overlay",
-            "--ro-overlay", "--disable-userns", "--assert-userns-disabled", "--level-prefix", "--exec-label",
-            "--file-label");
+    private static final Set<String> NOT_YET = Set.of("--sync-fd", "--block-fd", "--userns-block-fd", "--userns",
+            "--userns2", "--pidns", "--lock-file", "--disable-userns", "--assert-userns-disabled", "--level-prefix",
+            "--exec-label", "--file-label");
 
     /** The options as read so far. */
     private static final class Options {
@@ -54,6 +51,8 @@ public final class RunCommand implements Command {
         int infoFd = -1, jsonStatusFd = -1;
         /** Arguments before this index came from an {@code --args} file (none may be {@code --args} itself). */
         int fromArgsFileUntil;
+        /** {@code --overlay-src} sources waiting for the overlay they make. */
+        final List<String> overlaySources = new java.util.ArrayList<>();
     }
 
     @Override
@@ -90,13 +89,21 @@ public final class RunCommand implements Command {
             int used = option(o, steps, args, i);
             if (!isModifier(arg) && o.perms >= 0) throw new CliException("--perms must be followed by an option that creates a file");
             if (!isModifier(arg) && o.size != 0) throw new CliException("--size must be followed by --tmpfs");
+            if (!arg.equals("--overlay-src")) requireNoPendingOverlaySource(o);
             i += used;
         }
+        requireNoPendingOverlaySource(o);
         if (i >= args.length) {
             err.print(RunHelp.TEXT);
             return 1;
         }
         return launch(o, steps, Arrays.asList(args).subList(i, args.length));
+    }
+
+    private static void requireNoPendingOverlaySource(Options o) {
+        if (!o.overlaySources.isEmpty()) {
+            throw new CliException("--overlay-src must be followed by another --overlay-src or one of --overlay, --tmp-overlay, or --ro-overlay");
+        }
     }
 
     private static boolean isModifier(String arg) {
@@ -146,6 +153,60 @@ public final class RunCommand implements Command {
                 String[] st = two(arg, left, args, i);
                 steps.add(() -> bind(o.sandbox, arg, st[0], st[1]));
                 return 2;
+            }
+            case "--file", "--bind-data", "--ro-bind-data" -> {
+                String[] fdDest = two(arg, left, args, i);
+                byte[] data = dataOf(fd(fdDest[0]));
+                int mode = o.perms >= 0 ? o.perms : arg.equals("--file") ? 0666 : 0600;
+                o.perms = -1;
+                steps.add(() -> {
+                    switch (arg) {
+                        case "--file" -> o.sandbox.file(data, fdDest[1], mode);
+                        case "--bind-data" -> o.sandbox.bindData(data, fdDest[1], mode);
+                        default -> o.sandbox.roBindData(data, fdDest[1], mode);
+                    }
+                });
+                return 2;
+            }
+            case "--bind-fd", "--ro-bind-fd" -> {
+                String[] fdDest = two(arg, left, args, i);
+                int fd = fd(fdDest[0]);
+                steps.add(() -> {
+                    try {
+                        if (arg.equals("--bind-fd")) o.sandbox.bindFd(fd, fdDest[1]);
+                        else o.sandbox.roBindFd(fd, fdDest[1]);
+                    } catch (IllegalArgumentException e) {
+                        throw new CliException("Can't find source path for " + arg + " " + fd + ": " + e.getMessage());
+                    }
+                });
+                return 2;
+            }
+            case "--overlay-src" -> {
+                o.overlaySources.add(realSource(one(arg, left, args, i), false));
+                return 1;
+            }
+            case "--overlay" -> {
+                if (left < 3) throw new CliException(arg + " takes three arguments");
+                if (o.overlaySources.isEmpty()) throw new CliException("--overlay requires at least one --overlay-src");
+                List<String> sources = List.copyOf(o.overlaySources);
+                String upper = realSource(args[i + 1], false), work = realSource(args[i + 2], false), dest = args[i + 3];
+                o.overlaySources.clear();
+                steps.add(() -> o.sandbox.overlay(sources, upper, work, dest));
+                return 3;
+            }
+            case "--tmp-overlay", "--ro-overlay" -> {
+                String dest = one(arg, left, args, i);
+                boolean tmp = arg.equals("--tmp-overlay");
+                if (o.overlaySources.size() < (tmp ? 1 : 2)) {
+                    throw new CliException(arg + " requires at least " + (tmp ? "one" : "two") + " --overlay-src");
+                }
+                List<String> sources = List.copyOf(o.overlaySources);
+                o.overlaySources.clear();
+                steps.add(() -> {
+                    if (tmp) o.sandbox.tmpOverlay(sources, dest);
+                    else o.sandbox.roOverlay(sources, dest);
+                });
+                return 1;
             }
             case "--symlink" -> {
                 String[] st = two(arg, left, args, i);
@@ -362,6 +423,15 @@ public final class RunCommand implements Command {
             throw new CliException("Write to info_fd: " + dev.jns.os.Errno.describe(e));
         }
         if (close) dev.jns.os.Descriptors.close(fd);
+    }
+
+    /** What a descriptor of bwrap's {@code --file}/{@code --bind-data} holds, read to its end. */
+    private static byte[] dataOf(int fd) {
+        try {
+            return Files.readAllBytes(Path.of("/proc/self/fd/" + fd));
+        } catch (IOException e) {
+            throw new CliException("Can't read data from fd " + fd + ": " + dev.jns.os.Errno.describe(e));
+        }
     }
 
     /** The BPF program an inherited descriptor holds (bwrap's {@code --seccomp FD}). */

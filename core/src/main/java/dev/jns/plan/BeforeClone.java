@@ -9,6 +9,9 @@ import dev.jns.spec.SeccompProgram;
 import dev.jns.spec.Supervision;
 
 import java.nio.file.Path;
+import dev.jns.spec.FsStep;
+
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,6 +64,15 @@ final class BeforeClone {
             int slot = d.slot();
             d.add(Side.HELPER, new Op.Receive(slot, p.bpf()), p);
             seccomp.add(slot);
+        }
+
+        // Files' contents for the filesystem: received now, used once the root is being built.
+        for (FsStep step : s.filesystem().steps()) {
+            ByteBuffer data = step instanceof FsStep.File f ? f.data() : step instanceof FsStep.BindData b ? b.data() : null;
+            if (data == null) continue;
+            int slot = d.slot();
+            d.add(Side.HELPER, new Op.Receive(slot, data), step);
+            d.received.put(step, slot);
         }
 
         Joins j = s.join();

@@ -52,6 +52,8 @@ final class FilesystemStage {
     private String from = "", into = "";
     /** While a root is built: the slot holding its top directory, and one for each bind's source. */
     private int root = Op.NO_ROOT, source = -1;
+    /** How many --bind-data files the base holds. */
+    private int boundData, temporaryUppers;
 
     private FilesystemStage(PlanDraft d) {
         this.d = d;
@@ -186,6 +188,17 @@ final class FilesystemStage {
         } else if (step instanceof FsStep.Dev dev) {
             appendDev(dev);
             reopenRootIfCovered(dev.target(), dev);
+        } else if (step instanceof FsStep.File f) {
+            makeParents(f.target(), parentMode(f.mode()), f);
+            add(new Op.CopyFile(source, d.received.get(f), root, inRoot(f.target()), f.mode()), f);
+        } else if (step instanceof FsStep.BindData b) {
+            // bubblewrap's way, with no name to guess: a new file in the base tmpfs, private to this
+            // mount namespace and detached with it once the root is entered.
+            add(new Op.CopyFile(source, d.received.get(b), Op.NO_ROOT, "/bind-data-" + ++boundData, b.mode()), b);
+            add(new Op.BindAt(source, root, inRoot(b.target()), false, b.attributes(), parentMode(b.mode())), b);
+            reopenRootIfCovered(b.target(), b);
+        } else if (step instanceof FsStep.Overlay ov) {
+            appendOverlay(ov);
         } else if (step instanceof FsStep.Dir dir) {
             add(new Op.MakeDirectory(root, inRoot(dir.path()), dir.mode(), parentMode(dir.mode())), dir);
         } else if (step instanceof FsStep.Symlink l) {
@@ -287,6 +300,40 @@ final class FilesystemStage {
         add(new Op.MountAt(root, under + "/pts", "devpts", "devpts", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
                 List.of("newinstance", "ptmxmode=0666", "mode=620")), dev);
         add(new Op.Symlink(root, "pts/ptmx", under + "/ptmx"), dev);
+    }
+
+    /**
+     * An overlay, its directories named from the caller's tree (at {@code /oldroot}) by overlay
+     * itself; each layer its own {@code lowerdir+} option, so no colon or comma needs escaping. A
+     * temporary upper layer lives in the base tmpfs, as bubblewrap's does (private to this
+     * mount namespace, detached with the base).
+     */
+    private void appendOverlay(FsStep.Overlay ov) {
+        String dir = inRoot(ov.target());
+        add(new Op.MakeDirectory(root, dir, 0755, 0755), ov);
+        List<String> options = new ArrayList<>();
+        if (ov.upper().isPresent()) {
+            // overlay unescapes these two (a backslash quotes the next character), not lowerdir+
+            options.add("upperdir=" + (from + absolute(ov.upper().get())).replace("\\", "\\\\"));
+            options.add("workdir=" + (from + absolute(ov.work().orElseThrow())).replace("\\", "\\\\"));
+        } else if (ov.temporaryUpper()) {
+            int n = ++temporaryUppers;
+            add(new Op.MakeDirectory("/tmp-overlay-upper-" + n, 0755), ov);
+            add(new Op.MakeDirectory("/tmp-overlay-work-" + n, 0755), ov);
+            options.add("upperdir=/tmp-overlay-upper-" + n);
+            options.add("workdir=/tmp-overlay-work-" + n);
+        }
+        for (Path layer : ov.lower().reversed()) options.add("lowerdir+=" + from + absolute(layer));
+        options.add("userxattr");
+        add(new Op.MountAt(root, dir, "overlay", "overlay", 0, options), ov);
+        reopenRootIfCovered(ov.target(), ov);
+    }
+
+    /** The missing parents of {@code target} in the root being built, made {@code mode}. */
+    private void makeParents(Path target, int mode, Step from) {
+        String path = inRoot(target);
+        int slash = path.lastIndexOf('/');
+        if (slash > 0) add(new Op.MakeDirectory(root, path.substring(0, slash), mode, mode), from);
     }
 
     /** A path in the root being built, as an absolute path there ({@code /} for the root itself). */

@@ -304,6 +304,19 @@ public sealed interface Op {
     }
 
     /**
+     * Creates (or empties) {@code path} in the root held in slot {@code root} with exactly
+     * {@code mode} ({@link #NO_ROOT}: a plain path, which must be new); copies in the bytes of the descriptor in {@code dataSlot} (from its start);
+     * keeps the file in {@code slot}, e.g. as a {@link BindAt}'s source.
+     */
+    record CopyFile(int slot, int dataSlot, int root, String path, int mode) implements Op {
+        public OpCode code() { return OpCode.COPY_FILE; }
+        public List<String> args() {
+            return List.of(Integer.toString(slot), Integer.toString(dataSlot), Integer.toString(root), path,
+                    Integer.toOctalString(mode));
+        }
+    }
+
+    /**
      * {@code faccessat2} of {@code path} in the root held in slot {@code root} ({@link #NO_ROOT}:
      * a plain path) for {@code mode} (R_OK 4, W_OK 2, X_OK 1), by the real ids: fails unless
      * allowed, so that a later op can run only if it succeeded.

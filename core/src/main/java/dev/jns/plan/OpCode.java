@@ -12,7 +12,7 @@ public enum OpCode {
     OPEN("openat2"), OPEN_PIDFD("pidfd_open"), RECEIVE("read"), RECEIVE_FDS("recvmsg"), SETNS("setns"), WRITE("write"),
     WRITE_FILE("write"), RUN_FOR_CHILD("posix_spawn"),
     MOUNT("mount"), BIND("bind-mount"), MOUNT_AT("fsmount"), BIND_AT("bind-mount"), MOUNT_SETATTR("mount_setattr"), UNMOUNT("umount2"), MKDIR("mkdir"),
-    CREATE_FILE("open"), MKNOD("mknod"), SYMLINK("symlink"), CHMOD("chmod"), ACCESS("faccessat2"),
+    CREATE_FILE("open"), MKNOD("mknod"), SYMLINK("symlink"), CHMOD("chmod"), COPY_FILE("copy"), ACCESS("faccessat2"),
     PIVOT_ROOT("pivot_root"), CHROOT("chroot"), CHDIR("chdir"), FCHDIR("fchdir"),
     SETHOSTNAME("sethostname"), SETDOMAINNAME("setdomainname"), LINK_UP("SIOCSIFFLAGS"),
     SETGROUPS("setgroups"), SETGID("setresgid"), SETUID("setresuid"), KEEP_CAPS("PR_SET_KEEPCAPS"),

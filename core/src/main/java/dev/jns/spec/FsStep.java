@@ -1,7 +1,9 @@
 package dev.jns.spec;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -67,6 +69,47 @@ public sealed interface FsStep extends Step {
 
     /** {@code pivot_root} into {@code path}, detaching the old root. */
     record PivotRoot(Path path) implements FsStep {}
+
+    /**
+     * A file at {@code target} with exactly {@code mode} holding {@code data} (bubblewrap's
+     * {@code --file}); an existing file there is emptied first.
+     */
+    record File(ByteBuffer data, Path target, int mode) implements FsStep {
+        public File {
+            data = data.asReadOnlyBuffer();
+        }
+    }
+
+    /**
+     * A file of its own holding {@code data}, with exactly {@code mode}, bound at {@code target}
+     * (bubblewrap's {@code --bind-data}; {@code attributes} as for {@link Bind}, read-only for
+     * {@code --ro-bind-data}). The file has no name anywhere: it lives as long as the mount.
+     */
+    record BindData(ByteBuffer data, Path target, int mode, long attributes) implements FsStep {
+        public BindData {
+            data = data.asReadOnlyBuffer();
+        }
+    }
+
+    /**
+     * An overlay filesystem at {@code target}: {@code lower} from bottom to top (a later one
+     * covers an earlier one); writes go to {@code upper} (with its {@code work} directory on the
+     * same filesystem), or, with {@code temporaryUpper}, to a fresh tmpfs that ends with the
+     * sandbox; with neither it is read-only (and needs two layers at least). Overlay's
+     * {@code userxattr} is always on, so it works in a user namespace.
+     */
+    record Overlay(List<Path> lower, Optional<Path> upper, Optional<Path> work, boolean temporaryUpper, Path target)
+            implements FsStep {
+        public Overlay {
+            lower = List.copyOf(lower);
+            if (upper.isPresent() != work.isPresent()) throw new IllegalArgumentException("an overlay's upper and work go together");
+            if (upper.isPresent() && temporaryUpper) throw new IllegalArgumentException("an overlay with two upper directories");
+            int least = upper.isPresent() || temporaryUpper ? 1 : 2;
+            if (lower.size() < least) {
+                throw new IllegalArgumentException("an overlay " + (least == 1 ? "needs a lower layer" : "read-only needs two lower layers"));
+            }
+        }
+    }
 
     /** Starts an empty tmpfs root that the following steps fill and the program then enters (bubblewrap's model). */
     record TmpfsRoot() implements FsStep {}

@@ -60,10 +60,13 @@ class BubblewrapUpstreamTest {
             "runs /proc/self/exe inside the sandbox as a second bwrap: bwrap is one binary, the process that execs "
                     + "the program there is jns's helper",
             "can pivot to new rootfs recursively", "the same: /proc/self/exe as bwrap inside the sandbox",
-            "can disable nested userns", "the same: half its commands run /proc/self/exe as bwrap inside the sandbox",
+            "can disable nested userns", "the same: half its commands run /proc/self/exe as bwrap inside the sandbox");
+
+    /** As {@link #NOT_APPLICABLE}, for the run as root only (as another user jns passes them). */
+    static final Map<String, String> NOT_APPLICABLE_AS_ROOT = Map.of(
             "pre-exec failure doesn't include exit-code in json-status",
-            "strace makes bwrap's 39th prctl call fail: a count of bwrap's own calls; jns's 39th is some other "
-                    + "call of the JVM's");
+            "strace makes the 39th prctl call of the command's process tree fail: a count of bwrap's own calls; "
+                    + "under jns the 39th is some other call of the JVM's or the helper's");
 
     /** Cases jns fails today, each with its cause: each must still fail (a fix removes its entry). */
     static final Map<String, String> KNOWN_FAILURES = Map.ofEntries(
@@ -71,14 +74,7 @@ class BubblewrapUpstreamTest {
             Map.entry("die with parent --die-with-parent --unshare-pid", "--lock-file is not there yet (sandbox-proc's)"),
             Map.entry("--level-prefix", "--level-prefix is not there yet (sandbox-proc's)"),
             Map.entry("warning logged for redundant --chdir", "no warning for a second --chdir"),
-            Map.entry("environment manipulation", "PWD is not set to the program's directory (bwrap sets it)"),
-            Map.entry("files have expected permissions", "--file, --bind-data, --ro-bind-data are not there yet"),
-            Map.entry("bind-fd", "--bind-fd is not there yet"),
-            Map.entry("--overlay", "overlays are not there yet"),
-            Map.entry("--overlay path escaping", "overlays are not there yet"),
-            Map.entry("--tmp-overlay", "overlays are not there yet"),
-            Map.entry("--ro-overlay", "overlays are not there yet"),
-            Map.entry("--overlay-src restrictions", "overlays are not there yet"));
+            Map.entry("environment manipulation", "PWD is not set to the program's directory (bwrap sets it)"));
 
     @Test
     void asRootEveryCasePassingWithBwrapPassesWithJns() {
@@ -107,7 +103,9 @@ class BubblewrapUpstreamTest {
             String name = e.getKey();
             Case b = e.getValue()[0], j = e.getValue()[1];
             Outcome bo = b == null ? null : b.outcome(), jo = j == null ? null : j.outcome();
-            String why = NOT_APPLICABLE.containsKey(name) ? "not applicable: " + NOT_APPLICABLE.get(name)
+            Map<String, String> notApplicable = new java.util.HashMap<>(NOT_APPLICABLE);
+            if (who.equals("root")) notApplicable.putAll(NOT_APPLICABLE_AS_ROOT);
+            String why = notApplicable.containsKey(name) ? "not applicable: " + notApplicable.get(name)
                     : KNOWN_FAILURES.containsKey(name) ? "known: " + KNOWN_FAILURES.get(name) : "";
             table.append(String.format("%-70s %-8s %s%s%n", name, bo, jo,
                     (jo == Outcome.FAILED ? "  " + j.failures() : "") + (why.isEmpty() ? "" : "  [" + why + "]")));
