@@ -156,7 +156,7 @@ public final class RunCommand implements Command {
             }
             case "--file", "--bind-data", "--ro-bind-data" -> {
                 String[] fdDest = two(arg, left, args, i);
-                byte[] data = dataOf(fd(fdDest[0]));
+                byte[] data = dataOf(fd(fdDest[0]), fdDest[1]);
                 int mode = o.perms >= 0 ? o.perms : arg.equals("--file") ? 0666 : 0600;
                 o.perms = -1;
                 steps.add(() -> {
@@ -172,12 +172,10 @@ public final class RunCommand implements Command {
                 String[] fdDest = two(arg, left, args, i);
                 int fd = fd(fdDest[0]);
                 steps.add(() -> {
-                    try {
-                        if (arg.equals("--bind-fd")) o.sandbox.bindFd(fd, fdDest[1]);
-                        else o.sandbox.roBindFd(fd, fdDest[1]);
-                    } catch (IllegalArgumentException e) {
-                        throw new CliException("Can't find source path for " + arg + " " + fd + ": " + e.getMessage());
-                    }
+                    // bwrap's way: the descriptor's magic link, resolved (and named so in its message)
+                    String source = realSource("/proc/self/fd/" + fd, false);
+                    if (arg.equals("--bind-fd")) o.sandbox.bind(source, fdDest[1]);
+                    else o.sandbox.roBind(source, fdDest[1]);
                 });
                 return 2;
             }
@@ -426,11 +424,13 @@ public final class RunCommand implements Command {
     }
 
     /** What a descriptor of bwrap's {@code --file}/{@code --bind-data} holds, read to its end. */
-    private static byte[] dataOf(int fd) {
+    private static byte[] dataOf(int fd, String dest) {
         try {
             return Files.readAllBytes(Path.of("/proc/self/fd/" + fd));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CliException("Can't write data to file " + dest + ": Bad file descriptor");
         } catch (IOException e) {
-            throw new CliException("Can't read data from fd " + fd + ": " + dev.jns.os.Errno.describe(e));
+            throw new CliException("Can't write data to file " + dest + ": " + dev.jns.os.Errno.describe(e));
         }
     }
 
