@@ -356,7 +356,11 @@ class PlanCompilerTest {
                 // no capability left in any set, the bounding set included
                 new Op.SetCapabilities(0, 0, 0, 0, 0), new Op.NoNewPrivileges(),
                 new Op.DeathSignal(Signals.SIGKILL), new Op.Exec("/usr/bin/python3", List.of(), List.of("/usr/bin/python3", "job.py")));
-        assertThat(plan.opsOf(Op.BindAt.class)).hasSize(7); // /usr and six device nodes
+        assertThat(plan.opsOf(Op.BindAt.class)).hasSize(11); // /usr, four old parts of proc, six device nodes
+        // proc's old parts are covered read-only only where the program could write to them, as bwrap does
+        assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.BindAt b && b.target().startsWith("/proc/"))
+                .allMatch(s -> s.onlyIf() != null && s.onlyIf().succeeded()
+                        && plan.planned().get(plan.planned().get(s.onlyIf().opIndex()).onlyIf().opIndex()).op() instanceof Op.Access);
         assertThat(plan.opsOf(Op.Bind.class)).as("no bind by a path from outside the root").isEmpty();
         assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.BindAt b && b.target().startsWith("/dev/"))
                 .extracting(PlannedOp::from).containsOnly(new FsStep.Dev(Path.of("/dev")));
