@@ -220,7 +220,7 @@ int op_mount_setattr(struct op *o) {
     int fd = open_in(o->argv[0], o->argv[1], O_PATH, 0);
     if (fd < 0) return -1;
     struct mount_attr attr = {.attr_set = strtoull(o->argv[2], NULL, 0)};
-    int rc = mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr);
+    int rc = mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof attr);
     int saved = errno;
     close(fd);
     errno = saved;

@@ -221,8 +221,8 @@ public sealed interface Op {
     }
 
     /**
-     * {@code mount_setattr(path, AT_RECURSIVE)} setting {@code MOUNT_ATTR_*} bits on a mount and
-     * everything under it; {@code path} in the root held in slot {@code root} ({@link #NO_ROOT}: a plain path).
+     * {@code mount_setattr(path)} setting {@code MOUNT_ATTR_*} bits on the mount at {@code path}
+     * (not on its submounts); {@code path} in the root held in slot {@code root} ({@link #NO_ROOT}: a plain path).
      */
     record SetMountAttributes(int root, String path, long attrSet) implements Op {
         public SetMountAttributes(String path, long attrSet) { this(NO_ROOT, path, attrSet); }

@@ -285,7 +285,7 @@ public final class Sandbox {
         return this;
     }
 
-    /** Makes what is mounted at {@code dest} read-only, submounts included ({@code --remount-ro}). */
+    /** Makes what is mounted at {@code dest} read-only, not what is mounted under it ({@code --remount-ro}). */
     public Sandbox remountReadOnly(String dest) {
         filesystem.add(new FsStep.RemountReadOnly(Path.of(dest)));
         return this;

@@ -61,7 +61,7 @@ public sealed interface FsStep extends Step {
 
     record Chmod(Path path, int mode) implements FsStep {}
 
-    /** Makes a mount read-only, recursively (bubblewrap's {@code --remount-ro}). */
+    /** Makes the mount at {@code target} read-only, not its submounts (bubblewrap's {@code --remount-ro}). */
     record RemountReadOnly(Path target) implements FsStep {}
 
     /** {@code chroot} into {@code path} (util-linux's {@code unshare --root}). */

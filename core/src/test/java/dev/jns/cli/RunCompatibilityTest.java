@@ -165,6 +165,15 @@ class RunCompatibilityTest {
         MachineState.assertNothingLeakedSince(before);
     }
 
+    @Test
+    void remountReadOnlyLeavesWhatIsMountedUnderneath() {
+        Privilege.requireRoot("build the bubblewrap oracle");
+        String show = "opts() { " + OPTIONS_OF + "; }; opts /t; opts /t/sub; touch /t/x 2>&1 | sed 's/.*: //'; touch /t/sub/y && echo sub writable";
+        for (RunAs as : List.of(RunAs.caller(), RunAs.nobody())) {
+            same(as, sandbox("--tmpfs", "/t", "--tmpfs", "/t/sub", "--remount-ro", "/t", "sh", "-c", show));
+        }
+    }
+
     /** Empties a directory (an overlay's upper or work directory between runs). */
     private static void emptied(java.nio.file.Path d) throws java.io.IOException {
         dev.jns.testing.UpstreamSuite.deleteTree(d);
