@@ -56,7 +56,7 @@
  *   ops_ns.c     clone3, unshare, open, pidfd, setns, host/domain name, link up
  *   ops_files.c  writing files and descriptors, received bytes, running newuidmap
  *   ops_ids.c    the owner, credentials, capabilities, no_new_privs, session, rlimits
- *   ops_mount.c  mounts, binds, mount attributes, directories, links, nodes, roots
+ *   ops_mount.c  mounts, binds, mount attributes, directories, links, nodes, roots; paths in a root
  *   ops_exec.c   signal masks, subreaper, the death signal, seccomp, dup, exec
  *   supervise.c  the running target, undo after a failure, exiting like the target
  *   util.c       whole reads and writes
@@ -124,6 +124,8 @@ struct op {
     X(RUN_FOR_CHILD, op_run_for_child) \
     X(MOUNT, op_mount) \
     X(BIND, op_bind) \
+    X(MOUNT_AT, op_mount_at) \
+    X(BIND_AT, op_bind_at) \
     X(MOUNT_SETATTR, op_mount_setattr) \
     X(UNMOUNT, op_umount) \
     X(MKDIR, op_mkdir) \
@@ -131,6 +133,8 @@ struct op {
     X(MKNOD, op_mknod) \
     X(SYMLINK, op_symlink) \
     X(CHMOD, op_chmod) \
+    X(COPY_FILE, op_copy_file) \
+    X(ACCESS, op_access) \
     X(PIVOT_ROOT, op_pivot_root) \
     X(CHROOT, op_chroot) \
     X(CHDIR, op_chdir) \

@@ -28,17 +28,14 @@ import java.util.Set;
  * exit 1; the program's exit status is passed on (128+N for a signal death, as bwrap does).
  *
  * <p>Not yet here (each refused by name): the fd-driven options {@code --sync-fd},
- * {@code --block-fd}, {@code --userns-block-fd}, {@code --file}, {@code --bind-data}, {@code --ro-bind-data},
- * {@code --bind-fd}, {@code --ro-bind-fd}, {@code --userns}, {@code --userns2},
- * {@code --pidns}, {@code --lock-file}), overlays, {@code --disable-userns} and
+ * {@code --block-fd}, {@code --userns-block-fd}, {@code --userns}, {@code --userns2},
+ * {@code --pidns}, {@code --lock-file}), {@code --disable-userns} and
  * {@code --level-prefix}.
  */
 public final class RunCommand implements Command {
-    private static final Set<String> NOT_YET = Set.of("--sync-fd", "--block-fd",
-            "--userns-block-fd", "--file", "--bind-data", "--ro-bind-data", "--bind-fd", "--ro-bind-fd",
-            "--userns", "--userns2", "--pidns", "--lock-file", "--overlay-src", "--overlay", "--tmp-overlay",
-            "--ro-overlay", "--disable-userns", "--assert-userns-disabled", "--level-prefix", "--exec-label",
-            "--file-label");
+    private static final Set<String> NOT_YET = Set.of("--sync-fd", "--block-fd", "--userns-block-fd", "--userns",
+            "--userns2", "--pidns", "--lock-file", "--disable-userns", "--assert-userns-disabled", "--level-prefix",
+            "--exec-label", "--file-label");
 
     /** The options as read so far. */
     private static final class Options {
@@ -52,7 +49,10 @@ public final class RunCommand implements Command {
         int perms = -1;
         long size;
         int infoFd = -1, jsonStatusFd = -1;
-        boolean argsRead;
+        /** Arguments before this index came from an {@code --args} file (none may be {@code --args} itself). */
+        int fromArgsFileUntil;
+        /** {@code --overlay-src} sources waiting for the overlay they make. */
+        final List<String> overlaySources = new java.util.ArrayList<>();
     }
 
     @Override
@@ -89,13 +89,21 @@ public final class RunCommand implements Command {
             int used = option(o, steps, args, i);
             if (!isModifier(arg) && o.perms >= 0) throw new CliException("--perms must be followed by an option that creates a file");
             if (!isModifier(arg) && o.size != 0) throw new CliException("--size must be followed by --tmpfs");
+            if (!arg.equals("--overlay-src")) requireNoPendingOverlaySource(o);
             i += used;
         }
+        requireNoPendingOverlaySource(o);
         if (i >= args.length) {
             err.print(RunHelp.TEXT);
             return 1;
         }
         return launch(o, steps, Arrays.asList(args).subList(i, args.length));
+    }
+
+    private static void requireNoPendingOverlaySource(Options o) {
+        if (!o.overlaySources.isEmpty()) {
+            throw new CliException("--overlay-src must be followed by another --overlay-src or one of --overlay, --tmp-overlay, or --ro-overlay");
+        }
     }
 
     private static boolean isModifier(String arg) {
@@ -145,6 +153,58 @@ public final class RunCommand implements Command {
                 String[] st = two(arg, left, args, i);
                 steps.add(() -> bind(o.sandbox, arg, st[0], st[1]));
                 return 2;
+            }
+            case "--file", "--bind-data", "--ro-bind-data" -> {
+                String[] fdDest = two(arg, left, args, i);
+                byte[] data = dataOf(fd(fdDest[0]), fdDest[1]);
+                int mode = o.perms >= 0 ? o.perms : arg.equals("--file") ? 0666 : 0600;
+                o.perms = -1;
+                steps.add(() -> {
+                    switch (arg) {
+                        case "--file" -> o.sandbox.file(data, fdDest[1], mode);
+                        case "--bind-data" -> o.sandbox.bindData(data, fdDest[1], mode);
+                        default -> o.sandbox.roBindData(data, fdDest[1], mode);
+                    }
+                });
+                return 2;
+            }
+            case "--bind-fd", "--ro-bind-fd" -> {
+                String[] fdDest = two(arg, left, args, i);
+                int fd = fd(fdDest[0]);
+                steps.add(() -> {
+                    // bwrap's way: the descriptor's magic link, resolved (and named so in its message)
+                    String source = realSource("/proc/self/fd/" + fd, false);
+                    if (arg.equals("--bind-fd")) o.sandbox.bind(source, fdDest[1]);
+                    else o.sandbox.roBind(source, fdDest[1]);
+                });
+                return 2;
+            }
+            case "--overlay-src" -> {
+                o.overlaySources.add(realSource(one(arg, left, args, i), false));
+                return 1;
+            }
+            case "--overlay" -> {
+                if (left < 3) throw new CliException(arg + " takes three arguments");
+                if (o.overlaySources.isEmpty()) throw new CliException("--overlay requires at least one --overlay-src");
+                List<String> sources = List.copyOf(o.overlaySources);
+                String upper = realSource(args[i + 1], false), work = realSource(args[i + 2], false), dest = args[i + 3];
+                o.overlaySources.clear();
+                steps.add(() -> o.sandbox.overlay(sources, upper, work, dest));
+                return 3;
+            }
+            case "--tmp-overlay", "--ro-overlay" -> {
+                String dest = one(arg, left, args, i);
+                boolean tmp = arg.equals("--tmp-overlay");
+                if (o.overlaySources.size() < (tmp ? 1 : 2)) {
+                    throw new CliException(arg + " requires at least " + (tmp ? "one" : "two") + " --overlay-src");
+                }
+                List<String> sources = List.copyOf(o.overlaySources);
+                o.overlaySources.clear();
+                steps.add(() -> {
+                    if (tmp) o.sandbox.tmpOverlay(sources, dest);
+                    else o.sandbox.roOverlay(sources, dest);
+                });
+                return 1;
             }
             case "--symlink" -> {
                 String[] st = two(arg, left, args, i);
@@ -239,7 +299,8 @@ public final class RunCommand implements Command {
         };
     }
 
-    private static void bind(Sandbox s, String arg, String source, String dest) {
+    private static void bind(Sandbox s, String arg, String given, String dest) {
+        String source = realSource(given, arg.endsWith("-try"));
         switch (arg) {
             case "--bind" -> s.bind(source, dest);
             case "--bind-try" -> s.bindTry(source, dest);
@@ -247,6 +308,22 @@ public final class RunCommand implements Command {
             case "--ro-bind-try" -> s.roBindTry(source, dest);
             case "--dev-bind" -> s.devBind(source, dest);
             default -> s.devBindTry(source, dest);
+        }
+    }
+
+    /**
+     * As bwrap: a bind's source is made absolute and free of symlinks in the caller's view
+     * (realpath, from the working directory) before anything is set up; a missing one of a
+     * {@code -try} form is left as given, to be skipped.
+     */
+    static String realSource(String source, boolean optional) {
+        try {
+            return Path.of(source).toRealPath().toString();
+        } catch (java.nio.file.NoSuchFileException e) {
+            if (optional) return source;
+            throw new CliException("Can't find source path " + source + ": No such file or directory");
+        } catch (IOException e) {
+            throw new CliException("Can't find source path " + source + ": " + dev.jns.os.Errno.describe(e));
         }
     }
 
@@ -293,10 +370,10 @@ public final class RunCommand implements Command {
 
     /**
      * bwrap's {@code --args FD}: the NUL-separated arguments read from the descriptor take
-     * the option's place, once (not from within such a file).
+     * the option's place (not from within such a file).
      */
     private static String[] spliceArgs(Options o, String[] args, int i) throws IOException {
-        if (o.argsRead) throw new CliException("--args not supported in arguments file");
+        if (i < o.fromArgsFileUntil) throw new CliException("--args not supported in arguments file");
         if (i + 1 >= args.length) throw new CliException("--args takes an argument");
         int fd = fd(args[i + 1]);
         byte[] data;
@@ -313,7 +390,7 @@ public final class RunCommand implements Command {
                 start = k + 1;
             }
         }
-        o.argsRead = true;
+        o.fromArgsFileUntil = i + inserted.size();
         List<String> out = new java.util.ArrayList<>(Arrays.asList(args).subList(0, i));
         out.addAll(inserted);
         out.addAll(Arrays.asList(args).subList(i + 2, args.length));
@@ -344,6 +421,17 @@ public final class RunCommand implements Command {
             throw new CliException("Write to info_fd: " + dev.jns.os.Errno.describe(e));
         }
         if (close) dev.jns.os.Descriptors.close(fd);
+    }
+
+    /** What a descriptor of bwrap's {@code --file}/{@code --bind-data} holds, read to its end. */
+    private static byte[] dataOf(int fd, String dest) {
+        try {
+            return Files.readAllBytes(Path.of("/proc/self/fd/" + fd));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CliException("Can't write data to file " + dest + ": Bad file descriptor");
+        } catch (IOException e) {
+            throw new CliException("Can't write data to file " + dest + ": " + dev.jns.os.Errno.describe(e));
+        }
     }
 
     /** The BPF program an inherited descriptor holds (bwrap's {@code --seccomp FD}). */
@@ -391,7 +479,7 @@ public final class RunCommand implements Command {
             program = s.start();
         } catch (SpawnException e) {
             if (e.call().equals("execve")) throw new CliException("execvp " + command.getFirst() + ": " + e.strerror());
-            throw new CliException(e.getMessage());
+            throw new CliException(RunMessages.of(e));
         }
         if (o.infoFd >= 0) {
             writeTo(o.infoFd, "{\n    \"child-pid\": " + program.pid() + namespaceReport(program.namespaces(), "\n    ") + "\n}\n", true);

@@ -245,14 +245,14 @@ public final class LaunchTranslator {
             // bind of the caller's works rooted and rootless alike).
             for (String node : DEFAULT_DEVICES) {
                 Path target = inRootfs("/dev/" + node);
-                steps.add(new FsStep.File(target, 0666));
+                steps.add(new FsStep.MountPoint(target, 0666));
                 steps.add(new FsStep.Bind(Path.of("/dev", node), target, MOUNT_ATTR_NOSUID, false));
             }
             for (String[] link : DEV_LINKS) steps.add(new FsStep.Symlink(link[0], inRootfs("/dev/" + link[1])));
             if (!devPtmx) steps.add(new FsStep.Symlink("pts/ptmx", inRootfs("/dev/ptmx")));
             if (process.terminal() && options.terminal().isPresent()) {
                 // the console: the container's terminal, bound where programs look for it
-                steps.add(new FsStep.File(inRootfs("/dev/console"), 0600));
+                steps.add(new FsStep.MountPoint(inRootfs("/dev/console"), 0600));
                 steps.add(new FsStep.Bind(options.terminal().get().path(), inRootfs("/dev/console"),
                         MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false));
             }
@@ -279,7 +279,7 @@ public final class LaunchTranslator {
             String sourceName = m.source().orElseThrow(() -> refuse(where + ".source: a bind mount needs a source"));
             Path source = options.bundle().resolve(sourceName).normalize();
             if (!Files.exists(source)) throw refuse(where + ": bind source " + source + ": no such file or directory");
-            steps.add(Files.isDirectory(source) ? new FsStep.Dir(target, 0755) : new FsStep.File(target, 0644));
+            steps.add(Files.isDirectory(source) ? new FsStep.Dir(target, 0755) : new FsStep.MountPoint(target, 0644));
             steps.add(new FsStep.Bind(source, target, o.attributes(), false));
             if (o.propagation() != 0) steps.add(new FsStep.Mount(null, target, null, o.propagation(), null));
             return;

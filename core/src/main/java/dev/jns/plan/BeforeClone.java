@@ -9,6 +9,9 @@ import dev.jns.spec.SeccompProgram;
 import dev.jns.spec.Supervision;
 
 import java.nio.file.Path;
+import dev.jns.spec.FsStep;
+
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -71,6 +74,16 @@ final class BeforeClone {
             d.add(Side.HELPER, Op.Open.path(startFifoDirectory, parentOf(det.startFifo().get()),
                     Op.Open.O_PATH | Op.Open.O_DIRECTORY), det);
         }
+
+        // Files' contents for the filesystem: received now, used once the root is being built.
+        for (FsStep step : s.filesystem().steps()) {
+            ByteBuffer data = step instanceof FsStep.File f ? f.data() : step instanceof FsStep.BindData b ? b.data() : null;
+            if (data == null) continue;
+            int slot = d.slot();
+            d.add(Side.HELPER, new Op.Receive(slot, data), step);
+            d.received.put(step, slot);
+        }
+
         Joins j = s.join();
         int root = j.root().isPresent() ? d.slot() : -1, workDir = j.directory().isPresent() ? d.slot() : -1;
         if (root >= 0) {

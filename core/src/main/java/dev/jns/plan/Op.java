@@ -23,6 +23,9 @@ public sealed interface Op {
     /** The prefix that names the new process's {@code /proc} directory, whichever side runs the op. */
     String CHILD_PROC = "/proc/child/";
 
+    /** The root slot of an op whose paths are plain (resolved from the helper's root and working directory). */
+    int NO_ROOT = -1;
+
     OpCode code();
 
     /** The arguments as the helper reads them. */
@@ -176,20 +179,55 @@ public sealed interface Op {
      * A bind mount through the new mount API: {@code open_tree(source, OPEN_TREE_CLONE [|AT_RECURSIVE])},
      * {@code mount_setattr} with {@code MOUNT_ATTR_*} bits {@code attrSet} on the whole tree (so a
      * read-only bind is read-only on every submount from the moment it appears), {@code move_mount}
-     * onto target. With {@code createTarget} a missing target is made first, a directory or an
-     * empty file as the source is.
+     * onto target.
      */
-    record Bind(String source, String target, boolean recursive, long attrSet, boolean createTarget) implements Op {
+    record Bind(String source, String target, boolean recursive, long attrSet) implements Op {
         public OpCode code() { return OpCode.BIND; }
         public List<String> args() {
-            return List.of(source, target, recursive ? "1" : "0", Long.toString(attrSet), createTarget ? "1" : "0");
+            return List.of(source, target, recursive ? "1" : "0", Long.toString(attrSet));
         }
     }
 
-    /** {@code mount_setattr(path, AT_RECURSIVE)} setting {@code MOUNT_ATTR_*} bits on a mount and everything under it. */
-    record SetMountAttributes(String path, long attrSet) implements Op {
+    /**
+     * Binds what the O_PATH descriptor in {@code sourceSlot} names onto {@code target} in the
+     * root held in {@code root} (resolved there with {@code RESOLVE_IN_ROOT}: no symlink or
+     * {@code ..} leads out of it): {@code open_tree(fd, "", OPEN_TREE_CLONE|AT_EMPTY_PATH [|AT_RECURSIVE])},
+     * {@code mount_setattr} on the detached tree, {@code move_mount} onto the target's descriptor.
+     * A missing target is made first like the source (a directory 0755, else an empty file
+     * 0444), its missing parents with {@code parentMode}.
+     */
+    record BindAt(int sourceSlot, int root, String target, boolean recursive, long attrSet, int parentMode) implements Op {
+        public OpCode code() { return OpCode.BIND_AT; }
+        public List<String> args() {
+            return List.of(Integer.toString(sourceSlot), Integer.toString(root), target, recursive ? "1" : "0",
+                    Long.toString(attrSet), Integer.toOctalString(parentMode));
+        }
+    }
+
+    /**
+     * A new filesystem on the directory {@code target} in the root held in {@code root}, by the
+     * new mount API: {@code fsopen(fstype)}, {@code fsconfig} with the source (if not empty) and
+     * each option ({@code KEY=VALUE}, or a flag {@code KEY}), {@code fsmount} with
+     * {@code MOUNT_ATTR_*} bits {@code attrSet}, {@code move_mount} onto the target's descriptor.
+     */
+    record MountAt(int root, String target, String fstype, String source, long attrSet, List<String> options) implements Op {
+        public MountAt { options = List.copyOf(options); }
+        public OpCode code() { return OpCode.MOUNT_AT; }
+        public List<String> args() {
+            List<String> a = new ArrayList<>(List.of(Integer.toString(root), target, fstype, source, Long.toString(attrSet)));
+            a.addAll(options);
+            return a;
+        }
+    }
+
+    /**
+     * {@code mount_setattr(path)} setting {@code MOUNT_ATTR_*} bits on the mount at {@code path}
+     * (not on its submounts); {@code path} in the root held in slot {@code root} ({@link #NO_ROOT}: a plain path).
+     */
+    record SetMountAttributes(int root, String path, long attrSet) implements Op {
+        public SetMountAttributes(String path, long attrSet) { this(NO_ROOT, path, attrSet); }
         public OpCode code() { return OpCode.MOUNT_SETATTR; }
-        public List<String> args() { return List.of(path, Long.toString(attrSet)); }
+        public List<String> args() { return List.of(Integer.toString(root), path, Long.toString(attrSet)); }
     }
 
     /** {@code umount2(target, flags)}. */
@@ -198,16 +236,24 @@ public sealed interface Op {
         public List<String> args() { return List.of(target, Integer.toString(flags)); }
     }
 
-    /** {@code mkdir(path, mode)}, and its missing parents (mode 0755); a directory already there is fine. */
-    record MakeDirectory(String path, int mode) implements Op {
+    /**
+     * {@code mkdir(path, mode)} (the mode set past the umask), and its missing parents with
+     * {@code parentMode}; a directory already there, or a symlink to one, is fine. In the root
+     * held in slot {@code root} ({@link #NO_ROOT}: a plain path).
+     */
+    record MakeDirectory(int root, String path, int mode, int parentMode) implements Op {
+        public MakeDirectory(String path, int mode) { this(NO_ROOT, path, mode, 0755); }
         public OpCode code() { return OpCode.MKDIR; }
-        public List<String> args() { return List.of(path, Integer.toOctalString(mode)); }
+        public List<String> args() {
+            return List.of(Integer.toString(root), path, Integer.toOctalString(mode), Integer.toOctalString(parentMode));
+        }
     }
 
-    /** Creates an empty regular file with {@code mode} unless something is there already (a bind target). */
-    record CreateFile(String path, int mode) implements Op {
+    /** Creates an empty regular file with {@code mode} unless a non-directory is there already (a bind target). */
+    record CreateFile(int root, String path, int mode) implements Op {
+        public CreateFile(String path, int mode) { this(NO_ROOT, path, mode); }
         public OpCode code() { return OpCode.CREATE_FILE; }
-        public List<String> args() { return List.of(path, Integer.toOctalString(mode)); }
+        public List<String> args() { return List.of(Integer.toString(root), path, Integer.toOctalString(mode)); }
     }
 
     /** {@code mknod(path, mode, makedev(major, minor))}. */
@@ -218,15 +264,21 @@ public sealed interface Op {
         }
     }
 
-    /** {@code symlink(target, linkPath)}; the same link already there is fine. */
-    record Symlink(String target, String linkPath) implements Op {
+    /**
+     * {@code symlinkat(target, dir, name)} where {@code dir} is {@code linkPath}'s directory in
+     * the root held in slot {@code root} ({@link #NO_ROOT}: a plain path); the same link already there is fine.
+     */
+    record Symlink(int root, String target, String linkPath) implements Op {
+        public Symlink(String target, String linkPath) { this(NO_ROOT, target, linkPath); }
         public OpCode code() { return OpCode.SYMLINK; }
-        public List<String> args() { return List.of(target, linkPath); }
+        public List<String> args() { return List.of(Integer.toString(root), target, linkPath); }
     }
 
-    record Chmod(String path, int mode) implements Op {
+    /** Sets the mode of {@code path} (followed, in the root held in slot {@code root}; {@link #NO_ROOT}: a plain path). */
+    record Chmod(int root, String path, int mode) implements Op {
+        public Chmod(String path, int mode) { this(NO_ROOT, path, mode); }
         public OpCode code() { return OpCode.CHMOD; }
-        public List<String> args() { return List.of(path, Integer.toOctalString(mode)); }
+        public List<String> args() { return List.of(Integer.toString(root), path, Integer.toOctalString(mode)); }
     }
 
     /** {@code pivot_root(newRoot, putOld)}. */
@@ -249,6 +301,30 @@ public sealed interface Op {
     record ChangeDirectoryTo(int slot) implements Op {
         public OpCode code() { return OpCode.FCHDIR; }
         public List<String> args() { return List.of(Integer.toString(slot)); }
+    }
+
+    /**
+     * Creates (or empties) {@code path} in the root held in slot {@code root} with exactly
+     * {@code mode} ({@link #NO_ROOT}: a plain path, which must be new); copies in the bytes of the descriptor in {@code dataSlot} (from its start);
+     * keeps the file in {@code slot}, e.g. as a {@link BindAt}'s source.
+     */
+    record CopyFile(int slot, int dataSlot, int root, String path, int mode) implements Op {
+        public OpCode code() { return OpCode.COPY_FILE; }
+        public List<String> args() {
+            return List.of(Integer.toString(slot), Integer.toString(dataSlot), Integer.toString(root), path,
+                    Integer.toOctalString(mode));
+        }
+    }
+
+    /**
+     * {@code faccessat2} of {@code path} in the root held in slot {@code root} ({@link #NO_ROOT}:
+     * a plain path) for {@code mode} (R_OK 4, W_OK 2, X_OK 1), by the real ids: fails unless
+     * allowed, so that a later op can run only if it succeeded.
+     */
+    record Access(int root, String path, int mode) implements Op {
+        public static final int W_OK = 2;
+        public OpCode code() { return OpCode.ACCESS; }
+        public List<String> args() { return List.of(Integer.toString(root), path, Integer.toString(mode)); }
     }
 
     // ---- per-type settings ---------------------------------------------------------------

@@ -4,6 +4,8 @@ import dev.jns.spec.LaunchSpec;
 import dev.jns.spec.Step;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -17,6 +19,8 @@ final class PlanDraft {
     final LaunchSpec spec;
     final CallerIds caller;
     private final List<PlannedOp> planned = new ArrayList<>();
+    /** The slot each filesystem step's bytes were received into before the clone (by identity: steps may be equal). */
+    final Map<Step, Integer> received = new IdentityHashMap<>();
     private int slots;
 
     PlanDraft(LaunchSpec spec, CallerIds caller) {

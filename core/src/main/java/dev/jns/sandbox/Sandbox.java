@@ -32,6 +32,7 @@ import dev.jns.spec.UserNamespace;
 
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -182,6 +183,81 @@ public final class Sandbox {
         return this;
     }
 
+    /**
+     * Binds the directory or file this process's descriptor {@code callerFd} is open on
+     * ({@code --bind-fd}), found by the path it has now in this process's view.
+     */
+    public Sandbox bindFd(int callerFd, String dest) {
+        return bind(pathOf(callerFd), dest);
+    }
+
+    /** As {@link #bindFd}, read-only ({@code --ro-bind-fd}). */
+    public Sandbox roBindFd(int callerFd, String dest) {
+        return roBind(pathOf(callerFd), dest);
+    }
+
+    private static String pathOf(int fd) {
+        try {
+            Path p = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd));
+            if (!p.isAbsolute()) throw new IllegalArgumentException("descriptor " + fd + " is no file or directory: " + p);
+            return p.toString();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("descriptor " + fd + ": " + dev.jns.os.Errno.describe(e), e);
+        }
+    }
+
+    /** A file at {@code dest} holding {@code data}, with exactly {@code mode} ({@code --perms MODE --file}); one there is emptied first. */
+    public Sandbox file(byte[] data, String dest, int mode) {
+        filesystem.add(new FsStep.File(ByteBuffer.wrap(data.clone()), Path.of(dest), mode));
+        return this;
+    }
+
+    /**
+     * A file of its own holding {@code data}, with exactly {@code mode}, bound writable at
+     * {@code dest} ({@code --perms MODE --bind-data}): writes go to that file, which nothing
+     * outside the sandbox can reach.
+     */
+    public Sandbox bindData(byte[] data, String dest, int mode) {
+        filesystem.add(new FsStep.BindData(ByteBuffer.wrap(data.clone()), Path.of(dest), mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV));
+        return this;
+    }
+
+    /** As {@link #bindData}, read-only ({@code --ro-bind-data}). */
+    public Sandbox roBindData(byte[] data, String dest, int mode) {
+        filesystem.add(new FsStep.BindData(ByteBuffer.wrap(data.clone()), Path.of(dest), mode,
+                MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV));
+        return this;
+    }
+
+    /**
+     * An overlay at {@code dest} of the directories {@code sources}, bottom to top (a later one
+     * covers an earlier one), writing to {@code upper} with its work directory {@code work} on
+     * the same filesystem ({@code --overlay-src ... --overlay RWSRC WORKDIR DEST}).
+     */
+    public Sandbox overlay(List<String> sources, String upper, String work, String dest) {
+        filesystem.add(new FsStep.Overlay(paths(sources), Optional.of(Path.of(upper)), Optional.of(Path.of(work)), false,
+                Path.of(dest)));
+        return this;
+    }
+
+    /** An overlay whose writes go to a tmpfs that ends with the sandbox ({@code --overlay-src ... --tmp-overlay DEST}). */
+    public Sandbox tmpOverlay(List<String> sources, String dest) {
+        filesystem.add(new FsStep.Overlay(paths(sources), Optional.empty(), Optional.empty(), true, Path.of(dest)));
+        return this;
+    }
+
+    /** A read-only overlay of two directories or more ({@code --overlay-src ... --ro-overlay DEST}). */
+    public Sandbox roOverlay(List<String> sources, String dest) {
+        filesystem.add(new FsStep.Overlay(paths(sources), Optional.empty(), Optional.empty(), false, Path.of(dest)));
+        return this;
+    }
+
+    private static List<Path> paths(List<String> names) {
+        List<Path> out = new ArrayList<>();
+        for (String n : names) out.add(Path.of(n));
+        return out;
+    }
+
     /** A fresh {@code proc} of the sandbox's pid namespace ({@code --proc}). */
     public Sandbox proc(String dest) {
         filesystem.add(new FsStep.Proc(Path.of(dest)));
@@ -234,7 +310,7 @@ public final class Sandbox {
         return this;
     }
 
-    /** Makes what is mounted at {@code dest} read-only, submounts included ({@code --remount-ro}). */
+    /** Makes what is mounted at {@code dest} read-only, not what is mounted under it ({@code --remount-ro}). */
     public Sandbox remountReadOnly(String dest) {
         filesystem.add(new FsStep.RemountReadOnly(Path.of(dest)));
         return this;

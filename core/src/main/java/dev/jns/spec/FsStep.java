@@ -1,7 +1,9 @@
 package dev.jns.spec;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -55,14 +57,14 @@ public sealed interface FsStep extends Step {
     record Dir(Path path, int mode) implements FsStep {}
 
     /** An empty regular file (and its missing parents) unless one is there: a mount point for a bind of a file. */
-    record File(Path path, int mode) implements FsStep {}
+    record MountPoint(Path path, int mode) implements FsStep {}
 
     /** A symbolic link at {@code link} pointing to {@code target}. */
     record Symlink(String target, Path link) implements FsStep {}
 
     record Chmod(Path path, int mode) implements FsStep {}
 
-    /** Makes a mount read-only, recursively (bubblewrap's {@code --remount-ro}). */
+    /** Makes the mount at {@code target} read-only, not its submounts (bubblewrap's {@code --remount-ro}). */
     record RemountReadOnly(Path target) implements FsStep {}
 
     /** {@code chroot} into {@code path} (util-linux's {@code unshare --root}). */
@@ -70,6 +72,47 @@ public sealed interface FsStep extends Step {
 
     /** {@code pivot_root} into {@code path}, detaching the old root. */
     record PivotRoot(Path path) implements FsStep {}
+
+    /**
+     * A file at {@code target} with exactly {@code mode} holding {@code data} (bubblewrap's
+     * {@code --file}); an existing file there is emptied first.
+     */
+    record File(ByteBuffer data, Path target, int mode) implements FsStep {
+        public File {
+            data = data.asReadOnlyBuffer();
+        }
+    }
+
+    /**
+     * A file of its own holding {@code data}, with exactly {@code mode}, bound at {@code target}
+     * (bubblewrap's {@code --bind-data}; {@code attributes} as for {@link Bind}, read-only for
+     * {@code --ro-bind-data}). The file has no name anywhere: it lives as long as the mount.
+     */
+    record BindData(ByteBuffer data, Path target, int mode, long attributes) implements FsStep {
+        public BindData {
+            data = data.asReadOnlyBuffer();
+        }
+    }
+
+    /**
+     * An overlay filesystem at {@code target}: {@code lower} from bottom to top (a later one
+     * covers an earlier one); writes go to {@code upper} (with its {@code work} directory on the
+     * same filesystem), or, with {@code temporaryUpper}, to a fresh tmpfs that ends with the
+     * sandbox; with neither it is read-only (and needs two layers at least). Overlay's
+     * {@code userxattr} is always on, so it works in a user namespace.
+     */
+    record Overlay(List<Path> lower, Optional<Path> upper, Optional<Path> work, boolean temporaryUpper, Path target)
+            implements FsStep {
+        public Overlay {
+            lower = List.copyOf(lower);
+            if (upper.isPresent() != work.isPresent()) throw new IllegalArgumentException("an overlay's upper and work go together");
+            if (upper.isPresent() && temporaryUpper) throw new IllegalArgumentException("an overlay with two upper directories");
+            int least = upper.isPresent() || temporaryUpper ? 1 : 2;
+            if (lower.size() < least) {
+                throw new IllegalArgumentException("an overlay " + (least == 1 ? "needs a lower layer" : "read-only needs two lower layers"));
+            }
+        }
+    }
 
     /** Starts an empty tmpfs root that the following steps fill and the program then enters (bubblewrap's model). */
     record TmpfsRoot() implements FsStep {}

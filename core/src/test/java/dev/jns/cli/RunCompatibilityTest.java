@@ -33,14 +33,23 @@ class RunCompatibilityTest {
 
 
     private static void same(RunAs as, List<String> args) {
+        sameWith(as, "", args);
+    }
+
+    /** As {@link #same}, the command started by {@code sh} with these {@code redirections} (descriptors for fd options). */
+    private static void sameWith(RunAs as, String redirections, List<String> args) {
         List<String> bwrap = new ArrayList<>(List.of(Oracles.bubblewrap().resolve("bwrap").toString()));
         bwrap.addAll(args);
-        ToolResult theirs = Tool.run(as, bwrap, Map.of(), Duration.ofSeconds(30));
-        ToolResult mine = Tool.run(as, jns.command(concat(List.of("run"), args).toArray(String[]::new)), Map.of(),
-                Duration.ofSeconds(60));
+        ToolResult theirs = Tool.run(as, withFds(redirections, bwrap), Map.of(), Duration.ofSeconds(30));
+        ToolResult mine = Tool.run(as, withFds(redirections, jns.command(concat(List.of("run"), args).toArray(String[]::new))),
+                Map.of(), Duration.ofSeconds(60));
         assertThat(mine.exit()).as("exit status of %s\nbwrap: %s\njns: %s", args, theirs, mine).isEqualTo(theirs.exit());
         assertThat(mine.stdout()).as("stdout of %s", args).isEqualTo(theirs.stdout());
         assertThat(mine.stderr()).as("stderr of %s", args).isEqualTo(theirs.stderr().replace("bwrap: ", "jns run: "));
+    }
+
+    private static List<String> withFds(String redirections, List<String> command) {
+        return redirections.isEmpty() ? command : concat(List.of("sh", "-c", "exec \"$@\" " + redirections, "sh"), command);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -92,5 +101,82 @@ class RunCompatibilityTest {
         String show = "id -u; id -g; ls /; grep ^Cap /proc/self/status; exit 4";
         same(RunAs.nobody(), sandbox("sh", "-c", show));
         same(RunAs.nobody(), sandbox("--uid", "0", "--gid", "0", "sh", "-c", show));
+    }
+
+    /** The mount options of the mount at a path in the sandbox (mountinfo's sixth field). */
+    private static final String OPTIONS_OF = "awk -v m=\"$1\" '$5==m {print $6}' /proc/self/mountinfo";
+
+    @Test
+    void filesFromDescriptorsAndBindsOfDescriptors() {
+        Privilege.requireRoot("build the bubblewrap oracle");
+        MachineState before = MachineState.capture();
+        String show = "opts() { " + OPTIONS_OF + "; }; stat -c '%a %s %n' /etc/name /data/b /data/c; cat /etc/name /data/c;"
+                + " opts /data/b; opts /data/c; opts /mnt; echo x >> /data/b && echo b writable; echo x >> /data/c 2>/dev/null"
+                + " || echo c read-only; ls /mnt | head -3";
+        for (RunAs as : List.of(RunAs.caller(), RunAs.nobody())) {
+            sameWith(as, "3</etc/hostname 4</etc/os-release 5</usr/share 6</usr/lib", sandbox("--file", "3", "/etc/name",
+                    "--perms", "0640", "--bind-data", "4", "/data/b", "--ro-bind-data", "6", "/data/c",
+                    "--ro-bind-fd", "5", "/mnt", "sh", "-c", show));
+        }
+        // what bwrap refuses, in its words
+        for (List<String> args : List.of(List.of("--file", "99", "/x", "true"), List.of("--bind-data", "99", "/x", "true"),
+                List.of("--bind-fd", "99", "/x", "true"), List.of("--file", "3"))) {
+            same(RunAs.caller(), args);
+        }
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
+    void overlays() throws Exception {
+        Privilege.requireRoot("build the bubblewrap oracle");
+        MachineState before = MachineState.capture();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jns-overlay");
+        try {
+            for (String d : List.of("lower1", "lower2", "upper", "work")) java.nio.file.Files.createDirectory(dir.resolve(d));
+            java.nio.file.Files.writeString(dir.resolve("lower1/a"), "1");
+            java.nio.file.Files.writeString(dir.resolve("lower1/b"), "2");
+            java.nio.file.Files.writeString(dir.resolve("lower2/b"), "3");
+            String l1 = dir.resolve("lower1").toString(), l2 = dir.resolve("lower2").toString();
+            String show = "opts() { " + OPTIONS_OF + "; }; cat /o/a /o/b; echo; opts /o; printf 9 > /o/b 2>/dev/null && cat /o/b;"
+                    + " echo; ls /o";
+            same(RunAs.caller(), sandbox("--overlay-src", l1, "--overlay-src", l2, "--ro-overlay", "/o", "sh", "-c", show));
+            same(RunAs.caller(), sandbox("--overlay-src", l1, "--overlay-src", l2, "--tmp-overlay", "/o", "sh", "-c", show));
+            assertThat(java.nio.file.Files.readString(dir.resolve("lower2/b"))).as("a temporary overlay writes elsewhere").isEqualTo("3");
+            // a writable overlay: each run writes its upper layer, so each gets a fresh one
+            for (String tool : List.of("bwrap", "jns")) {
+                for (String d : List.of("upper", "work")) emptied(dir.resolve(d));
+                ToolResult r = Tool.run(RunAs.caller(), tool.equals("jns")
+                        ? jns.command(concat(List.of("run"), sandbox("--overlay-src", l1, "--overlay", dir.resolve("upper").toString(),
+                                dir.resolve("work").toString(), "/o", "sh", "-c", show)).toArray(String[]::new))
+                        : concat(List.of(Oracles.bubblewrap().resolve("bwrap").toString()), sandbox("--overlay-src", l1, "--overlay",
+                                dir.resolve("upper").toString(), dir.resolve("work").toString(), "/o", "sh", "-c", show)));
+                assertThat(r.exit()).as("%s: %s", tool, r).isZero();
+                assertThat(r.stdout()).as(tool).startsWith("12\n").contains("9\n");
+                assertThat(java.nio.file.Files.readString(dir.resolve("upper/b"))).as("%s wrote its upper layer", tool).isEqualTo("9");
+            }
+            for (List<String> args : List.of(List.of("--overlay", "u", "w", "/x", "true"), List.of("--tmp-overlay", "/x", "true"),
+                    List.of("--overlay-src", l1, "--ro-overlay", "/x", "true"), List.of("--overlay-src", l1, "true"),
+                    List.of("--overlay-src", l1, "--chdir", "/", "true"), List.of("--overlay-src", "/no/such", "--tmp-overlay", "/x", "true"))) {
+                same(RunAs.caller(), args);
+            }
+        } finally {
+            dev.jns.testing.UpstreamSuite.deleteTree(dir);
+        }
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
+    void remountReadOnlyLeavesWhatIsMountedUnderneath() {
+        Privilege.requireRoot("build the bubblewrap oracle");
+        String show = "opts() { " + OPTIONS_OF + "; }; opts /t; opts /t/sub; touch /t/x 2>&1 | sed 's/.*: //'; touch /t/sub/y && echo sub writable";
+        for (RunAs as : List.of(RunAs.caller(), RunAs.nobody())) {
+            same(as, sandbox("--tmpfs", "/t", "--tmpfs", "/t/sub", "--remount-ro", "/t", "sh", "-c", show));
+        }
+    }
+
+    /** Empties a directory (an overlay's upper or work directory between runs). */
+    private static void emptied(java.nio.file.Path d) throws java.io.IOException {
+        dev.jns.testing.UpstreamSuite.deleteTree(d);
+        java.nio.file.Files.createDirectory(d);
     }
 }

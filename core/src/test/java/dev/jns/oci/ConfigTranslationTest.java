@@ -93,7 +93,7 @@ class ConfigTranslationTest {
                 new FsStep.Mount("devpts", rootfs.resolve("dev/pts"), "devpts", MS_NOSUID | MS_NOEXEC,
                         "newinstance,ptmxmode=0666,mode=0620,gid=5"));
         // the default devices bound from the caller's, their links, then the pivot
-        assertThat(steps).contains(new FsStep.File(rootfs.resolve("dev/null"), 0666),
+        assertThat(steps).contains(new FsStep.MountPoint(rootfs.resolve("dev/null"), 0666),
                 new FsStep.Bind(Path.of("/dev/null"), rootfs.resolve("dev/null"), MOUNT_ATTR_NOSUID, false),
                 new FsStep.Symlink("/proc/self/fd", rootfs.resolve("dev/fd")),
                 new FsStep.Symlink("pts/ptmx", rootfs.resolve("dev/ptmx")));
@@ -153,7 +153,7 @@ class ConfigTranslationTest {
         Path rootfs = bundle.resolve("rootfs").toRealPath();
         assertThat(s.create().types()).containsExactly(MNT);
         assertThat(s.join().files()).containsExactly(new dev.jns.spec.Joins.JoinedFile(Path.of("/run/netns/x"), NET));
-        assertThat(s.filesystem().steps()).startsWith(new FsStep.File(rootfs.resolve("etc/hosts"), 0644),
+        assertThat(s.filesystem().steps()).startsWith(new FsStep.MountPoint(rootfs.resolve("etc/hosts"), 0644),
                 new FsStep.Bind(Path.of("/etc/hosts"), rootfs.resolve("etc/hosts"), MOUNT_ATTR_RDONLY, false),
                 new FsStep.Mount(null, rootfs.resolve("etc/hosts"), null, MS_PRIVATE | MS_REC, null),
                 new FsStep.Dir(rootfs.resolve("data"), 0755),

@@ -185,7 +185,7 @@ class PlanCompilerTest {
                 .mountProc(Path.of("/proc")).directory(Path.of("/tmp")).plan();
         assertThat(plan.ops()).containsSubsequence(
                 new Op.Mount("none", "/", null, MS_REC | MS_SLAVE, null),
-                new Op.Bind("/usr", "/srv/root/usr", true, MOUNT_ATTR_RDONLY, false),
+                new Op.Bind("/usr", "/srv/root/usr", true, MOUNT_ATTR_RDONLY),
                 new Op.ChangeRoot("/srv/root"), new Op.ChangeDirectory("/"),
                 // util-linux unshare's order: a relative proc path is taken from the new directory.
                 new Op.ChangeDirectory("/tmp"),
@@ -315,6 +315,10 @@ class PlanCompilerTest {
         LaunchPlan plan = PlanCompiler.compile(sandbox(new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT,
                 List.of())), ALICE, KERNEL);
         long devBind = MOUNT_ATTR_NOSUID;
+        Op.Open openRoot = plan.opsOf(Op.Open.class).stream().filter(o -> o.path().equals("/newroot")).findFirst().orElseThrow();
+        int root = openRoot.slot(), source = root + 1;
+        assertThat(openRoot).isEqualTo(new Op.Open(root, -1, "/newroot", Op.Open.O_PATH | Op.Open.O_DIRECTORY, 0,
+                Op.Open.RESOLVE_NO_SYMLINKS));
         assertThat(plan.ops()).containsSubsequence(
                 new Op.Clone(dev.jns.ns.NamespaceType.cloneFlags(List.of(USER, PID, MNT, UTS, IPC, NET, CGROUP))),
                 new Op.WriteFile("/proc/child/setgroups", "deny"),
@@ -325,18 +329,25 @@ class PlanCompilerTest {
                 new Op.Mount("tmpfs", "/tmp/newroot", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"),
                 new Op.MakeDirectory("/tmp/oldroot", 0755),
                 new Op.PivotRoot("/tmp", "/tmp/oldroot"), new Op.ChangeDirectory("/"),
+                // the new root held open: every target below is resolved inside it, never by a path from outside
+                openRoot,
                 // binds from the caller's tree into the new root, read-only on every submount
-                new Op.Bind("/oldroot/usr", "/newroot/usr", true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true),
-                new Op.Symlink("usr/bin", "/newroot/bin"),
-                new Op.MakeDirectory("/newroot/proc", 0755), new Op.Mount("proc", "/newroot/proc", "proc", PROC_FLAGS, null),
+                Op.Open.path(source, "/oldroot/usr", Op.Open.O_PATH),
+                new Op.BindAt(source, root, "/usr", true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0755),
+                new Op.Symlink(root, "usr/bin", "/bin"),
+                new Op.MakeDirectory(root, "/proc", 0755, 0755),
+                new Op.MountAt(root, "/proc", "proc", "proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, List.of()),
                 // a minimal /dev: the caller's nodes bound in (nosuid, but devices work), a private devpts
-                new Op.Mount("tmpfs", "/newroot/dev", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"),
-                new Op.Bind("/oldroot/dev/null", "/newroot/dev/null", false, devBind, true),
-                new Op.Bind("/oldroot/dev/tty", "/newroot/dev/tty", false, devBind, true),
-                new Op.Symlink("/proc/self/fd", "/newroot/dev/fd"),
-                new Op.Mount("devpts", "/newroot/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620"),
-                new Op.Symlink("pts/ptmx", "/newroot/dev/ptmx"),
-                new Op.Mount("tmpfs", "/newroot/home", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1048576"),
+                new Op.MountAt(root, "/dev", "tmpfs", "tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, List.of("mode=0755")),
+                Op.Open.path(source, "/oldroot/dev/null", Op.Open.O_PATH),
+                new Op.BindAt(source, root, "/dev/null", false, devBind, 0755),
+                new Op.BindAt(source, root, "/dev/tty", false, devBind, 0755),
+                new Op.Symlink(root, "/proc/self/fd", "/dev/fd"),
+                new Op.MountAt(root, "/dev/pts", "devpts", "devpts", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+                        List.of("newinstance", "ptmxmode=0666", "mode=620")),
+                new Op.Symlink(root, "pts/ptmx", "/dev/ptmx"),
+                new Op.MountAt(root, "/home", "tmpfs", "tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+                        List.of("mode=0755", "size=1048576")),
                 // the caller's tree detached, the new root entered
                 new Op.Unmount("/oldroot", MNT_DETACH), new Op.ChangeDirectory("/newroot"), new Op.PivotRoot(".", "."),
                 new Op.Unmount(".", MNT_DETACH), new Op.ChangeDirectory("/"),
@@ -345,8 +356,13 @@ class PlanCompilerTest {
                 // no capability left in any set, the bounding set included
                 new Op.SetCapabilities(0, 0, 0, 0, 0), new Op.NoNewPrivileges(),
                 new Op.DeathSignal(Signals.SIGKILL), new Op.Exec("/usr/bin/python3", List.of(), List.of("/usr/bin/python3", "job.py")));
-        assertThat(plan.opsOf(Op.Bind.class)).hasSize(7); // /usr and six device nodes
-        assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.Bind b && b.target().startsWith("/newroot/dev/"))
+        assertThat(plan.opsOf(Op.BindAt.class)).hasSize(11); // /usr, four old parts of proc, six device nodes
+        // proc's old parts are covered read-only only where the program could write to them, as bwrap does
+        assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.BindAt b && b.target().startsWith("/proc/"))
+                .allMatch(s -> s.onlyIf() != null && s.onlyIf().succeeded()
+                        && plan.planned().get(plan.planned().get(s.onlyIf().opIndex()).onlyIf().opIndex()).op() instanceof Op.Access);
+        assertThat(plan.opsOf(Op.Bind.class)).as("no bind by a path from outside the root").isEmpty();
+        assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.BindAt b && b.target().startsWith("/dev/"))
                 .extracting(PlannedOp::from).containsOnly(new FsStep.Dev(Path.of("/dev")));
         // everything after the clone happens inside: the caller's own mount table is never touched
         assertThat(plan.planned()).filteredOn(s -> s.side() == Side.PARENT).isEmpty();
@@ -371,11 +387,12 @@ class PlanCompilerTest {
         assertThat(plan.opsOf(Op.BecomeSubreaper.class)).isEmpty();
         assertThat(plan.opsOf(Op.ForwardSignals.class)).isEmpty();
         List<PlannedOp> tail = plan.planned().subList(plan.planned().size() - 5, plan.planned().size());
+        int fifoSlot = 3; // 0 pins the fifo's directory; 1 and 2 hold the new root and a bind's source while the root is built
         assertThat(tail).extracting(PlannedOp::side, PlannedOp::op).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.DeathSignal(0)),
                 org.assertj.core.groups.Tuple.tuple(Side.PARENT, new Op.Detach()),
-                org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.Open(1, 0, "exec.fifo", Op.Open.O_WRONLY, 0, 0)),
-                org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.Write(1, "0")),
+                org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.Open(fifoSlot, 0, "exec.fifo", Op.Open.O_WRONLY, 0, 0)),
+                org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.Write(fifoSlot, "0")),
                 org.assertj.core.groups.Tuple.tuple(Side.CHILD, new Op.Exec("/usr/bin/python3", List.of(), List.of("/usr/bin/python3", "job.py"))));
         // the fifo's directory is pinned before the clone: after a root change its path names nothing
         assertThat(plan.planned()).extracting(PlannedOp::side, PlannedOp::op).contains(org.assertj.core.groups.Tuple.tuple(

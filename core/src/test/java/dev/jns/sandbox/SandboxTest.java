@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The sandbox as a Java object: what it compiles to, and what a program inside sees. */
@@ -33,14 +34,46 @@ class SandboxTest {
     void everyBindIsNosuidAndNodevUnlessItIsADevBindAndTryFormsMayMissTheirSource() {
         LaunchPlan plan = Sandbox.command("true").bind("/a", "/a").roBindTry("/b", "/b").devBind("/c", "/c").plan();
         long nosuid = MountFlags.MOUNT_ATTR_NOSUID, nodev = MountFlags.MOUNT_ATTR_NODEV, ro = MountFlags.MOUNT_ATTR_RDONLY;
-        assertThat(plan.opsOf(Op.Bind.class)).containsExactly(
-                new Op.Bind("/oldroot/a", "/newroot/a", true, nosuid | nodev, true),
-                new Op.Bind("/oldroot/b", "/newroot/b", true, ro | nosuid | nodev, true),
-                new Op.Bind("/oldroot/c", "/newroot/c", true, nosuid, true));
-        assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.Bind).extracting(PlannedOp::tolerated)
-                .containsExactly(0, dev.jns.os.Errno.ENOENT, 0);
+        assertThat(plan.opsOf(Op.BindAt.class)).extracting(Op.BindAt::target, Op.BindAt::attrSet).containsExactly(
+                tuple("/a", nosuid | nodev), tuple("/b", ro | nosuid | nodev), tuple("/c", nosuid));
+        // a missing source of a -try form is no failure, and its bind is then skipped
+        assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.Open o && o.path().startsWith("/oldroot/"))
+                .extracting(PlannedOp::tolerated).containsExactly(0, dev.jns.os.Errno.ENOENT, 0);
+        assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.BindAt).extracting(s -> s.onlyIf() != null)
+                .containsExactly(false, true, false);
         // no privilege to gain by exec, and no capability left
         assertThat(plan.ops()).contains(new Op.NoNewPrivileges(), new Op.SetCapabilities(0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void everyTargetInABuiltRootIsResolvedInsideItNeverByAPathFromOutside() {
+        LaunchPlan plan = Sandbox.command("true").symlink("../oldroot/etc", "/link").dir("/link/d").bind("/usr", "/link/b")
+                .file(new byte[] {1}, "/link/f", 0644).bindData(new byte[] {2}, "/link/g", 0600).chmod(0700, "/link/d")
+                .remountReadOnly("/link/b").tmpfs("/link/t").proc("/link/p").dev("/link/dev")
+                .tmpOverlay(java.util.List.of("/usr"), "/link/o").plan();
+        Op.Open openRoot = plan.opsOf(Op.Open.class).stream().filter(o -> o.path().equals("/newroot")).findFirst().orElseThrow();
+        int root = openRoot.slot();
+        assertThat(openRoot.resolve()).as("the root itself is opened refusing symlinks").isEqualTo(Op.Open.RESOLVE_NO_SYMLINKS);
+        int from = plan.ops().indexOf(openRoot);
+        for (Op op : plan.ops().subList(from + 1, plan.ops().size())) {
+            switch (op) {
+                case Op.MakeDirectory m when !m.path().startsWith("/tmp-overlay-") -> assertThat(m.root()).as("%s", m).isEqualTo(root);
+                case Op.Symlink l -> assertThat(l.root()).as("%s", l).isEqualTo(root);
+                case Op.Chmod c -> assertThat(c.root()).as("%s", c).isEqualTo(root);
+                case Op.SetMountAttributes a -> assertThat(a.root()).as("%s", a).isEqualTo(root);
+                case Op.BindAt b -> assertThat(b.root()).as("%s", b).isEqualTo(root);
+                case Op.MountAt m -> assertThat(m.root()).as("%s", m).isEqualTo(root);
+                case Op.CopyFile f when !f.path().startsWith("/bind-data-") -> assertThat(f.root()).as("%s", f).isEqualTo(root);
+                case Op.Open o when o.dirSlot() == root -> assertThat(o.resolve()).as("%s", o).isEqualTo(Op.Open.RESOLVE_IN_ROOT);
+                case Op.Open o -> assertThat(o.path()).as("only sources are opened by path: %s", o).startsWith("/oldroot/");
+                case Op.Bind b -> throw new AssertionError("a bind by paths in a built root: " + b);
+                case Op.Mount m -> throw new AssertionError("a mount by path in a built root: " + m);
+                default -> { }
+            }
+            if (op instanceof Op.Unmount) break; // the old tree detached: the root is entered
+        }
+        // the targets are the user's paths in the root, the link in them included, for the helper to resolve
+        assertThat(plan.opsOf(Op.MakeDirectory.class)).contains(new Op.MakeDirectory(root, "/link/d", 0755, 0755));
     }
 
     @Test
