@@ -84,10 +84,14 @@ public record MachineState(Set<String> nsfsMounts, Set<String> runNetns, Set<Str
         return out;
     }
 
+    /**
+     * Namespaces some live process is in. An orphan's zombie still shows its pid namespace
+     * until init reaps it (see {@link #countZombies}); it holds nothing else, so it is skipped.
+     */
     private static Set<String> readNamespaces() {
         Set<String> out = new TreeSet<>();
         for (String pid : list(Path.of("/proc"))) {
-            if (!pid.chars().allMatch(Character::isDigit)) continue;
+            if (!pid.chars().allMatch(Character::isDigit) || zombieParent(pid).equals("1")) continue;
             for (String ns : List.of("mnt", "net", "pid", "uts", "ipc", "user", "cgroup", "time")) {
                 try {
                     out.add(Files.readSymbolicLink(Path.of("/proc", pid, "ns", ns)).toString());
@@ -108,17 +112,22 @@ public record MachineState(Set<String> nsfsMounts, Set<String> runNetns, Set<Str
         int n = 0;
         for (String pid : list(Path.of("/proc"))) {
             if (!pid.chars().allMatch(Character::isDigit)) continue;
-            try {
-                String stat = Files.readString(Path.of("/proc", pid, "stat"));
-                int close = stat.lastIndexOf(')');
-                if (close <= 0 || stat.length() <= close + 4 || stat.charAt(close + 2) != 'Z') continue;
-                String ppid = stat.substring(close + 4).split(" ", 2)[0]; // ") Z PPID ..."
-                if (!ppid.equals("1")) n++;
-            } catch (IOException ignored) {
-                // process gone
-            }
+            String parent = zombieParent(pid);
+            if (!parent.isEmpty() && !parent.equals("1")) n++;
         }
         return n;
+    }
+
+    /** The parent's pid if this process is a zombie, else "" (also when it is gone). */
+    private static String zombieParent(String pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            int close = stat.lastIndexOf(')');
+            if (close <= 0 || stat.length() <= close + 4 || stat.charAt(close + 2) != 'Z') return "";
+            return stat.substring(close + 4).split(" ", 2)[0]; // ") Z PPID ..."
+        } catch (IOException e) {
+            return ""; // process gone
+        }
     }
 
     private static Set<String> list(Path dir) {
