@@ -20,7 +20,7 @@ import java.util.Optional;
  * The extension behind {@link IsolatedNetwork} and {@link NetworkHosts}: makes the test's
  * network when the test (or a parameter) first needs it, runs the test method and its
  * {@code @BeforeEach}/{@code @AfterEach} methods inside its first host, resolves
- * {@link NetHost} and {@link Namespace} parameters, and leaves the network in the test's
+ * {@link NetHost}, {@link TestSandbox} and {@link Namespace} parameters, and leaves the network in the test's
  * store, which JUnit closes after the test whatever its outcome (failed, timed out, aborted).
  *
  * <p>Each of those methods runs on a thread born in the namespace (the first host's
@@ -56,14 +56,17 @@ public final class NetworkNamespaceExtension implements ExecutionCondition, Para
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == NetHost.class || (type == Namespace.class && !parameter.isAnnotated(Host.class));
+        return type == NetHost.class || type == TestSandbox.class
+                || (type == Namespace.class && !parameter.isAnnotated(Host.class));
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         TestNetwork net = network(context);
         NetHost host = parameter.findAnnotation(Host.class).map(h -> net.host(h.value())).orElseGet(net::main);
-        return parameter.getParameter().getType() == Namespace.class ? host.namespace() : host;
+        Class<?> type = parameter.getParameter().getType();
+        if (type == TestSandbox.class) return new TestSandbox(host);
+        return type == Namespace.class ? host.namespace() : host;
     }
 
     @Override

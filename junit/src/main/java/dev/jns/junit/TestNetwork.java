@@ -117,10 +117,18 @@ final class TestNetwork implements AutoCloseable {
         return h;
     }
 
-    /** Closes every socket and handle, last made first; the kernel then ends the namespaces. */
+    /**
+     * Kills what the test left running in its hosts, then closes every socket and handle,
+     * last made first; the kernel then ends the namespaces.
+     */
     @Override
     public void close() {
         RuntimeException failure = null;
+        try {
+            LeftoverProcesses.kill(hosts.values().stream().map(h -> h.namespace().id().toString()).toList());
+        } catch (RuntimeException e) {
+            failure = e;
+        }
         for (int i = toClose.size() - 1; i >= 0; i--) {
             try {
                 toClose.get(i).close();

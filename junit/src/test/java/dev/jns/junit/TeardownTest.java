@@ -45,7 +45,7 @@ class TeardownTest {
         assertThat(MachineView.capture()).isEqualTo(before);
     }
 
-    private static TestExecutionSummary runNested(Class<?>... classes) {
+    static TestExecutionSummary runNested(Class<?>... classes) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(java.util.Arrays.stream(classes).map(c -> selectClass(c)).toList())
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
