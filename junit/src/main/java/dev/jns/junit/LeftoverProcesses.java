@@ -15,14 +15,24 @@ import java.util.List;
  * Processes still in a test's network namespaces when it ends: a sandbox the test started,
  * a server it forgot. Each would keep its namespace (and the links in it) alive after the
  * handles close, so teardown kills them and waits until they are gone.
+ *
+ * <p>Reading a process's namespace link costs several microseconds, a whole {@code /proc}
+ * about a millisecond: more than the rest of a test's network. Only a process made after the
+ * namespaces can be in them (the JVM's own threads aside), and the kernel hands out pids in
+ * increasing order until they wrap, so only pids above the last one at the start are read.
+ *
+ * @param lastPidBefore the last pid the kernel gave out before the namespaces were made
  */
-final class LeftoverProcesses {
+record LeftoverProcesses(long lastPidBefore) {
     private static final long GRACE_MILLIS = 5_000;
 
-    private LeftoverProcesses() {}
+    /** Marks now: processes made after this are the candidates. */
+    static LeftoverProcesses since() {
+        return new LeftoverProcesses(lastPid());
+    }
 
-    /** Kills every process whose network namespace is one of {@code namespaces} ("net:[N]"). */
-    static void kill(Collection<String> namespaces) {
+    /** Kills every process made since the mark whose network namespace is one of {@code namespaces} ("net:[N]"). */
+    void kill(Collection<String> namespaces) {
         long deadline = System.currentTimeMillis() + GRACE_MILLIS;
         boolean interrupted = Thread.interrupted(); // a timed-out test's interrupt must not cut the teardown short
         List<Long> left = in(namespaces);
@@ -49,13 +59,14 @@ final class LeftoverProcesses {
      * Live processes in those namespaces, this JVM aside (its threads run tests inside, its
      * main thread never). A zombie holds no network namespace, so it is not listed.
      */
-    private static List<Long> in(Collection<String> namespaces) {
+    private List<Long> in(Collection<String> namespaces) {
         List<Long> found = new ArrayList<>();
         long self = ProcessHandle.current().pid();
+        long floor = lastPid() >= lastPidBefore ? lastPidBefore : 0; // wrapped: read them all
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> isPid(p.getFileName().toString()))) {
             for (Path proc : procs) {
                 long pid = Long.parseLong(proc.getFileName().toString());
-                if (pid == self) continue;
+                if (pid <= floor || pid == self) continue;
                 try {
                     if (namespaces.contains(Files.readSymbolicLink(proc.resolve("ns/net")).toString())) found.add(pid);
                 } catch (IOException gone) {
@@ -66,6 +77,16 @@ final class LeftoverProcesses {
             throw new IllegalStateException("listing /proc: " + e.getMessage(), e);
         }
         return found;
+    }
+
+    /** The fifth field of {@code /proc/loadavg}: the last pid given out in our pid namespace. */
+    private static long lastPid() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return Long.parseLong(f[4]);
+        } catch (IOException | RuntimeException e) {
+            return 0; // unreadable: read every process
+        }
     }
 
     private static boolean isPid(String name) {

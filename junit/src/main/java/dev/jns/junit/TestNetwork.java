@@ -25,6 +25,7 @@ final class TestNetwork implements AutoCloseable {
 
     private final Map<String, NetHost> hosts = new LinkedHashMap<>();
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final LeftoverProcesses leftovers = LeftoverProcesses.since();
 
     private TestNetwork() {}
 
@@ -125,7 +126,7 @@ final class TestNetwork implements AutoCloseable {
     public void close() {
         RuntimeException failure = null;
         try {
-            LeftoverProcesses.kill(hosts.values().stream().map(h -> h.namespace().id().toString()).toList());
+            leftovers.kill(hosts.values().stream().map(h -> h.namespace().id().toString()).toList());
         } catch (RuntimeException e) {
             failure = e;
         }
