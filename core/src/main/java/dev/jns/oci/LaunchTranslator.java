@@ -259,7 +259,8 @@ public final class LaunchTranslator {
         }
         steps.add(options.noPivot() ? new FsStep.ChangeRoot(rootfs) : new FsStep.PivotRoot(rootfs));
         // From here paths name the container's tree.
-        for (String masked : config.linux().maskedPaths()) mask(masked, steps);
+        List<Path> maskedDirectories = new ArrayList<>();
+        for (String masked : config.linux().maskedPaths()) mask(masked, maskedDirectories, steps);
         for (String ro : config.linux().readonlyPaths()) {
             steps.add(new FsStep.Bind(Path.of(ro), Path.of(ro), MOUNT_ATTR_RDONLY, true));
         }
@@ -302,12 +303,16 @@ public final class LaunchTranslator {
      * A masked path: a directory gets an empty read-only tmpfs over it, a file {@code /dev/null}
      * bound on it; one that is not there needs nothing. Whether it is a directory is read
      * from what it will be: {@code /proc} and {@code /sys} paths from this machine's (the same
-     * kernel), others from the rootfs.
+     * kernel), others from the rootfs. A path below a directory masked before it is hidden
+     * already (and gone from the empty tmpfs: runc skips it as not there).
      */
-    private void mask(String path, List<FsStep> steps) {
+    private void mask(String path, List<Path> maskedDirectories, List<FsStep> steps) {
         if (!path.startsWith("/")) throw refuse("linux.maskedPaths: \"" + path + "\" is not an absolute path");
+        Path normal = Path.of(path).normalize();
+        for (Path dir : maskedDirectories) if (normal.startsWith(dir) && !normal.equals(dir)) return;
         Path seen = path.startsWith("/proc/") || path.startsWith("/sys/") ? Path.of(path) : inRootfs(path);
         if (Files.isDirectory(seen)) {
+            maskedDirectories.add(normal);
             steps.add(new FsStep.Mount("tmpfs", Path.of(path), "tmpfs", MS_RDONLY, null));
         } else if (Files.exists(seen)) {
             steps.add(new FsStep.Bind(Path.of("/dev/null"), Path.of(path), 0, true));
