@@ -33,6 +33,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import static dev.jns.mount.MountFlags.MOUNT_ATTR_NODEV;
@@ -135,10 +136,7 @@ public final class LaunchTranslator {
         OciConfig.User u = process.user();
         Credentials credentials = new Credentials(Optional.of(u.uid()), Optional.of(u.gid()),
                 u.additionalGids().isEmpty() && groupsDenied ? Optional.empty() : Optional.of(u.additionalGids()),
-                process.noNewPrivileges(), true);
-        if (u.umask().isPresent() && u.umask().get() != 022) {
-            throw refuse("process.user.umask: only the default 0022 is supported by jns yet");
-        }
+                process.noNewPrivileges(), true, umaskOf(u));
         List<Descriptor> descriptors = new ArrayList<>();
         if (process.terminal()) {
             int tty = options.terminal().orElseThrow(() -> refuse("process.terminal needs --console-socket")).fd();
@@ -326,6 +324,13 @@ public final class LaunchTranslator {
     }
 
     // ---- the process ---------------------------------------------------------------------------
+
+    /** process.user.umask; absent: 0022, runc's (not the caller's, which a shim or a shell may have set otherwise). */
+    static OptionalInt umaskOf(OciConfig.User u) {
+        long mask = u.umask().orElse(022L);
+        if (mask < 0 || mask > 0777) throw refuse("process.user.umask: " + mask + " is not a mode mask (0 to 0777)");
+        return OptionalInt.of((int) mask);
+    }
 
     static Capabilities capabilitiesOf(OciConfig.Process process) {
         if (process.capabilities().isEmpty()) return new Capabilities.Unchanged();

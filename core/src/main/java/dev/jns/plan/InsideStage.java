@@ -86,6 +86,7 @@ final class InsideStage {
             d.add(Side.CHILD, new Op.SetCapabilities(m, m, m, 0, 0), b);
         }
         if (c.noNewPrivileges()) d.add(Side.CHILD, new Op.NoNewPrivileges(), c);
+        if (c.umask().isPresent()) d.add(Side.CHILD, new Op.SetUmask(c.umask().getAsInt()), c);
     }
 
     /**
