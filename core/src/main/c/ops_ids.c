@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,13 @@ int op_nnp(struct op *o) {
 int op_setsid(struct op *o) {
     (void)o;
     return setsid() < 0 ? -1 : 0;
+}
+
+/* argv: MASK (octal); umask cannot fail */
+int op_umask(struct op *o) {
+    set_detail("%s", o->argv[0]);
+    umask((mode_t)strtoul(o->argv[0], NULL, 8));
+    return 0;
 }
 
 /* argv: RESOURCE SOFT HARD (-1: unlimited) */

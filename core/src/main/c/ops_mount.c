@@ -120,10 +120,16 @@ static int make_in(const char *root, const char *path, mode_t type_mode, mode_t 
     return rc;
 }
 
+/* The atime setting is a field, not a bit: the kernel refuses (EINVAL) to set one of its
+ * values (noatime, strictatime) unless the whole field is cleared in the same call. */
+static uint64_t atime_field(uint64_t attr_set) {
+    return (attr_set & MOUNT_ATTR__ATIME) ? MOUNT_ATTR__ATIME : 0;
+}
+
 /* MOUNT_ATTR_* bits on a detached tree, all of it */
 static int set_tree_attributes(int tree, uint64_t attr_set) {
     if (!attr_set) return 0;
-    struct mount_attr attr = {.attr_set = attr_set};
+    struct mount_attr attr = {.attr_set = attr_set, .attr_clr = atime_field(attr_set)};
     return mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr);
 }
 
@@ -220,6 +226,7 @@ int op_mount_setattr(struct op *o) {
     int fd = open_in(o->argv[0], o->argv[1], O_PATH, 0);
     if (fd < 0) return -1;
     struct mount_attr attr = {.attr_set = strtoull(o->argv[2], NULL, 0)};
+    attr.attr_clr = atime_field(attr.attr_set);
     int rc = mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof attr);
     int saved = errno;
     close(fd);

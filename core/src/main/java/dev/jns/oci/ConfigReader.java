@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Reads a {@code config.json} into an {@link OciConfig}. Members the spec does not define are
@@ -21,6 +22,8 @@ public final class ConfigReader {
 
     private ConfigReader() {}
 
+    private static final Pattern SEMVER = Pattern.compile("\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
+
     /** @throws JsonException naming the value that is malformed, wrong or unsupported, and its line */
     public static OciConfig read(String text) {
         return read(JsonReader.readNode(text, "config.json"));
@@ -28,6 +31,8 @@ public final class ConfigReader {
 
     public static OciConfig read(JsonNode c) {
         String version = c.require("ociVersion").string();
+        // The spec's version is SemVer 2.0; anything else is an invalid value, which a runtime MUST refuse.
+        if (!SEMVER.matcher(version).matches()) throw c.require("ociVersion").error("\"" + version + "\" is not a version (MAJOR.MINOR.PATCH)");
         for (String other : List.of("solaris", "windows", "vm", "zos")) {
             if (c.has(other)) throw c.require(other).error("not supported: jns runs Linux containers only");
         }

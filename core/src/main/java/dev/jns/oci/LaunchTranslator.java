@@ -33,6 +33,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import static dev.jns.mount.MountFlags.MOUNT_ATTR_NODEV;
@@ -135,10 +136,7 @@ public final class LaunchTranslator {
         OciConfig.User u = process.user();
         Credentials credentials = new Credentials(Optional.of(u.uid()), Optional.of(u.gid()),
                 u.additionalGids().isEmpty() && groupsDenied ? Optional.empty() : Optional.of(u.additionalGids()),
-                process.noNewPrivileges(), true);
-        if (u.umask().isPresent() && u.umask().get() != 022) {
-            throw refuse("process.user.umask: only the default 0022 is supported by jns yet");
-        }
+                process.noNewPrivileges(), true, umaskOf(u));
         List<Descriptor> descriptors = new ArrayList<>();
         if (process.terminal()) {
             int tty = options.terminal().orElseThrow(() -> refuse("process.terminal needs --console-socket")).fd();
@@ -259,7 +257,8 @@ public final class LaunchTranslator {
         }
         steps.add(options.noPivot() ? new FsStep.ChangeRoot(rootfs) : new FsStep.PivotRoot(rootfs));
         // From here paths name the container's tree.
-        for (String masked : config.linux().maskedPaths()) mask(masked, steps);
+        List<Path> maskedDirectories = new ArrayList<>();
+        for (String masked : config.linux().maskedPaths()) mask(masked, maskedDirectories, steps);
         for (String ro : config.linux().readonlyPaths()) {
             steps.add(new FsStep.Bind(Path.of(ro), Path.of(ro), MOUNT_ATTR_RDONLY, true));
         }
@@ -302,12 +301,16 @@ public final class LaunchTranslator {
      * A masked path: a directory gets an empty read-only tmpfs over it, a file {@code /dev/null}
      * bound on it; one that is not there needs nothing. Whether it is a directory is read
      * from what it will be: {@code /proc} and {@code /sys} paths from this machine's (the same
-     * kernel), others from the rootfs.
+     * kernel), others from the rootfs. A path below a directory masked before it is hidden
+     * already (and gone from the empty tmpfs: runc skips it as not there).
      */
-    private void mask(String path, List<FsStep> steps) {
+    private void mask(String path, List<Path> maskedDirectories, List<FsStep> steps) {
         if (!path.startsWith("/")) throw refuse("linux.maskedPaths: \"" + path + "\" is not an absolute path");
+        Path normal = Path.of(path).normalize();
+        for (Path dir : maskedDirectories) if (normal.startsWith(dir) && !normal.equals(dir)) return;
         Path seen = path.startsWith("/proc/") || path.startsWith("/sys/") ? Path.of(path) : inRootfs(path);
         if (Files.isDirectory(seen)) {
+            maskedDirectories.add(normal);
             steps.add(new FsStep.Mount("tmpfs", Path.of(path), "tmpfs", MS_RDONLY, null));
         } else if (Files.exists(seen)) {
             steps.add(new FsStep.Bind(Path.of("/dev/null"), Path.of(path), 0, true));
@@ -321,6 +324,13 @@ public final class LaunchTranslator {
     }
 
     // ---- the process ---------------------------------------------------------------------------
+
+    /** process.user.umask; absent: 0022, runc's (not the caller's, which a shim or a shell may have set otherwise). */
+    static OptionalInt umaskOf(OciConfig.User u) {
+        long mask = u.umask().orElse(022L);
+        if (mask < 0 || mask > 0777) throw refuse("process.user.umask: " + mask + " is not a mode mask (0 to 0777)");
+        return OptionalInt.of((int) mask);
+    }
 
     static Capabilities capabilitiesOf(OciConfig.Process process) {
         if (process.capabilities().isEmpty()) return new Capabilities.Unchanged();

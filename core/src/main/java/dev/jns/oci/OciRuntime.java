@@ -429,7 +429,7 @@ public final class OciRuntime {
                 new PerTypeSetup(Optional.empty(), Optional.empty(), false, Map.of()),
                 new Credentials(Optional.of(u.uid()), Optional.of(u.gid()),
                         u.additionalGids().isEmpty() ? Optional.empty() : Optional.of(u.additionalGids()),
-                        process.noNewPrivileges(), true),
+                        process.noNewPrivileges(), true, LaunchTranslator.umaskOf(u)),
                 process.capabilities().isPresent() ? LaunchTranslator.capabilitiesOf(process) : new Capabilities.Unchanged(),
                 detach ? new Supervision.Detached(Optional.empty(), pidFile.map(Path::toAbsolutePath))
                         : new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT, List.of()),

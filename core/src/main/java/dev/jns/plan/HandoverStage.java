@@ -57,9 +57,7 @@ final class HandoverStage {
         for (int[] slotAndFd : pins.descriptorSlots()) {
             d.add(Side.CHILD, new Op.Dup(slotAndFd[0], slotAndFd[1]), descriptorAt(s, slotAndFd[1]));
         }
-        for (int i = 0; i < pins.seccompSlots().size(); i++) {
-            d.add(Side.CHILD, new Op.InstallSeccomp(pins.seccompSlots().get(i)), s.seccomp().get(i));
-        }
+        if (!InsideStage.seccompBeforeCredentials(s)) InsideStage.appendSeccomp(d, pins);
         d.add(Side.CHILD, exec(s.program()), s.program());
     }
 

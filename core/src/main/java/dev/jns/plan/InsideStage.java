@@ -58,6 +58,7 @@ final class InsideStage {
         for (ResourceLimit l : s.limits()) d.add(Side.CHILD, new Op.SetRlimit(l.resource(), l.soft(), l.hard()), l);
         Credentials c = s.credentials();
         if (c.newSession()) d.add(Side.CHILD, new Op.NewSession(), c);
+        if (seccompBeforeCredentials(s)) appendSeccomp(d, pins);
         // Groups dropped before the joins need not be dropped again (a joined namespace whose
         // setgroups is "deny" would refuse); if that failed, they must go now.
         if (pins.groupsDropped() >= 0) {
@@ -85,6 +86,24 @@ final class InsideStage {
             d.add(Side.CHILD, new Op.SetCapabilities(m, m, m, 0, 0), b);
         }
         if (c.noNewPrivileges()) d.add(Side.CHILD, new Op.NoNewPrivileges(), c);
+        if (c.umask().isPresent()) d.add(Side.CHILD, new Op.SetUmask(c.umask().getAsInt()), c);
+    }
+
+    /**
+     * Without no_new_privs the kernel lets only a holder of CAP_SYS_ADMIN install a filter
+     * (EACCES otherwise), and the credential change may drop it (an OCI config's bounding set
+     * usually does): then the filters go in before the credentials, as runc and crun do, and the
+     * ops after them must get past the filter. With no_new_privs they go last, before exec, so
+     * that as few of the helper's own calls as possible run under them.
+     */
+    static boolean seccompBeforeCredentials(LaunchSpec s) {
+        return !s.seccomp().isEmpty() && !s.credentials().noNewPrivileges();
+    }
+
+    static void appendSeccomp(PlanDraft d, BeforeClone.Pins pins) {
+        for (int i = 0; i < pins.seccompSlots().size(); i++) {
+            d.add(Side.CHILD, new Op.InstallSeccomp(pins.seccompSlots().get(i)), d.spec.seccomp().get(i));
+        }
     }
 
     /**

@@ -401,6 +401,12 @@ public sealed interface Op {
         public List<String> args() { return List.of(); }
     }
 
+    /** {@code umask(mask)}: the mode bits files the program creates leave out. */
+    record SetUmask(int mask) implements Op {
+        public OpCode code() { return OpCode.UMASK; }
+        public List<String> args() { return List.of(Integer.toOctalString(mask)); }
+    }
+
     /** {@code setrlimit(resource, {soft, hard})}; -1 is RLIM_INFINITY. */
     record SetRlimit(int resource, long soft, long hard) implements Op {
         public OpCode code() { return OpCode.RLIMIT; }

@@ -242,7 +242,7 @@ public final class NamespacedProcessBuilder {
     public NamespacedProcessBuilder keepCapabilities(boolean keep) { keepCapabilities = keep; return this; }
 
     public NamespacedProcessBuilder noNewPrivileges(boolean set) { noNewPrivileges = set; return this; }
-    /** A seccomp filter ({@code SeccompFilter.compile()}), installed last before exec; needs noNewPrivileges or CAP_SYS_ADMIN. */
+    /** A seccomp filter ({@code SeccompFilter.compile()}), installed last before exec under noNewPrivileges, else before the credential change (it needs CAP_SYS_ADMIN then). */
     public NamespacedProcessBuilder seccomp(SeccompProgram filter) { seccomp.add(Objects.requireNonNull(filter)); return this; }
     /** The signal the program gets if its supervising helper dies (SIGKILL by default). */
     public NamespacedProcessBuilder parentDeathSignal(int signal) { parentDeathSignal = signal; return this; }

@@ -2,6 +2,7 @@ package dev.jns.spec;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The ids the program runs with (inside its user namespace); empty: unchanged.
@@ -9,9 +10,22 @@ import java.util.Optional;
  * @param groups           supplementary groups; an empty list clears them
  * @param noNewPrivileges  {@code PR_SET_NO_NEW_PRIVS}: exec never grants privilege (setuid bits, file capabilities)
  * @param newSession       {@code setsid()}: no controlling terminal, so it cannot push input into the caller's
+ * @param umask            the program's file mode creation mask; empty: the caller's
  */
 public record Credentials(Optional<Long> uid, Optional<Long> gid, Optional<List<Long>> groups,
-                          boolean noNewPrivileges, boolean newSession) implements Step {
+                          boolean noNewPrivileges, boolean newSession, OptionalInt umask) implements Step {
     public static final Credentials UNCHANGED = new Credentials(Optional.empty(), Optional.empty(), Optional.empty(),
             false, false);
+
+    public Credentials {
+        if (umask.isPresent() && (umask.getAsInt() & ~0777) != 0) {
+            throw new IllegalArgumentException("a umask is permission bits (0 to 0777), not 0" + Integer.toOctalString(umask.getAsInt()));
+        }
+    }
+
+    /** With the caller's umask. */
+    public Credentials(Optional<Long> uid, Optional<Long> gid, Optional<List<Long>> groups, boolean noNewPrivileges,
+                       boolean newSession) {
+        this(uid, gid, groups, noNewPrivileges, newSession, OptionalInt.empty());
+    }
 }

@@ -18,7 +18,7 @@ import java.util.List;
  * @param capabilities  what remains of its capabilities
  * @param supervision   whether it is leashed to the caller or detached
  * @param descriptors   files the program finds open at chosen numbers
- * @param seccomp       seccomp filters installed last before exec, in order
+ * @param seccomp       seccomp filters, in order: last before exec under no_new_privs, else before the credential change
  * @param waitForCaller whether the program waits before exec until the caller has acted on
  *                      its namespaces (before-exec steps, namespace handles)
  * @param limits        resource limits it starts with

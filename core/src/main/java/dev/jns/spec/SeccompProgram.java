@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 
 /**
  * A compiled seccomp filter: classic BPF, an array of 8-byte {@code struct sock_filter} in
- * the machine's byte order. Installed after everything else, just before exec, in the order given.
+ * the machine's byte order. Installed in the order given: after everything else, just before
+ * exec, under no_new_privs; without it before the credential change (the kernel wants
+ * CAP_SYS_ADMIN then).
  */
 public record SeccompProgram(ByteBuffer bpf) implements Step {
     public SeccompProgram {

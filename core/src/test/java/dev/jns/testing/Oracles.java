@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (about a minute), later ones find the cache.
  */
 public final class Oracles {
-    private static Path utilLinux, bubblewrap;
+    private static Path utilLinux, bubblewrap, runtimeTools;
 
     private Oracles() {}
 
@@ -30,6 +30,15 @@ public final class Oracles {
     public static synchronized Path bubblewrap() {
         if (bubblewrap == null) bubblewrap = build("bubblewrap");
         return bubblewrap;
+    }
+
+    /**
+     * The OCI runtime-tools source tree with its validation programs built
+     * ({@code validation/NAME/NAME.t}, {@code runtimetest}): they must run from there.
+     */
+    public static synchronized Path runtimeTools() {
+        if (runtimeTools == null) runtimeTools = build("runtime-tools");
+        return runtimeTools;
     }
 
     private static Path build(String what) {
