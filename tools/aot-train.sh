@@ -2,7 +2,7 @@
 # Builds target/jns.aot, the JDK AOT cache (JEP 483) that ./jns starts with: one
 # recording run of dev.jns.cli.AotTraining (real, read-only jns commands), then the
 # cache is created from what it loaded. Then one cache per hot command
-# (target/jns-lsns.aot, jns-unshare.aot, jns-nsenter.aot), trained on that command's runs
+# (target/jns-lsns.aot, jns-unshare.aot, jns-nsenter.aot, jns-oci.aot, jns-run.aot), trained on that command's runs
 # only: ./jns picks it by the first argument. A cache preloads every class it holds at
 # start-up, so a command's own cache starts faster than the one for all (bench/COLD-RESULTS.md).
 # Run by the Maven build in the package phase:
@@ -25,6 +25,6 @@ train() {
   rm -f "$conf"
 }
 train "$target/jns.aot"
-for command in lsns unshare nsenter oci; do
+for command in lsns unshare nsenter oci run; do
   train "$target/jns-$command.aot" "$command"
 done

@@ -204,6 +204,11 @@ int main(int argc, char **argv) {
         return 125;
     }
     prctl(PR_SET_NAME, "jns-helper");
+    /* Run by root, the helper does privileged setup for a program that may run as another
+     * uid: undumpable, no process of that uid may trace it or open its /proc files
+     * (bubblewrap's CVE-2016-8659, CVE-2020-5291), whatever fs.suid_dumpable says about its
+     * later id changes. Its execve of the program makes the program dumpable again. */
+    if (geteuid() == 0) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     signal(SIGPIPE, SIG_IGN); /* a vanished JVM shows as EPIPE or EOF; the child resets this */
     sigprocmask(SIG_SETMASK, NULL, &original_mask);
     sigemptyset(&forwarded);

@@ -142,6 +142,10 @@ int op_fork_reaper(struct op *o) {
     if (program == 0) return 0;
     prctl(PR_SET_NAME, "jns-reaper");
     close_range(0, ~0U, 0); /* the program's files are the program's: holding them would delay EOFs */
+    /* Holding nothing now, PID 1 may be dumpable again (the helper run by root was not), so
+     * the program can read /proc/1/ns as under bubblewrap; its capabilities still keep a
+     * program without them from tracing it. */
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     int sfd = signalfd(-1, &watched, 0);
     for (;;) {
         struct signalfd_siginfo si;

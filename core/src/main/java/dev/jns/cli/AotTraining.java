@@ -47,7 +47,11 @@ public final class AotTraining {
             List.of("nsenter", "--net=/jns-aot-training-no-such-file", "true"),
             // Joins the training JVM's own namespaces to run `true`: changes nothing.
             List.of("nsenter", "-t", Long.toString(ProcessHandle.current().pid()), "-u", "-n", "-i", "true"),
-            List.of("nsenter", "-t", Long.toString(ProcessHandle.current().pid()), "-a", "true"));
+            List.of("nsenter", "-t", Long.toString(ProcessHandle.current().pid()), "-a", "true"),
+            // bwrap's usual sandbox around `true`, and a refused option: nothing outlives them.
+            List.of("run", "--unshare-all", "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib",
+                    "/lib", "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev", "--new-session", "true"),
+            List.of("run", "--jns-aot-training-no-such-option"));
 
     /**
      * Run again with a descriptor "inherited" (the launcher's {@code jns.inheritedFds}): a

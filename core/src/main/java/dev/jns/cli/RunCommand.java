@@ -46,6 +46,8 @@ public final class RunCommand implements Command {
         String hostname;
         final Set<Capability> caps = EnumSet.noneOf(Capability.class);
         boolean capsChanged;
+        String seccompFlag; // the first of --seccomp and --add-seccomp-fd given
+        final java.util.Set<Integer> seccompFds = new java.util.HashSet<>(); // read, so taken from the program as bwrap closes them
         int perms = -1;
         long size;
         int infoFd = -1, jsonStatusFd = -1;
@@ -273,8 +275,16 @@ public final class RunCommand implements Command {
             }
             case "--seccomp", "--add-seccomp-fd" -> {
                 String fd = one(arg, left, args, i);
-                SeccompProgram program = seccompFrom(fd);
-                steps.add(() -> o.sandbox.seccomp(program));
+                // bwrap: --seccomp, or any number of --add-seccomp-fd, never both (checked before the fd)
+                if (o.seccompFlag != null && !o.seccompFlag.equals(arg)) {
+                    throw new CliException(arg.equals("--seccomp") ? "--seccomp cannot be combined with --add-seccomp-fd"
+                            : "--add-seccomp-fd cannot be combined with --seccomp");
+                }
+                o.seccompFlag = arg;
+                // bwrap reads (and closes) each one as it comes: a second use of one cannot read it
+                if (!o.seccompFds.add(fd(fd))) throw new CliException("Can't read seccomp data: Bad file descriptor");
+                // read once every option is parsed, as bwrap does: a misuse of the options is told first
+                steps.add(() -> o.sandbox.seccomp(seccompFrom(fd)));
             }
             default -> throw new CliException(NOT_YET.contains(arg) ? arg + " is not supported by jns run yet"
                     : "Unknown option " + arg);
@@ -435,7 +445,7 @@ public final class RunCommand implements Command {
     }
 
     /** The BPF program an inherited descriptor holds (bwrap's {@code --seccomp FD}). */
-    private static SeccompProgram seccompFrom(String fd) throws IOException {
+    private static SeccompProgram seccompFrom(String fd) {
         if (fd.isEmpty() || !fd.chars().allMatch(Character::isDigit)) throw new CliException("Invalid fd: " + fd);
         byte[] bpf;
         try {
@@ -470,7 +480,8 @@ public final class RunCommand implements Command {
         else s.capabilities(o.caps.toArray(Capability[]::new));
         for (String fd : System.getProperty("jns.inheritedFds", "").split(",")) {
             // the report descriptors are jns run's, not the program's
-            if (fd.isEmpty() || Integer.parseInt(fd) == o.infoFd || Integer.parseInt(fd) == o.jsonStatusFd) continue;
+            if (fd.isEmpty() || Integer.parseInt(fd) == o.infoFd || Integer.parseInt(fd) == o.jsonStatusFd
+                    || o.seccompFds.contains(Integer.parseInt(fd))) continue;
             s.inheritFd(Integer.parseInt(fd), Integer.parseInt(fd));
         }
         if (o.infoFd >= 0 || o.jsonStatusFd >= 0) s.openNamespaceHandles();
