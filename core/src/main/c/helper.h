@@ -153,6 +153,7 @@ struct op {
     X(RLIMIT, op_rlimit) \
     X(SECCOMP, op_seccomp) \
     X(DUP, op_dup) \
+    X(SETENV, op_setenv) \
     X(FORK_REAPER, op_fork_reaper) \
     X(AWAIT_CALLER, op_await) \
     X(DETACH, op_detach) \

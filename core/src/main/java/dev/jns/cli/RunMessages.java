@@ -1,7 +1,11 @@
 package dev.jns.cli;
 
+import dev.jns.plan.Op;
 import dev.jns.spawn.SpawnException;
+import dev.jns.ns.NamespaceType;
 import dev.jns.spec.FsStep;
+import dev.jns.spec.Joins;
+import dev.jns.spec.Program;
 
 /**
  * A failed sandbox setup in bubblewrap's words ({@code jns run}'s messages): which step, on
@@ -30,6 +34,20 @@ final class RunMessages {
         if (e.step() instanceof FsStep.RemountReadOnly r && e.call().equals("mount_setattr")) {
             return "Can't remount readonly on " + r.target() + ": " + why;
         }
+        if (e.op() instanceof Op.SetUid u) return "unable to switch to uid " + u.uid() + ": " + why;
+        if (e.op() instanceof Op.SetGid g) return "unable to switch to gid " + g.gid() + ": " + why;
+        if (e.step() instanceof Program p && e.call().equals("chdir")) {
+            return "Can't chdir to " + p.directory().map(Object::toString).orElse("") + ": " + why;
+        }
+        if (e.step() instanceof Joins.JoinedDescriptor j && e.call().equals("setns")) {
+            if (j.type() == NamespaceType.PID) return "Setting pidns failed: " + why;
+            if (e.errno() == dev.jns.os.Errno.EINVAL) {
+                return "Joining the specified user namespace failed, it might not be a descendant of the current user namespace.";
+            }
+            return "Joining specified user namespace failed: " + why;
+        }
+        if (e.step() instanceof Joins.UserAfterSetup && e.call().equals("setns")) return "Setting userns2 failed: " + why;
         return e.getMessage();
     }
+
 }

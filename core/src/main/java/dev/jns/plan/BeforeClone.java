@@ -6,6 +6,7 @@ import dev.jns.spec.Joins;
 import dev.jns.spec.LaunchSpec;
 import dev.jns.spec.PidNamespaceEntry;
 import dev.jns.spec.SeccompProgram;
+import dev.jns.spec.Step;
 import dev.jns.spec.Supervision;
 
 import java.nio.file.Path;
@@ -52,6 +53,7 @@ final class BeforeClone {
             }
         }
         if (!inherited.isEmpty()) d.add(Side.HELPER, new Op.ReceiveFds(firstInherited, inherited), s.descriptors().getFirst());
+        receiveNamespaceDescriptors(d);
         for (Descriptor f : s.descriptors()) {
             if (f instanceof Descriptor.OpenFile o) {
                 int slot = d.slot();
@@ -124,12 +126,41 @@ final class BeforeClone {
         for (NamespaceType t : s.create().types()) {
             // A time namespace's offsets can only be written before a process is in it, so the
             // child unshares it and the program enters it at exec; a pid namespace the program
-            // stays outside of is likewise unshared by the child.
-            if (t == TIME || (t == PID && s.create().pidForChildren())) continue;
+            // stays outside of is likewise unshared by the child, and so is one nested in a
+            // joined pid namespace (the kernel refuses a new one until the joiner has forked).
+            if (t == TIME || (t == PID && (s.create().pidForChildren() || pidNestedInJoined(s)))) continue;
             cloneFlags |= t.cloneFlag();
         }
         d.add(Side.HELPER, new Op.Clone(cloneFlags), s.create());
         return new Pins(root, workDir, cgroupProcs, pidNamespace, groupsDropped, descriptors, seccomp, startFifoDirectory);
+    }
+
+    /**
+     * The caller's descriptors on namespaces (to join before the clone, or to switch to after
+     * setup), received in one message into consecutive slots, each slot noted by its step.
+     */
+    private static void receiveNamespaceDescriptors(PlanDraft d) {
+        List<Step> steps = new ArrayList<>(d.spec.join().descriptors());
+        d.spec.join().userAfterSetup().ifPresent(steps::add);
+        if (steps.isEmpty()) return;
+        List<Integer> fds = new ArrayList<>();
+        int first = -1;
+        for (Step step : steps) {
+            int slot = d.slot();
+            if (first < 0) first = slot;
+            d.received.put(step, slot);
+            fds.add(step instanceof Joins.JoinedDescriptor j ? j.callerFd() : ((Joins.UserAfterSetup) step).callerFd());
+        }
+        d.add(Side.HELPER, new Op.ReceiveFds(first, fds), steps.getFirst());
+    }
+
+    /**
+     * Whether the program gets a new pid namespace inside a joined one: the helper joins it and
+     * the child makes the new one, then forks into it (bubblewrap's {@code --pidns} with
+     * {@code --unshare-pid}).
+     */
+    static boolean pidNestedInJoined(LaunchSpec s) {
+        return s.create().contains(PID) && !s.create().pidForChildren() && s.join().joins(PID);
     }
 
     private static String parentOf(Path file) {

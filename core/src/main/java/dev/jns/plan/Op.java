@@ -413,6 +413,12 @@ public sealed interface Op {
         public List<String> args() { return List.of(Integer.toString(slot)); }
     }
 
+    /** Sets {@code name=value} in the program's environment at exec (a value only the child can know). */
+    record SetEnv(String name, String value) implements Op {
+        public OpCode code() { return OpCode.SETENV; }
+        public List<String> args() { return List.of(name + "=" + value); }
+    }
+
     /** Places the descriptor of {@code slot} at number {@code fd} of the program (not close-on-exec). */
     record Dup(int slot, int fd) implements Op {
         public OpCode code() { return OpCode.DUP; }

@@ -80,6 +80,8 @@ public final class Sandbox {
     private final List<SeccompProgram> seccomp = new ArrayList<>();
     private final List<Descriptor> descriptors = new ArrayList<>();
     private final List<Joins.JoinedFile> joinedNamespaces = new ArrayList<>();
+    private final List<Joins.JoinedDescriptor> joinedDescriptors = new ArrayList<>();
+    private Joins.UserAfterSetup userAfterSetup;
     private Long uid, gid;
     private String hostname, argv0;
     private Path directory;
@@ -143,6 +145,42 @@ public final class Sandbox {
                     + " namespace this way: only a net, uts, ipc or cgroup namespace");
         }
         joinedNamespaces.add(new Joins.JoinedFile(namespace.fdPath(), type));
+        return this;
+    }
+
+    /**
+     * Runs the sandbox in the user namespace this process holds open at {@code callerFd}
+     * ({@code --userns FD}) instead of a new one: it is joined before anything else is made, so
+     * the sandbox's other namespaces belong to it. The program keeps this process's ids as that
+     * namespace maps them ({@link #uid}/{@link #gid} switch to others it maps). Keep the
+     * descriptor open until {@link #start()} returns.
+     *
+     * @throws IllegalStateException at {@link #spec()} if a new user namespace is asked for too
+     */
+    public Sandbox joinUserNamespace(int callerFd) {
+        joinedDescriptors.add(new Joins.JoinedDescriptor(callerFd, NamespaceType.USER));
+        return this;
+    }
+
+    /**
+     * Runs the program in the pid namespace this process holds open at {@code callerFd}
+     * ({@code --pidns FD}); with {@link #unshare} of {@link NamespaceType#PID} too, in a new pid
+     * namespace nested in that one. Joining it needs privilege over its user namespace: join
+     * that first ({@link #joinUserNamespace}) unless this process is root.
+     */
+    public Sandbox joinPidNamespace(int callerFd) {
+        joinedDescriptors.add(new Joins.JoinedDescriptor(callerFd, NamespaceType.PID));
+        return this;
+    }
+
+    /**
+     * Moves the program, once its root is built and before its ids and capabilities are set,
+     * into the user namespace this process holds open at {@code callerFd} ({@code --userns2 FD}),
+     * typically one the caller made inside the sandbox's own user namespace while the sandbox
+     * waited for it. It must be one the sandbox's user namespace may enter: a child of it.
+     */
+    public Sandbox switchUserNamespace(int callerFd) {
+        userAfterSetup = new Joins.UserAfterSetup(callerFd);
         return this;
     }
 
@@ -335,7 +373,12 @@ public final class Sandbox {
         return this;
     }
 
-    /** The working directory inside; default {@code /}. */
+    /**
+     * The working directory inside; launching fails if the sandbox has no such directory. By
+     * default, as bubblewrap: this process's working directory if the sandbox has it, else the
+     * environment's {@code HOME} if it has that, else {@code /}. Either way the program's
+     * {@code PWD} names the directory it starts in.
+     */
     public Sandbox directory(String dir) {
         this.directory = Path.of(dir);
         return this;
@@ -443,6 +486,16 @@ public final class Sandbox {
         types.add(NamespaceType.MNT);
         if (caller.euid() != 0) types.add(NamespaceType.USER);
         for (Joins.JoinedFile j : joinedNamespaces) types.remove(j.type());
+        boolean joinsUser = false;
+        for (Joins.JoinedDescriptor j : joinedDescriptors) {
+            if (j.type() == NamespaceType.USER) {
+                if (namespaces.contains(NamespaceType.USER)) {
+                    throw new IllegalStateException("a sandbox joining a user namespace cannot have a new one as well");
+                }
+                joinsUser = true;
+                types.remove(NamespaceType.USER);
+            }
+        }
         boolean userNs = types.contains(NamespaceType.USER);
         long insideUid = uid != null ? uid : caller.euid(), insideGid = gid != null ? gid : caller.egid();
         UserNamespace user = userNs
@@ -452,20 +505,31 @@ public final class Sandbox {
         List<String> env = new ArrayList<>();
         for (Map.Entry<String, String> e : environment.entrySet()) env.add(e.getKey() + "=" + e.getValue());
         return new LaunchSpec(
-                new Program(command, Optional.ofNullable(argv0), env, Optional.of(directory != null ? directory : Path.of("/"))),
+                program(env),
                 new NewNamespaces(types, asPid1 ? PidNamespaceEntry.PROGRAM_IS_PID_1 : PidNamespaceEntry.REAPER_IS_PID_1, Map.of()),
-                joinedNamespaces.isEmpty() ? Joins.NONE
-                        : new Joins(joinedNamespaces, Optional.empty(), false, Optional.empty(), Optional.empty()),
+                // In a joined user namespace the program keeps the ids it has there (preserved credentials).
+                new Joins(joinedNamespaces, Optional.empty(), joinsUser, Optional.empty(), Optional.empty(), Optional.empty(),
+                        joinedDescriptors, Optional.ofNullable(userAfterSetup)),
                 user,
                 new Filesystem(Propagation.PRIVATE, filesystem),
                 new PerTypeSetup(Optional.ofNullable(hostname), Optional.empty(), true, Map.of()),
                 new Credentials(userNs || uid == null ? Optional.empty() : Optional.of(uid),
                         userNs || gid == null ? Optional.empty() : Optional.of(gid),
-                        userNs ? Optional.empty() : Optional.of(List.of()), true, newSession),
+                        userNs || joinsUser ? Optional.empty() : Optional.of(List.of()), true, newSession),
                 callerCapabilities ? new Capabilities.Bounded(Capability.effectiveOfThisProcess())
                         : new Capabilities.Exactly(capabilities),
                 new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT, List.of()),
                 descriptors, seccomp, namespaceHandles);
+    }
+
+    private Program program(List<String> env) {
+        if (directory != null) return new Program(command, Optional.ofNullable(argv0), env, Optional.of(directory), List.of(), true);
+        List<Path> fallbacks = new ArrayList<>();
+        String home = environment.get("HOME");
+        if (home != null && home.startsWith("/")) fallbacks.add(Path.of(home));
+        fallbacks.add(Path.of("/"));
+        return new Program(command, Optional.ofNullable(argv0), env, Optional.of(Path.of(System.getProperty("user.dir"))),
+                fallbacks, true);
     }
 
     /** The helper's ops for this sandbox. */
