@@ -114,6 +114,7 @@ struct op {
     X(BECOME_OWNER, op_owner) \
     X(CLONE, op_clone) \
     X(UNSHARE, op_unshare) \
+    X(UNSHARE_REFUSED, op_unshare_refused) \
     X(OPEN, op_open) \
     X(OPEN_PIDFD, op_open_pidfd) \
     X(RECEIVE, op_receive) \

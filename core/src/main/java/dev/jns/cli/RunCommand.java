@@ -34,7 +34,7 @@ import java.util.Set;
  */
 public final class RunCommand implements Command {
     private static final Set<String> NOT_YET = Set.of("--sync-fd", "--block-fd", "--userns-block-fd",
-            "--lock-file", "--disable-userns", "--assert-userns-disabled", "--exec-label", "--file-label");
+            "--lock-file", "--exec-label", "--file-label");
 
     /** The options as read so far. */
     private static final class Options {
@@ -54,7 +54,7 @@ public final class RunCommand implements Command {
         final List<String> overlaySources = new java.util.ArrayList<>();
         /** Descriptors on namespaces: {@code --userns}, {@code --userns2}, {@code --pidns}; -1 if not given. */
         int usernsFd = -1, userns2Fd = -1, pidnsFd = -1;
-        boolean chdirGiven;
+        boolean chdirGiven, disableUserns, assertUsernsDisabled;
         /** Where warnings go ({@code jns run:} and, with {@code --level-prefix}, syslog's level first). */
         PrintStream err;
         boolean levelPrefix;
@@ -309,6 +309,8 @@ public final class RunCommand implements Command {
                 }
             }
             case "--level-prefix" -> o.levelPrefix = true;
+            case "--disable-userns" -> o.disableUserns = true;
+            case "--assert-userns-disabled" -> o.assertUsernsDisabled = true;
             case "--seccomp", "--add-seccomp-fd" -> {
                 String fd = one(arg, left, args, i);
                 SeccompProgram program = seccompFrom(fd);
@@ -499,6 +501,7 @@ public final class RunCommand implements Command {
         // bwrap's checks, in its order
         if (o.usernsFd != -1 && o.unshare.contains(NamespaceType.USER)) throw new CliException("--userns not compatible --unshare-user");
         if (o.usernsFd != -1 && o.userTry) throw new CliException("--userns not compatible --unshare-user-try");
+        if (o.disableUserns && !o.unshare.contains(NamespaceType.USER)) throw new CliException("--disable-userns requires --unshare-user");
         boolean root = uid() == 0;
         // as bwrap: anyone but root gets a user namespace of its own, unless it joins one
         if (!root && o.usernsFd == -1) o.unshare.add(NamespaceType.USER);
@@ -524,6 +527,8 @@ public final class RunCommand implements Command {
         if (o.usernsFd != -1) s.joinUserNamespace(o.usernsFd);
         if (o.pidnsFd != -1) s.joinPidNamespace(o.pidnsFd);
         if (o.userns2Fd != -1) s.switchUserNamespace(o.userns2Fd);
+        if (o.disableUserns) s.disableUserNamespaces();
+        if (o.assertUsernsDisabled) s.requireUserNamespacesDisabled();
         if (o.hostname != null) s.hostname(o.hostname);
         // As bwrap: without --cap-add/--cap-drop a root caller's capabilities are left as they are.
         if (!o.capsChanged && uid() == 0) s.keepCallerCapabilities();

@@ -6,6 +6,7 @@ import dev.jns.ns.NamespaceType;
 import dev.jns.spec.FsStep;
 import dev.jns.spec.Joins;
 import dev.jns.spec.Program;
+import dev.jns.spec.UserNamespace;
 
 /**
  * A failed sandbox setup in bubblewrap's words ({@code jns run}'s messages): which step, on
@@ -34,6 +35,14 @@ final class RunMessages {
         if (e.step() instanceof FsStep.RemountReadOnly r && e.call().equals("mount_setattr")) {
             return "Can't remount readonly on " + r.target() + ": " + why;
         }
+        if (e.op() instanceof Op.Clone && e.errno() == dev.jns.os.Errno.ENOSPC) {
+            return "Creating new namespace failed: nesting depth or /proc/sys/user/max_*_namespaces exceeded (ENOSPC)";
+        }
+        if (e.op() instanceof Op.UnshareRefused) return "creation of new user namespaces was not disabled as requested";
+        if (e.step() instanceof UserNamespace && e.op() instanceof Op.Open o && o.path().startsWith("sys/user")) {
+            return "cannot open /proc/sys/user/max_user_namespaces: " + why;
+        }
+        if (e.step() instanceof UserNamespace && e.op() instanceof Op.Unshare) return "unshare user ns: " + why;
         if (e.op() instanceof Op.SetUid u) return "unable to switch to uid " + u.uid() + ": " + why;
         if (e.op() instanceof Op.SetGid g) return "unable to switch to gid " + g.gid() + ": " + why;
         if (e.step() instanceof Program p && e.call().equals("chdir")) {

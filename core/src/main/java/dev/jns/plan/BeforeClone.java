@@ -86,6 +86,13 @@ final class BeforeClone {
             d.received.put(step, slot);
         }
 
+        // /proc as the caller sees it, for the nested user namespace made after the root change
+        if (s.user().nested() == dev.jns.spec.UserNamespace.Nested.DISABLED) {
+            int proc = d.slot();
+            d.add(Side.HELPER, Op.Open.path(proc, "/proc", Op.Open.O_PATH | Op.Open.O_DIRECTORY), s.user());
+            d.received.put(s.user(), proc);
+        }
+
         Joins j = s.join();
         int root = j.root().isPresent() ? d.slot() : -1, workDir = j.directory().isPresent() ? d.slot() : -1;
         if (root >= 0) {

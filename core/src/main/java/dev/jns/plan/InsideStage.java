@@ -8,6 +8,7 @@ import dev.jns.spec.Joins;
 import dev.jns.spec.LaunchSpec;
 import dev.jns.spec.PerTypeSetup;
 import dev.jns.spec.Program;
+import dev.jns.spec.UserNamespace;
 import dev.jns.spec.ResourceLimit;
 
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ final class InsideStage {
             Joins.UserAfterSetup u = s.join().userAfterSetup().get();
             d.add(Side.CHILD, new Op.Setns(d.received.get(u), USER.cloneFlag()), u);
         }
+        nestedUserNamespace(d);
         enterPinnedDirectories(d, pins);
         if (s.program().directory().isPresent() && FilesystemStage.programDirectoryBefore(s) < 0) {
             enterDirectory(d, s.program());
@@ -120,6 +122,32 @@ final class InsideStage {
             }
             previous = cd;
         }
+    }
+
+    /**
+     * bubblewrap's {@code --disable-userns}: the new user namespace allows one user namespace
+     * below it, and the program moves into it at once (its ids mapped to themselves, written
+     * through the /proc opened before the root change); then, either way, the check that it
+     * can make none.
+     */
+    private static void nestedUserNamespace(PlanDraft d) {
+        UserNamespace u = d.spec.user();
+        if (u.nested() == UserNamespace.Nested.ALLOWED) return;
+        if (u.nested() == UserNamespace.Nested.DISABLED) {
+            int proc = d.received.get(u);
+            long uid = u.uidMap().getFirst().inside(), gid = u.gidMap().getFirst().inside();
+            writeThrough(d, proc, "sys/user/max_user_namespaces", "1", u);
+            d.add(Side.CHILD, new Op.Unshare(USER.cloneFlag()), u);
+            writeThrough(d, proc, "self/uid_map", uid + " " + uid + " 1\n", u);
+            writeThrough(d, proc, "self/gid_map", gid + " " + gid + " 1\n", u);
+        }
+        d.add(Side.CHILD, new Op.UnshareRefused(USER.cloneFlag()), u);
+    }
+
+    private static void writeThrough(PlanDraft d, int dir, String path, String text, UserNamespace u) {
+        int slot = d.slot();
+        d.add(Side.CHILD, new Op.Open(slot, dir, path, Op.Open.O_WRONLY, 0, 0), u);
+        d.add(Side.CHILD, new Op.Write(slot, text), u);
     }
 
     private static List<Integer> forwardedSignals(LaunchSpec s) {

@@ -76,6 +76,12 @@ public sealed interface Op {
         public List<String> args() { return List.of(Wire.hex(namespaceFlags)); }
     }
 
+    /** Succeeds only if {@code unshare(namespaceFlags)} is refused: a check that the program cannot make them. */
+    record UnshareRefused(int namespaceFlags) implements Op {
+        public OpCode code() { return OpCode.UNSHARE_REFUSED; }
+        public List<String> args() { return List.of(Wire.hex(namespaceFlags)); }
+    }
+
     // ---- descriptors: open, receive, join, write ------------------------------------------
 
     /**

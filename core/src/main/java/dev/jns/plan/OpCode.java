@@ -8,7 +8,7 @@ package dev.jns.plan;
  */
 public enum OpCode {
     FORWARD_SIGNALS("sigprocmask"), BLOCK_SIGNALS("sigprocmask"), BECOME_SUBREAPER("PR_SET_CHILD_SUBREAPER"),
-    BECOME_OWNER("setresuid"), CLONE("clone3"), UNSHARE("unshare"),
+    BECOME_OWNER("setresuid"), CLONE("clone3"), UNSHARE("unshare"), UNSHARE_REFUSED("unshare-refused"),
     OPEN("openat2"), OPEN_PIDFD("pidfd_open"), RECEIVE("read"), RECEIVE_FDS("recvmsg"), SETNS("setns"), WRITE("write"),
     WRITE_FILE("write"), RUN_FOR_CHILD("posix_spawn"),
     MOUNT("mount"), BIND("bind-mount"), MOUNT_AT("fsmount"), BIND_AT("bind-mount"), MOUNT_SETATTR("mount_setattr"), UNMOUNT("umount2"), MKDIR("mkdir"),

@@ -82,6 +82,7 @@ public final class Sandbox {
     private final List<Joins.JoinedFile> joinedNamespaces = new ArrayList<>();
     private final List<Joins.JoinedDescriptor> joinedDescriptors = new ArrayList<>();
     private Joins.UserAfterSetup userAfterSetup;
+    private UserNamespace.Nested nestedUserNamespaces = UserNamespace.Nested.ALLOWED;
     private Long uid, gid;
     private String hostname, argv0;
     private Path directory;
@@ -181,6 +182,26 @@ public final class Sandbox {
      */
     public Sandbox switchUserNamespace(int callerFd) {
         userAfterSetup = new Joins.UserAfterSetup(callerFd);
+        return this;
+    }
+
+    /**
+     * The program cannot make user namespaces ({@code --disable-userns}): it runs in a user
+     * namespace nested in the sandbox's, whose parent allows no more than that one, and the
+     * launch fails unless making one is refused. Needs a new user namespace ({@link #unshare}
+     * of {@link NamespaceType#USER}, or a caller that is not root).
+     */
+    public Sandbox disableUserNamespaces() {
+        nestedUserNamespaces = UserNamespace.Nested.DISABLED;
+        return this;
+    }
+
+    /**
+     * The launch fails unless the program already cannot make user namespaces
+     * ({@code --assert-userns-disabled}), e.g. in a sandbox nested in one that disabled them.
+     */
+    public Sandbox requireUserNamespacesDisabled() {
+        if (nestedUserNamespaces == UserNamespace.Nested.ALLOWED) nestedUserNamespaces = UserNamespace.Nested.MUST_BE_IMPOSSIBLE;
         return this;
     }
 
@@ -500,8 +521,12 @@ public final class Sandbox {
         long insideUid = uid != null ? uid : caller.euid(), insideGid = gid != null ? gid : caller.egid();
         UserNamespace user = userNs
                 ? new UserNamespace(List.of(IdMap.single(insideUid, caller.euid())), List.of(IdMap.single(insideGid, caller.egid())),
-                        IdMapWriter.PROC_FILES, IdMapWriter.PROC_FILES, Optional.of(Setgroups.DENY), Optional.empty())
-                : UserNamespace.NONE;
+                        IdMapWriter.PROC_FILES, IdMapWriter.PROC_FILES, Optional.of(Setgroups.DENY), Optional.empty(),
+                        nestedUserNamespaces)
+                : nestedUserNamespaces == UserNamespace.Nested.DISABLED
+                ? throwing("disabling user namespaces needs a new user namespace")
+                : new UserNamespace(List.of(), List.of(), IdMapWriter.PROC_FILES, IdMapWriter.PROC_FILES, Optional.empty(),
+                        Optional.empty(), nestedUserNamespaces);
         List<String> env = new ArrayList<>();
         for (Map.Entry<String, String> e : environment.entrySet()) env.add(e.getKey() + "=" + e.getValue());
         return new LaunchSpec(
@@ -520,6 +545,10 @@ public final class Sandbox {
                         : new Capabilities.Exactly(capabilities),
                 new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT, List.of()),
                 descriptors, seccomp, namespaceHandles);
+    }
+
+    private static UserNamespace throwing(String message) {
+        throw new IllegalStateException(message);
     }
 
     private Program program(List<String> env) {

@@ -227,4 +227,26 @@ class RunCompatibilityTest {
         sameScenario(RunAs.nobody(), JOIN_SCENARIO);
         MachineState.assertNothingLeakedSince(before);
     }
+
+    /** bwrap's own checks of {@code --disable-userns} and {@code --assert-userns-disabled} (its tests/test-run.sh), with the runner in "$@". */
+    private static final String DISABLE_SCENARIO = """
+            "$@" --assert-userns-disabled --dev-bind / / -- true; echo "assert: $?"
+            "$@" --unshare-user --disable-userns --dev-bind / / -- true; echo "disable: $?"
+            "$@" --unshare-user --disable-userns --dev-bind / / -- sh -c 'id -u; cat /proc/self/uid_map; unshare -U true 2>/dev/null || echo refused'
+            "$@" --unshare-user --disable-userns --dev-bind / / -- sh -c "echo 2 > /proc/sys/user/max_user_namespaces 2>/dev/null || echo not raised; ! $* --unshare-user --dev-bind / / -- true"
+            echo "raise: $?"
+            "$@" --unshare-user --disable-userns --dev-bind / / -- sh -c "! $* --unshare-user --dev-bind / / --assert-userns-disabled -- true"
+            echo "nested assert: $?"
+            "$@" --unshare-user --uid 0 --gid 0 --disable-userns --dev-bind / / -- sh -c 'id -u; id -g'
+            "$@" --disable-userns --dev-bind / / -- true; echo "status $?"
+            """;
+
+    @Test
+    void disablingUserNamespaces() {
+        Privilege.requireRoot("build the bubblewrap oracle and switch to uid 65534");
+        MachineState before = MachineState.capture();
+        sameScenario(RunAs.caller(), DISABLE_SCENARIO);
+        sameScenario(RunAs.nobody(), DISABLE_SCENARIO);
+        MachineState.assertNothingLeakedSince(before);
+    }
 }

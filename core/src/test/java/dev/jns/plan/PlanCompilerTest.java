@@ -481,4 +481,25 @@ class PlanCompilerTest {
         assertThat(chosen.planned().get(indexOf(chosen, new Op.ChangeDirectory("/tmp"))).tolerated()).isZero();
         assertThat(chosen.opsOf(Op.SetEnv.class)).containsExactly(new Op.SetEnv("PWD", "/tmp"));
     }
+
+    @Test
+    void disabledUserNamespacesAreANestedOneUnderALimitOfOneEnteredAfterTheRootChangeThenChecked() {
+        LaunchPlan plan = PlanCompiler.compile(dev.jns.sandbox.Sandbox.command("true").unshare(USER).uid(5).gid(6)
+                .disableUserNamespaces().spec(), ROOT, KERNEL);
+        Op.Open proc = plan.opsOf(Op.Open.class).stream().filter(o -> o.path().equals("/proc")).findFirst().orElseThrow();
+        assertThat(plan.ops().indexOf(proc)).isLessThan(plan.ops().indexOf(plan.cloneOp()));
+        List<Op> after = plan.ops().subList(plan.ops().indexOf(plan.opsOf(Op.PivotRoot.class).getFirst()), plan.ops().size());
+        List<Op.Open> through = plan.opsOf(Op.Open.class).stream().filter(o -> o.dirSlot() == proc.slot()).toList();
+        assertThat(through).extracting(Op.Open::path).containsExactly("sys/user/max_user_namespaces", "self/uid_map", "self/gid_map");
+        assertThat(after).containsSubsequence(through.get(0), new Op.Write(through.get(0).slot(), "1"),
+                new Op.Unshare(USER.cloneFlag()), through.get(1), new Op.Write(through.get(1).slot(), "5 5 1\n"),
+                through.get(2), new Op.Write(through.get(2).slot(), "6 6 1\n"), new Op.UnshareRefused(USER.cloneFlag()));
+        assertThat(plan.ops().indexOf(new Op.UnshareRefused(USER.cloneFlag())))
+                .isLessThan(plan.ops().indexOf(plan.opsOf(Op.SetCapabilities.class).getFirst()));
+        // only the check, without a nested namespace
+        LaunchPlan check = PlanCompiler.compile(dev.jns.sandbox.Sandbox.command("true").requireUserNamespacesDisabled().spec(),
+                ROOT, KERNEL);
+        assertThat(check.opsOf(Op.UnshareRefused.class)).hasSize(1);
+        assertThat(check.opsOf(Op.Unshare.class)).isEmpty();
+    }
 }
