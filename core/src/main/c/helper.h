@@ -151,6 +151,7 @@ struct op {
     X(AMBIENT_FROM_PERMITTED, op_ambient_from_permitted) \
     X(NO_NEW_PRIVS, op_nnp) \
     X(SETSID, op_setsid) \
+    X(READ_BYTE, op_read_byte) \
     X(RLIMIT, op_rlimit) \
     X(SECCOMP, op_seccomp) \
     X(DUP, op_dup) \

@@ -33,8 +33,7 @@ import java.util.Set;
  * {@code --level-prefix}.
  */
 public final class RunCommand implements Command {
-    private static final Set<String> NOT_YET = Set.of("--sync-fd", "--block-fd", "--userns-block-fd",
-            "--lock-file", "--exec-label", "--file-label");
+    private static final Set<String> NOT_YET = Set.of("--userns-block-fd", "--lock-file", "--exec-label", "--file-label");
 
     /** The options as read so far. */
     private static final class Options {
@@ -53,7 +52,7 @@ public final class RunCommand implements Command {
         /** {@code --overlay-src} sources waiting for the overlay they make. */
         final List<String> overlaySources = new java.util.ArrayList<>();
         /** Descriptors on namespaces: {@code --userns}, {@code --userns2}, {@code --pidns}; -1 if not given. */
-        int usernsFd = -1, userns2Fd = -1, pidnsFd = -1;
+        int usernsFd = -1, userns2Fd = -1, pidnsFd = -1, blockFd = -1, syncFd = -1;
         boolean chdirGiven, disableUserns, assertUsernsDisabled;
         /** Where warnings go ({@code jns run:} and, with {@code --level-prefix}, syslog's level first). */
         PrintStream err;
@@ -294,6 +293,12 @@ public final class RunCommand implements Command {
                 if (arg.equals("--info-fd")) o.infoFd = n;
                 else o.jsonStatusFd = n;
             }
+            case "--block-fd", "--sync-fd" -> {
+                int fd = fd(one(arg, left, args, i));
+                if ((arg.equals("--block-fd") ? o.blockFd : o.syncFd) != -1) o.onlyLast(arg);
+                if (arg.equals("--block-fd")) o.blockFd = fd;
+                else o.syncFd = fd;
+            }
             case "--userns", "--userns2", "--pidns" -> {
                 int fd = fd(one(arg, left, args, i));
                 int previous = switch (arg) {
@@ -322,7 +327,8 @@ public final class RunCommand implements Command {
         return switch (arg) {
             case "--uid", "--gid", "--hostname", "--chdir", "--argv0", "--unsetenv", "--remount-ro", "--proc", "--dev",
                  "--mqueue", "--tmpfs", "--dir", "--perms", "--size", "--cap-add", "--cap-drop", "--seccomp",
-                 "--add-seccomp-fd", "--info-fd", "--json-status-fd", "--userns", "--userns2", "--pidns" -> 1;
+                 "--add-seccomp-fd", "--info-fd", "--json-status-fd", "--userns", "--userns2", "--pidns",
+                 "--block-fd", "--sync-fd" -> 1;
             default -> 0;
         };
     }
@@ -528,6 +534,7 @@ public final class RunCommand implements Command {
         if (o.pidnsFd != -1) s.joinPidNamespace(o.pidnsFd);
         if (o.userns2Fd != -1) s.switchUserNamespace(o.userns2Fd);
         if (o.disableUserns) s.disableUserNamespaces();
+        if (o.blockFd != -1 && isOpen(o.blockFd)) s.blockOn(o.blockFd); // bwrap ignores a failed read
         if (o.assertUsernsDisabled) s.requireUserNamespacesDisabled();
         if (o.hostname != null) s.hostname(o.hostname);
         // As bwrap: without --cap-add/--cap-drop a root caller's capabilities are left as they are.
@@ -536,6 +543,9 @@ public final class RunCommand implements Command {
         for (String fd : System.getProperty("jns.inheritedFds", "").split(",")) {
             // the report descriptors are jns run's, not the program's
             if (fd.isEmpty() || Integer.parseInt(fd) == o.infoFd || Integer.parseInt(fd) == o.jsonStatusFd) continue;
+            // bwrap closes these before exec: the block fd once read; the sync fd is held by the
+            // sandbox's outside (here this process, alive as long as the sandbox) unless the program is PID 1
+            if (Integer.parseInt(fd) == o.blockFd || (Integer.parseInt(fd) == o.syncFd && !o.asPid1)) continue;
             s.inheritFd(Integer.parseInt(fd), Integer.parseInt(fd));
         }
         if (o.infoFd >= 0 || o.jsonStatusFd >= 0) s.openNamespaceHandles();

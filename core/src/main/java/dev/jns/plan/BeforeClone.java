@@ -144,11 +144,12 @@ final class BeforeClone {
 
     /**
      * The caller's descriptors on namespaces (to join before the clone, or to switch to after
-     * setup), received in one message into consecutive slots, each slot noted by its step.
+     * setup) and the one the program waits on, received in one message into consecutive slots, each slot noted by its step.
      */
     private static void receiveNamespaceDescriptors(PlanDraft d) {
         List<Step> steps = new ArrayList<>(d.spec.join().descriptors());
         d.spec.join().userAfterSetup().ifPresent(steps::add);
+        if (d.spec.program().blockFd().isPresent()) steps.add(d.spec.program());
         if (steps.isEmpty()) return;
         List<Integer> fds = new ArrayList<>();
         int first = -1;
@@ -156,7 +157,11 @@ final class BeforeClone {
             int slot = d.slot();
             if (first < 0) first = slot;
             d.received.put(step, slot);
-            fds.add(step instanceof Joins.JoinedDescriptor j ? j.callerFd() : ((Joins.UserAfterSetup) step).callerFd());
+            fds.add(switch (step) {
+                case Joins.JoinedDescriptor j -> j.callerFd();
+                case Joins.UserAfterSetup u -> u.callerFd();
+                default -> d.spec.program().blockFd().getAsInt();
+            });
         }
         d.add(Side.HELPER, new Op.ReceiveFds(first, fds), steps.getFirst());
     }

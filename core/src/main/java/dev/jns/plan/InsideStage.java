@@ -101,6 +101,8 @@ final class InsideStage {
             d.add(Side.CHILD, new Op.SetCapabilities(m, m, m, 0, 0), b);
         }
         if (c.noNewPrivileges()) d.add(Side.CHILD, new Op.NoNewPrivileges(), c);
+        // Set up, with its privileges gone: the program waits until the caller lets it go.
+        if (s.program().blockFd().isPresent()) d.add(Side.CHILD, new Op.ReadByte(d.received.get(s.program())), s.program());
     }
 
     /**

@@ -406,6 +406,12 @@ public sealed interface Op {
         public OpCode code() { return OpCode.SETSID; }
         public List<String> args() { return List.of(); }
     }
+    /** Waits for one byte, or the end, on the descriptor in {@code slot}, then closes it. */
+    record ReadByte(int slot) implements Op {
+        public OpCode code() { return OpCode.READ_BYTE; }
+        public List<String> args() { return List.of(Integer.toString(slot)); }
+    }
+
 
     /** {@code setrlimit(resource, {soft, hard})}; -1 is RLIM_INFINITY. */
     record SetRlimit(int resource, long soft, long hard) implements Op {

@@ -17,7 +17,7 @@ public enum OpCode {
     SETHOSTNAME("sethostname"), SETDOMAINNAME("setdomainname"), LINK_UP("SIOCSIFFLAGS"),
     SETGROUPS("setgroups"), SETGID("setresgid"), SETUID("setresuid"), KEEP_CAPS("PR_SET_KEEPCAPS"),
     SET_CAPS("capset"), AMBIENT_FROM_PERMITTED("PR_CAP_AMBIENT_RAISE"), NO_NEW_PRIVS("PR_SET_NO_NEW_PRIVS"),
-    SETSID("setsid"), RLIMIT("setrlimit"), SECCOMP("seccomp"), DUP("dup3"), SETENV("setenv"),
+    SETSID("setsid"), READ_BYTE("read"), RLIMIT("setrlimit"), SECCOMP("seccomp"), DUP("dup3"), SETENV("setenv"),
     FORK_REAPER("fork"), AWAIT_CALLER("await-caller"), DETACH("detach"), DEATH_SIGNAL("PR_SET_PDEATHSIG"), EXEC("execve");
 
     private final String call;

@@ -83,6 +83,7 @@ public final class Sandbox {
     private final List<Joins.JoinedDescriptor> joinedDescriptors = new ArrayList<>();
     private Joins.UserAfterSetup userAfterSetup;
     private UserNamespace.Nested nestedUserNamespaces = UserNamespace.Nested.ALLOWED;
+    private Integer blockFd;
     private Long uid, gid;
     private String hostname, argv0;
     private Path directory;
@@ -405,6 +406,17 @@ public final class Sandbox {
         return this;
     }
 
+    /**
+     * The program, set up, waits before exec until one byte can be read from this process's
+     * descriptor {@code callerFd} (or its other end is closed): write to or close the other
+     * end to let it go ({@code --block-fd}). {@link #start()} returns without waiting for it.
+     */
+    public Sandbox blockOn(int callerFd) {
+        if (callerFd < 0) throw new IllegalArgumentException("not a descriptor number: " + callerFd);
+        this.blockFd = callerFd;
+        return this;
+    }
+
     /** What the program sees as {@code argv[0]} ({@code --argv0}). */
     public Sandbox argv0(String name) {
         this.argv0 = name;
@@ -552,13 +564,14 @@ public final class Sandbox {
     }
 
     private Program program(List<String> env) {
-        if (directory != null) return new Program(command, Optional.ofNullable(argv0), env, Optional.of(directory), List.of(), true);
+        java.util.OptionalInt block = blockFd == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(blockFd);
+        if (directory != null) return new Program(command, Optional.ofNullable(argv0), env, Optional.of(directory), List.of(), true, block);
         List<Path> fallbacks = new ArrayList<>();
         String home = environment.get("HOME");
         if (home != null && home.startsWith("/")) fallbacks.add(Path.of(home));
         fallbacks.add(Path.of("/"));
         return new Program(command, Optional.ofNullable(argv0), env, Optional.of(Path.of(System.getProperty("user.dir"))),
-                fallbacks, true);
+                fallbacks, true, block);
     }
 
     /** The helper's ops for this sandbox. */

@@ -3,6 +3,7 @@ package dev.jns.spec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The program to run.
@@ -17,12 +18,15 @@ import java.util.Optional;
  *                    way: the caller's directory if the sandbox has it, else HOME, else the root);
  *                    empty: failing to enter {@code directory} fails the launch
  * @param setsPwd     {@code PWD} in the environment names the directory entered, as bubblewrap sets it
+ * @param blockFd     a descriptor of the caller's from which the program, set up, reads one byte (or
+ *                    the end) before exec: the caller lets it start by writing or closing the other
+ *                    end (bubblewrap's {@code --block-fd}); the program does not get it
  */
 public record Program(List<String> command, Optional<String> argv0, List<String> environment, Optional<Path> directory,
-                      List<Path> fallbacks, boolean setsPwd) implements Step {
+                      List<Path> fallbacks, boolean setsPwd, OptionalInt blockFd) implements Step {
     /** Entering {@code directory} or failing, the environment as given. */
     public Program(List<String> command, Optional<String> argv0, List<String> environment, Optional<Path> directory) {
-        this(command, argv0, environment, directory, List.of(), false);
+        this(command, argv0, environment, directory, List.of(), false, OptionalInt.empty());
     }
 
     public Program {

@@ -249,4 +249,29 @@ class RunCompatibilityTest {
         sameScenario(RunAs.nobody(), DISABLE_SCENARIO);
         MachineState.assertNothingLeakedSince(before);
     }
+
+    /** {@code --block-fd}, {@code --sync-fd}, repeated {@code --chdir}, {@code --level-prefix} and PWD, with the runner in "$@". */
+    private static final String PROCESS_SCENARIO = """
+            d=$(mktemp -d /var/tmp/jns-block.XXXXXX); cd "$d"
+            "$@" --bind / / --block-fd 5 sh -c 'test -e marker && echo "after the caller"; ls /proc/self/fd | tr "\\n" " "; echo' 5< <(sleep 1; touch marker; echo x)
+            echo "status $?"
+            "$@" --bind / / --block-fd 9 sh -c 'echo started'; echo "status $?"
+            "$@" --bind / / --sync-fd 7 sh -c 'ls /proc/self/fd | tr "\\n" " "; echo' 7>/dev/null; echo "status $?"
+            "$@" --bind / / --block-fd x true; echo "status $?"
+            "$@" --bind / / --chdir / --chdir /tmp sh -c 'pwd; echo $PWD'; echo "status $?"
+            "$@" --level-prefix --bind / / --chdir / --chdir /tmp --chdir /nonexistent true; echo "status $?"
+            "$@" --bind / / sh -c 'echo ${PWD%.*}'; echo "status $?"
+            "$@" --bind / / --setenv HOME /tmp --tmpfs /var sh -c 'echo $PWD'; echo "status $?"
+            "$@" --bind / / --unsetenv HOME --tmpfs /var sh -c 'echo $PWD'; echo "status $?"
+            cd /; rm -rf "$d"
+            """;
+
+    @Test
+    void blockAndSyncDescriptorsTheWorkingDirectoryAndWarnings() {
+        Privilege.requireRoot("build the bubblewrap oracle and switch to uid 65534");
+        MachineState before = MachineState.capture();
+        sameScenario(RunAs.caller(), PROCESS_SCENARIO);
+        sameScenario(RunAs.nobody(), PROCESS_SCENARIO);
+        MachineState.assertNothingLeakedSince(before);
+    }
 }

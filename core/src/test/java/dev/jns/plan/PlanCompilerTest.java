@@ -502,4 +502,15 @@ class PlanCompilerTest {
         assertThat(check.opsOf(Op.UnshareRefused.class)).hasSize(1);
         assertThat(check.opsOf(Op.Unshare.class)).isEmpty();
     }
+
+    @Test
+    void theProgramWaitsOnTheCallersDescriptorLastAfterItsCredentials() {
+        LaunchPlan plan = PlanCompiler.compile(dev.jns.sandbox.Sandbox.command("true").blockOn(5).spec(), ROOT, KERNEL);
+        Op.ReceiveFds received = plan.opsOf(Op.ReceiveFds.class).getLast();
+        assertThat(received.callerFds()).containsExactly(5);
+        int wait = indexOf(plan, new Op.ReadByte(received.firstSlot()));
+        assertThat(plan.planned().get(wait).side()).isEqualTo(Side.CHILD);
+        assertThat(wait).isGreaterThan(plan.ops().indexOf(plan.opsOf(Op.SetCapabilities.class).getLast()))
+                .isLessThan(plan.ops().indexOf(plan.opsOf(Op.Exec.class).getFirst()));
+    }
 }
