@@ -27,10 +27,7 @@ import java.util.Set;
  * after {@code --}, starts the command. Errors are bwrap's words under {@code jns run:} and
  * exit 1; the program's exit status is passed on (128+N for a signal death, as bwrap does).
  *
- * <p>Not yet here (each refused by name): the fd-driven options {@code --sync-fd},
- * {@code --block-fd}, {@code --userns-block-fd}, {@code --userns}, {@code --userns2},
- * {@code --pidns}, {@code --lock-file}), {@code --disable-userns} and
- * {@code --level-prefix}.
+ * <p>Not yet here (each refused by name): {@code --userns-block-fd} and {@code --lock-file}.
  */
 public final class RunCommand implements Command {
     private static final Set<String> NOT_YET = Set.of("--userns-block-fd", "--lock-file", "--exec-label", "--file-label");
