@@ -114,6 +114,7 @@ struct op {
     X(BECOME_OWNER, op_owner) \
     X(CLONE, op_clone) \
     X(UNSHARE, op_unshare) \
+    X(UNSHARE_REFUSED, op_unshare_refused) \
     X(OPEN, op_open) \
     X(OPEN_PIDFD, op_open_pidfd) \
     X(RECEIVE, op_receive) \
@@ -151,9 +152,11 @@ struct op {
     X(NO_NEW_PRIVS, op_nnp) \
     X(SETSID, op_setsid) \
     X(UMASK, op_umask) \
+    X(READ_BYTE, op_read_byte) \
     X(RLIMIT, op_rlimit) \
     X(SECCOMP, op_seccomp) \
     X(DUP, op_dup) \
+    X(SETENV, op_setenv) \
     X(FORK_REAPER, op_fork_reaper) \
     X(AWAIT_CALLER, op_await) \
     X(DETACH, op_detach) \

@@ -158,6 +158,39 @@ static void exec_file(const char *path, char **args) {
     errno = ENOEXEC;
 }
 
+/* Variables the plan set in the child (op_setenv), put into the program's environment at exec. */
+static char *overrides[8];
+static int noverrides;
+
+/* argv: NAME=VALUE; decided in the child (PWD: the directory it could enter). */
+int op_setenv(struct op *o) {
+    set_detail("%s", o->argv[0]);
+    if (!strchr(o->argv[0], '=') || noverrides == (int)(sizeof overrides / sizeof *overrides)) {
+        errno = EINVAL;
+        return -1;
+    }
+    overrides[noverrides++] = o->argv[0];
+    return 0;
+}
+
+/* The environment with the overrides: each replaces the entry of its name, or is added at the end. */
+static char **with_overrides(char **env) {
+    if (noverrides == 0) return env;
+    size_t n = 0;
+    while (env[n]) n++;
+    char **out = calloc(n + (size_t)noverrides + 1, sizeof *out);
+    if (!out) return env;
+    memcpy(out, env, n * sizeof *out);
+    for (int i = 0; i < noverrides; i++) {
+        size_t name = (size_t)(strchr(overrides[i], '=') - overrides[i]) + 1;
+        size_t k = 0;
+        while (k < n && strncmp(out[k], overrides[i], name) != 0) k++;
+        out[k] = overrides[i];
+        if (k == n) n++;
+    }
+    return out;
+}
+
 /* argv: PROGRAM NDIRS DIR... ARG...; the last op, so its ARGs end the helper's own argv. */
 int op_exec(struct op *o) {
     char *program = o->argv[0];
@@ -172,6 +205,7 @@ int op_exec(struct op *o) {
 
     program_env = program_environment();
     if (!program_env) program_env = environ;
+    program_env = with_overrides(program_env);
     signal(SIGPIPE, SIG_DFL);
     sigprocmask(SIG_SETMASK, &original_mask, NULL);
     close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);

@@ -53,6 +53,18 @@ fail:;
 }
 
 /* argv: FIRST-SLOT COUNT; the JVM's descriptors, sent with SCM_RIGHTS, go into slots FIRST-SLOT on */
+/* argv: SLOT; waits for one byte, or the end, on the slot's descriptor, then closes it. */
+int op_read_byte(struct op *o) {
+    int fd = slot_fd(o->argv[0]);
+    set_detail("waiting on the caller's descriptor");
+    if (fd < 0) return -1;
+    char byte;
+    ssize_t n;
+    while ((n = read(fd, &byte, 1)) < 0 && errno == EINTR) {}
+    close(fd);
+    return n < 0 ? -1 : 0;
+}
+
 int op_receive_fds(struct op *o) {
     int first = atoi(o->argv[0]), count = atoi(o->argv[1]);
     set_detail("%d descriptors from the caller", count);

@@ -65,6 +65,14 @@ int op_unshare(struct op *o) {
     return unshare((int)strtoul(o->argv[0], NULL, 0));
 }
 
+/* argv: FLAGS; succeeds only if the kernel refuses unshare(FLAGS) (errno 0 if it allowed it). */
+int op_unshare_refused(struct op *o) {
+    set_detail("flags 0x%x allowed", (unsigned)strtoul(o->argv[0], NULL, 0));
+    if (unshare((int)strtoul(o->argv[0], NULL, 0)) < 0) return 0;
+    errno = 0;
+    return -1;
+}
+
 /* argv: SLOT DIRSLOT PATH FLAGS MODE RESOLVE (DIRSLOT -1: the working directory) */
 int op_open(struct op *o) {
     int dir = AT_FDCWD;

@@ -27,15 +27,10 @@ import java.util.Set;
  * after {@code --}, starts the command. Errors are bwrap's words under {@code jns run:} and
  * exit 1; the program's exit status is passed on (128+N for a signal death, as bwrap does).
  *
- * <p>Not yet here (each refused by name): the fd-driven options {@code --sync-fd},
- * {@code --block-fd}, {@code --userns-block-fd}, {@code --userns}, {@code --userns2},
- * {@code --pidns}, {@code --lock-file}), {@code --disable-userns} and
- * {@code --level-prefix}.
+ * <p>Not yet here (each refused by name): {@code --userns-block-fd} and {@code --lock-file}.
  */
 public final class RunCommand implements Command {
-    private static final Set<String> NOT_YET = Set.of("--sync-fd", "--block-fd", "--userns-block-fd", "--userns",
-            "--userns2", "--pidns", "--lock-file", "--disable-userns", "--assert-userns-disabled", "--level-prefix",
-            "--exec-label", "--file-label");
+    private static final Set<String> NOT_YET = Set.of("--userns-block-fd", "--lock-file", "--exec-label", "--file-label");
 
     /** The options as read so far. */
     private static final class Options {
@@ -55,6 +50,17 @@ public final class RunCommand implements Command {
         int fromArgsFileUntil;
         /** {@code --overlay-src} sources waiting for the overlay they make. */
         final List<String> overlaySources = new java.util.ArrayList<>();
+        /** Descriptors on namespaces: {@code --userns}, {@code --userns2}, {@code --pidns}; -1 if not given. */
+        int usernsFd = -1, userns2Fd = -1, pidnsFd = -1, blockFd = -1, syncFd = -1;
+        boolean chdirGiven, disableUserns, assertUsernsDisabled;
+        /** Where warnings go ({@code jns run:} and, with {@code --level-prefix}, syslog's level first). */
+        PrintStream err;
+        boolean levelPrefix;
+
+        /** bwrap's warning for an option whose earlier use is overridden. */
+        void onlyLast(String option) {
+            err.println((levelPrefix ? "<4>" : "") + "jns run: Only the last " + option + " option will take effect");
+        }
     }
 
     @Override
@@ -64,6 +70,17 @@ public final class RunCommand implements Command {
             return 1;
         }
         Options o = new Options();
+        o.err = err;
+        try {
+            return run(o, args, out, err);
+        } catch (CliException e) {
+            if (!o.levelPrefix) throw e;
+            err.println("<3>jns run: " + e.getMessage()); // bwrap's die(): LOG_ERR
+            return e.exitCode();
+        }
+    }
+
+    private int run(Options o, String[] args, PrintStream out, PrintStream err) throws Exception {
         // As bwrap: root keeps its capabilities unless told to drop them; anyone else starts with none.
         if (uid() == 0) o.caps.addAll(Capability.effectiveOfThisProcess());
         List<Runnable> steps = new java.util.ArrayList<>();
@@ -136,6 +153,8 @@ public final class RunCommand implements Command {
             case "--hostname" -> o.hostname = one(arg, left, args, i);
             case "--chdir" -> {
                 String dir = one(arg, left, args, i);
+                if (o.chdirGiven) o.onlyLast(arg);
+                o.chdirGiven = true;
                 steps.add(() -> o.sandbox.directory(dir));
             }
             case "--argv0" -> {
@@ -273,6 +292,29 @@ public final class RunCommand implements Command {
                 if (arg.equals("--info-fd")) o.infoFd = n;
                 else o.jsonStatusFd = n;
             }
+            case "--block-fd", "--sync-fd" -> {
+                int fd = fd(one(arg, left, args, i));
+                if ((arg.equals("--block-fd") ? o.blockFd : o.syncFd) != -1) o.onlyLast(arg);
+                if (arg.equals("--block-fd")) o.blockFd = fd;
+                else o.syncFd = fd;
+            }
+            case "--userns", "--userns2", "--pidns" -> {
+                int fd = fd(one(arg, left, args, i));
+                int previous = switch (arg) {
+                    case "--userns" -> o.usernsFd;
+                    case "--userns2" -> o.userns2Fd;
+                    default -> o.pidnsFd;
+                };
+                if (previous != -1) o.onlyLast(arg);
+                switch (arg) {
+                    case "--userns" -> o.usernsFd = fd;
+                    case "--userns2" -> o.userns2Fd = fd;
+                    default -> o.pidnsFd = fd;
+                }
+            }
+            case "--level-prefix" -> o.levelPrefix = true;
+            case "--disable-userns" -> o.disableUserns = true;
+            case "--assert-userns-disabled" -> o.assertUsernsDisabled = true;
             case "--seccomp", "--add-seccomp-fd" -> {
                 String fd = one(arg, left, args, i);
                 // bwrap: --seccomp, or any number of --add-seccomp-fd, never both (checked before the fd)
@@ -292,7 +334,8 @@ public final class RunCommand implements Command {
         return switch (arg) {
             case "--uid", "--gid", "--hostname", "--chdir", "--argv0", "--unsetenv", "--remount-ro", "--proc", "--dev",
                  "--mqueue", "--tmpfs", "--dir", "--perms", "--size", "--cap-add", "--cap-drop", "--seccomp",
-                 "--add-seccomp-fd", "--info-fd", "--json-status-fd" -> 1;
+                 "--add-seccomp-fd", "--info-fd", "--json-status-fd", "--userns", "--userns2", "--pidns",
+                 "--block-fd", "--sync-fd" -> 1;
             default -> 0;
         };
     }
@@ -408,8 +451,18 @@ public final class RunCommand implements Command {
     }
 
     private static int fd(String value) {
-        if (value.isEmpty() || !value.chars().allMatch(Character::isDigit)) throw new CliException("Invalid fd: " + value);
-        return Integer.parseInt(value);
+        // strtol as bwrap reads it: an optional sign, digits, nothing after; negative refused
+        if (!value.matches("[+]?[0-9]+")) throw new CliException("Invalid fd: " + value);
+        try {
+            return Integer.parseInt(value.startsWith("+") ? value.substring(1) : value);
+        } catch (NumberFormatException e) {
+            throw new CliException("Invalid fd: " + value);
+        }
+    }
+
+    /** Whether this process has descriptor {@code fd} open. */
+    private static boolean isOpen(int fd) {
+        return Files.exists(Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     /** bwrap's namespace report: the inodes of the namespaces the program was given (user left out, as bwrap does). */
@@ -458,10 +511,16 @@ public final class RunCommand implements Command {
     }
 
     private static int launch(Options o, List<Runnable> steps, List<String> command) throws IOException, InterruptedException {
+        // bwrap's checks, in its order
+        if (o.usernsFd != -1 && o.unshare.contains(NamespaceType.USER)) throw new CliException("--userns not compatible --unshare-user");
+        if (o.usernsFd != -1 && o.userTry) throw new CliException("--userns not compatible --unshare-user-try");
+        if (o.disableUserns && !o.unshare.contains(NamespaceType.USER)) throw new CliException("--disable-userns requires --unshare-user");
+        boolean root = uid() == 0;
+        // as bwrap: anyone but root gets a user namespace of its own, unless it joins one
+        if (!root && o.usernsFd == -1) o.unshare.add(NamespaceType.USER);
         if (o.userTry && Files.exists(Path.of("/proc/self/ns/user")) && userNamespacesAllowed()) o.unshare.add(NamespaceType.USER);
         if (o.cgroupTry && Files.exists(Path.of("/proc/self/ns/cgroup"))) o.unshare.add(NamespaceType.CGROUP);
-        boolean root = uid() == 0;
-        boolean userNs = o.unshare.contains(NamespaceType.USER) || !root;
+        boolean userNs = o.unshare.contains(NamespaceType.USER) || o.usernsFd != -1;
         long realUid = uid(), realGid = gid();
         if (!userNs && o.uid != null && o.uid != realUid) throw new CliException("Specifying --uid requires --unshare-user or --userns");
         if (!userNs && o.gid != null && o.gid != realGid) throw new CliException("Specifying --gid requires --unshare-user or --userns");
@@ -474,15 +533,29 @@ public final class RunCommand implements Command {
         if (o.asPid1 && !o.unshare.contains(NamespaceType.PID)) throw new CliException("Specifying --as-pid-1 requires --unshare-pid");
         if (o.uid != null) s.uid(o.uid);
         if (o.gid != null) s.gid(o.gid);
+        // bwrap's words for a descriptor that is not open (setns's EBADF)
+        if (o.usernsFd != -1 && !isOpen(o.usernsFd)) throw new CliException("Joining specified user namespace failed: Bad file descriptor");
+        if (o.pidnsFd != -1 && !isOpen(o.pidnsFd)) throw new CliException("Setting pidns failed: Bad file descriptor");
+        if (o.userns2Fd != -1 && !isOpen(o.userns2Fd)) throw new CliException("Setting userns2 failed: Bad file descriptor");
+        if (o.usernsFd != -1) s.joinUserNamespace(o.usernsFd);
+        if (o.pidnsFd != -1) s.joinPidNamespace(o.pidnsFd);
+        if (o.userns2Fd != -1) s.switchUserNamespace(o.userns2Fd);
+        if (o.disableUserns) s.disableUserNamespaces();
+        if (o.blockFd != -1 && isOpen(o.blockFd)) s.blockOn(o.blockFd); // bwrap ignores a failed read
+        if (o.assertUsernsDisabled) s.requireUserNamespacesDisabled();
         if (o.hostname != null) s.hostname(o.hostname);
         // As bwrap: without --cap-add/--cap-drop a root caller's capabilities are left as they are.
         if (!o.capsChanged && uid() == 0) s.keepCallerCapabilities();
         else s.capabilities(o.caps.toArray(Capability[]::new));
         for (String fd : System.getProperty("jns.inheritedFds", "").split(",")) {
             // the report descriptors are jns run's, not the program's
-            if (fd.isEmpty() || Integer.parseInt(fd) == o.infoFd || Integer.parseInt(fd) == o.jsonStatusFd
-                    || o.seccompFds.contains(Integer.parseInt(fd))) continue;
-            s.inheritFd(Integer.parseInt(fd), Integer.parseInt(fd));
+            if (fd.isEmpty()) continue;
+            int n = Integer.parseInt(fd);
+            if (n == o.infoFd || n == o.jsonStatusFd || o.seccompFds.contains(n)) continue;
+            // bwrap closes these before exec: the block fd once read; the sync fd is held by the
+            // sandbox's outside (here this process, alive as long as the sandbox) unless the program is PID 1
+            if (n == o.blockFd || (n == o.syncFd && !o.asPid1)) continue;
+            s.inheritFd(n, n);
         }
         if (o.infoFd >= 0 || o.jsonStatusFd >= 0) s.openNamespaceHandles();
         NamespacedProcess program;

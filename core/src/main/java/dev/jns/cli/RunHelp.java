@@ -40,5 +40,13 @@ final class RunHelp {
                                              Capabilities kept (none by default; ALL for all)
                 --seccomp FD, --add-seccomp-fd FD
                                              A compiled seccomp filter (BPF) to install
+                --userns FD                  Use the user namespace open at FD instead of a new one
+                --userns2 FD                 Move into the user namespace open at FD once set up
+                --pidns FD                   Use the pid namespace open at FD (with --unshare-pid: a new one in it)
+                --disable-userns             The program cannot make user namespaces (needs --unshare-user)
+                --assert-userns-disabled     Fail unless the program already cannot make user namespaces
+                --block-fd FD                The program waits before exec until FD has data or is closed
+                --sync-fd FD                 Kept open while the sandbox runs
+                --level-prefix               Prefix messages with their syslog level (<3>, <4>)
             """;
 }

@@ -6,6 +6,7 @@ import dev.jns.spec.Joins;
 import dev.jns.spec.LaunchSpec;
 import dev.jns.spec.PidNamespaceEntry;
 import dev.jns.spec.SeccompProgram;
+import dev.jns.spec.Step;
 import dev.jns.spec.Supervision;
 
 import java.nio.file.Path;
@@ -52,6 +53,7 @@ final class BeforeClone {
             }
         }
         if (!inherited.isEmpty()) d.add(Side.HELPER, new Op.ReceiveFds(firstInherited, inherited), s.descriptors().getFirst());
+        receiveNamespaceDescriptors(d);
         for (Descriptor f : s.descriptors()) {
             if (f instanceof Descriptor.OpenFile o) {
                 int slot = d.slot();
@@ -82,6 +84,13 @@ final class BeforeClone {
             int slot = d.slot();
             d.add(Side.HELPER, new Op.Receive(slot, data), step);
             d.received.put(step, slot);
+        }
+
+        // /proc as the caller sees it, for the nested user namespace made after the root change
+        if (s.user().nested() == dev.jns.spec.UserNamespace.Nested.DISABLED) {
+            int proc = d.slot();
+            d.add(Side.HELPER, Op.Open.path(proc, "/proc", Op.Open.O_PATH | Op.Open.O_DIRECTORY), s.user());
+            d.received.put(s.user(), proc);
         }
 
         Joins j = s.join();
@@ -124,12 +133,46 @@ final class BeforeClone {
         for (NamespaceType t : s.create().types()) {
             // A time namespace's offsets can only be written before a process is in it, so the
             // child unshares it and the program enters it at exec; a pid namespace the program
-            // stays outside of is likewise unshared by the child.
-            if (t == TIME || (t == PID && s.create().pidForChildren())) continue;
+            // stays outside of is likewise unshared by the child, and so is one nested in a
+            // joined pid namespace (the kernel refuses a new one until the joiner has forked).
+            if (t == TIME || (t == PID && (s.create().pidForChildren() || pidNestedInJoined(s)))) continue;
             cloneFlags |= t.cloneFlag();
         }
         d.add(Side.HELPER, new Op.Clone(cloneFlags), s.create());
         return new Pins(root, workDir, cgroupProcs, pidNamespace, groupsDropped, descriptors, seccomp, startFifoDirectory);
+    }
+
+    /**
+     * The caller's descriptors on namespaces (to join before the clone, or to switch to after
+     * setup) and the one the program waits on, received in one message into consecutive slots, each slot noted by its step.
+     */
+    private static void receiveNamespaceDescriptors(PlanDraft d) {
+        List<Step> steps = new ArrayList<>(d.spec.join().descriptors());
+        d.spec.join().userAfterSetup().ifPresent(steps::add);
+        if (d.spec.program().blockFd().isPresent()) steps.add(d.spec.program());
+        if (steps.isEmpty()) return;
+        List<Integer> fds = new ArrayList<>();
+        int first = -1;
+        for (Step step : steps) {
+            int slot = d.slot();
+            if (first < 0) first = slot;
+            d.received.put(step, slot);
+            fds.add(switch (step) {
+                case Joins.JoinedDescriptor j -> j.callerFd();
+                case Joins.UserAfterSetup u -> u.callerFd();
+                default -> d.spec.program().blockFd().getAsInt();
+            });
+        }
+        d.add(Side.HELPER, new Op.ReceiveFds(first, fds), steps.getFirst());
+    }
+
+    /**
+     * Whether the program gets a new pid namespace inside a joined one: the helper joins it and
+     * the child makes the new one, then forks into it (bubblewrap's {@code --pidns} with
+     * {@code --unshare-pid}).
+     */
+    static boolean pidNestedInJoined(LaunchSpec s) {
+        return s.create().contains(PID) && !s.create().pidForChildren() && s.join().joins(PID);
     }
 
     private static String parentOf(Path file) {

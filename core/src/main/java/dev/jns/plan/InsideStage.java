@@ -7,14 +7,18 @@ import dev.jns.spec.Credentials;
 import dev.jns.spec.Joins;
 import dev.jns.spec.LaunchSpec;
 import dev.jns.spec.PerTypeSetup;
+import dev.jns.spec.Program;
+import dev.jns.spec.UserNamespace;
 import dev.jns.spec.ResourceLimit;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import static dev.jns.ns.NamespaceType.NET;
 import static dev.jns.ns.NamespaceType.PID;
 import static dev.jns.ns.NamespaceType.TIME;
+import static dev.jns.ns.NamespaceType.USER;
 
 /**
  * The child inside its new namespaces: first the namespaces it makes or enters itself (a pid
@@ -29,6 +33,12 @@ final class InsideStage {
         LaunchSpec s = d.spec;
         if (pins.pidNamespace() >= 0) d.add(Side.CHILD, new Op.Setns(pins.pidNamespace(), PID.cloneFlag()), s.join());
         if (s.create().pidForChildren()) d.add(Side.CHILD, new Op.Unshare(PID.cloneFlag()), s.create());
+        if (BeforeClone.pidNestedInJoined(s)) {
+            // The child is in the joined pid namespace: it makes the new one, and a fork enters it;
+            // the child stays behind as the new process's reaper (and it, PID 1, carries on with the plan).
+            d.add(Side.CHILD, new Op.Unshare(PID.cloneFlag()), s.create());
+            d.add(Side.CHILD, new Op.ForkReaper(forwardedSignals(s)), s.create());
+        }
         if (s.create().contains(TIME)) {
             d.add(Side.CHILD, new Op.Unshare(TIME.cloneFlag()), s.create());
             if (!s.setup().clockOffsets().isEmpty()) {
@@ -42,9 +52,15 @@ final class InsideStage {
 
     static void appendProcess(PlanDraft d, BeforeClone.Pins pins) {
         LaunchSpec s = d.spec;
+        // The root is built: the program may now move to a user namespace made for it (bubblewrap's --userns2).
+        if (s.join().userAfterSetup().isPresent()) {
+            Joins.UserAfterSetup u = s.join().userAfterSetup().get();
+            d.add(Side.CHILD, new Op.Setns(d.received.get(u), USER.cloneFlag()), u);
+        }
+        nestedUserNamespace(d);
         enterPinnedDirectories(d, pins);
         if (s.program().directory().isPresent() && FilesystemStage.programDirectoryBefore(s) < 0) {
-            d.add(Side.CHILD, new Op.ChangeDirectory(s.program().directory().get().toString()), s.program());
+            enterDirectory(d, s.program());
         }
         // Into the joined cgroup ("0": the writer itself) once in place, before the ids change.
         if (pins.cgroupProcs() >= 0) {
@@ -87,6 +103,8 @@ final class InsideStage {
         }
         if (c.noNewPrivileges()) d.add(Side.CHILD, new Op.NoNewPrivileges(), c);
         if (c.umask().isPresent()) d.add(Side.CHILD, new Op.SetUmask(c.umask().getAsInt()), c);
+        // Set up, with its privileges gone: the program waits until the caller lets it go.
+        if (s.program().blockFd().isPresent()) d.add(Side.CHILD, new Op.ReadByte(d.received.get(s.program())), s.program());
     }
 
     /**
@@ -104,6 +122,61 @@ final class InsideStage {
         for (int i = 0; i < pins.seccompSlots().size(); i++) {
             d.add(Side.CHILD, new Op.InstallSeccomp(pins.seccompSlots().get(i)), d.spec.seccomp().get(i));
         }
+    }
+
+    /**
+     * The working directory, or failing that each fallback in turn (each tried only if the one
+     * before failed); with {@code setsPwd}, PWD names the one entered.
+     */
+    private static void enterDirectory(PlanDraft d, Program p) {
+        List<Path> tried = new java.util.ArrayList<>();
+        tried.add(p.directory().orElseThrow());
+        tried.addAll(p.fallbacks());
+        int previous = -1;
+        for (int i = 0; i < tried.size(); i++) {
+            boolean last = i == tried.size() - 1;
+            String dir = tried.get(i).toString();
+            PlannedOp.Condition afterFailure = previous < 0 ? null : new PlannedOp.Condition(previous, false);
+            int cd = d.add(new PlannedOp(Side.CHILD, new Op.ChangeDirectory(dir), p, last ? 0 : PlannedOp.ANY_ERROR, afterFailure));
+            if (p.setsPwd()) {
+                d.add(new PlannedOp(Side.CHILD, new Op.SetEnv("PWD", dir), p, 0, new PlannedOp.Condition(cd, true)));
+            }
+            previous = cd;
+        }
+    }
+
+    /**
+     * bubblewrap's {@code --disable-userns}: the new user namespace allows one user namespace
+     * below it, and the program moves into it at once (its ids mapped to themselves, written
+     * through the /proc opened before the root change); then, either way, the check that it
+     * can make none.
+     */
+    private static void nestedUserNamespace(PlanDraft d) {
+        UserNamespace u = d.spec.user();
+        if (u.nested() == UserNamespace.Nested.ALLOWED) return;
+        if (u.nested() == UserNamespace.Nested.DISABLED) {
+            int proc = d.received.get(u);
+            long uid = u.uidMap().getFirst().inside(), gid = u.gidMap().getFirst().inside();
+            writeThrough(d, proc, "sys/user/max_user_namespaces", "1", u);
+            d.add(Side.CHILD, new Op.Unshare(USER.cloneFlag()), u);
+            writeThrough(d, proc, "self/uid_map", uid + " " + uid + " 1\n", u);
+            writeThrough(d, proc, "self/gid_map", gid + " " + gid + " 1\n", u);
+        }
+        d.add(Side.CHILD, new Op.UnshareRefused(USER.cloneFlag()), u);
+    }
+
+    private static void writeThrough(PlanDraft d, int dir, String path, String text, UserNamespace u) {
+        int slot = d.slot();
+        d.add(Side.CHILD, new Op.Open(slot, dir, path, Op.Open.O_WRONLY, 0, 0), u);
+        d.add(Side.CHILD, new Op.Write(slot, text), u);
+    }
+
+    private static List<Integer> forwardedSignals(LaunchSpec s) {
+        List<Integer> forwarded = new java.util.ArrayList<>();
+        if (s.supervision() instanceof dev.jns.spec.Supervision.Leashed l) {
+            for (int sig : l.forwarded()) if (!l.ignored().contains(sig)) forwarded.add(sig);
+        }
+        return forwarded;
     }
 
     /**

@@ -55,6 +55,11 @@ final class JoinPasses {
             d.add(Side.HELPER, Op.Open.path(slot, f.file().toString(), Op.Open.O_RDONLY), f);
             targets.add(new Target(slot, f.type().cloneFlag(), f));
         }
+        // Descriptors the caller handed over (received before the joins, in BeforeClone).
+        for (Joins.JoinedDescriptor f : j.descriptors()) {
+            if (pidForChildren && f.type() == PID) continue;
+            targets.add(new Target(d.received.get(f), f.type().cloneFlag(), f));
+        }
 
         int[] firstPass = new int[targets.size()];
         for (int i = 0; i < targets.size(); i++) {

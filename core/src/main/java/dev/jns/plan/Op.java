@@ -76,6 +76,12 @@ public sealed interface Op {
         public List<String> args() { return List.of(Wire.hex(namespaceFlags)); }
     }
 
+    /** Succeeds only if {@code unshare(namespaceFlags)} is refused: a check that the program cannot make them. */
+    record UnshareRefused(int namespaceFlags) implements Op {
+        public OpCode code() { return OpCode.UNSHARE_REFUSED; }
+        public List<String> args() { return List.of(Wire.hex(namespaceFlags)); }
+    }
+
     // ---- descriptors: open, receive, join, write ------------------------------------------
 
     /**
@@ -400,6 +406,12 @@ public sealed interface Op {
         public OpCode code() { return OpCode.SETSID; }
         public List<String> args() { return List.of(); }
     }
+    /** Waits for one byte, or the end, on the descriptor in {@code slot}, then closes it. */
+    record ReadByte(int slot) implements Op {
+        public OpCode code() { return OpCode.READ_BYTE; }
+        public List<String> args() { return List.of(Integer.toString(slot)); }
+    }
+
 
     /** {@code umask(mask)}: the mode bits files the program creates leave out. */
     record SetUmask(int mask) implements Op {
@@ -417,6 +429,12 @@ public sealed interface Op {
     record InstallSeccomp(int slot) implements Op {
         public OpCode code() { return OpCode.SECCOMP; }
         public List<String> args() { return List.of(Integer.toString(slot)); }
+    }
+
+    /** Sets {@code name=value} in the program's environment at exec (a value only the child can know). */
+    record SetEnv(String name, String value) implements Op {
+        public OpCode code() { return OpCode.SETENV; }
+        public List<String> args() { return List.of(name + "=" + value); }
     }
 
     /** Places the descriptor of {@code slot} at number {@code fd} of the program (not close-on-exec). */

@@ -8,7 +8,7 @@ package dev.jns.plan;
  */
 public enum OpCode {
     FORWARD_SIGNALS("sigprocmask"), BLOCK_SIGNALS("sigprocmask"), BECOME_SUBREAPER("PR_SET_CHILD_SUBREAPER"),
-    BECOME_OWNER("setresuid"), CLONE("clone3"), UNSHARE("unshare"),
+    BECOME_OWNER("setresuid"), CLONE("clone3"), UNSHARE("unshare"), UNSHARE_REFUSED("unshare-refused"),
     OPEN("openat2"), OPEN_PIDFD("pidfd_open"), RECEIVE("read"), RECEIVE_FDS("recvmsg"), SETNS("setns"), WRITE("write"),
     WRITE_FILE("write"), RUN_FOR_CHILD("posix_spawn"),
     MOUNT("mount"), BIND("bind-mount"), MOUNT_AT("fsmount"), BIND_AT("bind-mount"), MOUNT_SETATTR("mount_setattr"), UNMOUNT("umount2"), MKDIR("mkdir"),
@@ -17,7 +17,7 @@ public enum OpCode {
     SETHOSTNAME("sethostname"), SETDOMAINNAME("setdomainname"), LINK_UP("SIOCSIFFLAGS"),
     SETGROUPS("setgroups"), SETGID("setresgid"), SETUID("setresuid"), KEEP_CAPS("PR_SET_KEEPCAPS"),
     SET_CAPS("capset"), AMBIENT_FROM_PERMITTED("PR_CAP_AMBIENT_RAISE"), NO_NEW_PRIVS("PR_SET_NO_NEW_PRIVS"),
-    SETSID("setsid"), UMASK("umask"), RLIMIT("setrlimit"), SECCOMP("seccomp"), DUP("dup3"),
+    SETSID("setsid"), UMASK("umask"), READ_BYTE("read"), RLIMIT("setrlimit"), SECCOMP("seccomp"), DUP("dup3"), SETENV("setenv"),
     FORK_REAPER("fork"), AWAIT_CALLER("await-caller"), DETACH("detach"), DEATH_SIGNAL("PR_SET_PDEATHSIG"), EXEC("execve");
 
     private final String call;

@@ -34,6 +34,10 @@ final class SpecCheck {
         if ((!s.user().uidMap().isEmpty() || !s.user().gidMap().isEmpty()) && !s.create().contains(USER)) {
             throw new IllegalStateException("uid/gid maps need a new user namespace");
         }
+        if (s.user().nested() == dev.jns.spec.UserNamespace.Nested.DISABLED
+                && (!s.create().contains(USER) || s.user().uidMap().size() != 1 || s.user().gidMap().size() != 1)) {
+            throw new IllegalStateException("user namespaces are disabled from a new user namespace mapping one uid and one gid");
+        }
         for (NamespaceType t : s.create().persist().keySet()) {
             if (!s.create().contains(t)) throw new IllegalStateException("cannot persist " + t.procName()
                     + ": it is not a new namespace");

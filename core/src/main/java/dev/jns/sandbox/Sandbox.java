@@ -80,6 +80,10 @@ public final class Sandbox {
     private final List<SeccompProgram> seccomp = new ArrayList<>();
     private final List<Descriptor> descriptors = new ArrayList<>();
     private final List<Joins.JoinedFile> joinedNamespaces = new ArrayList<>();
+    private final List<Joins.JoinedDescriptor> joinedDescriptors = new ArrayList<>();
+    private Joins.UserAfterSetup userAfterSetup;
+    private UserNamespace.Nested nestedUserNamespaces = UserNamespace.Nested.ALLOWED;
+    private Integer blockFd;
     private Long uid, gid;
     private String hostname, argv0;
     private Path directory;
@@ -143,6 +147,62 @@ public final class Sandbox {
                     + " namespace this way: only a net, uts, ipc or cgroup namespace");
         }
         joinedNamespaces.add(new Joins.JoinedFile(namespace.fdPath(), type));
+        return this;
+    }
+
+    /**
+     * Runs the sandbox in the user namespace this process holds open at {@code callerFd}
+     * ({@code --userns FD}) instead of a new one: it is joined before anything else is made, so
+     * the sandbox's other namespaces belong to it. The program keeps this process's ids as that
+     * namespace maps them ({@link #uid}/{@link #gid} switch to others it maps). Keep the
+     * descriptor open until {@link #start()} returns.
+     *
+     * @throws IllegalStateException at {@link #spec()} if a new user namespace is asked for too
+     */
+    public Sandbox joinUserNamespace(int callerFd) {
+        joinedDescriptors.add(new Joins.JoinedDescriptor(callerFd, NamespaceType.USER));
+        return this;
+    }
+
+    /**
+     * Runs the program in the pid namespace this process holds open at {@code callerFd}
+     * ({@code --pidns FD}); with {@link #unshare} of {@link NamespaceType#PID} too, in a new pid
+     * namespace nested in that one. Joining it needs privilege over its user namespace: join
+     * that first ({@link #joinUserNamespace}) unless this process is root.
+     */
+    public Sandbox joinPidNamespace(int callerFd) {
+        joinedDescriptors.add(new Joins.JoinedDescriptor(callerFd, NamespaceType.PID));
+        return this;
+    }
+
+    /**
+     * Moves the program, once its root is built and before its ids and capabilities are set,
+     * into the user namespace this process holds open at {@code callerFd} ({@code --userns2 FD}),
+     * typically one the caller made inside the sandbox's own user namespace while the sandbox
+     * waited for it. It must be one the sandbox's user namespace may enter: a child of it.
+     */
+    public Sandbox switchUserNamespace(int callerFd) {
+        userAfterSetup = new Joins.UserAfterSetup(callerFd);
+        return this;
+    }
+
+    /**
+     * The program cannot make user namespaces ({@code --disable-userns}): it runs in a user
+     * namespace nested in the sandbox's, whose parent allows no more than that one, and the
+     * launch fails unless making one is refused. Needs a new user namespace ({@link #unshare}
+     * of {@link NamespaceType#USER}, or a caller that is not root).
+     */
+    public Sandbox disableUserNamespaces() {
+        nestedUserNamespaces = UserNamespace.Nested.DISABLED;
+        return this;
+    }
+
+    /**
+     * The launch fails unless the program already cannot make user namespaces
+     * ({@code --assert-userns-disabled}), e.g. in a sandbox nested in one that disabled them.
+     */
+    public Sandbox requireUserNamespacesDisabled() {
+        if (nestedUserNamespaces == UserNamespace.Nested.ALLOWED) nestedUserNamespaces = UserNamespace.Nested.MUST_BE_IMPOSSIBLE;
         return this;
     }
 
@@ -335,9 +395,25 @@ public final class Sandbox {
         return this;
     }
 
-    /** The working directory inside; default {@code /}. */
+    /**
+     * The working directory inside; launching fails if the sandbox has no such directory. By
+     * default, as bubblewrap: this process's working directory if the sandbox has it, else the
+     * environment's {@code HOME} if it has that, else {@code /}. Either way the program's
+     * {@code PWD} names the directory it starts in.
+     */
     public Sandbox directory(String dir) {
         this.directory = Path.of(dir);
+        return this;
+    }
+
+    /**
+     * The program, set up, waits before exec until one byte can be read from this process's
+     * descriptor {@code callerFd} (or its other end is closed): write to or close the other
+     * end to let it go ({@code --block-fd}). {@link #start()} returns without waiting for it.
+     */
+    public Sandbox blockOn(int callerFd) {
+        if (callerFd < 0) throw new IllegalArgumentException("not a descriptor number: " + callerFd);
+        this.blockFd = callerFd;
         return this;
     }
 
@@ -443,29 +519,59 @@ public final class Sandbox {
         types.add(NamespaceType.MNT);
         if (caller.euid() != 0) types.add(NamespaceType.USER);
         for (Joins.JoinedFile j : joinedNamespaces) types.remove(j.type());
+        boolean joinsUser = false;
+        for (Joins.JoinedDescriptor j : joinedDescriptors) {
+            if (j.type() == NamespaceType.USER) {
+                if (namespaces.contains(NamespaceType.USER)) {
+                    throw new IllegalStateException("a sandbox joining a user namespace cannot have a new one as well");
+                }
+                joinsUser = true;
+                types.remove(NamespaceType.USER);
+            }
+        }
         boolean userNs = types.contains(NamespaceType.USER);
         long insideUid = uid != null ? uid : caller.euid(), insideGid = gid != null ? gid : caller.egid();
         UserNamespace user = userNs
                 ? new UserNamespace(List.of(IdMap.single(insideUid, caller.euid())), List.of(IdMap.single(insideGid, caller.egid())),
-                        IdMapWriter.PROC_FILES, IdMapWriter.PROC_FILES, Optional.of(Setgroups.DENY), Optional.empty())
-                : UserNamespace.NONE;
+                        IdMapWriter.PROC_FILES, IdMapWriter.PROC_FILES, Optional.of(Setgroups.DENY), Optional.empty(),
+                        nestedUserNamespaces)
+                : nestedUserNamespaces == UserNamespace.Nested.DISABLED
+                ? throwing("disabling user namespaces needs a new user namespace")
+                : new UserNamespace(List.of(), List.of(), IdMapWriter.PROC_FILES, IdMapWriter.PROC_FILES, Optional.empty(),
+                        Optional.empty(), nestedUserNamespaces);
         List<String> env = new ArrayList<>();
         for (Map.Entry<String, String> e : environment.entrySet()) env.add(e.getKey() + "=" + e.getValue());
         return new LaunchSpec(
-                new Program(command, Optional.ofNullable(argv0), env, Optional.of(directory != null ? directory : Path.of("/"))),
+                program(env),
                 new NewNamespaces(types, asPid1 ? PidNamespaceEntry.PROGRAM_IS_PID_1 : PidNamespaceEntry.REAPER_IS_PID_1, Map.of()),
-                joinedNamespaces.isEmpty() ? Joins.NONE
-                        : new Joins(joinedNamespaces, Optional.empty(), false, Optional.empty(), Optional.empty()),
+                // In a joined user namespace the program keeps the ids it has there (preserved credentials).
+                new Joins(joinedNamespaces, Optional.empty(), joinsUser, Optional.empty(), Optional.empty(), Optional.empty(),
+                        joinedDescriptors, Optional.ofNullable(userAfterSetup)),
                 user,
                 new Filesystem(Propagation.PRIVATE, filesystem),
                 new PerTypeSetup(Optional.ofNullable(hostname), Optional.empty(), true, Map.of()),
                 new Credentials(userNs || uid == null ? Optional.empty() : Optional.of(uid),
                         userNs || gid == null ? Optional.empty() : Optional.of(gid),
-                        userNs ? Optional.empty() : Optional.of(List.of()), true, newSession),
+                        userNs || joinsUser ? Optional.empty() : Optional.of(List.of()), true, newSession),
                 callerCapabilities ? new Capabilities.Bounded(Capability.effectiveOfThisProcess())
                         : new Capabilities.Exactly(capabilities),
                 new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT, List.of()),
                 descriptors, seccomp, namespaceHandles);
+    }
+
+    private static UserNamespace throwing(String message) {
+        throw new IllegalStateException(message);
+    }
+
+    private Program program(List<String> env) {
+        java.util.OptionalInt block = blockFd == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(blockFd);
+        if (directory != null) return new Program(command, Optional.ofNullable(argv0), env, Optional.of(directory), List.of(), true, block);
+        List<Path> fallbacks = new ArrayList<>();
+        String home = environment.get("HOME");
+        if (home != null && home.startsWith("/")) fallbacks.add(Path.of(home));
+        fallbacks.add(Path.of("/"));
+        return new Program(command, Optional.ofNullable(argv0), env, Optional.of(Path.of(System.getProperty("user.dir"))),
+                fallbacks, true, block);
     }
 
     /** The helper's ops for this sandbox. */

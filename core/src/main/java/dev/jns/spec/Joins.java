@@ -19,11 +19,22 @@ import java.util.Set;
  * @param root                the program's root, opened before the joins (nsenter's {@code --root})
  * @param directory           its working directory, opened before the joins (nsenter's {@code --wd})
  * @param cgroup              a cgroup v2 group the program moves into (nsenter's {@code --join-cgroup})
+ * @param descriptors         namespaces the caller holds open descriptors on, joined with the files
+ *                            (bubblewrap's {@code --userns FD} and {@code --pidns FD})
+ * @param userAfterSetup      a user namespace the program switches to once its root is built, before
+ *                            its ids and capabilities are set (bubblewrap's {@code --userns2 FD})
  */
 public record Joins(List<JoinedFile> files, Optional<JoinedProcess> process, boolean preserveCredentials,
-                    Optional<Path> root, Optional<Path> directory, Optional<JoinedCgroup> cgroup) implements Step {
+                    Optional<Path> root, Optional<Path> directory, Optional<JoinedCgroup> cgroup,
+                    List<JoinedDescriptor> descriptors, Optional<UserAfterSetup> userAfterSetup) implements Step {
     public static final Joins NONE = new Joins(List.of(), Optional.empty(), false, Optional.empty(), Optional.empty(),
             Optional.empty());
+
+    /** Without namespaces joined through the caller's descriptors. */
+    public Joins(List<JoinedFile> files, Optional<JoinedProcess> process, boolean preserveCredentials,
+                 Optional<Path> root, Optional<Path> directory, Optional<JoinedCgroup> cgroup) {
+        this(files, process, preserveCredentials, root, directory, cgroup, List.of(), Optional.empty());
+    }
 
     /** Without a cgroup to move into. */
     public Joins(List<JoinedFile> files, Optional<JoinedProcess> process, boolean preserveCredentials,
@@ -33,10 +44,12 @@ public record Joins(List<JoinedFile> files, Optional<JoinedProcess> process, boo
 
     public Joins {
         files = List.copyOf(files);
+        descriptors = List.copyOf(descriptors);
     }
 
+    /** Whether no namespace is joined before the new ones are made (a user namespace entered after setup aside). */
     public boolean isEmpty() {
-        return files.isEmpty() && process.isEmpty();
+        return files.isEmpty() && process.isEmpty() && descriptors.isEmpty();
     }
 
     /** Whether a namespace of this type is joined, by file or from the process. */
@@ -44,11 +57,35 @@ public record Joins(List<JoinedFile> files, Optional<JoinedProcess> process, boo
         for (JoinedFile f : files) {
             if (f.type() == type) return true;
         }
+        for (JoinedDescriptor d : descriptors) {
+            if (d.type() == type) return true;
+        }
         return process.isPresent() && process.get().types().contains(type);
     }
 
     /** An nsfs file to join as a namespace of {@code type} (the kernel checks the file is one). */
     public record JoinedFile(Path file, NamespaceType type) implements Step {}
+
+    /**
+     * A namespace of {@code type} this process holds open at {@code callerFd}: the descriptor
+     * is handed to the helper, which joins through it (the kernel checks it is one of that type).
+     */
+    public record JoinedDescriptor(int callerFd, NamespaceType type) implements Step {
+        public JoinedDescriptor {
+            if (callerFd < 0) throw new IllegalArgumentException("not a descriptor number: " + callerFd);
+        }
+    }
+
+    /**
+     * The user namespace this process holds open at {@code callerFd}, entered by the program
+     * after its root is built (it must be one the program's own user namespace may enter: in
+     * practice a child of it).
+     */
+    public record UserAfterSetup(int callerFd) implements Step {
+        public UserAfterSetup {
+            if (callerFd < 0) throw new IllegalArgumentException("not a descriptor number: " + callerFd);
+        }
+    }
 
     /**
      * Namespaces of a running process, joined through one pidfd ({@code setns} with a pidfd,

@@ -3,6 +3,7 @@ package dev.jns.spec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The program to run.
@@ -13,12 +14,26 @@ import java.util.Optional;
  * @param environment {@code NAME=value} entries, passed in this order (as {@code environ} is)
  * @param directory   the working directory, entered after any root change; empty: the
  *                    caller's, or {@code /} after a root change
+ * @param fallbacks   directories tried in order when {@code directory} cannot be entered (bubblewrap's
+ *                    way: the caller's directory if the sandbox has it, else HOME, else the root);
+ *                    empty: failing to enter {@code directory} fails the launch
+ * @param setsPwd     {@code PWD} in the environment names the directory entered, as bubblewrap sets it
+ * @param blockFd     a descriptor of the caller's from which the program, set up, reads one byte (or
+ *                    the end) before exec: the caller lets it start by writing or closing the other
+ *                    end (bubblewrap's {@code --block-fd}); the program does not get it
  */
-public record Program(List<String> command, Optional<String> argv0, List<String> environment, Optional<Path> directory)
-        implements Step {
+public record Program(List<String> command, Optional<String> argv0, List<String> environment, Optional<Path> directory,
+                      List<Path> fallbacks, boolean setsPwd, OptionalInt blockFd) implements Step {
+    /** Entering {@code directory} or failing, the environment as given. */
+    public Program(List<String> command, Optional<String> argv0, List<String> environment, Optional<Path> directory) {
+        this(command, argv0, environment, directory, List.of(), false, OptionalInt.empty());
+    }
+
     public Program {
         command = List.copyOf(command);
         environment = List.copyOf(environment);
+        fallbacks = List.copyOf(fallbacks);
+        if (!fallbacks.isEmpty() && directory.isEmpty()) throw new IllegalArgumentException("fallbacks without a directory");
         if (command.isEmpty()) throw new IllegalArgumentException("no command to run");
     }
 }

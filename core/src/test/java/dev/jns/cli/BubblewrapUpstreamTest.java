@@ -70,11 +70,35 @@ class BubblewrapUpstreamTest {
 
     /** Cases jns fails today, each with its cause: each must still fail (a fix removes its entry). */
     static final Map<String, String> KNOWN_FAILURES = Map.ofEntries(
-            Map.entry("die with parent --die-with-parent", "--lock-file is not there yet (sandbox-proc's)"),
-            Map.entry("die with parent --die-with-parent --unshare-pid", "--lock-file is not there yet (sandbox-proc's)"),
-            Map.entry("--level-prefix", "--level-prefix is not there yet (sandbox-proc's)"),
-            Map.entry("warning logged for redundant --chdir", "no warning for a second --chdir"),
-            Map.entry("environment manipulation", "PWD is not set to the program's directory (bwrap sets it)"));
+            Map.entry("die with parent --die-with-parent", "--lock-file is not there yet"),
+            Map.entry("die with parent --die-with-parent --unshare-pid", "--lock-file is not there yet"));
+
+    /**
+     * bubblewrap's other scripts run the same way: {@code --userns} and {@code --pidns} joining a
+     * running sandbox's namespaces, as root and as another user. Every case that passes with
+     * bwrap must pass with jns; none of them is on a list.
+     */
+    @Test
+    void specifyingUserAndPidNamespacesAsBwrapsOwnTestsDo() {
+        for (RunAs as : List.of(RunAs.caller(), RunAs.testUser().orElse(RunAs.nobody()))) {
+            String who = as.equals(RunAs.caller()) ? "root" : "user";
+            for (String script : List.of("test-specifying-userns.sh", "test-specifying-pidns.sh")) {
+                Path tree = Oracles.bubblewrap().getParent();
+                Path logs = Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("target/bwrap-upstream");
+                String name = script.replace(".sh", "") + "-" + who;
+                Run theirs = BubblewrapSuite.run(tree, script, tree.resolve("_build/bwrap"), as, logs.resolve("bwrap-" + name),
+                        Map.of(), Duration.ofMinutes(2));
+                Path wrapper = UpstreamSuite.wrapper(logs.resolve("jns-wrapper/bwrap"), JnsInstall.shared().command("run"));
+                Run ours = BubblewrapSuite.run(tree, script, wrapper, as, logs.resolve("jns-" + name), Map.of(), Duration.ofMinutes(2));
+                assertThat(theirs.cases()).as("%s as %s with bwrap", script, who).isNotEmpty()
+                        .allMatch(c -> c.outcome() == Outcome.PASSED);
+                assertThat(ours.cases()).as("%s as %s with jns (trace: %s)", script, who, ours.stderr())
+                        .extracting(Case::description, Case::outcome)
+                        .containsExactlyElementsOf(theirs.cases().stream()
+                                .map(c -> org.assertj.core.groups.Tuple.tuple(c.description(), c.outcome())).toList());
+            }
+        }
+    }
 
     @Test
     void asRootEveryCasePassingWithBwrapPassesWithJns() {

@@ -411,4 +411,106 @@ class PlanCompilerTest {
         assertThatThrownBy(() -> PlanCompiler.compile(devOnly, ROOT, KERNEL)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("TmpfsRoot");
     }
+
+    private static int indexOf(LaunchPlan plan, Op op) {
+        int i = plan.ops().indexOf(op);
+        assertThat(i).as("%s in %s", op, plan.ops()).isNotNegative();
+        return i;
+    }
+
+    @Test
+    void namespacesOfTheCallersDescriptorsAreReceivedInOneMessageAndJoinedUserFirstBeforeTheClone() {
+        LaunchPlan plan = PlanCompiler.compile(dev.jns.sandbox.Sandbox.command("true").joinUserNamespace(11)
+                .joinPidNamespace(12).spec(), ROOT, KERNEL);
+        Op.ReceiveFds received = plan.opsOf(Op.ReceiveFds.class).getLast();
+        assertThat(received.callerFds()).containsExactly(11, 12);
+        int user = received.firstSlot(), pid = user + 1;
+        // the pid namespace tried first (root may), the user namespace, then the pid namespace if it was not joined yet
+        int joinUser = indexOf(plan, new Op.Setns(user, USER.cloneFlag()));
+        assertThat(plan.planned().get(indexOf(plan, new Op.Setns(pid, PID.cloneFlag()))).tolerated()).isEqualTo(PlannedOp.ANY_ERROR);
+        assertThat(plan.ops().lastIndexOf(new Op.Setns(pid, PID.cloneFlag()))).isGreaterThan(joinUser);
+        assertThat(joinUser).isLessThan(plan.ops().indexOf(plan.cloneOp()));
+        // no new user or pid namespace: the clone lands in the joined ones
+        assertThat(plan.cloneOp().namespaceFlags() & (USER.cloneFlag() | PID.cloneFlag())).isZero();
+        // the program keeps the ids it has in the joined user namespace
+        assertThat(plan.opsOf(Op.SetUid.class)).isEmpty();
+        assertThat(plan.opsOf(Op.SetGroups.class)).isEmpty();
+    }
+
+    @Test
+    void aNewPidNamespaceInAJoinedOneIsMadeByTheChildAndEnteredByAFork() {
+        LaunchPlan plan = PlanCompiler.compile(dev.jns.sandbox.Sandbox.command("true").joinPidNamespace(12)
+                .unshare(PID).spec(), ROOT, KERNEL);
+        assertThat(plan.cloneOp().namespaceFlags() & PID.cloneFlag()).isZero();
+        int unshare = indexOf(plan, new Op.Unshare(PID.cloneFlag()));
+        assertThat(plan.planned().get(unshare).side()).isEqualTo(Side.CHILD);
+        assertThat(plan.ops().get(unshare + 1)).isInstanceOf(Op.ForkReaper.class);
+        // before the filesystem (its /proc is the new namespace's), and the program is still PID 2 under a reaper
+        assertThat(unshare).isLessThan(plan.ops().indexOf(plan.opsOf(Op.PivotRoot.class).getFirst()));
+        assertThat(plan.opsOf(Op.ForkReaper.class)).hasSize(2);
+    }
+
+    @Test
+    void aUserNamespaceToSwitchToIsEnteredByTheChildOnceTheRootIsBuiltBeforeItsCapabilitiesAreSet() {
+        LaunchPlan plan = PlanCompiler.compile(dev.jns.sandbox.Sandbox.command("true").unshare(USER)
+                .switchUserNamespace(13).spec(), ROOT, KERNEL);
+        int slot = plan.opsOf(Op.ReceiveFds.class).getLast().firstSlot();
+        int setns = indexOf(plan, new Op.Setns(slot, USER.cloneFlag()));
+        assertThat(plan.planned().get(setns).side()).isEqualTo(Side.CHILD);
+        assertThat(setns).isGreaterThan(plan.ops().indexOf(plan.opsOf(Op.PivotRoot.class).getFirst()))
+                .isLessThan(plan.ops().indexOf(plan.opsOf(Op.SetCapabilities.class).getFirst()));
+    }
+
+    @Test
+    void withoutADirectoryTheSandboxTriesTheCallersThenHomeThenTheRootAndSetsPwdToTheOneEntered() {
+        dev.jns.sandbox.Sandbox sandbox = dev.jns.sandbox.Sandbox.command("true");
+        sandbox.environment().put("HOME", "/home/alice");
+        LaunchPlan plan = PlanCompiler.compile(sandbox.spec(), ROOT, KERNEL);
+        String cwd = System.getProperty("user.dir");
+        int first = indexOf(plan, new Op.ChangeDirectory(cwd)), home = indexOf(plan, new Op.ChangeDirectory("/home/alice"));
+        int root = plan.ops().lastIndexOf(new Op.ChangeDirectory("/"));
+        assertThat(plan.planned().get(first).tolerated()).isEqualTo(PlannedOp.ANY_ERROR);
+        assertThat(plan.planned().get(first + 1)).isEqualTo(new PlannedOp(Side.CHILD, new Op.SetEnv("PWD", cwd),
+                plan.planned().get(first).from(), 0, new PlannedOp.Condition(first, true)));
+        assertThat(plan.planned().get(home).onlyIf()).isEqualTo(new PlannedOp.Condition(first, false));
+        assertThat(plan.planned().get(root).onlyIf()).isEqualTo(new PlannedOp.Condition(home, false));
+        assertThat(plan.planned().get(root).tolerated()).isZero();
+        assertThat(plan.ops().get(root + 1)).isEqualTo(new Op.SetEnv("PWD", "/"));
+        // a directory asked for is entered or the launch fails
+        LaunchPlan chosen = PlanCompiler.compile(dev.jns.sandbox.Sandbox.command("true").directory("/tmp").spec(), ROOT, KERNEL);
+        assertThat(chosen.planned().get(indexOf(chosen, new Op.ChangeDirectory("/tmp"))).tolerated()).isZero();
+        assertThat(chosen.opsOf(Op.SetEnv.class)).containsExactly(new Op.SetEnv("PWD", "/tmp"));
+    }
+
+    @Test
+    void disabledUserNamespacesAreANestedOneUnderALimitOfOneEnteredAfterTheRootChangeThenChecked() {
+        LaunchPlan plan = PlanCompiler.compile(dev.jns.sandbox.Sandbox.command("true").unshare(USER).uid(5).gid(6)
+                .disableUserNamespaces().spec(), ROOT, KERNEL);
+        Op.Open proc = plan.opsOf(Op.Open.class).stream().filter(o -> o.path().equals("/proc")).findFirst().orElseThrow();
+        assertThat(plan.ops().indexOf(proc)).isLessThan(plan.ops().indexOf(plan.cloneOp()));
+        List<Op> after = plan.ops().subList(plan.ops().indexOf(plan.opsOf(Op.PivotRoot.class).getFirst()), plan.ops().size());
+        List<Op.Open> through = plan.opsOf(Op.Open.class).stream().filter(o -> o.dirSlot() == proc.slot()).toList();
+        assertThat(through).extracting(Op.Open::path).containsExactly("sys/user/max_user_namespaces", "self/uid_map", "self/gid_map");
+        assertThat(after).containsSubsequence(through.get(0), new Op.Write(through.get(0).slot(), "1"),
+                new Op.Unshare(USER.cloneFlag()), through.get(1), new Op.Write(through.get(1).slot(), "5 5 1\n"),
+                through.get(2), new Op.Write(through.get(2).slot(), "6 6 1\n"), new Op.UnshareRefused(USER.cloneFlag()));
+        assertThat(plan.ops().indexOf(new Op.UnshareRefused(USER.cloneFlag())))
+                .isLessThan(plan.ops().indexOf(plan.opsOf(Op.SetCapabilities.class).getFirst()));
+        // only the check, without a nested namespace
+        LaunchPlan check = PlanCompiler.compile(dev.jns.sandbox.Sandbox.command("true").requireUserNamespacesDisabled().spec(),
+                ROOT, KERNEL);
+        assertThat(check.opsOf(Op.UnshareRefused.class)).hasSize(1);
+        assertThat(check.opsOf(Op.Unshare.class)).isEmpty();
+    }
+
+    @Test
+    void theProgramWaitsOnTheCallersDescriptorLastAfterItsCredentials() {
+        LaunchPlan plan = PlanCompiler.compile(dev.jns.sandbox.Sandbox.command("true").blockOn(5).spec(), ROOT, KERNEL);
+        Op.ReceiveFds received = plan.opsOf(Op.ReceiveFds.class).getLast();
+        assertThat(received.callerFds()).containsExactly(5);
+        int wait = indexOf(plan, new Op.ReadByte(received.firstSlot()));
+        assertThat(plan.planned().get(wait).side()).isEqualTo(Side.CHILD);
+        assertThat(wait).isGreaterThan(plan.ops().indexOf(plan.opsOf(Op.SetCapabilities.class).getLast()))
+                .isLessThan(plan.ops().indexOf(plan.opsOf(Op.Exec.class).getFirst()));
+    }
 }

@@ -45,7 +45,8 @@ public final class BubblewrapSuite {
     }
 
     private static final String MARK = "# jns-harness: failed";
-    private static final Pattern OK = Pattern.compile("^ok (\\d+) (.*)$");
+    /** A case's line: numbered as test-run.sh does, or "ok - ..." as the test-specifying-*.sh scripts do. */
+    private static final Pattern OK = Pattern.compile("^ok (\\d+|-) (.*)$");
 
     private BubblewrapSuite() {}
 
@@ -55,6 +56,12 @@ public final class BubblewrapSuite {
      * script replaced by its value; logs go to {@code logs.stdout} and {@code logs.stderr}.
      */
     public static Run run(Path tree, Path bwrap, RunAs as, Path logs, Map<String, String> renamed, Duration limit) {
+        return run(tree, "test-run.sh", bwrap, as, logs, renamed, limit);
+    }
+
+    /** As {@link #run(Path, Path, RunAs, Path, Map, Duration)}, for another script of its {@code tests} ({@code test-specifying-userns.sh}). */
+    public static Run run(Path tree, String scriptName, Path bwrap, RunAs as, Path logs, Map<String, String> renamed,
+                          Duration limit) {
         try {
             // A world-readable copy of the scripts, so an unprivileged uid can run them.
             Path scripts = Files.createTempDirectory("jns-bwrap-tests",
@@ -64,12 +71,12 @@ public final class BubblewrapSuite {
                 for (String lib : List.of("libtest.sh", "libtest-core.sh")) {
                     Files.copy(tree.resolve("tests").resolve(lib), tests.resolve(lib));
                 }
-                Files.writeString(tests.resolve("test-run.sh"), carryOn(rename(Files.readString(tree.resolve("tests/test-run.sh")), renamed)));
+                Files.writeString(tests.resolve(scriptName), carryOn(rename(Files.readString(tree.resolve("tests").resolve(scriptName)), renamed)));
                 openUp(scripts);
                 Files.createDirectories(logs.getParent());
                 List<String> argv = new ArrayList<>(as.prefix());
                 argv.addAll(List.of("env", "G_TEST_SRCDIR=" + scripts, "G_TEST_BUILDDIR=" + tree.resolve("_build"),
-                        "BWRAP=" + bwrap, "bash", tests.resolve("test-run.sh").toString()));
+                        "BWRAP=" + bwrap, "bash", tests.resolve(scriptName).toString()));
                 Process p = new ProcessBuilder(argv).directory(tree.resolve("_build").toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                         .redirectOutput(Path.of(logs + ".stdout").toFile())
@@ -98,8 +105,8 @@ public final class BubblewrapSuite {
 
     /** The script, made to carry on past a failed case and mark it (see the class comment). */
     static String carryOn(String script) {
-        String source = ". ${srcd}/libtest.sh\n";
-        if (!script.contains(source)) throw new AssertionError("test-run.sh no longer sources libtest.sh as " + source.strip());
+        String source = script.contains(". \"${srcd}/libtest.sh\"\n") ? ". \"${srcd}/libtest.sh\"\n" : ". ${srcd}/libtest.sh\n";
+        if (!script.contains(source)) throw new AssertionError("the script no longer sources libtest.sh as " + source.strip());
         return script.replace(source, source
                 + "set +e\n"
                 + "fatal() { echo \"$@\" 1>&2; echo \"" + MARK + ": $*\"; return 1; }\n"
@@ -118,7 +125,8 @@ public final class BubblewrapSuite {
                 String description = ok.group(2);
                 Outcome outcome = !failures.isEmpty() ? Outcome.FAILED
                         : description.startsWith("# SKIP") ? Outcome.SKIPPED : Outcome.PASSED;
-                cases.add(new Case(Integer.parseInt(ok.group(1)), description, outcome, List.copyOf(failures)));
+                int number = ok.group(1).equals("-") ? cases.size() + 1 : Integer.parseInt(ok.group(1));
+                cases.add(new Case(number, description, outcome, List.copyOf(failures)));
                 failures.clear();
             } else if (line.matches("^1\\.\\.\\d+$")) {
                 finished = true;
