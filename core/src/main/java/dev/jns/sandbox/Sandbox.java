@@ -468,8 +468,8 @@ public final class Sandbox {
                 descriptors, seccomp, namespaceHandles);
     }
 
-    /** The helper's ops for this sandbox. */
-    public LaunchPlan plan() {
+    /** The helper's ops for this sandbox, for this package's tests: the plan is internal. */
+    LaunchPlan plan() {
         return PlanCompiler.compile(spec());
     }
 
