@@ -7,7 +7,7 @@ import dev.jns.net.NetnsException;
 import dev.jns.net.NetnsExec;
 import dev.jns.net.NetworkConfig;
 import dev.jns.net.Veth;
-import dev.jns.net.rtnl.NetlinkException;
+import dev.jns.net.NetlinkException;
 import dev.jns.ns.Namespace;
 import dev.jns.spawn.SpawnException;
 

@@ -4,7 +4,7 @@ import dev.jns.inventory.Holder.Relation;
 import dev.jns.inventory.ProcFs.NsLink;
 import dev.jns.inventory.ProcessFacts.NsFd;
 import dev.jns.net.NetworkConfig;
-import dev.jns.net.rtnl.NetlinkException;
+import dev.jns.net.NetlinkException;
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
 import dev.jns.os.SyscallException;

@@ -4,7 +4,6 @@ import dev.jns.net.rtnl.Attribute;
 import dev.jns.net.rtnl.Body;
 import dev.jns.net.rtnl.IfAddrMsg;
 import dev.jns.net.rtnl.IfInfoMsg;
-import dev.jns.net.rtnl.NetlinkException;
 import dev.jns.net.rtnl.NetlinkMessage;
 import dev.jns.net.rtnl.RtGenMsg;
 import dev.jns.net.rtnl.RtMsg;

@@ -574,8 +574,8 @@ public final class Sandbox {
                 fallbacks, true, block);
     }
 
-    /** The helper's ops for this sandbox. */
-    public LaunchPlan plan() {
+    /** The helper's ops for this sandbox, for this package's tests: the plan is internal. */
+    LaunchPlan plan() {
         return PlanCompiler.compile(spec());
     }
 

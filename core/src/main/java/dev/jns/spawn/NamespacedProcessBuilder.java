@@ -284,8 +284,13 @@ public final class NamespacedProcessBuilder {
                 descriptors, seccomp, openNamespaceHandles || !beforeExec.isEmpty());
     }
 
-    /** The helper's ops for the current settings. @throws IllegalStateException if they contradict each other */
-    public LaunchPlan plan() { return PlanCompiler.compile(spec()); }
+    /**
+     * The helper's ops for the current settings, for this package's tests: the plan is internal
+     * ({@link #spec()} is what a user can inspect).
+     *
+     * @throws IllegalStateException if they contradict each other
+     */
+    LaunchPlan plan() { return PlanCompiler.compile(spec()); }
 
     /**
      * Starts the program; returns once it runs (exec succeeded).

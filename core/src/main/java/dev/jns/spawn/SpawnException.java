@@ -20,7 +20,7 @@ public final class SpawnException extends IOException {
     private final String strerror;
     private final String detail;
 
-    public SpawnException(int opIndex, Op op, Step step, int errno, String errnoName, String strerror, String detail,
+    SpawnException(int opIndex, Op op, Step step, int errno, String errnoName, String strerror, String detail,
                           String explanation) {
         super(format(op, errno, errnoName, strerror, detail, explanation));
         this.opIndex = opIndex;
@@ -43,8 +43,8 @@ public final class SpawnException extends IOException {
     /** The failed op's position in the launch plan. */
     public int opIndex() { return opIndex; }
 
-    /** The low-level op that failed. */
-    public Op op() { return op; }
+    /** The low-level op that failed (the op set is internal: {@link #call()} and {@link #step()} are its public face). */
+    Op op() { return op; }
 
     /** The system call that failed, as its man page names it, e.g. {@code mount} or {@code execve}. */
     public String call() { return op.code().call(); }

@@ -6,6 +6,7 @@ import dev.jns.ids.SubordinateIds;
 import dev.jns.ns.NamespaceType;
 import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.Op;
+import dev.jns.plan.PlanCompiler;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,7 @@ class UnshareLaunchTest {
 
     private static LaunchPlan plan(UnshareParser.Host host, String... args) {
         UnshareOptions o = ((UnshareParser.Run) new UnshareParser(host).parse(args)).options();
-        return UnshareLaunch.builder(o).plan();
+        return PlanCompiler.compile(UnshareLaunch.builder(o).spec());
     }
 
     private static List<String> opNames(LaunchPlan plan) {

@@ -3,6 +3,7 @@ package dev.jns.net;
 import dev.jns.mount.MountFlags;
 import dev.jns.ns.NamespaceType;
 import dev.jns.plan.Op;
+import dev.jns.plan.PlanCompiler;
 import dev.jns.testing.MachineState;
 import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class NetnsExecTest {
         assertThat(s.skipped()).containsExactly(
                 "Bind " + mine.resolve("only-here") + " -> " + etc.resolve("only-here") + " failed: No such file or directory");
 
-        List<Op> ops = s.builder().plan().ops();
+        List<Op> ops = PlanCompiler.compile(s.builder().spec()).ops();
         // The named namespace is joined (before the clone, so the new mount namespace is made inside it).
         int join = indexOf(ops, op -> op instanceof Op.Setns setns && setns.types() == NamespaceType.NET.cloneFlag());
         assertThat(ops).contains(Op.Open.path(0, "/run/netns/x", Op.Open.O_RDONLY));

@@ -1,6 +1,5 @@
 package dev.jns.net;
 
-import dev.jns.net.rtnl.NetlinkException;
 import dev.jns.os.Errno;
 import dev.jns.testing.Json;
 import dev.jns.testing.LeakCheck;

@@ -132,7 +132,7 @@ class VethUplinkTest {
         Files.delete(ran);
         assertThatThrownBy(() -> new NamespacedProcessBuilder("touch", ran.toString()).newNamespaces(NamespaceType.NET)
                 .beforeExec(net).start())
-                .isInstanceOf(dev.jns.net.rtnl.NetlinkException.class)
+                .isInstanceOf(NetlinkException.class)
                 .hasMessageContaining("Address already assigned");
         assertThat(ran).doesNotExist();
         assertThat(Shell.run("ip", "link", "show", hostEnd).exit()).isNotZero();

@@ -105,15 +105,15 @@ class PlanCompilerTest {
 
     @Test
     void aNewNetworkNamespaceGetsLoopbackUpUnlessTurnedOff() {
-        assertThat(new NamespacedProcessBuilder("true").newNamespaces(NET).plan().opsOf(Op.LinkUp.class))
+        assertThat(PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(NET).spec()).opsOf(Op.LinkUp.class))
                 .containsExactly(new Op.LinkUp("lo"));
-        assertThat(new NamespacedProcessBuilder("true").newNamespaces(NET).loopbackUp(false).plan().opsOf(Op.LinkUp.class)).isEmpty();
-        assertThat(new NamespacedProcessBuilder("true").newNamespaces(UTS).plan().opsOf(Op.LinkUp.class)).isEmpty();
+        assertThat(PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(NET).loopbackUp(false).spec()).opsOf(Op.LinkUp.class)).isEmpty();
+        assertThat(PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(UTS).spec()).opsOf(Op.LinkUp.class)).isEmpty();
     }
 
     @Test
     void ignoredSignalsAreBlockedInTheHelperAndNotForwarded() {
-        LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(UTS).ignoreSignals(List.of(2)).plan();
+        LaunchPlan plan = PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(UTS).ignoreSignals(List.of(2)).spec());
         assertThat(plan.opsOf(Op.ForwardSignals.class).getFirst().signals()).doesNotContain(2).contains(15);
         assertThat(plan.opsOf(Op.BlockSignals.class)).containsExactly(new Op.BlockSignals(List.of(2)));
         assertThat(plan.planned()).filteredOn(s -> s.op() instanceof Op.BlockSignals).extracting(PlannedOp::side)
@@ -127,17 +127,17 @@ class PlanCompilerTest {
         b.environment().put("PATH", "/bin:/usr/bin");
         b.environment().put("B", "2");
         b.environment().put("A", "1");
-        LaunchPlan plan = b.plan();
+        LaunchPlan plan = PlanCompiler.compile(b.spec());
         assertThat(plan.ops().getLast()).isEqualTo(new Op.Exec("ls", List.of("/bin", "/usr/bin"), List.of("ls", "-l")));
         assertThat(plan.environment()).containsExactly("PATH=/bin:/usr/bin", "B=2", "A=1");
-        assertThat(((Op.Exec) new NamespacedProcessBuilder("/bin/ls").plan().ops().getLast()).searchPath()).isEmpty();
-        assertThat(((Op.Exec) new NamespacedProcessBuilder("sh").argv0("-sh").plan().ops().getLast()).argv()).containsExactly("-sh");
+        assertThat(((Op.Exec) PlanCompiler.compile(new NamespacedProcessBuilder("/bin/ls").spec()).ops().getLast()).searchPath()).isEmpty();
+        assertThat(((Op.Exec) PlanCompiler.compile(new NamespacedProcessBuilder("sh").argv0("-sh").spec()).ops().getLast()).argv()).containsExactly("-sh");
     }
 
     @Test
     void timeNamespaceIsUnsharedByTheChildSoOffsetsCanBeWrittenBeforeExec() {
-        LaunchPlan plan = rootless("uptime").newNamespaces(TIME)
-                .timeOffset(Clock.BOOTTIME, Duration.ofDays(1)).persist(TIME, Path.of("/run/t")).plan();
+        LaunchPlan plan = PlanCompiler.compile(rootless("uptime").newNamespaces(TIME)
+                .timeOffset(Clock.BOOTTIME, Duration.ofDays(1)).persist(TIME, Path.of("/run/t")).spec());
         assertThat(plan.cloneOp().namespaceFlags() & TIME.cloneFlag()).isZero();
         assertThat(plan.opsOf(Op.Unshare.class)).containsExactly(new Op.Unshare(TIME.cloneFlag()));
         assertThat(plan.opsOf(Op.WriteFile.class)).contains(
@@ -152,8 +152,8 @@ class PlanCompilerTest {
 
     @Test
     void pidNamespaceForChildrenOnlyIsUnsharedInsteadOfCloned() {
-        LaunchPlan plan = new NamespacedProcessBuilder("sh").newNamespaces(PID)
-                .pidNamespaceEntry(PidNamespaceEntry.CHILDREN_ENTER).persist(PID, Path.of("/run/p"), false).plan();
+        LaunchPlan plan = PlanCompiler.compile(new NamespacedProcessBuilder("sh").newNamespaces(PID)
+                .pidNamespaceEntry(PidNamespaceEntry.CHILDREN_ENTER).persist(PID, Path.of("/run/p"), false).spec());
         assertThat(plan.cloneOp().namespaceFlags()).isZero();
         assertThat(plan.opsOf(Op.Unshare.class)).containsExactly(new Op.Unshare(PID.cloneFlag()));
         assertThat(plan.opsOf(Op.Mount.class)).containsExactly(new Op.Mount("/proc/child/ns/pid_for_children", "/run/p", null, MS_BIND, null));
@@ -162,8 +162,8 @@ class PlanCompilerTest {
 
     @Test
     void credentialsComeLastAndTheDeathSignalAfterThem() {
-        LaunchPlan plan = rootless("id").uid(1000).gid(100).groups(List.of()).keepCapabilities(true)
-                .noNewPrivileges(true).parentDeathSignal(Signals.SIGTERM).plan();
+        LaunchPlan plan = PlanCompiler.compile(rootless("id").uid(1000).gid(100).groups(List.of()).keepCapabilities(true)
+                .noNewPrivileges(true).parentDeathSignal(Signals.SIGTERM).spec());
         assertThat(names(plan).subList(plan.ops().size() - 8, plan.ops().size())).containsExactly("SetGroups", "SetGid",
                 "KeepCapsAcrossSetuid", "SetUid", "AmbientFromPermitted", "NoNewPrivileges", "DeathSignal", "Exec");
         assertThat(plan.opsOf(Op.DeathSignal.class)).containsExactly(new Op.DeathSignal(Signals.SIGTERM));
@@ -171,7 +171,7 @@ class PlanCompilerTest {
 
     @Test
     void shadowUtilsMapsRunNewuidmapAndNewgidmapOnTheChild() {
-        LaunchPlan plan = rootless("true").idMapWriter(IdMapWriter.SHADOW_UTILS).uidMap(new IdMap(0, 100000, 65536)).plan();
+        LaunchPlan plan = PlanCompiler.compile(rootless("true").idMapWriter(IdMapWriter.SHADOW_UTILS).uidMap(new IdMap(0, 100000, 65536)).spec());
         assertThat(plan.opsOf(Op.RunForChild.class)).containsExactly(
                 new Op.RunForChild("/usr/bin/newuidmap", List.of("0", "100000", "65536")),
                 new Op.RunForChild("/usr/bin/newgidmap", List.of("0", "1000", "1")));
@@ -180,9 +180,9 @@ class PlanCompilerTest {
 
     @Test
     void propagationThenMountsThenTheRootChangeThenTheDirectoryThenProcInside() {
-        LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(MNT).propagation(Propagation.SLAVE)
+        LaunchPlan plan = PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(MNT).propagation(Propagation.SLAVE)
                 .bindMount(Path.of("/usr"), Path.of("/srv/root/usr"), true).root(Path.of("/srv/root"))
-                .mountProc(Path.of("/proc")).directory(Path.of("/tmp")).plan();
+                .mountProc(Path.of("/proc")).directory(Path.of("/tmp")).spec());
         assertThat(plan.ops()).containsSubsequence(
                 new Op.Mount("none", "/", null, MS_REC | MS_SLAVE, null),
                 new Op.Bind("/usr", "/srv/root/usr", true, MOUNT_ATTR_RDONLY),
@@ -192,13 +192,13 @@ class PlanCompilerTest {
                 new Op.Mount("proc", "/proc", "proc", PROC_FLAGS, null));
         assertThat(plan.opsOf(Op.ChangeDirectory.class)).as("entered once").containsExactly(
                 new Op.ChangeDirectory("/"), new Op.ChangeDirectory("/tmp"));
-        assertThat(new NamespacedProcessBuilder("true").newNamespaces(MNT).propagation(Propagation.UNCHANGED)
-                .plan().opsOf(Op.Mount.class)).isEmpty();
+        assertThat(PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(MNT).propagation(Propagation.UNCHANGED)
+                .spec()).opsOf(Op.Mount.class)).isEmpty();
     }
 
     @Test
     void pivotRootBindsTheDirectoryOntoItselfAndDetachesTheOldRoot() {
-        LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(MNT).pivotRoot(Path.of("/srv/r")).plan();
+        LaunchPlan plan = PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(MNT).pivotRoot(Path.of("/srv/r")).spec());
         assertThat(plan.ops()).containsSubsequence(new Op.Mount("/srv/r", "/srv/r", null, MS_BIND | MS_REC, null),
                 new Op.ChangeDirectory("/srv/r"), new Op.PivotRoot(".", "."), new Op.Unmount(".", MNT_DETACH),
                 new Op.ChangeDirectory("/"));
@@ -231,42 +231,42 @@ class PlanCompilerTest {
 
     @Test
     void binfmtMiscNeedsItsOwnUserAndMountNamespace() {
-        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").newNamespaces(MNT).mountBinfmtMisc(Path.of("/b")).plan())
+        assertThatThrownBy(() -> PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(MNT).mountBinfmtMisc(Path.of("/b")).spec()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs a new user namespace");
-        assertThatThrownBy(() -> rootless("true").registerBinaryFormat(":a:E::a::/bin/cat:").plan())
+        assertThatThrownBy(() -> PlanCompiler.compile(rootless("true").registerBinaryFormat(":a:E::a::/bin/cat:").spec()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs mountBinfmtMisc");
     }
 
     @Test
     void aBeforeExecStepWaitsOnceAfterTheChildIsSetUpAndBeforeTheDeathSignal() {
-        LaunchPlan plan = new NamespacedProcessBuilder("true").newNamespaces(NET, UTS).hostname("h")
-                .beforeExec((pid, ns) -> null).beforeExec((pid, ns) -> null).plan();
+        LaunchPlan plan = PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(NET, UTS).hostname("h")
+                .beforeExec((pid, ns) -> null).beforeExec((pid, ns) -> null).spec());
         assertThat(names(plan)).containsExactly("BecomeSubreaper", "ForwardSignals", "Clone", "SetHostname", "LinkUp",
                 "AwaitCaller", "DeathSignal", "Exec");
-        assertThat(new NamespacedProcessBuilder("true").newNamespaces(NET).plan().opsOf(Op.AwaitCaller.class)).isEmpty();
-        assertThat(new NamespacedProcessBuilder("true").newNamespaces(NET).openNamespaceHandles(true).plan()
+        assertThat(PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(NET).spec()).opsOf(Op.AwaitCaller.class)).isEmpty();
+        assertThat(PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(NET).openNamespaceHandles(true).spec())
                 .opsOf(Op.AwaitCaller.class)).hasSize(1);
     }
 
     @Test
     void settingsThatWouldChangeTheCallersOwnNamespacesAreRefused() {
-        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").mountProc(Path.of("/proc")).plan())
+        assertThatThrownBy(() -> PlanCompiler.compile(new NamespacedProcessBuilder("true").mountProc(Path.of("/proc")).spec()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("mount namespace");
-        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").hostname("x").plan())
+        assertThatThrownBy(() -> PlanCompiler.compile(new NamespacedProcessBuilder("true").hostname("x").spec()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("UTS");
-        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").newNamespaces(NET)
-                .timeOffset(Clock.MONOTONIC, Duration.ofSeconds(1)).plan()).hasMessageContaining("time namespace");
-        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").uidMap(IdMap.single(0, 0)).plan())
+        assertThatThrownBy(() -> PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(NET)
+                .timeOffset(Clock.MONOTONIC, Duration.ofSeconds(1)).spec())).hasMessageContaining("time namespace");
+        assertThatThrownBy(() -> PlanCompiler.compile(new NamespacedProcessBuilder("true").uidMap(IdMap.single(0, 0)).spec()))
                 .hasMessageContaining("user namespace");
-        assertThatThrownBy(() -> new NamespacedProcessBuilder("true").persist(NET, Path.of("/run/x")).plan())
+        assertThatThrownBy(() -> PlanCompiler.compile(new NamespacedProcessBuilder("true").persist(NET, Path.of("/run/x")).spec()))
                 .hasMessageContaining("not a new namespace");
-        assertThatThrownBy(() -> new NamespacedProcessBuilder().plan()).hasMessageContaining("no command");
+        assertThatThrownBy(() -> PlanCompiler.compile(new NamespacedProcessBuilder().spec())).hasMessageContaining("no command");
     }
 
     @Test
     void joinedFilesAreOpenedFirstThenJoinedBeforeTheCloneInCallOrder() {
-        LaunchPlan plan = new NamespacedProcessBuilder("true").joinNamespace(Path.of("/run/netns/a"), NET)
-                .joinNamespace(Path.of("/proc/1/ns/uts"), UTS).hostname("h").plan();
+        LaunchPlan plan = PlanCompiler.compile(new NamespacedProcessBuilder("true").joinNamespace(Path.of("/run/netns/a"), NET)
+                .joinNamespace(Path.of("/proc/1/ns/uts"), UTS).hostname("h").spec());
         assertThat(plan.ops()).containsSubsequence(Op.Open.path(0, "/run/netns/a", Op.Open.O_RDONLY),
                 Op.Open.path(1, "/proc/1/ns/uts", Op.Open.O_RDONLY), new Op.Setns(0, NET.cloneFlag()),
                 new Op.Setns(1, UTS.cloneFlag()), new Op.Setns(0, NET.cloneFlag()), new Op.Setns(1, UTS.cloneFlag()),
@@ -278,8 +278,8 @@ class PlanCompilerTest {
 
     @Test
     void filesForTheProgramAreOpenedBeforeTheJoinsAndPlacedJustBeforeExec() {
-        LaunchPlan plan = new NamespacedProcessBuilder("cat").openFile(Path.of("/etc/hostname"), Op.Open.O_RDONLY, 7)
-                .joinNamespace(Path.of("/run/netns/a"), NET).plan();
+        LaunchPlan plan = PlanCompiler.compile(new NamespacedProcessBuilder("cat").openFile(Path.of("/etc/hostname"), Op.Open.O_RDONLY, 7)
+                .joinNamespace(Path.of("/run/netns/a"), NET).spec());
         assertThat(plan.ops()).containsSubsequence(Op.Open.path(0, "/etc/hostname", Op.Open.O_RDONLY),
                 Op.Open.path(1, "/run/netns/a", Op.Open.O_RDONLY), new Op.Clone(0), new Op.DeathSignal(Signals.SIGKILL),
                 new Op.Dup(0, 7));

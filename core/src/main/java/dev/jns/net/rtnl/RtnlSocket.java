@@ -1,5 +1,6 @@
 package dev.jns.net.rtnl;
 
+import dev.jns.net.NetlinkException;
 import dev.jns.os.Errno;
 import dev.jns.sys.LibC;
 import dev.jns.sys.Netlink;

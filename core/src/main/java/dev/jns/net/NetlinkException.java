@@ -1,4 +1,4 @@
-package dev.jns.net.rtnl;
+package dev.jns.net;
 
 import dev.jns.os.Errno;
 
