@@ -252,11 +252,24 @@ int op_create_file(struct op *o) {
     return make_in(o->argv[0], o->argv[1], S_IFREG | (mode_t)strtoul(o->argv[2], NULL, 8), 0);
 }
 
-/* argv: PATH MODE (octal, with the file type) MAJOR MINOR */
+/* argv: ROOT PATH MODE (octal, with the file type) MAJOR MINOR UID GID: a device node or fifo
+ * with exactly MODE (the umask does not apply) and that owner, made in its parent directory
+ * as resolved in ROOT, so a symlink in the tree cannot put it elsewhere. */
 int op_mknod(struct op *o) {
-    set_detail("%s", o->argv[0]);
-    dev_t dev = makedev(strtoul(o->argv[2], NULL, 10), strtoul(o->argv[3], NULL, 10));
-    return mknod(o->argv[0], (mode_t)strtoul(o->argv[1], NULL, 8), dev);
+    set_detail("%s", o->argv[1]);
+    char leaf[256];
+    int dir = parent_in(o->argv[0], o->argv[1], leaf);
+    if (dir < 0) return -1;
+    mode_t mode = (mode_t)strtoul(o->argv[2], NULL, 8);
+    dev_t dev = makedev(strtoul(o->argv[3], NULL, 10), strtoul(o->argv[4], NULL, 10));
+    int rc = mknodat(dir, leaf, mode, dev);
+    if (rc == 0) rc = fchownat(dir, leaf, (uid_t)strtoul(o->argv[5], NULL, 10), (gid_t)strtoul(o->argv[6], NULL, 10),
+                               AT_SYMLINK_NOFOLLOW);
+    if (rc == 0) rc = fchmodat(dir, leaf, mode & 07777, 0);
+    int saved = errno;
+    close(dir);
+    errno = saved;
+    return rc;
 }
 
 /* argv: ROOT TARGET LINKPATH; the same link already there is fine */

@@ -230,6 +230,8 @@ public final class LaunchTranslator {
     private List<FsStep> filesystem(OciConfig.Process process) {
         List<FsStep> steps = new ArrayList<>();
         boolean freshDev = false, devPtmx = false;
+        Set<String> configDevices = new java.util.HashSet<>();
+        for (OciConfig.Device device : config.linux().devices()) configDevices.add(Path.of(device.path()).normalize().toString());
         for (int i = 0; i < config.mounts().size(); i++) {
             OciConfig.Mount m = config.mounts().get(i);
             MountOptions o = MountOptions.parse(m.options(), "mounts[" + i + "].options");
@@ -242,6 +244,7 @@ public final class LaunchTranslator {
             // What the spec requires of every container's /dev (runc makes nodes as root; a
             // bind of the caller's works rooted and rootless alike).
             for (String node : DEFAULT_DEVICES) {
+                if (configDevices.contains("/dev/" + node)) continue; // the config's own, below
                 Path target = inRootfs("/dev/" + node);
                 steps.add(new FsStep.MountPoint(target, 0666));
                 steps.add(new FsStep.Bind(Path.of("/dev", node), target, MOUNT_ATTR_NOSUID, false));
@@ -255,6 +258,7 @@ public final class LaunchTranslator {
                         MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false));
             }
         }
+        devices(steps);
         steps.add(options.noPivot() ? new FsStep.ChangeRoot(rootfs) : new FsStep.PivotRoot(rootfs));
         // From here paths name the container's tree.
         List<Path> maskedDirectories = new ArrayList<>();
@@ -268,6 +272,30 @@ public final class LaunchTranslator {
                     | MountInfo.lockedFlags(rootfs), null));
         }
         return steps;
+    }
+
+    /**
+     * The config's devices. Outside a user namespace they are made with mknod, as runc does;
+     * inside one the kernel refuses (EPERM) a device node, so the caller's device at the same
+     * path is bound there, as runc does rootless (a fifo is made in either case).
+     */
+    private void devices(List<FsStep> steps) {
+        boolean userNamespace = config.linux().namespaces().stream().anyMatch(n -> n.type().equals("user"));
+        for (OciConfig.Device device : config.linux().devices()) {
+            Path target = inRootfs(device.path());
+            if (device.type() != 'p' && userNamespace) {
+                steps.add(new FsStep.MountPoint(target, 0666));
+                steps.add(new FsStep.Bind(Path.of(device.path()), target, MOUNT_ATTR_NOSUID, false));
+                continue;
+            }
+            int type = switch (device.type()) {
+                case 'b' -> 0060000;  // S_IFBLK
+                case 'p' -> 0010000;  // S_IFIFO
+                default -> 0020000;   // S_IFCHR: "c" and the unbuffered "u"
+            };
+            steps.add(new FsStep.DeviceNode(target, type | device.fileMode(), device.major(), device.minor(), device.uid(),
+                    device.gid()));
+        }
     }
 
     private void mount(int index, OciConfig.Mount m, MountOptions o, boolean bind, List<FsStep> steps) {

@@ -79,8 +79,10 @@ public record OciConfig(String ociVersion, Root root, List<Mount> mounts, Option
     public record Linux(List<Namespace> namespaces, List<IdMapping> uidMappings, List<IdMapping> gidMappings,
                         Optional<JsonNode> resources, Optional<String> cgroupsPath, Map<String, String> sysctl,
                         List<String> maskedPaths, List<String> readonlyPaths, Optional<String> rootfsPropagation,
-                        Optional<Seccomp> seccomp, Map<String, TimeOffset> timeOffsets, Optional<String> personality) {
+                        Optional<Seccomp> seccomp, Map<String, TimeOffset> timeOffsets, Optional<String> personality,
+                        List<Device> devices) {
         public Linux {
+            devices = List.copyOf(devices);
             namespaces = List.copyOf(namespaces);
             uidMappings = List.copyOf(uidMappings);
             gidMappings = List.copyOf(gidMappings);
@@ -91,8 +93,14 @@ public record OciConfig(String ociVersion, Root root, List<Mount> mounts, Option
         }
 
         public static final Linux NONE = new Linux(List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(),
-                Map.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
+                Map.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), List.of());
     }
+
+    /**
+     * A device the container's {@code /dev} must hold ({@code linux.devices}): {@code type} is the
+     * spec's letter ({@code c}, {@code u}, {@code b}, {@code p}), {@code fileMode} the permission bits.
+     */
+    public record Device(String path, char type, long major, long minor, int fileMode, long uid, long gid) {}
 
     /** A namespace of {@code type} (the spec's names: {@code pid}, {@code network}, ...), new or joined at {@code path}. */
     public record Namespace(String type, Optional<String> path) {}

@@ -140,6 +140,10 @@ final class FilesystemStage {
             Path parent = f.path().getParent();
             if (parent != null && parent.getParent() != null) add(new Op.MakeDirectory(parent.toString(), 0755), f);
             add(new Op.CreateFile(f.path().toString(), f.mode()), f);
+        } else if (step instanceof FsStep.DeviceNode n) {
+            Path parent = n.path().getParent();
+            if (parent != null && parent.getParent() != null) add(new Op.MakeDirectory(parent.toString(), 0755), n);
+            add(new Op.MakeNode(Op.NO_ROOT, n.path().toString(), n.mode(), n.major(), n.minor(), n.uid(), n.gid()), n);
         } else if (step instanceof FsStep.Symlink l) {
             add(new Op.Symlink(l.target(), l.link().toString()), l);
         } else if (step instanceof FsStep.Chmod c) {

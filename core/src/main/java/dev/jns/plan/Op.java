@@ -262,11 +262,16 @@ public sealed interface Op {
         public List<String> args() { return List.of(Integer.toString(root), path, Integer.toOctalString(mode)); }
     }
 
-    /** {@code mknod(path, mode, makedev(major, minor))}. */
-    record MakeNode(String path, int mode, int major, int minor) implements Op {
+    /**
+     * {@code mknodat} of a device node or fifo at {@code path} (its parent resolved in the root held
+     * in slot {@code root}; {@link #NO_ROOT}: a plain path), then {@code fchownat} to {@code uid}/{@code gid}
+     * and {@code fchmodat} to {@code mode}'s permission bits exactly, whatever the umask.
+     */
+    record MakeNode(int root, String path, int mode, long major, long minor, long uid, long gid) implements Op {
         public OpCode code() { return OpCode.MKNOD; }
         public List<String> args() {
-            return List.of(path, Integer.toOctalString(mode), Integer.toString(major), Integer.toString(minor));
+            return List.of(Integer.toString(root), path, Integer.toOctalString(mode), Long.toString(major), Long.toString(minor),
+                    Long.toString(uid), Long.toString(gid));
         }
     }
 

@@ -53,6 +53,12 @@ public sealed interface FsStep extends Step {
      */
     record Dev(Path target) implements FsStep {}
 
+    /**
+     * A device node or fifo at {@code path}: {@code mode} carries the file type ({@code S_IFCHR},
+     * {@code S_IFBLK} or {@code S_IFIFO}) and the permission bits, given exactly, with its owner.
+     */
+    record DeviceNode(Path path, int mode, long major, long minor, long uid, long gid) implements FsStep {}
+
     /** A directory (and its missing parents). */
     record Dir(Path path, int mode) implements FsStep {}
 

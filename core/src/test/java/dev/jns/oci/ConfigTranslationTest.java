@@ -232,4 +232,40 @@ class ConfigTranslationTest {
         assertThat(f.rules().getFirst().action()).isEqualTo(dev.jns.seccomp.SeccompAction.errno(13));
         assertThat(f.rules().getLast().checks()).containsExactly(dev.jns.seccomp.ArgumentCheck.maskedEqual(0, 0xFFFFFFFFL, 8));
     }
+
+    @Test
+    void devicesAreMadeWithMknodAsRootAndBoundFromTheCallerInAUserNamespace() throws IOException {
+        String devices = "\"devices\": [{\"path\": \"/dev/test1\", \"type\": \"c\", \"major\": 10, \"minor\": 666, "
+                + "\"fileMode\": 432, \"uid\": 5, \"gid\": 6}, {\"path\": \"/dev/null\", \"type\": \"c\", "
+                + "\"major\": 1, \"minor\": 3}, {\"path\": \"/dev/fifo\", \"type\": \"p\"}]";
+        String config = """
+                {"ociVersion": "1.2.0", "root": {"path": "rootfs"},
+                 "process": {"args": ["true"], "cwd": "/", "user": {"uid": 0, "gid": 0}},
+                 "mounts": [{"destination": "/dev", "type": "tmpfs", "source": "tmpfs"}],
+                 "linux": {"namespaces": [{"type": "mount"}NS], DEVICES}}""".replace("DEVICES", devices);
+        Path root = bundle.resolve("rootfs");
+        LaunchSpec asRoot = translate(config.replace("NS", ""), ROOT).spec();
+        LaunchPlan plan = PlanCompiler.compile(asRoot);
+        assertThat(plan.opsOf(Op.MakeNode.class)).containsExactly(
+                new Op.MakeNode(Op.NO_ROOT, root + "/dev/test1", 0020660, 10, 666, 5, 6),
+                new Op.MakeNode(Op.NO_ROOT, root + "/dev/null", 0020666, 1, 3, 0, 0),
+                new Op.MakeNode(Op.NO_ROOT, root + "/dev/fifo", 0010666, 0, 0, 0, 0));
+        // the config's /dev/null replaces the default bind of the caller's
+        assertThat(asRoot.filesystem().steps()).filteredOn(FsStep.Bind.class::isInstance).map(s -> ((FsStep.Bind) s).target())
+                .contains(root.resolve("dev/zero")).doesNotContain(root.resolve("dev/null"));
+
+        String rootless = config.replace("NS", ", {\"type\": \"user\"}").replace("\"linux\": {", "\"linux\": {\"uidMappings\": "
+                + "[{\"containerID\": 0, \"hostID\": 0, \"size\": 1}], \"gidMappings\": [{\"containerID\": 0, \"hostID\": 0, "
+                + "\"size\": 1}], ");
+        LaunchSpec spec = translate(rootless, ROOT).spec();
+        assertThat(spec.filesystem().steps()).contains(new FsStep.Bind(Path.of("/dev/test1"), root.resolve("dev/test1"),
+                MOUNT_ATTR_NOSUID, false));
+        assertThat(spec.filesystem().steps()).filteredOn(FsStep.DeviceNode.class::isInstance)
+                .containsExactly(new FsStep.DeviceNode(root.resolve("dev/fifo"), 0010666, 0, 0, 0, 0));
+
+        assertThatThrownBy(() -> ConfigReader.read(config.replace("NS", "").replace("\"type\": \"p\"", "\"type\": \"x\"")))
+                .hasMessage("config.json: linux.devices[2].type: is not a device type (c, u, b or p): \"x\" at line 4");
+        assertThatThrownBy(() -> ConfigReader.read(config.replace("NS", "").replace(", \"major\": 10", "")))
+                .hasMessage("config.json: linux.devices[0].major: missing (in the object at line 4)");
+    }
 }
