@@ -18,7 +18,7 @@ public record CgroupStats(Memory memory, Cpu cpu, Pids pids, List<Hugetlb> huget
     /** A limit that is not set ({@code max}, or v1's page-rounded largest value). */
     public static final long UNLIMITED = Long.MAX_VALUE;
 
-    /** Null lists read as empty; all are copied. */
+    /** Copies the lists. */
     public CgroupStats {
         hugetlb = List.copyOf(hugetlb);
         blockIo = List.copyOf(blockIo);
