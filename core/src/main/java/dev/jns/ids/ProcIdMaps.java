@@ -12,6 +12,11 @@ public final class ProcIdMaps {
 
     private ProcIdMaps() {}
 
+    /**
+     * The lines of a {@code uid_map} or {@code gid_map} file.
+     *
+     * @param file the file
+     */
     public static List<IdMap> read(Path file) {
         try {
             return Files.readAllLines(file).stream()
@@ -28,6 +33,9 @@ public final class ProcIdMaps {
     /**
      * Every id this process's user namespace has, mapped to itself: util-linux's
      * {@code --map-users=all}, which passes the parent's ids through unchanged.
+     *
+     * @param file the file
+     * @return the ranges
      */
     public static List<IdRange> passThrough(Path file) {
         return read(file).stream().map(m -> IdRange.identity(m.inside(), m.count())).toList();

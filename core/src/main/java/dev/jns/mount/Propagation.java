@@ -13,6 +13,10 @@ public enum Propagation {
 
     Propagation(long flag) { this.flag = flag; }
 
-    /** The MS_* flag; 0 for {@link #UNCHANGED}. */
+    /**
+     * The MS_* flag; 0 for {@link #UNCHANGED}.
+     *
+     * @return the flag
+     */
     public long flag() { return flag; }
 }

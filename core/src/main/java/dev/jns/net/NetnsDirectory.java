@@ -34,17 +34,31 @@ public final class NetnsDirectory {
 
     private NetnsDirectory() {}
 
-    /** Rejects what {@code ip netns} rejects: see {@link #isValidName}. */
+    /**
+     * Rejects what {@code ip netns} rejects: see {@link #isValidName}.
+     *
+     * @param name the name
+     */
     public static void checkName(String name) {
         if (!isValidName(name)) throw new NetnsException("Invalid netns name \"" + name + "\"");
     }
 
-    /** What {@code ip netns} accepts as a name: not empty, {@code .} or {@code ..}, no {@code /}, at most NAME_MAX bytes. */
+    /**
+     * What {@code ip netns} accepts as a name: not empty, {@code .} or {@code ..}, no {@code /}, at most NAME_MAX bytes.
+     *
+     * @param name the name
+     * @return true if valid
+     */
     public static boolean isValidName(String name) {
         return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
                 && name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= NAME_MAX;
     }
 
+    /**
+     * The file for {@code name} in {@link #DIR}, the name checked first.
+     *
+     * @param name the name
+     */
     public static Path path(String name) {
         checkName(name);
         return DIR.resolve(name);
@@ -53,6 +67,8 @@ public final class NetnsDirectory {
     /**
      * Creates a new network namespace named {@code name} ({@code ip netns add}). On
      * failure nothing is left: no file, no mount.
+     *
+     * @param name the name
      */
     public static void add(String name) {
         Path file = createEntry(name);
@@ -70,7 +86,12 @@ public final class NetnsDirectory {
         }
     }
 
-    /** Names the network namespace process {@code pid} is in ({@code ip netns attach}). */
+    /**
+     * Names the network namespace process {@code pid} is in ({@code ip netns attach}).
+     *
+     * @param name the name
+     * @param pid the process id
+     */
     public static void attach(String name, int pid) {
         Path file = createEntry(name);
         String source = "/proc/" + pid + "/ns/net";
@@ -85,6 +106,8 @@ public final class NetnsDirectory {
     /**
      * Removes the name ({@code ip netns delete}): unmounts (lazily, as ip does) and unlinks
      * the file. The namespace itself ends when nothing else holds it.
+     *
+     * @param name the name
      */
     public static void delete(String name) {
         Path file = path(name);
@@ -100,7 +123,11 @@ public final class NetnsDirectory {
         }
     }
 
-    /** The names, in directory order (what {@code ip netns list} prints, in its order). */
+    /**
+     * The names, in directory order (what {@code ip netns list} prints, in its order).
+     *
+     * @return the names
+     */
     public static List<String> names() {
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(DIR)) return out;
@@ -112,7 +139,12 @@ public final class NetnsDirectory {
         return out;
     }
 
-    /** Opens the named namespace. */
+    /**
+     * Opens the named namespace.
+     *
+     * @param name the name
+     * @return the handle
+     */
     public static Namespace open(String name) {
         Path file = path(name);
         try {
@@ -127,6 +159,9 @@ public final class NetnsDirectory {
     /**
      * The name of the network namespace process {@code pid} is in, as {@code ip netns identify}
      * picks it: of several names for one namespace, the last in directory order.
+     *
+     * @param pid the process id
+     * @return the name, or empty
      */
     public static Optional<String> identify(int pid) {
         FileKey target = FileKey.of(Path.of("/proc", Integer.toString(pid), "ns", "net"))
@@ -138,7 +173,12 @@ public final class NetnsDirectory {
         return Optional.ofNullable(found);
     }
 
-    /** The processes inside the named namespace ({@code ip netns pids}), in /proc order. */
+    /**
+     * The processes inside the named namespace ({@code ip netns pids}), in /proc order.
+     *
+     * @param name the name
+     * @return the pids
+     */
     public static List<Integer> pids(String name) {
         Path file = path(name);
         FileKey ns = FileKey.of(file)
@@ -197,12 +237,18 @@ public final class NetnsDirectory {
      * {@code mount --make-shared /run/netns}; when it is not a mount point yet (EINVAL),
      * first bind-mount it onto itself. Done once per boot, and left in place, as ip does.
      */
-    /** A change to the directory: a name added or deleted. */
+    /**
+     * A change to the directory: a name added or deleted.
+     *
+     * @param name the name
+     */
     public record Change(boolean added, String name) {}
 
     /**
      * Watches the directory (made if missing) for names added and deleted, as
      * {@code ip netns monitor} does, until closed.
+     *
+     * @return the watch; close it to stop
      */
     public static Watch watch() {
         try {
@@ -228,7 +274,11 @@ public final class NetnsDirectory {
             this.service = service;
         }
 
-        /** The next changes, in order, waiting until there is at least one. */
+        /**
+         * The next changes, in order, waiting until there is at least one.
+         *
+         * @throws java.lang.InterruptedException if the calling thread is interrupted while waiting
+         */
         public List<Change> next() throws InterruptedException {
             while (true) {
                 WatchKey key = service.take();

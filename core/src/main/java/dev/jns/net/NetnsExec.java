@@ -34,7 +34,12 @@ public final class NetnsExec {
 
     private NetnsExec() {}
 
-    /** The setup for {@code command} inside the named namespace, reading {@code /etc/netns/NAME}. */
+    /**
+     * The setup for {@code command} inside the named namespace, reading {@code /etc/netns/NAME}.
+     *
+     * @param name the name
+     * @param command the program and its arguments
+     */
     public static Setup prepare(String name, List<String> command) {
         return prepare(name, command, ETC_NETNS.resolve(name), ETC);
     }

@@ -63,12 +63,21 @@ public final class UserModeNetwork implements BeforeExec {
         this.searchPath = searchPath;
     }
 
-    /** slirp4netns from {@code $PATH}, without access to the host's loopback. */
+    /**
+     * slirp4netns from {@code $PATH}, without access to the host's loopback.
+     *
+     * @return the network
+     */
     public static UserModeNetwork slirp4netns() {
         return new UserModeNetwork(false, searchPath());
     }
 
-    /** Whether {@value #GATEWAY} inside reaches the host's {@code 127.0.0.1} services. */
+    /**
+     * Whether {@value #GATEWAY} inside reaches the host's {@code 127.0.0.1} services.
+     *
+     * @param allow whether to allow it
+     * @return a copy with that setting
+     */
     public UserModeNetwork allowHostLoopback(boolean allow) {
         return new UserModeNetwork(allow, searchPath);
     }

@@ -13,5 +13,6 @@ public enum Architecture {
 
     Architecture(int token) { this.token = token; }
 
+    /** The {@code AUDIT_ARCH_*} value the kernel gives a filter as {@code seccomp_data.arch}. */
     public int token() { return token; }
 }

@@ -6,6 +6,8 @@ package dev.jns.seccomp;
  *
  * @param index the argument, 0 to 5
  * @param mask  for {@link Comparison#MASKED_EQ}: the bits compared ({@code (arg & mask) == value})
+ * @param op the comparison
+ * @param value the value compared with
  */
 public record ArgumentCheck(int index, Comparison op, long value, long mask) {
     /** libseccomp's {@code enum scmp_compare}, numbered as there. */
@@ -16,18 +18,33 @@ public record ArgumentCheck(int index, Comparison op, long value, long mask) {
 
         Comparison(int code) { this.code = code; }
 
+        /** libseccomp's {@code scmp_compare} value. */
         public int code() { return code; }
     }
 
+    /** Checks the index; {@link IllegalArgumentException} unless 0 to 5. */
     public ArgumentCheck {
         if (index < 0 || index > 5) throw new IllegalArgumentException("a system call has arguments 0 to 5, not " + index);
     }
 
+    /**
+     * {@code arg == value}.
+     *
+     * @param index the link's index
+     * @param value the value compared with
+     */
     public static ArgumentCheck equal(int index, long value) {
         return new ArgumentCheck(index, Comparison.EQ, value, 0);
     }
 
-    /** {@code (arg & mask) == value}. */
+    /**
+     * {@code (arg & mask) == value}.
+     *
+     * @param index the link's index
+     * @param mask the bits compared
+     * @param value the value compared with
+     * @return the check
+     */
     public static ArgumentCheck maskedEqual(int index, long mask, long value) {
         return new ArgumentCheck(index, Comparison.MASKED_EQ, value, mask);
     }
