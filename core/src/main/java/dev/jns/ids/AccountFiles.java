@@ -34,6 +34,7 @@ public record AccountFiles(Path passwd, Path group) {
      * The account called {@code name}.
      *
      * @param name the name
+     * @return the account, or empty
      */
     public Optional<User> userNamed(String name) {
         return users().stream().filter(u -> u.name().equals(name)).findFirst();
@@ -43,6 +44,7 @@ public record AccountFiles(Path passwd, Path group) {
      * The first account with {@code uid}.
      *
      * @param uid the uid
+     * @return the account, or empty
      */
     public Optional<User> userWithUid(long uid) {
         return users().stream().filter(u -> u.uid() == uid).findFirst();
@@ -68,6 +70,7 @@ public record AccountFiles(Path passwd, Path group) {
      * Whether a group has {@code gid}.
      *
      * @param gid the gid
+     * @return true if one does
      */
     public boolean groupExists(long gid) {
         return fields(group).stream().anyMatch(f -> f.length >= 3 && number(f[2]).equals(OptionalLong.of(gid)));

@@ -17,7 +17,7 @@ public record IdRange(OptionalLong inside, long outside, long count) {
      * The block of a map line: the same ids inside and outside.
      *
      * @param map the map line
-     * @return the handle
+     * @return the block
      */
     public static IdRange of(IdMap map) {
         return new IdRange(OptionalLong.of(map.inside()), map.outside(), map.count());

@@ -7,7 +7,9 @@ import java.util.List;
 
 /** Reads a process's {@code uid_map} or {@code gid_map} as the kernel prints it. */
 public final class ProcIdMaps {
+    /** This process's uid map. */
     public static final Path SELF_UID_MAP = Path.of("/proc/self/uid_map");
+    /** This process's gid map. */
     public static final Path SELF_GID_MAP = Path.of("/proc/self/gid_map");
 
     private ProcIdMaps() {}
@@ -16,6 +18,7 @@ public final class ProcIdMaps {
      * The lines of a {@code uid_map} or {@code gid_map} file.
      *
      * @param file the file
+     * @return the lines
      */
     public static List<IdMap> read(Path file) {
         try {

@@ -15,7 +15,11 @@ import java.nio.file.Path;
  * @param egid the effective gid
  */
 public record ProcessIds(long uid, long euid, long gid, long egid) {
-    /** This process's ids. */
+    /**
+     * This process's ids.
+     *
+     * @return the ids
+     */
     public static ProcessIds self() {
         return read(Path.of("/proc/self/status"));
     }
@@ -24,6 +28,7 @@ public record ProcessIds(long uid, long euid, long gid, long egid) {
      * The ids in a {@code /proc/PID/status} file.
      *
      * @param status the status file
+     * @return the ids
      */
     public static ProcessIds read(Path status) {
         long[] uids = null, gids = null;

@@ -43,5 +43,10 @@ public sealed interface Holder {
     record Dependent(long inode, NamespaceType type, Relation relation) implements Holder {}
 
     /** How a dependent namespace refers to the one it keeps alive. */
-    enum Relation { PARENT, OWNER }
+    enum Relation {
+        /** It is the dependent's parent (pid and user namespaces). */
+        PARENT,
+        /** It is the user namespace that owns the dependent. */
+        OWNER
+    }
 }

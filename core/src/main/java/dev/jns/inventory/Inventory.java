@@ -74,8 +74,8 @@ public final class Inventory {
     /**
      * The namespace with this inode, if the scan found it.
      *
-     * @param inode the other namespace's inode
-     * @return the handle
+     * @param inode the namespace's nsfs inode
+     * @return the namespace, or empty
      */
     public Optional<NamespaceRecord> namespace(long inode) {
         return Optional.ofNullable(byInode.get(inode));
@@ -92,6 +92,7 @@ public final class Inventory {
      * The process with this pid, if the scan saw it.
      *
      * @param pid the process id
+     * @return the process, or empty
      */
     public Optional<ProcessRecord> process(int pid) {
         return Optional.ofNullable(byPid.get(pid));

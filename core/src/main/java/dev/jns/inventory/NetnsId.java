@@ -9,7 +9,11 @@ package dev.jns.inventory;
 public record NetnsId(int value) {
     public static final NetnsId UNASSIGNED = new NetnsId(-1);
 
-    /** Whether an id is assigned. */
+    /**
+     * Whether an id is assigned.
+     *
+     * @return true if assigned
+     */
     public boolean isAssigned() { return value >= 0; }
 
     @Override

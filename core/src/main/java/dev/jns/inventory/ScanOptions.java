@@ -56,6 +56,7 @@ public record ScanOptions(Set<NamespaceType> types, boolean relations, boolean g
      * A copy scanning only these types.
      *
      * @param t the types
+     * @return the copy
      */
     public ScanOptions withTypes(Set<NamespaceType> t) {
         return new ScanOptions(t, relations, ghosts, netnsIds, sockets, allCommands);
@@ -64,7 +65,8 @@ public record ScanOptions(Set<NamespaceType> types, boolean relations, boolean g
     /**
      * A copy that does or does not read owners and parents.
      *
-     * @param on whether to
+     * @param on true to include it
+     * @return the copy
      */
     public ScanOptions withRelations(boolean on) {
         return new ScanOptions(types, on, ghosts, netnsIds, sockets, allCommands);
@@ -73,7 +75,8 @@ public record ScanOptions(Set<NamespaceType> types, boolean relations, boolean g
     /**
      * A copy that does or does not look for namespaces held by nothing but others (turns relations on).
      *
-     * @param on whether to
+     * @param on true to include it
+     * @return the copy
      */
     public ScanOptions withGhosts(boolean on) {
         return new ScanOptions(types, relations, on, netnsIds, sockets, allCommands);
@@ -82,7 +85,8 @@ public record ScanOptions(Set<NamespaceType> types, boolean relations, boolean g
     /**
      * A copy that does or does not ask for network namespace ids.
      *
-     * @param on whether to
+     * @param on true to include it
+     * @return the copy
      */
     public ScanOptions withNetnsIds(boolean on) {
         return new ScanOptions(types, relations, ghosts, on, sockets, allCommands);
@@ -91,7 +95,8 @@ public record ScanOptions(Set<NamespaceType> types, boolean relations, boolean g
     /**
      * A copy that does or does not look for namespaces held by sockets.
      *
-     * @param on whether to
+     * @param on true to include it
+     * @return the copy
      */
     public ScanOptions withSockets(boolean on) {
         return new ScanOptions(types, relations, ghosts, netnsIds, on, allCommands);
@@ -100,7 +105,8 @@ public record ScanOptions(Set<NamespaceType> types, boolean relations, boolean g
     /**
      * A copy that does or does not read every process's command line.
      *
-     * @param on whether to
+     * @param on true to include it
+     * @return the copy
      */
     public ScanOptions withAllCommands(boolean on) {
         return new ScanOptions(types, relations, ghosts, netnsIds, sockets, on);

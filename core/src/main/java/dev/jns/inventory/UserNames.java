@@ -46,6 +46,7 @@ public final class UserNames {
      * The user name for {@code uid}, or the number as text.
      *
      * @param uid the uid
+     * @return the name
      */
     public String nameOf(int uid) {
         String n = names.get(uid);

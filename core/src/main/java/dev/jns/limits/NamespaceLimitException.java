@@ -8,6 +8,7 @@ import java.util.List;
  * type the caller's uid has; {@link #usage()} carries the same as data.
  */
 public final class NamespaceLimitException extends RuntimeException {
+    /** The limit and use of each requested type. */
     private final List<NamespaceUsage> usage;
 
     NamespaceLimitException(String message, List<NamespaceUsage> usage, Throwable cause) {

@@ -59,7 +59,11 @@ public record Cidr(InetAddress address, int prefixLength) {
         return address instanceof Inet4Address ? 2 : 10;
     }
 
-    /** Whether the address is IPv4. */
+    /**
+     * Whether the address is IPv4.
+     *
+     * @return true for IPv4
+     */
     public boolean isIpv4() {
         return address instanceof Inet4Address;
     }
@@ -67,7 +71,7 @@ public record Cidr(InetAddress address, int prefixLength) {
     /**
      * The network this address lies in: host bits cleared ({@code 10.77.0.0/24} for {@code 10.77.0.1/24}).
      *
-     * @return the configuration
+     * @return the network
      */
     public Cidr network() {
         byte[] b = address.getAddress();

@@ -52,7 +52,11 @@ public final class NetNamespace implements AutoCloseable {
         return new NetNamespace(name, NetnsDirectory.open(name), false);
     }
 
-    /** The namespace's name in {@code /run/netns}. */
+    /**
+     * The namespace's name in {@code /run/netns}.
+     *
+     * @return the name
+     */
     public String name() { return name; }
 
     /**

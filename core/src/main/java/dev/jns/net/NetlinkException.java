@@ -10,14 +10,19 @@ import java.util.Optional;
  * the errno: "Peer netns already has a nsid assigned", "Invalid prefix for given prefix length").
  */
 public final class NetlinkException extends RuntimeException {
+    /** What was asked. */
     private final String request;
+    /** The errno the kernel answered with. */
     private final int errno;
+    /** The extended ACK's text, or null. */
     private final String kernelMessage;
 
     /**
      * A refused request; the message reads {@code request: reason}.
      *
      * @param errno the errno
+     * @param request what was asked
+     * @param kernelMessage the extended ACK's text, or null
      */
     public NetlinkException(String request, int errno, String kernelMessage) {
         super(format(request, errno, kernelMessage));
@@ -41,7 +46,7 @@ public final class NetlinkException extends RuntimeException {
     /**
      * The errno the kernel answered with.
      *
-     * @return the errno, or 0
+     * @return the errno
      */
     public int errno() { return errno; }
 

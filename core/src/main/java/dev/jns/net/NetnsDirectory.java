@@ -29,6 +29,7 @@ import java.util.Optional;
  * the way {@code ip netns} does it, so that both tools see and manage the same namespaces.
  */
 public final class NetnsDirectory {
+    /** Where the names live, as iproute2 keeps them. */
     public static final Path DIR = Path.of("/run/netns");
     private static final int NAME_MAX = 255;
 
@@ -58,6 +59,7 @@ public final class NetnsDirectory {
      * The file for {@code name} in {@link #DIR}, the name checked first.
      *
      * @param name the name
+     * @return the path
      */
     public static Path path(String name) {
         checkName(name);
@@ -241,6 +243,7 @@ public final class NetnsDirectory {
      * A change to the directory: a name added or deleted.
      *
      * @param name the name
+     * @param added true if added, false if deleted
      */
     public record Change(boolean added, String name) {}
 
@@ -277,6 +280,7 @@ public final class NetnsDirectory {
         /**
          * The next changes, in order, waiting until there is at least one.
          *
+         * @return the changes, at least one
          * @throws java.lang.InterruptedException if the calling thread is interrupted while waiting
          */
         public List<Change> next() throws InterruptedException {

@@ -57,7 +57,11 @@ public final class NetworkConfig implements AutoCloseable {
 
     // ---- links ----------------------------------------------------------------------
 
-    /** Every link in the namespace ({@code RTM_GETLINK} dump). */
+    /**
+     * Every link in the namespace ({@code RTM_GETLINK} dump).
+     *
+     * @return the links
+     */
     public List<Link> links() {
         List<Link> out = new ArrayList<>();
         for (NetlinkMessage m : socket.dump(RTM_GETLINK, IfInfoMsg.request(0, List.of()), "list links")) {
@@ -95,6 +99,7 @@ public final class NetworkConfig implements AutoCloseable {
      * Brings a link up or down ({@code ip link set NAME up|down}).
      *
      * @param name the name
+     * @param up true for up
      */
     public void setUp(String name, boolean up) {
         int index = indexOf(name);

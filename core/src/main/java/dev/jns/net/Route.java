@@ -17,7 +17,11 @@ import java.util.OptionalInt;
  */
 public record Route(Cidr destination, Optional<InetAddress> gateway, OptionalInt outputLink, int table,
                     int protocol, int scope, int type) {
-    /** Whether this is a default route (prefix length 0). */
+    /**
+     * Whether this is a default route (prefix length 0).
+     *
+     * @return true for a default route
+     */
     public boolean isDefault() {
         return destination.prefixLength() == 0;
     }

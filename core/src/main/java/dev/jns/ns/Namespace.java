@@ -134,6 +134,7 @@ public final class Namespace implements AutoCloseable {
      * @param fd the descriptor number
      * @param origin where it came from, for messages
      * @param expected the type it must have
+     * @return the handle
      */
     public static Namespace adopt(int fd, String origin, NamespaceType expected) {
         try {
@@ -165,7 +166,11 @@ public final class Namespace implements AutoCloseable {
                         + Integer.toHexString(flag) + " for " + origin));
     }
 
-    /** The namespace's type. */
+    /**
+     * The namespace's type.
+     *
+     * @return the type
+     */
     public NamespaceType type() { return id.type(); }
 
     /**
@@ -182,7 +187,11 @@ public final class Namespace implements AutoCloseable {
      */
     public long inode() { return id.inode(); }
 
-    /** The nsfs device number. */
+    /**
+     * The nsfs device number.
+     *
+     * @return the device
+     */
     public long device() { return id.device(); }
 
     /**
@@ -422,7 +431,11 @@ public final class Namespace implements AutoCloseable {
         }
     }
 
-    /** Whether the handle's descriptor is still open. */
+    /**
+     * Whether the handle's descriptor is still open.
+     *
+     * @return true if open
+     */
     public boolean isOpen() { return fd >= 0; }
 
     @Override

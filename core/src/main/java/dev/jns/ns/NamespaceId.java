@@ -7,7 +7,7 @@ package dev.jns.ns;
  *
  * @param type the namespace type
  * @param device the nsfs device
- * @param inode the other namespace's inode
+ * @param inode the nsfs inode
  */
 public record NamespaceId(NamespaceType type, long device, long inode) {
     @Override

@@ -14,13 +14,21 @@ import java.util.Optional;
  * user, cgroup, time), so sorting by type matches its output.
  */
 public enum NamespaceType {
+    /** Mount namespace: the mount table ({@code CLONE_NEWNS}). */
     MNT("mnt", 0x00020000, "2.4.19"),
+    /** Network namespace: links, addresses, routes, sockets, firewall ({@code CLONE_NEWNET}). */
     NET("net", 0x40000000, "2.6.29"),
+    /** Pid namespace: process ids ({@code CLONE_NEWPID}). */
     PID("pid", 0x20000000, "2.6.24"),
+    /** UTS namespace: host and domain name ({@code CLONE_NEWUTS}). */
     UTS("uts", 0x04000000, "2.6.19"),
+    /** IPC namespace: System V IPC and POSIX message queues ({@code CLONE_NEWIPC}). */
     IPC("ipc", 0x08000000, "2.6.19"),
+    /** User namespace: uids, gids and capabilities ({@code CLONE_NEWUSER}). */
     USER("user", 0x10000000, "3.8"),
+    /** Cgroup namespace: the root of the cgroup view ({@code CLONE_NEWCGROUP}). */
     CGROUP("cgroup", 0x02000000, "4.6"),
+    /** Time namespace: monotonic and boot-time clock offsets ({@code CLONE_NEWTIME}). */
     TIME("time", 0x00000080, "5.6");
 
     /**

@@ -6,15 +6,15 @@ package dev.jns.ns;
  * wrapped. Use {@code RuntimeException} for {@code E} when the task throws none.
  *
  * @param <T> the result type
- * @param <E> the checked exception {@code body} may throw
+ * @param <E> the checked exception the task may throw
  */
 @FunctionalInterface
 public interface ThrowingCallable<T, E extends Exception> {
     /**
      * Runs the task.
      *
-     * @return the call's name
-     * @throws E what {@code body} throws
+     * @return the result
+     * @throws E if the task fails
      */
     T call() throws E;
 }

@@ -37,7 +37,7 @@ public sealed interface SeccompAction {
      * An action without an argument.
      *
      * @param name the name
-     * @param code the exit status
+     * @param code the filter's return value
      */
     record Simple(String name, int code) implements SeccompAction {}
 

@@ -63,6 +63,7 @@ public record SeccompFilter(SeccompAction defaultAction, SeccompAction badArchit
      * @param syscall the system call's name
      * @param action the action
      * @param checks the argument checks, all of which must pass
+     * @return the copy
      */
     public SeccompFilter withRule(String syscall, SeccompAction action, ArgumentCheck... checks) {
         List<Rule> more = new ArrayList<>(rules);
@@ -74,6 +75,7 @@ public record SeccompFilter(SeccompAction defaultAction, SeccompAction badArchit
      * A copy covering these architectures too, beside the machine's own.
      *
      * @param covered the architectures
+     * @return the copy
      */
     public SeccompFilter withArchitectures(Architecture... covered) {
         return new SeccompFilter(defaultAction, badArchitectureAction, List.of(covered), rules);

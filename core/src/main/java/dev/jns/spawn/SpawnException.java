@@ -12,12 +12,17 @@ import java.io.IOException;
  * working on. Nothing the failed start created is left behind.
  */
 public final class SpawnException extends IOException {
+    /** The failed op's position in the launch plan. */
     private final int opIndex;
     private final transient Op op;
     private final transient Step step;
+    /** The errno, or 0. */
     private final int errno;
+    /** The symbolic errno. */
     private final String errnoName;
+    /** The C library's text for the errno. */
     private final String strerror;
+    /** What the op was working on. */
     private final String detail;
 
     SpawnException(int opIndex, Op op, Step step, int errno, String errnoName, String strerror, String detail,

@@ -30,7 +30,7 @@ public sealed interface FsStep extends Step {
      * @param source the source
      * @param target the path in the new mount namespace
      * @param fstype the file system type, or null
-     * @param flags the {@code IFF_*} flags
+     * @param flags {@code MS_*} bits
      * @param data the file system's options, or null
      */
     record Mount(String source, Path target, String fstype, long flags, String data) implements FsStep {}
@@ -87,7 +87,7 @@ public sealed interface FsStep extends Step {
     /**
      * A directory (and its missing parents).
      *
-     * @param path the nsfs file
+     * @param path the path in the new mount namespace
      * @param mode the permission bits
      */
     record Dir(Path path, int mode) implements FsStep {}
@@ -95,7 +95,7 @@ public sealed interface FsStep extends Step {
     /**
      * An empty regular file (and its missing parents) unless one is there: a mount point for a bind of a file.
      *
-     * @param path the nsfs file
+     * @param path the path in the new mount namespace
      * @param mode the permission bits
      */
     record MountPoint(Path path, int mode) implements FsStep {}
@@ -104,14 +104,14 @@ public sealed interface FsStep extends Step {
      * A symbolic link at {@code link} pointing to {@code target}.
      *
      * @param target the path in the new mount namespace
-     * @param link the link's name
+     * @param link the link's path in the new mount namespace
      */
     record Symlink(String target, Path link) implements FsStep {}
 
     /**
      * Sets {@code mode} on {@code path} ({@code chmod(2)}; bubblewrap's {@code --chmod}).
      *
-     * @param path the nsfs file
+     * @param path the path in the new mount namespace
      * @param mode the permission bits
      */
     record Chmod(Path path, int mode) implements FsStep {}
@@ -126,14 +126,14 @@ public sealed interface FsStep extends Step {
     /**
      * {@code chroot} into {@code path} (util-linux's {@code unshare --root}).
      *
-     * @param path the nsfs file
+     * @param path the path in the new mount namespace
      */
     record ChangeRoot(Path path) implements FsStep {}
 
     /**
      * {@code pivot_root} into {@code path}, detaching the old root.
      *
-     * @param path the nsfs file
+     * @param path the path in the new mount namespace
      */
     record PivotRoot(Path path) implements FsStep {}
 

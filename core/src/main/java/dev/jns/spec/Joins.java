@@ -93,7 +93,7 @@ public record Joins(List<JoinedFile> files, Optional<JoinedProcess> process, boo
     /**
      * An nsfs file to join as a namespace of {@code type} (the kernel checks the file is one).
      *
-     * @param file the file
+     * @param file the nsfs file
      * @param type the namespace type
      */
     public record JoinedFile(Path file, NamespaceType type) implements Step {}
@@ -151,7 +151,11 @@ public record Joins(List<JoinedFile> files, Optional<JoinedProcess> process, boo
      * @param directory the group's directory in a mounted cgroup2 hierarchy
      */
     public record JoinedCgroup(Path directory) implements Step {
-        /** The group's {@code cgroup.procs} file. */
+        /**
+         * The group's {@code cgroup.procs} file.
+         *
+         * @return the path
+         */
         public Path procsFile() { return directory.resolve("cgroup.procs"); }
     }
 

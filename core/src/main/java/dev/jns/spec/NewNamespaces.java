@@ -27,6 +27,7 @@ public record NewNamespaces(Set<NamespaceType> types, PidNamespaceEntry pidEntry
      * Whether a new namespace of this type is made.
      *
      * @param type the namespace type
+     * @return true if one is
      */
     public boolean contains(NamespaceType type) {
         return types.contains(type);
