@@ -39,21 +39,25 @@ public final class Namespace implements AutoCloseable {
     }
 
     /**
-     * The namespace of the given type that process {@code pid} is in.
+     * The namespace of the given type that process {@code pid} is in: opens
+     * {@code /proc/PID/ns/TYPE} (see {@link #open(Path, NamespaceType)}).
      *
      * @param pid the process id
      * @param type the namespace type
      * @return the handle
+     * @throws SyscallException if it cannot be opened (ENOENT: no such process; EACCES: not allowed)
      */
     public static Namespace of(int pid, NamespaceType type) {
         return open(Path.of("/proc", Integer.toString(pid), "ns", type.procName()), type);
     }
 
     /**
-     * The namespace of the given type that the calling OS thread is in.
+     * The namespace of the given type that the calling OS thread is in: opens
+     * {@code /proc/thread-self/ns/TYPE}.
      *
      * @param type the namespace type
      * @return the handle
+     * @throws SyscallException if it cannot be opened
      */
     public static Namespace current(NamespaceType type) {
         return open(Path.of("/proc/thread-self/ns", type.procName()), type);
@@ -78,6 +82,8 @@ public final class Namespace implements AutoCloseable {
      * @param path the nsfs file
      * @param expected the type it must have
      * @return the handle
+     * @throws IllegalArgumentException if the file is not a namespace of that type
+     * @throws SyscallException if it cannot be opened
      */
     public static Namespace open(Path path, NamespaceType expected) {
         return adopt(LibC.open(path.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC), path.toString(), expected);
@@ -85,11 +91,12 @@ public final class Namespace implements AutoCloseable {
 
     /**
      * The namespace of the given type of the process a pidfd refers to. Unlike a
-     * {@code /proc/PID} path this cannot race with pid reuse.
+     * {@code /proc/PID} path this cannot race with pid reuse ({@code ioctl PIDFD_GET_*_NAMESPACE}, Linux 6.11+).
      *
      * @param pidfd the pidfd
      * @param type the namespace type
      * @return the handle
+     * @throws SyscallException if the kernel refuses
      */
     public static Namespace ofPidfd(int pidfd, NamespaceType type) {
         long request = switch (type) {
@@ -106,10 +113,6 @@ public final class Namespace implements AutoCloseable {
         return adopt(nsfd, "pidfd " + pidfd, type);
     }
 
-    /**
-     * Takes ownership of an open nsfs fd. Closes it and throws if it is not a namespace
-     * (or not of the expected type, when one is given).
-     */
     /**
      * The network namespace a socket of process {@code pid} was created in: its fd
      * duplicated here ({@code pidfd_getfd}, which needs ptrace access to the process), then
@@ -129,12 +132,15 @@ public final class Namespace implements AutoCloseable {
     }
 
     /**
-     * A handle on an nsfs descriptor someone else opened; the handle owns it from now on.
+     * Takes ownership of an open nsfs fd: asks its type ({@code ioctl NS_GET_NSTYPE}) and
+     * identity ({@code fstat}). Closes it and throws if it is not a namespace (or not of the
+     * expected type, when one is given).
      *
-     * @param fd the descriptor number
+     * @param fd the descriptor number, owned by the handle from now on
      * @param origin where it came from, for messages
-     * @param expected the type it must have
+     * @param expected the type it must have, or null for any
      * @return the handle
+     * @throws IllegalArgumentException if it is not a namespace, or not of that type
      */
     public static Namespace adopt(int fd, String origin, NamespaceType expected) {
         try {
