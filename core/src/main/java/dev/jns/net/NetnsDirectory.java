@@ -236,10 +236,6 @@ public final class NetnsDirectory {
     }
 
     /**
-     * {@code mount --make-shared /run/netns}; when it is not a mount point yet (EINVAL),
-     * first bind-mount it onto itself. Done once per boot, and left in place, as ip does.
-     */
-    /**
      * A change to the directory: a name added or deleted.
      *
      * @param name the name
@@ -308,6 +304,10 @@ public final class NetnsDirectory {
         }
     }
 
+    /**
+     * {@code mount --make-shared /run/netns}; when it is not a mount point yet (EINVAL),
+     * first bind-mount it onto itself. Done once per boot, and left in place, as ip does.
+     */
     private static void prepareDirectory() {
         try {
             Files.createDirectories(DIR);
