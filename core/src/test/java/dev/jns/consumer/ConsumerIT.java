@@ -3,6 +3,7 @@ package dev.jns.consumer;
 import dev.jns.testing.ExternalCommand;
 import dev.jns.testing.Privilege;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,14 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a temporary directory (no {@code target/classes}, no helper beside it: the helper must come
  * out of the jar), a small program compiled against it with every lint on and run by the
  * JDK's own {@code javac} and {@code java} on the module path, on the class path and as an
- * executable jar, each way with the native-access grant the README gives for it. Each run
+ * executable jar, each way with the native-access grant the README gives for it, and as a
+ * Maven project's dependency named by its coordinates (built offline against a local repository
+ * laid out as {@code install} lays it out). Each run
  * must do real work (a program spawned in a new UTS namespace, Java code run inside a new
  * network namespace) and print no warning at all, above all not the JDK's "restricted method"
  * one; the class path run without the grant shows that the check would see it.
  *
  * <p>A failsafe test ({@code *IT}): it runs in {@code integration-test}, after {@code package}
  * has made the jar and its sources and javadoc jars, and before {@code install}, so it uses
- * the jars in {@code target/}, the very files {@code install} copies to the local repository.
+ * the jars in {@code target/}, the very files {@code install} copies to the local repository
+ * (the user's own is only read).
  */
 class ConsumerIT {
     private static final Path JAR = Path.of("target/jns.jar");
@@ -130,8 +136,7 @@ class ConsumerIT {
 
     @Test
     void theLibraryJarItselfRunsAsTheJnsCommand() throws IOException {
-        assertThat(new JarFile(jar.toFile()).getManifest().getMainAttributes().getValue("Enable-Native-Access"))
-                .isEqualTo("ALL-UNNAMED");
+        assertThat(manifestValue("Enable-Native-Access")).isEqualTo("ALL-UNNAMED");
         ExternalCommand run = ExternalCommand.run(JAVA, "-jar", jar.toString(),
                 "unshare", "--user", "--map-root-user", "--uts", "sh", "-c", "hostname jar-run && hostname");
         assertThat(run.stderr()).isEmpty();
@@ -151,6 +156,71 @@ class ConsumerIT {
         }
     }
 
+    @Test
+    void asAMavenDependencyByItsCoordinates() throws IOException {
+        Privilege.requireRoot("make a network namespace");
+        String version = manifestValue("Implementation-Version");
+        // The compiler plugin this build used, so that the offline build finds it where this one left it.
+        Matcher plugin = Pattern.compile("maven-compiler-plugin</artifactId>\\s*<version>([^<]+)<").matcher(Files.readString(Path.of("../pom.xml")));
+        assertThat(plugin.find()).as("the compiler plugin's version in ../pom.xml").isTrue();
+        String compilerPlugin = plugin.group(1);
+        Path m2 = Path.of(System.getProperty("user.home"), ".m2", "repository");
+        Assumptions.assumeTrue(Files.isDirectory(m2.resolve("org/apache/maven/plugins/maven-compiler-plugin/" + compilerPlugin)),
+                "no maven-compiler-plugin " + compilerPlugin + " in " + m2 + " to build a project offline with");
+        // A local repository holding this build's artifact as install lays it out, beside links to
+        // the user's for Maven's own plugins: offline, and nothing is written to the user's.
+        Path repo = Files.createDirectories(dir.resolve("repository"));
+        try (Stream<Path> top = Files.list(m2)) {
+            for (Path p : top.filter(p -> !p.getFileName().toString().equals("dev")).toList()) {
+                Files.createSymbolicLink(repo.resolve(p.getFileName().toString()), p);
+            }
+        }
+        Path artifact = Files.createDirectories(repo.resolve("dev/jns/jns/" + version));
+        Files.copy(jar, artifact.resolve("jns-" + version + ".jar"));
+        Files.copy(Path.of("pom.xml"), artifact.resolve("jns-" + version + ".pom"));
+        Path parent = Files.createDirectories(repo.resolve("dev/jns/jns-parent/" + version));
+        Files.copy(Path.of("../pom.xml"), parent.resolve("jns-parent-" + version + ".pom"));
+
+        Path project = dir.resolve("maven-app");
+        Files.createDirectories(project.resolve("src/main/java/app"));
+        Files.writeString(project.resolve("src/main/java/app/Main.java"), MAIN);
+        Files.writeString(project.resolve("pom.xml"), """
+                <project xmlns="http://maven.apache.org/POM/4.0.0">
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>app</groupId>
+                  <artifactId>app</artifactId>
+                  <version>1</version>
+                  <properties>
+                    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+                    <maven.compiler.release>25</maven.compiler.release>
+                  </properties>
+                  <dependencies>
+                    <dependency>
+                      <groupId>dev.jns</groupId>
+                      <artifactId>jns</artifactId>
+                      <version>%s</version>
+                    </dependency>
+                  </dependencies>
+                  <build>
+                    <plugins>
+                      <plugin>
+                        <groupId>org.apache.maven.plugins</groupId>
+                        <artifactId>maven-compiler-plugin</artifactId>
+                        <version>%s</version>
+                        <configuration><compilerArgs><arg>-Xlint:all</arg><arg>-Werror</arg></compilerArgs></configuration>
+                      </plugin>
+                    </plugins>
+                  </build>
+                </project>
+                """.formatted(version, compilerPlugin));
+        ExternalCommand built = ExternalCommand.run("env", "JAVA_HOME=" + System.getProperty("java.home"),
+                "MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow", "mvn", "-o", "-q", "-B", "-Dmaven.repo.local=" + repo,
+                "-f", project.resolve("pom.xml").toString(), "compile");
+        assertThat(built.exitCode()).as("mvn compile:%n%s%s", built.stdout(), built.stderr()).isZero();
+        assertRanClean(ExternalCommand.run(JAVA, "--enable-native-access=ALL-UNNAMED", "-cp",
+                artifact.resolve("jns-" + version + ".jar") + ":" + project.resolve("target/classes"), "app.Main"));
+    }
+
     /** Compiles the program ({@code modular}: with its module-info) into {@code dir/name}; fails on any diagnostic. */
     private static Path compile(String name, boolean modular, String... libraryPath) throws IOException {
         Path src = dir.resolve(name + "-src");
@@ -165,6 +235,12 @@ class ConsumerIT {
         assertThat(compiled.exitCode()).as("javac:%n%s%s", compiled.stdout(), compiled.stderr()).isZero();
         assertThat(compiled.stdout() + compiled.stderr()).as("javac's diagnostics").isEmpty();
         return out;
+    }
+
+    private static String manifestValue(String name) throws IOException {
+        try (JarFile j = new JarFile(jar.toFile())) {
+            return j.getManifest().getMainAttributes().getValue(name);
+        }
     }
 
     private static void assertRanClean(ExternalCommand run) {
