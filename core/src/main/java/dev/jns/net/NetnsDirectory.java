@@ -27,6 +27,10 @@ import java.util.Optional;
  * with no process in it. {@code /run/netns} itself is made a shared mount, so that a
  * delete in one mount namespace unmounts the entry in all of them. Everything here is done
  * the way {@code ip netns} does it, so that both tools see and manage the same namespaces.
+ *
+ * <p>Errors: a failed operation throws {@link NetnsException} with the message
+ * {@code ip netns} prints for it (e.g. {@code Cannot create namespace file "/run/netns/x":
+ * File exists}); changes need CAP_SYS_ADMIN (root).
  */
 public final class NetnsDirectory {
     /** Where the names live, as iproute2 keeps them. */

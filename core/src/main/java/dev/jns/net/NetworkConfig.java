@@ -26,6 +26,11 @@ import static dev.jns.net.rtnl.Rtnl.*;
  * rtnetlink — what {@code ip link}, {@code ip addr} and {@code ip route} do, without
  * running {@code ip}. Links are named as in {@code ip}; a name that does not exist fails
  * with ENODEV. Holds one netlink socket; close it when done.
+ *
+ * <p>Errors: a request the kernel refuses throws {@link NetlinkException} with the request,
+ * the errno and the kernel's extended-ack text when it gave one; a failure of the socket
+ * itself ({@code socket}, {@code sendto}, {@code recvfrom}) throws
+ * {@link dev.jns.os.SyscallException}.
  */
 public final class NetworkConfig implements AutoCloseable {
     private static final String[] OPER_STATES = {"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"};
