@@ -18,25 +18,40 @@ public sealed interface Cgroup extends AutoCloseable permits CgroupV2, CgroupV1 
     /** How long {@link #remove()} and {@link #close()} wait for the processes to be gone. */
     Duration DEFAULT_REMOVE_TIMEOUT = Duration.ofSeconds(10);
 
-    /** 2 or 1. */
+    /**
+     * 2 or 1.
+     *
+     * @return 2 or 1
+     */
     int version();
 
-    /** The cgroup's path from the hierarchy's root, e.g. {@code /jns/ctr1} (v1: in the first hierarchy). */
+    /**
+     * The cgroup's path from the hierarchy's root, e.g. {@code /jns/ctr1} (v1: in the first hierarchy).
+     *
+     * @return the path
+     */
     String path();
 
     /**
      * Its directories: on v2 one, under the key {@code unified}; on v1 one per controller (the
      * controllers of one hierarchy share a directory), keyed by controller name.
+     *
+     * @return the directories
      */
     Map<String, Path> directories();
 
-    /** Moves the process {@code pid} (all its threads) into this cgroup. */
+    /**
+     * Moves the process {@code pid} (all its threads) into this cgroup.
+     *
+     * @param pid the process id
+     */
     void place(long pid);
 
     /**
      * Applies the settings of {@code resources} that are set, leaving the others as they are
      * (also what OCI {@code update} does).
      *
+     * @param resources the settings
      * @throws CgroupException for a setting this cgroup version cannot express, or a
      *     controller this machine does not offer here
      * @throws dev.jns.os.SyscallException if the kernel refuses a value (naming file and errno)
@@ -49,18 +64,32 @@ public sealed interface Cgroup extends AutoCloseable permits CgroupV2, CgroupV1 
     /** Thaws the cgroup's processes. */
     void thaw();
 
-    /** Whether the cgroup is frozen (or freezing). */
+    /**
+     * Whether the cgroup is frozen (or freezing).
+     *
+     * @return true if frozen or freezing
+     */
     boolean frozen();
 
-    /** The processes in the cgroup and in the cgroups below it. */
+    /**
+     * The processes in the cgroup and in the cgroups below it.
+     *
+     * @return the process ids
+     */
     List<Long> pids();
 
-    /** Whether any process is in the cgroup or below it. */
+    /**
+     * Whether any process is in the cgroup or below it.
+     *
+     * @return true if any process is there
+     */
     boolean populated();
 
     /**
      * Sends {@code signal} to every process in the cgroup and below, frozen first so that none
      * can fork past the signal (a frozen cgroup stays frozen).
+     *
+     * @param signal the signal number
      */
     void signalAll(int signal);
 
@@ -69,7 +98,11 @@ public sealed interface Cgroup extends AutoCloseable permits CgroupV2, CgroupV1 
         signalAll(dev.jns.os.Signals.SIGKILL);
     }
 
-    /** What the processes use now. */
+    /**
+     * What the processes use now.
+     *
+     * @return the snapshot
+     */
     CgroupStats stats();
 
     /** {@link #remove(Duration)} with {@link #DEFAULT_REMOVE_TIMEOUT}. */
@@ -82,11 +115,16 @@ public sealed interface Cgroup extends AutoCloseable permits CgroupV2, CgroupV1 
      * it, and the parents that this handle made (as far as no other cgroup is in them). A
      * cgroup already gone is no error.
      *
+     * @param timeout how long to wait for the last process to leave
      * @throws dev.jns.os.SyscallException EBUSY if processes are still in it after the timeout
      */
     void remove(Duration timeout);
 
-    /** Whether the cgroup's directory is still there (v1: any of them). */
+    /**
+     * Whether the cgroup's directory is still there (v1: any of them).
+     *
+     * @return true if it exists
+     */
     boolean exists();
 
     /**

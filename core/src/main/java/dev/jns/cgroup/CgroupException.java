@@ -7,10 +7,21 @@ package dev.jns.cgroup;
  * {@link dev.jns.os.SyscallException} instead, naming the file and the errno.
  */
 public final class CgroupException extends RuntimeException {
+    /**
+     * A failure described by {@code message}.
+     *
+     * @param message what went wrong
+     */
     public CgroupException(String message) {
         super(message);
     }
 
+    /**
+     * A failure described by {@code message}.
+     *
+     * @param message what went wrong
+     * @param cause the underlying failure
+     */
     public CgroupException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -25,7 +25,11 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
     Set<String> V1_CONTROLLERS = Set.of("cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "net_cls",
             "net_prio", "blkio", "perf_event", "hugetlb", "pids", "rdma", "misc");
 
-    /** 2 or 1. */
+    /**
+     * 2 or 1.
+     *
+     * @return 2 or 1
+     */
     int version();
 
     /**
@@ -33,6 +37,8 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
      * handle; a cgroup that already exists is joined, as runc does. Removing it through the
      * handle removes the cgroup either way, and its parents only where this handle made them.
      *
+     * @param cgroupsPath the path, absolute from the hierarchy's root or relative to the caller's cgroup
+     * @return the handle
      * @throws CgroupException if the path is not allowed, or the caller may not create
      *     cgroups there (no root, or on v2 no delegation of that part of the tree)
      * @throws dev.jns.os.SyscallException if a directory or file of the cgroup fails otherwise
@@ -43,6 +49,8 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
      * The existing cgroup at {@code cgroupsPath}, for later verbs (pause, stats, delete);
      * removing it through this handle removes that cgroup, not its parents.
      *
+     * @param cgroupsPath the path, absolute from the hierarchy's root or relative to the caller's cgroup
+     * @return the handle
      * @throws CgroupException if there is no such cgroup
      */
     Cgroup open(String cgroupsPath);
@@ -51,6 +59,8 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
      * The existing cgroup whose {@link Cgroup#directories()} these are: how a runtime finds its
      * container's cgroup again from its saved state, whatever cgroup it runs in by then.
      *
+     * @param directories the directories, keyed as {@link Cgroup#directories()} keys them
+     * @return the handle
      * @throws CgroupException if a directory is not a cgroup below this layout's mounts
      */
     Cgroup open(Map<String, Path> directories);
@@ -58,6 +68,7 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
     /**
      * The layout of this machine, from {@code /proc/self/mountinfo} and {@code /proc/self/cgroup}.
      *
+     * @return the layout
      * @throws CgroupException if no cgroup hierarchy is mounted
      */
     static CgroupLayout detect() {
@@ -68,7 +79,13 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
         }
     }
 
-    /** The layout described by a mountinfo text and a {@code /proc/PID/cgroup} text. */
+    /**
+     * The layout described by a mountinfo text and a {@code /proc/PID/cgroup} text.
+     *
+     * @param mountinfo the text of {@code /proc/PID/mountinfo}
+     * @param procCgroup the text of {@code /proc/PID/cgroup}
+     * @return the layout
+     */
     static CgroupLayout detect(String mountinfo, String procCgroup) {
         List<MountedHierarchy> mounts = MountedHierarchy.parse(mountinfo);
         List<Membership> memberships = Membership.parse(procCgroup);
@@ -102,12 +119,17 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
     /**
      * cgroup v2: one tree mounted at {@code mount}; {@code ownPath} is the caller's cgroup in it
      * ({@code /} or {@code /a/b}). Tests use it on a cgroup2 mount other than the system's.
+     *
+     * @param mount where the hierarchy is mounted
+     * @param ownPath the caller's cgroup in it, {@code /} or {@code /a/b}
      */
     record Unified(Path mount, String ownPath) implements CgroupLayout {
         /**
          * The cgroup2 hierarchy mounted at {@code mount}, whatever {@link #detect()} would pick
          * (on a hybrid machine, its controller-less cgroup2 mount).
          *
+         * @param mount where the hierarchy is mounted
+         * @return the layout
          * @throws CgroupException if no cgroup2 is mounted there
          */
         public static Unified at(Path mount) {
@@ -154,8 +176,13 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
         }
     }
 
-    /** cgroup v1: its hierarchies, each with the caller's cgroup in it. */
+    /**
+     * cgroup v1: its hierarchies, each with the caller's cgroup in it.
+     *
+     * @param hierarchies the mounted hierarchies
+     */
     record Legacy(List<Hierarchy> hierarchies) implements CgroupLayout {
+        /** Copies the hierarchies. */
         public Legacy {
             hierarchies = List.copyOf(hierarchies);
         }
@@ -177,19 +204,37 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
         }
     }
 
-    /** One v1 hierarchy: its controllers, where it is mounted, and the caller's cgroup in it. */
+    /**
+     * One v1 hierarchy: its controllers, where it is mounted, and the caller's cgroup in it.
+     *
+     * @param controllers the controllers, e.g. {@code cpu}, {@code memory}
+     * @param mount where the hierarchy is mounted
+     * @param ownPath the caller's cgroup in it, {@code /} or {@code /a/b}
+     */
     record Hierarchy(Set<String> controllers, Path mount, String ownPath) {
+        /** Copies the controllers. */
         public Hierarchy {
             controllers = Set.copyOf(controllers);
         }
 
-        /** The name runc and /proc/PID/cgroup use for it: its controllers, comma-separated, sorted. */
+        /**
+         * The name runc and /proc/PID/cgroup use for it: its controllers, comma-separated, sorted.
+         *
+         * @return the name
+         */
         public String name() {
             return String.join(",", new java.util.TreeSet<>(controllers));
         }
     }
 
-    /** One cgroup mount from mountinfo: its type, controllers (v1), root within the hierarchy, mount point. */
+    /**
+     * One cgroup mount from mountinfo: its type, controllers (v1), root within the hierarchy, mount point.
+     *
+     * @param v2 whether it is cgroup2
+     * @param controllers the controllers, e.g. {@code cpu}, {@code memory}
+     * @param root the hierarchy's directory mounted there
+     * @param mountPoint where it is mounted
+     */
     record MountedHierarchy(boolean v2, Set<String> controllers, String root, Path mountPoint) {
         static List<MountedHierarchy> parse(String mountinfo) {
             List<MountedHierarchy> out = new ArrayList<>();
@@ -236,7 +281,13 @@ public sealed interface CgroupLayout permits CgroupLayout.Unified, CgroupLayout.
         }
     }
 
-    /** One line of /proc/PID/cgroup: hierarchy id, controllers, path. */
+    /**
+     * One line of /proc/PID/cgroup: hierarchy id, controllers, path.
+     *
+     * @param hierarchyId the hierarchy's number (0 for v2)
+     * @param controllers the controllers, e.g. {@code cpu}, {@code memory}
+     * @param path the cgroup's path in that hierarchy
+     */
     record Membership(int hierarchyId, Set<String> controllers, String path) {
         static List<Membership> parse(String text) {
             List<Membership> out = new ArrayList<>();

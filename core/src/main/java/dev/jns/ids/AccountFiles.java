@@ -12,22 +12,50 @@ import java.util.OptionalLong;
  * The local account files, {@code /etc/passwd} and {@code /etc/group}: user and group
  * names to ids and back. Read directly (no NSS), which is what a namespace tool on a
  * Linux host needs and costs no native call.
+ *
+ * @param passwd the passwd file
+ * @param group the group file
  */
 public record AccountFiles(Path passwd, Path group) {
     public static final AccountFiles SYSTEM = new AccountFiles(Path.of("/etc/passwd"), Path.of("/etc/group"));
 
-    /** One line of {@code /etc/passwd}. */
+    /**
+     * One line of {@code /etc/passwd}.
+     *
+     * @param name the name
+     * @param uid the uid
+     * @param gid the gid
+     * @param home the home directory
+     * @param shell the login shell
+     */
     public record User(String name, long uid, long gid, String home, String shell) {}
 
+    /**
+     * The account called {@code name}.
+     *
+     * @param name the name
+     * @return the account, or empty
+     */
     public Optional<User> userNamed(String name) {
         return users().stream().filter(u -> u.name().equals(name)).findFirst();
     }
 
+    /**
+     * The first account with {@code uid}.
+     *
+     * @param uid the uid
+     * @return the account, or empty
+     */
     public Optional<User> userWithUid(long uid) {
         return users().stream().filter(u -> u.uid() == uid).findFirst();
     }
 
-    /** The gid of the group called {@code name}. */
+    /**
+     * The gid of the group called {@code name}.
+     *
+     * @param name the name
+     * @return the gid, or empty
+     */
     public OptionalLong gidOfGroup(String name) {
         for (String[] f : fields(group)) {
             if (f.length >= 3 && f[0].equals(name)) {
@@ -38,6 +66,12 @@ public record AccountFiles(Path passwd, Path group) {
         return OptionalLong.empty();
     }
 
+    /**
+     * Whether a group has {@code gid}.
+     *
+     * @param gid the gid
+     * @return true if one does
+     */
     public boolean groupExists(long gid) {
         return fields(group).stream().anyMatch(f -> f.length >= 3 && number(f[2]).equals(OptionalLong.of(gid)));
     }

@@ -17,6 +17,8 @@ public final class IdMapAssembly {
     private IdMapAssembly() {}
 
     /**
+     * The map lines for the blocks and the single mapping.
+     *
      * @param blocks       the requested blocks, in command-line order
      * @param callerId     the caller's id in the parent (the single mapping's outside id)
      * @param singleInside the inside id for the caller, or empty for no single mapping

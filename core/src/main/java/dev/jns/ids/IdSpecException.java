@@ -5,6 +5,11 @@ package dev.jns.ids;
  * util-linux prints after its program name, e.g. {@code failed to parse uid 'nobody2'}.
  */
 public final class IdSpecException extends IllegalArgumentException {
+    /**
+     * A bad id or map given by a user.
+     *
+     * @param message what is wrong
+     */
     public IdSpecException(String message) {
         super(message);
     }

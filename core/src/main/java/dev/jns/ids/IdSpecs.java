@@ -21,6 +21,10 @@ public final class IdSpecs {
     /**
      * A uid given as a number (taken as is, like util-linux, whether or not an account has
      * it) or as a user name from {@code accounts}.
+     *
+     * @param spec the text given
+     * @param accounts the account files names are looked up in
+     * @return the uid
      */
     public static long user(String spec, AccountFiles accounts) {
         OptionalLong n = unsigned32(spec);
@@ -32,7 +36,13 @@ public final class IdSpecs {
         throw new IdSpecException("failed to parse uid '" + spec + "'");
     }
 
-    /** A gid given as a number or as a group name from {@code accounts}. */
+    /**
+     * A gid given as a number or as a group name from {@code accounts}.
+     *
+     * @param spec the text given
+     * @param accounts the account files names are looked up in
+     * @return the gid
+     */
     public static long group(String spec, AccountFiles accounts) {
         OptionalLong n = unsigned32(spec);
         if (n.isPresent() && n.getAsLong() <= MAX_ID) return n.getAsLong();
@@ -46,6 +56,9 @@ public final class IdSpecs {
     /**
      * A range for {@code --map-users}/{@code --map-groups}: {@code inner:outer:count} (the
      * kernel's order) or the older {@code outer,inner,count}.
+     *
+     * @param spec the text given
+     * @return the map line
      */
     public static IdMap range(String spec) {
         Matcher colon = COLON_RANGE.matcher(spec);
@@ -59,7 +72,12 @@ public final class IdSpecs {
         throw new IdSpecException("invalid mapping '" + spec + "'");
     }
 
-    /** A decimal number that fits in 32 bits unsigned, or empty. */
+    /**
+     * A decimal number that fits in 32 bits unsigned, or empty.
+     *
+     * @param s the text
+     * @return the number, or empty
+     */
     public static OptionalLong unsigned32(String s) {
         if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) return OptionalLong.empty();
         long v = Long.parseLong(s);

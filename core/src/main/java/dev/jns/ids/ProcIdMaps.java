@@ -7,11 +7,19 @@ import java.util.List;
 
 /** Reads a process's {@code uid_map} or {@code gid_map} as the kernel prints it. */
 public final class ProcIdMaps {
+    /** This process's uid map. */
     public static final Path SELF_UID_MAP = Path.of("/proc/self/uid_map");
+    /** This process's gid map. */
     public static final Path SELF_GID_MAP = Path.of("/proc/self/gid_map");
 
     private ProcIdMaps() {}
 
+    /**
+     * The lines of a {@code uid_map} or {@code gid_map} file.
+     *
+     * @param file the file
+     * @return the lines
+     */
     public static List<IdMap> read(Path file) {
         try {
             return Files.readAllLines(file).stream()
@@ -28,6 +36,9 @@ public final class ProcIdMaps {
     /**
      * Every id this process's user namespace has, mapped to itself: util-linux's
      * {@code --map-users=all}, which passes the parent's ids through unchanged.
+     *
+     * @param file the file
+     * @return the ranges
      */
     public static List<IdRange> passThrough(Path file) {
         return read(file).stream().map(m -> IdRange.identity(m.inside(), m.count())).toList();

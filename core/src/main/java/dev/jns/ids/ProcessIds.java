@@ -8,12 +8,28 @@ import java.nio.file.Path;
 /**
  * A process's real and effective uid and gid, read from {@code /proc/PID/status} (no
  * native call, so CLI paths that only need ids stay free of FFM start-up cost).
+ *
+ * @param uid the uid
+ * @param euid the effective uid
+ * @param gid the gid
+ * @param egid the effective gid
  */
 public record ProcessIds(long uid, long euid, long gid, long egid) {
+    /**
+     * This process's ids.
+     *
+     * @return the ids
+     */
     public static ProcessIds self() {
         return read(Path.of("/proc/self/status"));
     }
 
+    /**
+     * The ids in a {@code /proc/PID/status} file.
+     *
+     * @param status the status file
+     * @return the ids
+     */
     public static ProcessIds read(Path status) {
         long[] uids = null, gids = null;
         try {

@@ -12,17 +12,28 @@ import java.util.OptionalLong;
  * A subordinate-id file ({@code /etc/subuid} or {@code /etc/subgid}, see subuid(5)): lines of
  * {@code user:start:count}, where {@code user} is a name or a uid, granting that user the
  * ids {@code start .. start+count-1} for its user namespaces (written by newuidmap/newgidmap).
+ *
+ * @param file {@code /etc/subuid} or {@code /etc/subgid}
  */
 public record SubordinateIds(Path file) {
     public static final SubordinateIds UIDS = new SubordinateIds(Path.of("/etc/subuid"));
     public static final SubordinateIds GIDS = new SubordinateIds(Path.of("/etc/subgid"));
 
-    /** A block of subordinate ids. */
+    /**
+     * A block of subordinate ids.
+     *
+     * @param start the first id
+     * @param count how many ids
+     */
     public record Block(long start, long count) {}
 
     /**
      * The first block granted to the user with {@code uid} (matched by name or by number), as
      * util-linux's {@code --map-auto}/{@code --map-subids} use it.
+     *
+     * @param uid the uid
+     * @param accounts the account files names are looked up in
+     * @return the block, or null if none
      */
     public Block firstBlockOf(long uid, AccountFiles accounts) {
         String name = accounts.userWithUid(uid).map(AccountFiles.User::name)

@@ -45,31 +45,65 @@ public final class Inventory {
         this.users = users;
     }
 
-    /** Scans everything: all types, relations, ghosts, NETNSIDs, sockets, all commands. */
+    /**
+     * Scans everything: all types, relations, ghosts, NETNSIDs, sockets, all commands.
+     *
+     * @return what was found
+     */
     public static Inventory scan() {
         return scan(ScanOptions.everything());
     }
 
-    /** Scans what {@code options} ask for. */
+    /**
+     * Scans what {@code options} ask for.
+     *
+     * @param options what to scan
+     * @return what was found
+     */
     public static Inventory scan(ScanOptions options) {
         return new Scan(options).run();
     }
 
-    /** The namespaces, by inode. */
+    /**
+     * The namespaces, by inode.
+     *
+     * @return the namespaces
+     */
     public List<NamespaceRecord> namespaces() { return namespaces; }
 
+    /**
+     * The namespace with this inode, if the scan found it.
+     *
+     * @param inode the namespace's nsfs inode
+     * @return the namespace, or empty
+     */
     public Optional<NamespaceRecord> namespace(long inode) {
         return Optional.ofNullable(byInode.get(inode));
     }
 
-    /** Every process seen, by pid, including those whose namespace links were unreadable. */
+    /**
+     * Every process seen, by pid, including those whose namespace links were unreadable.
+     *
+     * @return the processes
+     */
     public List<ProcessRecord> processes() { return processes; }
 
+    /**
+     * The process with this pid, if the scan saw it.
+     *
+     * @param pid the process id
+     * @return the process, or empty
+     */
     public Optional<ProcessRecord> process(int pid) {
         return Optional.ofNullable(byPid.get(pid));
     }
 
-    /** The processes in a namespace, by pid. */
+    /**
+     * The processes in a namespace, by pid.
+     *
+     * @param ns the namespace
+     * @return the processes
+     */
     public List<ProcessRecord> processesIn(NamespaceRecord ns) {
         List<ProcessRecord> out = new ArrayList<>();
         for (ProcessRecord p : processes) {
@@ -79,18 +113,37 @@ public final class Inventory {
         return out;
     }
 
-    /** The process with the namespace's lowest pid, if it has processes. */
+    /**
+     * The process with the namespace's lowest pid, if it has processes.
+     *
+     * @param ns the namespace
+     * @return the process, or empty
+     */
     public Optional<ProcessRecord> lowestProcess(NamespaceRecord ns) {
         return ns.lowestPid().isPresent() ? process(ns.lowestPid().getAsInt()) : Optional.empty();
     }
 
-    /** The scanning process's mount namespace: bind mounts there are paths the caller can open. */
+    /**
+     * The scanning process's mount namespace: bind mounts there are paths the caller can open.
+     *
+     * @return its inode, or empty if unreadable
+     */
     public OptionalLong ownMountNamespace() { return ownMountNamespace; }
 
-    /** The user name for a uid, or the number when {@code /etc/passwd} has none. */
+    /**
+     * The user name for a uid, or the number when {@code /etc/passwd} has none.
+     *
+     * @param uid the uid
+     * @return the name
+     */
     public String userName(int uid) { return users.nameOf(uid); }
 
-    /** Namespaces of one type, by inode. */
+    /**
+     * Namespaces of one type, by inode.
+     *
+     * @param type the namespace type
+     * @return the namespaces
+     */
     public List<NamespaceRecord> namespaces(NamespaceType type) {
         return namespaces.stream().filter(n -> n.type() == type).toList();
     }

@@ -26,14 +26,23 @@ import java.util.OptionalLong;
 public record NamespaceRecord(NamespaceType type, long inode, int processCount, OptionalInt lowestPid,
                              OptionalLong parent, OptionalLong owner, OptionalInt ownerUid,
                              Optional<NetnsId> netnsId, List<Holder> holders) {
+    /** Copies the holders. */
     public NamespaceRecord {
         holders = List.copyOf(holders);
     }
 
-    /** The kernel's notation, {@code net:[4026531833]}. */
+    /**
+     * The kernel's notation, {@code net:[4026531833]}.
+     *
+     * @return the name
+     */
     public String name() { return type.procName() + ":[" + inode + "]"; }
 
-    /** Found only as another namespace's parent or owner. */
+    /**
+     * Found only as another namespace's parent or owner.
+     *
+     * @return true for a ghost
+     */
     public boolean isGhost() {
         return processCount == 0 && !holders.isEmpty()
                 && holders.stream().allMatch(h -> h instanceof Holder.Dependent);

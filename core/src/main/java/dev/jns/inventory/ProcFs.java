@@ -42,7 +42,6 @@ final class ProcFs {
         return inode < 0 ? Optional.empty() : Optional.of(new NsLink(type.get(), inode));
     }
 
-    /** The socket inode of a {@code socket:[INODE]} fd link, or -1. */
     /**
      * Adds the socket inodes a {@code /proc/PID/net} table lists (tcp, unix, netlink...: the
      * column headed "inode" or "Inode") to {@code into}. A table the kernel lacks adds nothing.
@@ -74,6 +73,7 @@ final class ProcFs {
         }
     }
 
+    /** The socket inode of a {@code socket:[INODE]} fd link, or -1. */
     static long parseSocketLink(String text) {
         if (!text.startsWith("socket:[") || !text.endsWith("]")) return -1;
         return parseDecimal(text, 8, text.length() - 1);

@@ -27,42 +27,87 @@ import java.util.Set;
  */
 public record ScanOptions(Set<NamespaceType> types, boolean relations, boolean ghosts,
                           boolean netnsIds, boolean sockets, boolean allCommands) {
+    /** Copies the types (there must be one); ghosts need relations, so they turn them on. */
     public ScanOptions {
         if (types.isEmpty()) throw new IllegalArgumentException("no namespace types to scan");
         types = Collections.unmodifiableSet(EnumSet.copyOf(types));
         relations = relations || ghosts;
     }
 
-    /** Everything the scan can find, for library callers who want the whole picture. */
+    /**
+     * Everything the scan can find, for library callers who want the whole picture.
+     *
+     * @return the options
+     */
     public static ScanOptions everything() {
         return new ScanOptions(EnumSet.allOf(NamespaceType.class), true, true, true, true, true);
     }
 
-    /** Only what {@code /proc} links tell, plus the full view of namespaces without processes. */
+    /**
+     * Only what {@code /proc} links tell, plus the full view of namespaces without processes.
+     *
+     * @return the options
+     */
     public static ScanOptions minimal() {
         return new ScanOptions(EnumSet.allOf(NamespaceType.class), false, false, false, false, false);
     }
 
+    /**
+     * A copy scanning only these types.
+     *
+     * @param t the types
+     * @return the copy
+     */
     public ScanOptions withTypes(Set<NamespaceType> t) {
         return new ScanOptions(t, relations, ghosts, netnsIds, sockets, allCommands);
     }
 
+    /**
+     * A copy that does or does not read owners and parents.
+     *
+     * @param on true to include it
+     * @return the copy
+     */
     public ScanOptions withRelations(boolean on) {
         return new ScanOptions(types, on, ghosts, netnsIds, sockets, allCommands);
     }
 
+    /**
+     * A copy that does or does not look for namespaces held by nothing but others (turns relations on).
+     *
+     * @param on true to include it
+     * @return the copy
+     */
     public ScanOptions withGhosts(boolean on) {
         return new ScanOptions(types, relations, on, netnsIds, sockets, allCommands);
     }
 
+    /**
+     * A copy that does or does not ask for network namespace ids.
+     *
+     * @param on true to include it
+     * @return the copy
+     */
     public ScanOptions withNetnsIds(boolean on) {
         return new ScanOptions(types, relations, ghosts, on, sockets, allCommands);
     }
 
+    /**
+     * A copy that does or does not look for namespaces held by sockets.
+     *
+     * @param on true to include it
+     * @return the copy
+     */
     public ScanOptions withSockets(boolean on) {
         return new ScanOptions(types, relations, ghosts, netnsIds, on, allCommands);
     }
 
+    /**
+     * A copy that does or does not read every process's command line.
+     *
+     * @param on true to include it
+     * @return the copy
+     */
     public ScanOptions withAllCommands(boolean on) {
         return new ScanOptions(types, relations, ghosts, netnsIds, sockets, on);
     }

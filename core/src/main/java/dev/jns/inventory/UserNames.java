@@ -18,7 +18,11 @@ public final class UserNames {
         this.names = Map.copyOf(names);
     }
 
-    /** Reads {@code /etc/passwd}; an unreadable file gives numbers for every uid. */
+    /**
+     * Reads {@code /etc/passwd}; an unreadable file gives numbers for every uid.
+     *
+     * @return the names
+     */
     public static UserNames load() {
         try {
             return parse(Files.readString(Path.of("/etc/passwd"), StandardCharsets.UTF_8));
@@ -38,6 +42,12 @@ public final class UserNames {
         return new UserNames(names);
     }
 
+    /**
+     * The user name for {@code uid}, or the number as text.
+     *
+     * @param uid the uid
+     * @return the name
+     */
     public String nameOf(int uid) {
         String n = names.get(uid);
         return n != null ? n : Integer.toUnsignedString(uid);

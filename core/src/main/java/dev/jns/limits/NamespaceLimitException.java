@@ -8,6 +8,7 @@ import java.util.List;
  * type the caller's uid has; {@link #usage()} carries the same as data.
  */
 public final class NamespaceLimitException extends RuntimeException {
+    /** The limit and use of each requested type. */
     private final List<NamespaceUsage> usage;
 
     NamespaceLimitException(String message, List<NamespaceUsage> usage, Throwable cause) {
@@ -15,12 +16,20 @@ public final class NamespaceLimitException extends RuntimeException {
         this.usage = List.copyOf(usage);
     }
 
-    /** The limit and use of each type the failed call asked for. */
+    /**
+     * The limit and use of each type the failed call asked for.
+     *
+     * @return the limits and use
+     */
     public List<NamespaceUsage> usage() {
         return usage;
     }
 
-    /** The types among {@link #usage()} whose limit is reached. */
+    /**
+     * The types among {@link #usage()} whose limit is reached.
+     *
+     * @return the types at their limit
+     */
     public List<NamespaceUsage> reached() {
         return usage.stream().filter(NamespaceUsage::isReached).toList();
     }

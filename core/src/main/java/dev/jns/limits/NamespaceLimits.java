@@ -33,12 +33,21 @@ public final class NamespaceLimits {
 
     private NamespaceLimits() {}
 
-    /** The sysctl file holding the limit for a type, e.g. {@code /proc/sys/user/max_net_namespaces}. */
+    /**
+     * The sysctl file holding the limit for a type, e.g. {@code /proc/sys/user/max_net_namespaces}.
+     *
+     * @param type the type
+     * @return the path
+     */
     public static Path limitFile(NamespaceType type) {
         return Path.of("/proc/sys/user/max_" + type.procName() + "_namespaces");
     }
 
-    /** The types this kernel has a limit file for, in lsns order. */
+    /**
+     * The types this kernel has a limit file for, in lsns order.
+     *
+     * @return the types
+     */
     public static Set<NamespaceType> limitedTypes() {
         Set<NamespaceType> types = EnumSet.noneOf(NamespaceType.class);
         for (NamespaceType t : NamespaceType.values()) {
@@ -47,7 +56,12 @@ public final class NamespaceLimits {
         return types;
     }
 
-    /** The current limit for a type. */
+    /**
+     * The current limit for a type.
+     *
+     * @param type the namespace type
+     * @return the limit
+     */
     public static long limit(NamespaceType type) {
         Path file = limitFile(type);
         // One read of the whole value: sysctl files answer a read at a later offset with EOF,
@@ -63,7 +77,10 @@ public final class NamespaceLimits {
      * Sets the limit for a type. Needs CAP_SYS_RESOURCE over the caller's user namespace
      * (root); otherwise the kernel refuses and this throws {@link java.nio.file.AccessDeniedException}.
      *
+     * @param type the namespace type
+     * @param value the new limit
      * @throws IllegalArgumentException if {@code value} is outside 0..{@link #MAX_LIMIT}
+     * @throws java.io.IOException if the kernel refuses the write
      */
     public static void setLimit(NamespaceType type, long value) throws IOException {
         if (value < 0 || value > MAX_LIMIT) {
@@ -72,12 +89,21 @@ public final class NamespaceLimits {
         Files.writeString(limitFile(type), Long.toString(value), StandardOpenOption.WRITE);
     }
 
-    /** Limit and use of every type that has a limit file, in lsns order. */
+    /**
+     * Limit and use of every type that has a limit file, in lsns order.
+     *
+     * @return the limits and use
+     */
     public static List<NamespaceUsage> usage() {
         return usage(limitedTypes());
     }
 
-    /** Limit and use of the given types, in lsns order; scans every visible namespace once. */
+    /**
+     * Limit and use of the given types, in lsns order; scans every visible namespace once.
+     *
+     * @param types the types
+     * @return the limits and use
+     */
     public static List<NamespaceUsage> usage(Set<NamespaceType> types) {
         Map<NamespaceType, Long> limits = new EnumMap<>(NamespaceType.class);
         for (NamespaceType t : types) limits.put(t, limit(t));
@@ -95,6 +121,7 @@ public final class NamespaceLimits {
      *
      * @param requested the types the failed call asked to create
      * @param cause     the failure that reported ENOSPC; kept as the cause
+     * @return the exception to throw
      */
     public static NamespaceLimitException explainEnospc(Set<NamespaceType> requested, Throwable cause) {
         Set<NamespaceType> limited = EnumSet.noneOf(NamespaceType.class);

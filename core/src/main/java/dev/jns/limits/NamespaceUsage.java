@@ -21,12 +21,20 @@ import java.nio.file.Path;
  */
 public record NamespaceUsage(NamespaceType type, long limit, int used, int uid, int uidUsed) {
 
-    /** The sysctl file holding this type's limit. */
+    /**
+     * The sysctl file holding this type's limit.
+     *
+     * @return the path
+     */
     public Path limitFile() {
         return NamespaceLimits.limitFile(type);
     }
 
-    /** Whether {@code uid} has as many namespaces of this type as the limit allows. */
+    /**
+     * Whether {@code uid} has as many namespaces of this type as the limit allows.
+     *
+     * @return true if reached
+     */
     public boolean isReached() {
         return uidUsed >= limit;
     }

@@ -9,14 +9,40 @@ public final class MountFlags {
     private MountFlags() {}
 
     // mount(2)
-    public static final long MS_RDONLY = 0x1, MS_NOSUID = 0x2, MS_NODEV = 0x4, MS_NOEXEC = 0x8,
-            MS_REMOUNT = 0x20, MS_BIND = 0x1000, MS_REC = 0x4000, MS_SILENT = 0x8000,
-            MS_PRIVATE = 1L << 18, MS_SLAVE = 1L << 19, MS_SHARED = 1L << 20;
+    /** Read-only. */
+    public static final long MS_RDONLY = 0x1;
+    /** Set-user-id and set-group-id bits and file capabilities are ignored. */
+    public static final long MS_NOSUID = 0x2;
+    /** Device files cannot be opened. */
+    public static final long MS_NODEV = 0x4;
+    /** Programs cannot be executed. */
+    public static final long MS_NOEXEC = 0x8;
+    /** Changes the flags of an existing mount. */
+    public static final long MS_REMOUNT = 0x20;
+    /** A bind mount. */
+    public static final long MS_BIND = 0x1000;
+    /** Applies to the submounts too. */
+    public static final long MS_REC = 0x4000;
+    /** Fewer kernel log messages. */
+    public static final long MS_SILENT = 0x8000;
+    /** Propagation: private. */
+    public static final long MS_PRIVATE = 1L << 18;
+    /** Propagation: receives from its master, sends nothing. */
+    public static final long MS_SLAVE = 1L << 19;
+    /** Propagation: shared with its peers. */
+    public static final long MS_SHARED = 1L << 20;
 
     // umount2(2)
+    /** Lazy unmount: detached now, freed when no longer busy. */
     public static final int MNT_DETACH = 0x2;
 
     // mount_setattr(2) and fsmount(2)
-    public static final long MOUNT_ATTR_RDONLY = 0x1, MOUNT_ATTR_NOSUID = 0x2, MOUNT_ATTR_NODEV = 0x4,
-            MOUNT_ATTR_NOEXEC = 0x8;
+    /** Read-only. */
+    public static final long MOUNT_ATTR_RDONLY = 0x1;
+    /** Set-id bits and file capabilities are ignored. */
+    public static final long MOUNT_ATTR_NOSUID = 0x2;
+    /** Device files cannot be opened. */
+    public static final long MOUNT_ATTR_NODEV = 0x4;
+    /** Programs cannot be executed. */
+    public static final long MOUNT_ATTR_NOEXEC = 0x8;
 }

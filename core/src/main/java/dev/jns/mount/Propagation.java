@@ -5,7 +5,12 @@ package dev.jns.mount;
  * MS_PRIVATE, MS_SLAVE, MS_SHARED), as util-linux's {@code --propagation} names them.
  */
 public enum Propagation {
-    PRIVATE(MountFlags.MS_PRIVATE), SLAVE(MountFlags.MS_SLAVE), SHARED(MountFlags.MS_SHARED),
+    /** Events spread neither in nor out. */
+    PRIVATE(MountFlags.MS_PRIVATE),
+    /** Events spread in from the master, not out. */
+    SLAVE(MountFlags.MS_SLAVE),
+    /** Events spread both ways between peers. */
+    SHARED(MountFlags.MS_SHARED),
     /** Leave the propagation as the copied mount table has it. */
     UNCHANGED(0);
 
@@ -13,6 +18,10 @@ public enum Propagation {
 
     Propagation(long flag) { this.flag = flag; }
 
-    /** The MS_* flag; 0 for {@link #UNCHANGED}. */
+    /**
+     * The MS_* flag; 0 for {@link #UNCHANGED}.
+     *
+     * @return the flag
+     */
     public long flag() { return flag; }
 }

@@ -6,8 +6,12 @@ import java.net.InetAddress;
 /**
  * An IP address with a prefix length, as written {@code 10.77.0.1/24} or {@code fd00::1/64}.
  * Only literals are accepted: parsing never asks DNS.
+ *
+ * @param address the address
+ * @param prefixLength the prefix length in bits
  */
 public record Cidr(InetAddress address, int prefixLength) {
+    /** Checks the prefix length against the address family; {@link IllegalArgumentException} otherwise. */
     public Cidr {
         if (prefixLength < 0 || prefixLength > maxPrefix(address)) {
             throw new IllegalArgumentException("prefix length " + prefixLength + " out of range for " + address.getHostAddress());
@@ -17,6 +21,9 @@ public record Cidr(InetAddress address, int prefixLength) {
     /**
      * Parses {@code ADDRESS/LEN}; without {@code /LEN} the prefix is the full address length,
      * as {@code ip} does. Bad input gets {@code ip}'s message.
+     *
+     * @param text the text
+     * @return the address
      */
     public static Cidr parse(String text) {
         int slash = text.indexOf('/');
@@ -43,16 +50,29 @@ public record Cidr(InetAddress address, int prefixLength) {
         return a instanceof Inet4Address ? 32 : 128;
     }
 
-    /** {@code AF_INET} or {@code AF_INET6}. */
+    /**
+     * {@code AF_INET} or {@code AF_INET6}.
+     *
+     * @return the family
+     */
     public int family() {
         return address instanceof Inet4Address ? 2 : 10;
     }
 
+    /**
+     * Whether the address is IPv4.
+     *
+     * @return true for IPv4
+     */
     public boolean isIpv4() {
         return address instanceof Inet4Address;
     }
 
-    /** The network this address lies in: host bits cleared ({@code 10.77.0.0/24} for {@code 10.77.0.1/24}). */
+    /**
+     * The network this address lies in: host bits cleared ({@code 10.77.0.0/24} for {@code 10.77.0.1/24}).
+     *
+     * @return the network
+     */
     public Cidr network() {
         byte[] b = address.getAddress();
         for (int bit = prefixLength; bit < b.length * 8; bit++) b[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));

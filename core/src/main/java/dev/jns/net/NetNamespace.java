@@ -26,7 +26,12 @@ public final class NetNamespace implements AutoCloseable {
         this.owned = owned;
     }
 
-    /** Creates the namespace {@code name}; fails if the name is taken. Its {@code lo} is down, as after {@code ip netns add}. */
+    /**
+     * Creates the namespace {@code name}; fails if the name is taken. Its {@code lo} is down, as after {@code ip netns add}.
+     *
+     * @param name the name
+     * @return the handle; close it to delete the namespace
+     */
     public static NetNamespace create(String name) {
         NetnsDirectory.add(name);
         try {
@@ -37,30 +42,60 @@ public final class NetNamespace implements AutoCloseable {
         }
     }
 
-    /** An existing named namespace (made by jns or by {@code ip netns add}); closing it does not delete it. */
+    /**
+     * An existing named namespace (made by jns or by {@code ip netns add}); closing it does not delete it.
+     *
+     * @param name the name
+     * @return the handle
+     */
     public static NetNamespace open(String name) {
         return new NetNamespace(name, NetnsDirectory.open(name), false);
     }
 
+    /**
+     * The namespace's name in {@code /run/netns}.
+     *
+     * @return the name
+     */
     public String name() { return name; }
 
-    /** The namespace handle (an open nsfs fd), for spawning into it or joining it. */
+    /**
+     * The namespace handle (an open nsfs fd), for spawning into it or joining it.
+     *
+     * @return the handle
+     */
     public Namespace namespace() { return handle; }
 
-    /** Links, addresses and routes inside this namespace. Owned by this object: do not close it. */
+    /**
+     * Links, addresses and routes inside this namespace. Owned by this object: do not close it.
+     *
+     * @return the configuration
+     */
     public synchronized NetworkConfig network() {
         ensureOpen();
         if (network == null) network = NetworkConfig.in(handle);
         return network;
     }
 
-    /** Runs Java code inside this namespace (sockets it opens live here) and returns its result. */
+    /**
+     * Runs Java code inside this namespace (sockets it opens live here) and returns its result.
+     *
+     * @param <T> the result type
+     * @param <E> the checked exception {@code body} may throw
+     * @param body the code to run
+     * @return what {@code body} returned
+     * @throws E what {@code body} throws
+     */
     public <T, E extends Exception> T run(ThrowingCallable<T, E> body) throws E {
         ensureOpen();
         return handle.run(body);
     }
 
-    /** The id the calling thread's network namespace has for this one ({@code ip netns list}'s "id"), if any. */
+    /**
+     * The id the calling thread's network namespace has for this one ({@code ip netns list}'s "id"), if any.
+     *
+     * @return the id, or empty
+     */
     public OptionalInt id() {
         try (NetworkConfig here = NetworkConfig.current()) {
             return here.nsidOf(handle);

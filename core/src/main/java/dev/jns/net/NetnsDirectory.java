@@ -27,24 +27,44 @@ import java.util.Optional;
  * with no process in it. {@code /run/netns} itself is made a shared mount, so that a
  * delete in one mount namespace unmounts the entry in all of them. Everything here is done
  * the way {@code ip netns} does it, so that both tools see and manage the same namespaces.
+ *
+ * <p>Errors: a failed operation throws {@link NetnsException} with the message
+ * {@code ip netns} prints for it (e.g. {@code Cannot create namespace file "/run/netns/x":
+ * File exists}); changes need CAP_SYS_ADMIN (root).
  */
 public final class NetnsDirectory {
+    /** Where the names live, as iproute2 keeps them. */
     public static final Path DIR = Path.of("/run/netns");
     private static final int NAME_MAX = 255;
 
     private NetnsDirectory() {}
 
-    /** Rejects what {@code ip netns} rejects: see {@link #isValidName}. */
+    /**
+     * Rejects what {@code ip netns} rejects: see {@link #isValidName}.
+     *
+     * @param name the name
+     */
     public static void checkName(String name) {
         if (!isValidName(name)) throw new NetnsException("Invalid netns name \"" + name + "\"");
     }
 
-    /** What {@code ip netns} accepts as a name: not empty, {@code .} or {@code ..}, no {@code /}, at most NAME_MAX bytes. */
+    /**
+     * What {@code ip netns} accepts as a name: not empty, {@code .} or {@code ..}, no {@code /}, at most NAME_MAX bytes.
+     *
+     * @param name the name
+     * @return true if valid
+     */
     public static boolean isValidName(String name) {
         return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
                 && name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= NAME_MAX;
     }
 
+    /**
+     * The file for {@code name} in {@link #DIR}, the name checked first.
+     *
+     * @param name the name
+     * @return the path
+     */
     public static Path path(String name) {
         checkName(name);
         return DIR.resolve(name);
@@ -53,6 +73,8 @@ public final class NetnsDirectory {
     /**
      * Creates a new network namespace named {@code name} ({@code ip netns add}). On
      * failure nothing is left: no file, no mount.
+     *
+     * @param name the name
      */
     public static void add(String name) {
         Path file = createEntry(name);
@@ -70,7 +92,12 @@ public final class NetnsDirectory {
         }
     }
 
-    /** Names the network namespace process {@code pid} is in ({@code ip netns attach}). */
+    /**
+     * Names the network namespace process {@code pid} is in ({@code ip netns attach}).
+     *
+     * @param name the name
+     * @param pid the process id
+     */
     public static void attach(String name, int pid) {
         Path file = createEntry(name);
         String source = "/proc/" + pid + "/ns/net";
@@ -85,6 +112,8 @@ public final class NetnsDirectory {
     /**
      * Removes the name ({@code ip netns delete}): unmounts (lazily, as ip does) and unlinks
      * the file. The namespace itself ends when nothing else holds it.
+     *
+     * @param name the name
      */
     public static void delete(String name) {
         Path file = path(name);
@@ -100,7 +129,11 @@ public final class NetnsDirectory {
         }
     }
 
-    /** The names, in directory order (what {@code ip netns list} prints, in its order). */
+    /**
+     * The names, in directory order (what {@code ip netns list} prints, in its order).
+     *
+     * @return the names
+     */
     public static List<String> names() {
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(DIR)) return out;
@@ -112,7 +145,12 @@ public final class NetnsDirectory {
         return out;
     }
 
-    /** Opens the named namespace. */
+    /**
+     * Opens the named namespace.
+     *
+     * @param name the name
+     * @return the handle
+     */
     public static Namespace open(String name) {
         Path file = path(name);
         try {
@@ -127,6 +165,9 @@ public final class NetnsDirectory {
     /**
      * The name of the network namespace process {@code pid} is in, as {@code ip netns identify}
      * picks it: of several names for one namespace, the last in directory order.
+     *
+     * @param pid the process id
+     * @return the name, or empty
      */
     public static Optional<String> identify(int pid) {
         FileKey target = FileKey.of(Path.of("/proc", Integer.toString(pid), "ns", "net"))
@@ -138,7 +179,12 @@ public final class NetnsDirectory {
         return Optional.ofNullable(found);
     }
 
-    /** The processes inside the named namespace ({@code ip netns pids}), in /proc order. */
+    /**
+     * The processes inside the named namespace ({@code ip netns pids}), in /proc order.
+     *
+     * @param name the name
+     * @return the pids
+     */
     public static List<Integer> pids(String name) {
         Path file = path(name);
         FileKey ns = FileKey.of(file)
@@ -194,15 +240,18 @@ public final class NetnsDirectory {
     }
 
     /**
-     * {@code mount --make-shared /run/netns}; when it is not a mount point yet (EINVAL),
-     * first bind-mount it onto itself. Done once per boot, and left in place, as ip does.
+     * A change to the directory: a name added or deleted.
+     *
+     * @param name the name
+     * @param added true if added, false if deleted
      */
-    /** A change to the directory: a name added or deleted. */
     public record Change(boolean added, String name) {}
 
     /**
      * Watches the directory (made if missing) for names added and deleted, as
      * {@code ip netns monitor} does, until closed.
+     *
+     * @return the watch; close it to stop
      */
     public static Watch watch() {
         try {
@@ -228,7 +277,12 @@ public final class NetnsDirectory {
             this.service = service;
         }
 
-        /** The next changes, in order, waiting until there is at least one. */
+        /**
+         * The next changes, in order, waiting until there is at least one.
+         *
+         * @return the changes, at least one
+         * @throws java.lang.InterruptedException if the calling thread is interrupted while waiting
+         */
         public List<Change> next() throws InterruptedException {
             while (true) {
                 WatchKey key = service.take();
@@ -254,6 +308,10 @@ public final class NetnsDirectory {
         }
     }
 
+    /**
+     * {@code mount --make-shared /run/netns}; when it is not a mount point yet (EINVAL),
+     * first bind-mount it onto itself. Done once per boot, and left in place, as ip does.
+     */
     private static void prepareDirectory() {
         try {
             Files.createDirectories(DIR);

@@ -23,10 +23,14 @@ import java.util.List;
  * before the fresh one is mounted, so mountinfo inside shows only the new one.
  */
 public final class NetnsExec {
+    /** Where {@code ip netns exec} finds per-namespace files: {@code /etc/netns/NAME/}. */
     public static final Path ETC_NETNS = Path.of("/etc/netns");
     private static final Path ETC = Path.of("/etc");
 
     /**
+     * What {@link #prepare} made: a builder to start, and what it will mount.
+     *
+     * @param builder    the builder, joined to the namespace with the mounts set; add to it and start it
      * @param bindMounts the {@code /etc/netns/NAME/x -> /etc/x} pairs that will be mounted
      * @param skipped    entries whose {@code /etc} twin does not exist: ip warns about them and goes on
      */
@@ -34,7 +38,13 @@ public final class NetnsExec {
 
     private NetnsExec() {}
 
-    /** The setup for {@code command} inside the named namespace, reading {@code /etc/netns/NAME}. */
+    /**
+     * The setup for {@code command} inside the named namespace, reading {@code /etc/netns/NAME}.
+     *
+     * @param name the name
+     * @param command the program and its arguments
+     * @return the builder and what it will mount
+     */
     public static Setup prepare(String name, List<String> command) {
         return prepare(name, command, ETC_NETNS.resolve(name), ETC);
     }

@@ -26,6 +26,11 @@ import static dev.jns.net.rtnl.Rtnl.*;
  * rtnetlink — what {@code ip link}, {@code ip addr} and {@code ip route} do, without
  * running {@code ip}. Links are named as in {@code ip}; a name that does not exist fails
  * with ENODEV. Holds one netlink socket; close it when done.
+ *
+ * <p>Errors: a request the kernel refuses throws {@link NetlinkException} with the request,
+ * the errno and the kernel's extended-ack text when it gave one; a failure of the socket
+ * itself ({@code socket}, {@code sendto}, {@code recvfrom}) throws
+ * {@link dev.jns.os.SyscallException}.
  */
 public final class NetworkConfig implements AutoCloseable {
     private static final String[] OPER_STATES = {"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"};
@@ -36,18 +41,32 @@ public final class NetworkConfig implements AutoCloseable {
         this.socket = socket;
     }
 
-    /** The network namespace of the calling thread. */
+    /**
+     * The network namespace of the calling thread.
+     *
+     * @return the configuration
+     */
     public static NetworkConfig current() {
         return new NetworkConfig(RtnlSocket.open());
     }
 
-    /** The given network namespace; the calling thread stays where it is. */
+    /**
+     * The given network namespace; the calling thread stays where it is.
+     *
+     * @param netns the network namespace
+     * @return the configuration
+     */
     public static NetworkConfig in(Namespace netns) {
         return new NetworkConfig(netns.run(RtnlSocket::open));
     }
 
     // ---- links ----------------------------------------------------------------------
 
+    /**
+     * Every link in the namespace ({@code RTM_GETLINK} dump).
+     *
+     * @return the links
+     */
     public List<Link> links() {
         List<Link> out = new ArrayList<>();
         for (NetlinkMessage m : socket.dump(RTM_GETLINK, IfInfoMsg.request(0, List.of()), "list links")) {
@@ -56,7 +75,12 @@ public final class NetworkConfig implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /** The link of that name, or empty. */
+    /**
+     * The link of that name, or empty.
+     *
+     * @param name the name
+     * @return the link, or empty
+     */
     public Optional<Link> link(String name) {
         try {
             return Optional.of(link0(name));
@@ -76,34 +100,68 @@ public final class NetworkConfig implements AutoCloseable {
         return link0(name).index();
     }
 
+    /**
+     * Brings a link up or down ({@code ip link set NAME up|down}).
+     *
+     * @param name the name
+     * @param up true for up
+     */
     public void setUp(String name, boolean up) {
         int index = indexOf(name);
         socket.execute(RTM_NEWLINK, 0, new IfInfoMsg(AF_UNSPEC, 0, index, up ? IFF_UP : 0, IFF_UP, List.of()),
                 "set link " + name + (up ? " up" : " down"));
     }
 
+    /**
+     * Sets a link's MTU ({@code ip link set NAME mtu N}).
+     *
+     * @param name the name
+     * @param mtu the MTU
+     */
     public void setMtu(String name, int mtu) {
         socket.execute(RTM_NEWLINK, 0, IfInfoMsg.request(indexOf(name), List.of(Attribute.u32(IFLA_MTU, mtu))),
                 "set mtu " + mtu + " on link " + name);
     }
 
-    /** Enslaves link {@code name} to {@code master} (a bridge), like {@code ip link set NAME master MASTER}. */
+    /**
+     * Enslaves link {@code name} to {@code master} (a bridge), like {@code ip link set NAME master MASTER}.
+     *
+     * @param name the name
+     * @param master the bridge's name
+     */
     public void setMaster(String name, String master) {
         socket.execute(RTM_NEWLINK, 0, IfInfoMsg.request(indexOf(name), List.of(Attribute.u32(IFLA_MASTER, indexOf(master)))),
                 "set master " + master + " on link " + name);
     }
 
+    /**
+     * Renames a link, which must be down ({@code ip link set NAME name NEW}).
+     *
+     * @param name the name
+     * @param newName the new name
+     */
     public void rename(String name, String newName) {
         socket.execute(RTM_NEWLINK, 0, IfInfoMsg.request(indexOf(name), List.of(Attribute.string(IFLA_IFNAME, newName))),
                 "rename link " + name + " to " + newName);
     }
 
-    /** A veth pair, both ends here. */
+    /**
+     * A veth pair, both ends here.
+     *
+     * @param name the name
+     * @param peerName the peer end's name
+     */
     public void createVeth(String name, String peerName) {
         createVeth(name, peerName, List.of());
     }
 
-    /** A veth pair with the peer created straight inside {@code peerNetns} (it never appears here). */
+    /**
+     * A veth pair with the peer created straight inside {@code peerNetns} (it never appears here).
+     *
+     * @param name the name
+     * @param peerName the peer end's name
+     * @param peerNetns the namespace the peer end is created in
+     */
     public void createVeth(String name, String peerName, Namespace peerNetns) {
         createVeth(name, peerName, List.of(Attribute.u32(IFLA_NET_NS_FD, peerNetns.fd())));
     }
@@ -124,6 +182,9 @@ public final class NetworkConfig implements AutoCloseable {
     /**
      * A link of a kind that needs no options ({@code bridge}, {@code ifb}, {@code dummy} where
      * the kernel has it), like {@code ip link add NAME type KIND}.
+     *
+     * @param name the name
+     * @param kind the link kind
      */
     public void createLink(String name, String kind) {
         Attribute info = Attribute.nested(IFLA_LINKINFO, List.of(Attribute.string(IFLA_INFO_KIND, kind)));
@@ -132,7 +193,11 @@ public final class NetworkConfig implements AutoCloseable {
                 "create " + kind + " link " + name);
     }
 
-    /** Deletes a link; deleting one end of a veth pair deletes both. */
+    /**
+     * Deletes a link; deleting one end of a veth pair deletes both.
+     *
+     * @param name the name
+     */
     public void deleteLink(String name) {
         socket.execute(RTM_DELLINK, 0, IfInfoMsg.request(indexOf(name), List.of()), "delete link " + name);
     }
@@ -141,6 +206,7 @@ public final class NetworkConfig implements AutoCloseable {
      * Deletes the link with that index if it is still there (with a veth, its peer goes too).
      *
      * @param name the link's name, for messages
+     * @param index the link's index
      * @return false when it was already gone
      */
     public boolean deleteLinkIfPresent(int index, String name) {
@@ -153,13 +219,23 @@ public final class NetworkConfig implements AutoCloseable {
         }
     }
 
-    /** Moves a link into another network namespace. */
+    /**
+     * Moves a link into another network namespace.
+     *
+     * @param name the name
+     * @param netns the network namespace
+     */
     public void moveLink(String name, Namespace netns) {
         socket.execute(RTM_NEWLINK, 0, IfInfoMsg.request(indexOf(name), List.of(Attribute.u32(IFLA_NET_NS_FD, netns.fd()))),
                 "move link " + name + " to " + netns);
     }
 
-    /** Moves a link into the network namespace of process {@code pid}. */
+    /**
+     * Moves a link into the network namespace of process {@code pid}.
+     *
+     * @param name the name
+     * @param pid the process id
+     */
     public void moveLinkToPid(String name, int pid) {
         socket.execute(RTM_NEWLINK, 0, IfInfoMsg.request(indexOf(name), List.of(Attribute.u32(IFLA_NET_NS_PID, pid))),
                 "move link " + name + " to the network namespace of pid " + pid);
@@ -183,7 +259,11 @@ public final class NetworkConfig implements AutoCloseable {
 
     // ---- addresses --------------------------------------------------------------------
 
-    /** Every address on every link, IPv4 and IPv6. */
+    /**
+     * Every address on every link, IPv4 and IPv6.
+     *
+     * @return the addresses
+     */
     public List<Address> addresses() {
         List<Address> out = new ArrayList<>();
         for (NetlinkMessage m : socket.dump(RTM_GETADDR, new IfAddrMsg(AF_UNSPEC, 0, 0, 0, 0, List.of()), "list addresses")) {
@@ -192,17 +272,34 @@ public final class NetworkConfig implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /** The addresses on one link. */
+    /**
+     * The addresses on one link.
+     *
+     * @param link the link's name
+     * @return the addresses
+     */
     public List<Address> addresses(String link) {
         int index = indexOf(link);
         return addresses().stream().filter(a -> a.linkIndex() == index).toList();
     }
 
+    /**
+     * Adds an address to a link ({@code ip address add CIDR dev LINK}).
+     *
+     * @param link the link's name
+     * @param cidr the address and prefix length
+     */
     public void addAddress(String link, Cidr cidr) {
         socket.execute(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, addressBody(indexOf(link), cidr),
                 "add address " + cidr + " to " + link);
     }
 
+    /**
+     * Removes an address from a link ({@code ip address del CIDR dev LINK}).
+     *
+     * @param link the link's name
+     * @param cidr the address and prefix length
+     */
     public void deleteAddress(String link, Cidr cidr) {
         socket.execute(RTM_DELADDR, 0, addressBody(indexOf(link), cidr), "delete address " + cidr + " from " + link);
     }
@@ -223,7 +320,11 @@ public final class NetworkConfig implements AutoCloseable {
 
     // ---- routes -----------------------------------------------------------------------
 
-    /** Every route of every table, IPv4 and IPv6. */
+    /**
+     * Every route of every table, IPv4 and IPv6.
+     *
+     * @return the routes
+     */
     public List<Route> routes() {
         List<Route> out = new ArrayList<>();
         for (NetlinkMessage m : socket.dump(RTM_GETROUTE, new RtMsg(AF_UNSPEC, 0, 0, 0, 0, 0, 0, 0, 0, List.of()),
@@ -233,24 +334,42 @@ public final class NetworkConfig implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /** A route to a network through a directly attached link ({@code ip route add NET dev LINK}). */
+    /**
+     * A route to a network through a directly attached link ({@code ip route add NET dev LINK}).
+     *
+     * @param destination the destination network
+     * @param link the link's name
+     */
     public void addRoute(Cidr destination, String link) {
         socket.execute(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, routeBody(destination, null, indexOf(link), false),
                 "add route " + destination + " dev " + link);
     }
 
-    /** A route to a network through a gateway ({@code ip route add NET via GW}). */
+    /**
+     * A route to a network through a gateway ({@code ip route add NET via GW}).
+     *
+     * @param destination the destination network
+     * @param gateway the gateway
+     */
     public void addRoute(Cidr destination, InetAddress gateway) {
         socket.execute(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, routeBody(destination, gateway, 0, false),
                 "add route " + destination + " via " + gateway.getHostAddress());
     }
 
-    /** The default route through a gateway ({@code ip route add default via GW}). */
+    /**
+     * The default route through a gateway ({@code ip route add default via GW}).
+     *
+     * @param gateway the gateway
+     */
     public void addDefaultRoute(InetAddress gateway) {
         addRoute(defaultDestination(gateway), gateway);
     }
 
-    /** Deletes the route to {@code destination} in the main table, whichever way it goes ({@code 0.0.0.0/0}, {@code ::/0}: the default). */
+    /**
+     * Deletes the route to {@code destination} in the main table, whichever way it goes ({@code 0.0.0.0/0}, {@code ::/0}: the default).
+     *
+     * @param destination the destination network
+     */
     public void deleteRoute(Cidr destination) {
         socket.execute(RTM_DELROUTE, 0, routeBody(destination, null, 0, true), "delete route " + destination);
     }
@@ -286,6 +405,9 @@ public final class NetworkConfig implements AutoCloseable {
     /**
      * Gives {@code netns} the id {@code nsid} as seen from this namespace (what
      * {@code ip netns set} does). The kernel refuses when it already has one.
+     *
+     * @param netns the network namespace
+     * @param nsid the id
      */
     public void setNsid(Namespace netns, int nsid) {
         socket.execute(RTM_NEWNSID, 0, new RtGenMsg(AF_UNSPEC, List.of(
@@ -293,7 +415,12 @@ public final class NetworkConfig implements AutoCloseable {
                 "set id " + nsid + " for " + netns);
     }
 
-    /** The id this namespace has for {@code netns}, or empty when none is assigned. */
+    /**
+     * The id this namespace has for {@code netns}, or empty when none is assigned.
+     *
+     * @param netns the network namespace
+     * @return the id, or empty
+     */
     public OptionalInt nsidOf(Namespace netns) {
         NetlinkMessage m = socket.query(RTM_GETNSID,
                 new RtGenMsg(AF_UNSPEC, List.of(Attribute.u32(NETNSA_FD, netns.fd()))), "get id of " + netns);
@@ -304,12 +431,18 @@ public final class NetworkConfig implements AutoCloseable {
      * An id one network namespace has given another. {@code nsid} is the id in the namespace
      * asked about; {@code currentNsid}, only when that was another namespace (a target), the
      * id the same peer has here. Either may be unassigned.
+     *
+     * @param nsid the id
+     * @param currentNsid the id in the asking namespace, if different
      */
     public record PeerId(OptionalInt nsid, OptionalInt currentNsid) {}
 
     /**
      * Every id this namespace has given, or with {@code target} every id the namespace
      * known here as {@code target} has given (what {@code ip netns list-id} lists).
+     *
+     * @param target the namespace's id here, or empty for this namespace
+     * @return the ids
      */
     public List<PeerId> peerIds(OptionalInt target) {
         List<Attribute> attrs = target.isPresent() ? List.of(Attribute.u32(NETNSA_TARGET_NSID, target.getAsInt())) : List.of();
@@ -320,7 +453,13 @@ public final class NetworkConfig implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /** The peer this namespace (or {@code target}) calls {@code nsid}; the kernel refuses an unknown one. */
+    /**
+     * The peer this namespace (or {@code target}) calls {@code nsid}; the kernel refuses an unknown one.
+     *
+     * @param nsid the id
+     * @param target the namespace's id here, or empty for this namespace
+     * @return the peer
+     */
     public PeerId peerId(int nsid, OptionalInt target) {
         List<Attribute> attrs = new ArrayList<>(List.of(Attribute.u32(NETNSA_NSID, nsid)));
         target.ifPresent(t -> attrs.add(Attribute.u32(NETNSA_TARGET_NSID, t)));

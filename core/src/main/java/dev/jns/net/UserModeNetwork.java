@@ -44,9 +44,18 @@ import java.util.concurrent.TimeoutException;
  * {@link #allowHostLoopback} says so; then {@value #GATEWAY} is the host's 127.0.0.1.
  */
 public final class UserModeNetwork implements BeforeExec {
-    public static final String COMMAND = "slirp4netns", DEBIAN_PACKAGE = "slirp4netns";
-    public static final String INTERFACE = "tap0", SANDBOX_ADDRESS = "10.0.2.100", GATEWAY = "10.0.2.2",
-            DNS = "10.0.2.3";
+    /** The program run, looked up in {@code PATH}. */
+    public static final String COMMAND = "slirp4netns";
+    /** The Debian package that has it, for the message when it is missing. */
+    public static final String DEBIAN_PACKAGE = "slirp4netns";
+    /** The interface the sandbox gets. */
+    public static final String INTERFACE = "tap0";
+    /** The sandbox's address on it (a /24). */
+    public static final String SANDBOX_ADDRESS = "10.0.2.100";
+    /** The default gateway. */
+    public static final String GATEWAY = "10.0.2.2";
+    /** The DNS forwarder, which relays to the host's resolver. */
+    public static final String DNS = "10.0.2.3";
     static final Path TUN = Path.of("/dev/net/tun");
     /** The largest MTU slirp4netns takes; far faster than Ethernet's 1500 for bulk transfers. */
     private static final int MTU = 65520;
@@ -63,12 +72,21 @@ public final class UserModeNetwork implements BeforeExec {
         this.searchPath = searchPath;
     }
 
-    /** slirp4netns from {@code $PATH}, without access to the host's loopback. */
+    /**
+     * slirp4netns from {@code $PATH}, without access to the host's loopback.
+     *
+     * @return the network
+     */
     public static UserModeNetwork slirp4netns() {
         return new UserModeNetwork(false, searchPath());
     }
 
-    /** Whether {@value #GATEWAY} inside reaches the host's {@code 127.0.0.1} services. */
+    /**
+     * Whether {@value #GATEWAY} inside reaches the host's {@code 127.0.0.1} services.
+     *
+     * @param allow whether to allow it
+     * @return a copy with that setting
+     */
     public UserModeNetwork allowHostLoopback(boolean allow) {
         return new UserModeNetwork(allow, searchPath);
     }

@@ -27,10 +27,15 @@ import java.util.Optional;
  *
  * @param outside      where the outer end lives: empty for the JVM's namespace, else a named namespace
  * @param defaultRoute whether the sandbox routes everything through the outer end's first address
+ * @param outsideName the outer end's name
+ * @param outsideAddresses the outer end's addresses
+ * @param insideName the inner end's name
+ * @param insideAddresses the inner end's addresses
  */
 public record VethUplink(Optional<NetNamespace> outside, String outsideName, List<Cidr> outsideAddresses,
                          String insideName, List<Cidr> insideAddresses, boolean defaultRoute) implements BeforeExec {
 
+    /** Checks the interface names and copies the addresses; {@link IllegalArgumentException} for a default route without an address to route through. */
     public VethUplink {
         Veth.checkInterfaceName(outsideName);
         Veth.checkInterfaceName(insideName);
@@ -41,13 +46,30 @@ public record VethUplink(Optional<NetNamespace> outside, String outsideName, Lis
         }
     }
 
-    /** A veth to the JVM's namespace; the sandbox's default route goes through {@code hostAddress}. */
+    /**
+     * A veth to the JVM's namespace; the sandbox's default route goes through {@code hostAddress}.
+     *
+     * @param hostName the host end's name
+     * @param hostAddress the host end's address, e.g. {@code 10.77.0.1/30}
+     * @param insideName the inner end's name
+     * @param insideAddress the inner end's address
+     * @return the uplink
+     */
     public static VethUplink toHost(String hostName, String hostAddress, String insideName, String insideAddress) {
         return new VethUplink(Optional.empty(), hostName, List.of(Cidr.parse(hostAddress)), insideName,
                 List.of(Cidr.parse(insideAddress)), true);
     }
 
-    /** A veth to a named namespace; the sandbox's default route goes through {@code peerAddress}. */
+    /**
+     * A veth to a named namespace; the sandbox's default route goes through {@code peerAddress}.
+     *
+     * @param peer the named namespace
+     * @param peerName the peer end's name
+     * @param peerAddress the peer end's address
+     * @param insideName the inner end's name
+     * @param insideAddress the inner end's address
+     * @return the uplink
+     */
     public static VethUplink to(NetNamespace peer, String peerName, String peerAddress, String insideName,
                                 String insideAddress) {
         return new VethUplink(Optional.of(peer), peerName, List.of(Cidr.parse(peerAddress)), insideName,
@@ -95,6 +117,8 @@ public record VethUplink(Optional<NetNamespace> outside, String outsideName, Lis
     /**
      * Configures {@code sandboxNetns}. If a step after the pair's creation fails, the pair is
      * deleted and the error thrown. The pair is left to die with the sandbox's namespace.
+     *
+     * @param sandboxNetns the sandbox's network namespace
      */
     public void apply(Namespace sandboxNetns) {
         try (NetworkConfig inside = NetworkConfig.in(sandboxNetns)) {

@@ -56,8 +56,14 @@ public final class InNamespaces {
      * returns its result. Whatever {@code body} throws is thrown here, the same object.
      * The handles stay owned by the caller and must stay open until this returns.
      *
+     * @param <T> the result type
+     * @param <E> the checked exception {@code body} may throw
+     * @param namespaces the namespaces, at most one per type
+     * @param body the code to run
+     * @return what {@code body} returned
      * @throws IllegalArgumentException for a user or time namespace, or two of one type
      * @throws dev.jns.os.SyscallException if joining one fails; {@code body} did not run
+     * @throws E what {@code body} throws
      */
     public static <T, E extends Exception> T run(Collection<Namespace> namespaces, ThrowingCallable<T, E> body) throws E {
         List<Namespace> joins = joinOrder(namespaces);

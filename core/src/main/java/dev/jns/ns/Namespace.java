@@ -38,12 +38,27 @@ public final class Namespace implements AutoCloseable {
         this.id = id;
     }
 
-    /** The namespace of the given type that process {@code pid} is in. */
+    /**
+     * The namespace of the given type that process {@code pid} is in: opens
+     * {@code /proc/PID/ns/TYPE} (see {@link #open(Path, NamespaceType)}).
+     *
+     * @param pid the process id
+     * @param type the namespace type
+     * @return the handle
+     * @throws SyscallException if it cannot be opened (ENOENT: no such process; EACCES: not allowed)
+     */
     public static Namespace of(int pid, NamespaceType type) {
         return open(Path.of("/proc", Integer.toString(pid), "ns", type.procName()), type);
     }
 
-    /** The namespace of the given type that the calling OS thread is in. */
+    /**
+     * The namespace of the given type that the calling OS thread is in: opens
+     * {@code /proc/thread-self/ns/TYPE}.
+     *
+     * @param type the namespace type
+     * @return the handle
+     * @throws SyscallException if it cannot be opened
+     */
     public static Namespace current(NamespaceType type) {
         return open(Path.of("/proc/thread-self/ns", type.procName()), type);
     }
@@ -52,6 +67,8 @@ public final class Namespace implements AutoCloseable {
      * Any nsfs file: a {@code /proc/PID/ns/*} link or a bind mount of one (such as
      * {@code /run/netns/NAME}). The type is asked of the kernel.
      *
+     * @param path the nsfs file
+     * @return the handle
      * @throws IllegalArgumentException if the file is not a namespace
      * @throws SyscallException if it cannot be opened
      */
@@ -59,14 +76,27 @@ public final class Namespace implements AutoCloseable {
         return adopt(LibC.open(path.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC), path.toString(), null);
     }
 
-    /** Like {@link #open(Path)}, and checks that the namespace has the expected type. */
+    /**
+     * Like {@link #open(Path)}, and checks that the namespace has the expected type.
+     *
+     * @param path the nsfs file
+     * @param expected the type it must have
+     * @return the handle
+     * @throws IllegalArgumentException if the file is not a namespace of that type
+     * @throws SyscallException if it cannot be opened
+     */
     public static Namespace open(Path path, NamespaceType expected) {
         return adopt(LibC.open(path.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC), path.toString(), expected);
     }
 
     /**
      * The namespace of the given type of the process a pidfd refers to. Unlike a
-     * {@code /proc/PID} path this cannot race with pid reuse.
+     * {@code /proc/PID} path this cannot race with pid reuse ({@code ioctl PIDFD_GET_*_NAMESPACE}, Linux 6.11+).
+     *
+     * @param pidfd the pidfd
+     * @param type the namespace type
+     * @return the handle
+     * @throws SyscallException if the kernel refuses
      */
     public static Namespace ofPidfd(int pidfd, NamespaceType type) {
         long request = switch (type) {
@@ -84,13 +114,13 @@ public final class Namespace implements AutoCloseable {
     }
 
     /**
-     * Takes ownership of an open nsfs fd. Closes it and throws if it is not a namespace
-     * (or not of the expected type, when one is given).
-     */
-    /**
      * The network namespace a socket of process {@code pid} was created in: its fd
      * duplicated here ({@code pidfd_getfd}, which needs ptrace access to the process), then
      * {@code SIOCGSKNS}. Throws {@link SyscallException} naming the call that failed.
+     *
+     * @param pid the process id
+     * @param socketFd the socket's descriptor number in that process
+     * @return the handle
      */
     public static Namespace ofSocket(int pid, int socketFd) {
         int dup = ProcessFds.duplicate(pid, socketFd);
@@ -101,6 +131,17 @@ public final class Namespace implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes ownership of an open nsfs fd: asks its type ({@code ioctl NS_GET_NSTYPE}) and
+     * identity ({@code fstat}). Closes it and throws if it is not a namespace (or not of the
+     * expected type, when one is given).
+     *
+     * @param fd the descriptor number, owned by the handle from now on
+     * @param origin where it came from, for messages
+     * @param expected the type it must have, or null for any
+     * @return the handle
+     * @throws IllegalArgumentException if it is not a namespace, or not of that type
+     */
     public static Namespace adopt(int fd, String origin, NamespaceType expected) {
         try {
             NamespaceType type = typeOf(fd, origin);
@@ -131,22 +172,48 @@ public final class Namespace implements AutoCloseable {
                         + Integer.toHexString(flag) + " for " + origin));
     }
 
+    /**
+     * The namespace's type.
+     *
+     * @return the type
+     */
     public NamespaceType type() { return id.type(); }
 
-    /** The (type, device, inode) identity; stays valid after {@link #close()}. */
+    /**
+     * The (type, device, inode) identity; stays valid after {@link #close()}.
+     *
+     * @return the identity
+     */
     public NamespaceId id() { return id; }
 
-    /** The nsfs inode number, the number lsns prints in its NS column. */
+    /**
+     * The nsfs inode number, the number lsns prints in its NS column.
+     *
+     * @return the inode
+     */
     public long inode() { return id.inode(); }
 
+    /**
+     * The nsfs device number.
+     *
+     * @return the device
+     */
     public long device() { return id.device(); }
 
-    /** A path through which another process (the helper) opens this handle's namespace: {@code /proc/PID/fd/N}. */
+    /**
+     * A path through which another process (the helper) opens this handle's namespace: {@code /proc/PID/fd/N}.
+     *
+     * @return the path
+     */
     public Path fdPath() {
         return Descriptors.procPath(fd());
     }
 
-    /** The open file descriptor; owned by this handle. */
+    /**
+     * The open file descriptor; owned by this handle.
+     *
+     * @return the descriptor
+     */
     public int fd() {
         if (fd < 0) throw new IllegalStateException(id + " is closed");
         return fd;
@@ -155,6 +222,8 @@ public final class Namespace implements AutoCloseable {
     /**
      * The user namespace that owns this one, or empty when it lies outside the caller's
      * reach (the kernel answers EPERM for owners above the caller's own user namespace).
+     *
+     * @return the owner, or empty
      */
     public Optional<Namespace> owner() {
         return related(NS_GET_USERNS, "NS_GET_USERNS", NamespaceType.USER);
@@ -163,6 +232,8 @@ public final class Namespace implements AutoCloseable {
     /**
      * The parent of a pid or user namespace, or empty for the other types and when the
      * parent is out of the caller's reach.
+     *
+     * @return the parent, or empty
      */
     public Optional<Namespace> parent() {
         if (!type().isHierarchical()) return Optional.empty();
@@ -184,6 +255,8 @@ public final class Namespace implements AutoCloseable {
     /**
      * The uid (as the caller sees it) that created the user namespace owning this one; for
      * a user namespace, its own creator. Empty when that user namespace is out of reach.
+     *
+     * @return the uid, or empty
      */
     public OptionalInt ownerUid() {
         if (type() == NamespaceType.USER) return OptionalInt.of(ownerUidOfUserNs(this));
@@ -243,9 +316,14 @@ public final class Namespace implements AutoCloseable {
      * until it does; interrupting the caller interrupts the code. Closing the handle
      * meanwhile does not wait for it: its carrier ends when the code returns.
      *
+     * @param <T> the result type
+     * @param <E> the checked exception {@code body} may throw
+     * @param body the code to run
+     * @return what {@code body} returned
      * @throws IllegalArgumentException for a user or time namespace
      * @throws IllegalStateException if this handle is closed
      * @throws SyscallException if the namespace cannot be joined; {@code body} did not run
+     * @throws E what {@code body} throws
      */
     public <T, E extends Exception> T run(ThrowingCallable<T, E> body) throws E {
         JdkServiceThreads.ensureStarted();
@@ -293,6 +371,7 @@ public final class Namespace implements AutoCloseable {
      * nsfs file and {@code setns} back; a virtual or foreign caller has a new carrier do it,
      * which stays inside as the handle's carrier.
      *
+     * @return the handle; close it to end the namespace
      * @throws SyscallException EPERM without CAP_SYS_ADMIN
      */
     public static Namespace newNetwork() {
@@ -322,6 +401,7 @@ public final class Namespace implements AutoCloseable {
      * The handle must stay open until the threads have started; a thread that cannot join
      * ends with the {@link SyscallException} before running its task.
      *
+     * @return the factory
      * @throws IllegalArgumentException for a user or time namespace
      */
     public ThreadFactory threadFactory() {
@@ -357,6 +437,11 @@ public final class Namespace implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the handle's descriptor is still open.
+     *
+     * @return true if open
+     */
     public boolean isOpen() { return fd >= 0; }
 
     @Override

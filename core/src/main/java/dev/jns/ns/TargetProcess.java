@@ -12,6 +12,8 @@ import java.util.Set;
 /**
  * A running process whose namespaces are to be joined, as nsenter's {@code --target} names
  * it: what of it a joiner needs to know, read from {@code /proc/PID} (no FFM).
+ *
+ * @param pid the process id
  */
 public record TargetProcess(int pid) {
 
@@ -24,6 +26,7 @@ public record TargetProcess(int pid) {
      * kernel has, except a user namespace that is the caller's own (the kernel refuses to
      * re-enter it).
      *
+     * @return the types
      * @throws IOException if the process's user namespace cannot be looked at
      */
     public Set<NamespaceType> allJoinable() throws IOException {
@@ -41,7 +44,12 @@ public record TargetProcess(int pid) {
         return types;
     }
 
-    /** Its environment, in its order ({@code /proc/PID/environ}). */
+    /**
+     * Its environment, in its order ({@code /proc/PID/environ}).
+     *
+     * @return the variables
+     * @throws java.io.IOException if a file under {@code /proc} cannot be read
+     */
     public Map<String, String> environment() throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
         for (String entry : new String(Files.readAllBytes(file("environ")), StandardCharsets.UTF_8).split("\0")) {
@@ -51,14 +59,23 @@ public record TargetProcess(int pid) {
         return env;
     }
 
-    /** The uid and gid it runs as: the owner of its {@code /proc/PID} directory. */
+    /**
+     * The uid and gid it runs as: the owner of its {@code /proc/PID} directory.
+     *
+     * @return {@code {uid, gid}}
+     * @throws java.io.IOException if a file under {@code /proc} cannot be read
+     */
     public long[] owner() throws IOException {
         Path proc = file("");
         return new long[] {Integer.toUnsignedLong((Integer) Files.getAttribute(proc, "unix:uid")),
                 Integer.toUnsignedLong((Integer) Files.getAttribute(proc, "unix:gid"))};
     }
 
-    /** Whether the process is there (its {@code /proc/PID} directory exists). */
+    /**
+     * Whether the process is there (its {@code /proc/PID} directory exists).
+     *
+     * @return true if it exists
+     */
     public boolean exists() {
         return Files.exists(file(""));
     }

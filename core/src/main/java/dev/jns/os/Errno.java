@@ -14,12 +14,72 @@ import java.nio.file.NoSuchFileException;
  * what util-linux prints.
  */
 public final class Errno {
-    public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, EBADF = 9,
-            ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16,
-            EEXIST = 17, EXDEV = 18, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
-            EMFILE = 24, ENOTTY = 25, ENOSPC = 28, EROFS = 30, ERANGE = 34, ENOSYS = 38,
-            ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EOPNOTSUPP = 95, EADDRINUSE = 98,
-            EADDRNOTAVAIL = 99, ENETUNREACH = 101, ECONNREFUSED = 111, EUSERS = 87;
+    /** {@code EPERM}: operation not permitted. */
+    public static final int EPERM = 1;
+    /** {@code ENOENT}: no such file or directory. */
+    public static final int ENOENT = 2;
+    /** {@code ESRCH}: no such process. */
+    public static final int ESRCH = 3;
+    /** {@code EINTR}: interrupted system call. */
+    public static final int EINTR = 4;
+    /** {@code EIO}: input/output error. */
+    public static final int EIO = 5;
+    /** {@code EBADF}: bad file descriptor. */
+    public static final int EBADF = 9;
+    /** {@code ECHILD}: no child processes. */
+    public static final int ECHILD = 10;
+    /** {@code EAGAIN}: resource temporarily unavailable. */
+    public static final int EAGAIN = 11;
+    /** {@code ENOMEM}: cannot allocate memory. */
+    public static final int ENOMEM = 12;
+    /** {@code EACCES}: permission denied. */
+    public static final int EACCES = 13;
+    /** {@code EFAULT}: bad address. */
+    public static final int EFAULT = 14;
+    /** {@code EBUSY}: device or resource busy. */
+    public static final int EBUSY = 16;
+    /** {@code EEXIST}: file exists. */
+    public static final int EEXIST = 17;
+    /** {@code EXDEV}: invalid cross-device link. */
+    public static final int EXDEV = 18;
+    /** {@code ENODEV}: no such device. */
+    public static final int ENODEV = 19;
+    /** {@code ENOTDIR}: not a directory. */
+    public static final int ENOTDIR = 20;
+    /** {@code EISDIR}: is a directory. */
+    public static final int EISDIR = 21;
+    /** {@code EINVAL}: invalid argument. */
+    public static final int EINVAL = 22;
+    /** {@code EMFILE}: too many open files. */
+    public static final int EMFILE = 24;
+    /** {@code ENOTTY}: inappropriate ioctl for device. */
+    public static final int ENOTTY = 25;
+    /** {@code ENOSPC}: no space left on device. */
+    public static final int ENOSPC = 28;
+    /** {@code EROFS}: read-only file system. */
+    public static final int EROFS = 30;
+    /** {@code ERANGE}: numerical result out of range. */
+    public static final int ERANGE = 34;
+    /** {@code ENOSYS}: function not implemented. */
+    public static final int ENOSYS = 38;
+    /** {@code ENOTEMPTY}: directory not empty. */
+    public static final int ENOTEMPTY = 39;
+    /** {@code ELOOP}: too many levels of symbolic links. */
+    public static final int ELOOP = 40;
+    /** {@code ENODATA}: no data available. */
+    public static final int ENODATA = 61;
+    /** {@code EOPNOTSUPP}: operation not supported. */
+    public static final int EOPNOTSUPP = 95;
+    /** {@code EADDRINUSE}: address already in use. */
+    public static final int EADDRINUSE = 98;
+    /** {@code EADDRNOTAVAIL}: cannot assign requested address. */
+    public static final int EADDRNOTAVAIL = 99;
+    /** {@code ENETUNREACH}: network is unreachable. */
+    public static final int ENETUNREACH = 101;
+    /** {@code ECONNREFUSED}: connection refused. */
+    public static final int ECONNREFUSED = 111;
+    /** {@code EUSERS}: too many users. */
+    public static final int EUSERS = 87;
 
     private static final String[] NAMES = {
         null, "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF",
@@ -40,12 +100,22 @@ public final class Errno {
 
     private Errno() {}
 
-    /** The symbolic name, e.g. {@code ENOSPC}; {@code E<n>} for numbers without one. */
+    /**
+     * The symbolic name, e.g. {@code ENOSPC}; {@code E<n>} for numbers without one.
+     *
+     * @param errno the errno
+     * @return the name
+     */
     public static String name(int errno) {
         return errno > 0 && errno < NAMES.length && NAMES[errno] != null ? NAMES[errno] : "E" + errno;
     }
 
-    /** The number for a symbolic name, or -1. */
+    /**
+     * The number for a symbolic name, or -1.
+     *
+     * @param name the name
+     * @return the number, or -1 if unknown
+     */
     public static int byName(String name) {
         for (int i = 1; i < NAMES.length; i++) {
             if (name.equals(NAMES[i])) return i;
@@ -53,7 +123,12 @@ public final class Errno {
         return -1;
     }
 
-    /** The C library's text for the errno, e.g. "No space left on device". */
+    /**
+     * The C library's text for the errno, e.g. "No space left on device".
+     *
+     * @param errno the errno
+     * @return the text
+     */
     public static String describe(int errno) {
         return LibC.strerror(errno);
     }
@@ -62,6 +137,9 @@ public final class Errno {
      * The C library's text for a failed NIO call: NIO keeps it as the exception's reason,
      * except for the errors it turns into exception types of their own. No native call, so
      * it costs nothing at start-up.
+     *
+     * @param e the exception a NIO call threw
+     * @return the text
      */
     public static String describe(IOException e) {
         if (e instanceof NoSuchFileException) return "No such file or directory";

@@ -17,6 +17,8 @@ public final class ProcessCgroup {
      * The process's cgroup v2 path ({@code /} or {@code /a/b}), or empty when the file has no
      * {@code 0::} line.
      *
+     * @param pid the process id
+     * @return the path, or empty
      * @throws IOException if {@code /proc/PID/cgroup} cannot be read (the process is gone, say)
      */
     public static Optional<String> v2Path(int pid) throws IOException {
@@ -26,7 +28,13 @@ public final class ProcessCgroup {
         return Optional.empty();
     }
 
-    /** The directory of the group at {@code path} in the cgroup2 hierarchy mounted on {@code mount}. */
+    /**
+     * The directory of the group at {@code path} in the cgroup2 hierarchy mounted on {@code mount}.
+     *
+     * @param mount where the cgroup2 hierarchy is mounted
+     * @param path the group's path in the hierarchy, e.g. {@code /a/b}
+     * @return the directory
+     */
     public static Path directory(Path mount, String path) {
         String relative = path;
         while (relative.startsWith("/")) relative = relative.substring(1);

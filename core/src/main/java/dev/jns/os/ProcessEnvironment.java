@@ -15,7 +15,11 @@ import java.util.Map;
 public final class ProcessEnvironment {
     private ProcessEnvironment() {}
 
-    /** The entries, in order; {@link System#getenv()}'s when {@code /proc/self/environ} cannot be read. */
+    /**
+     * The entries, in order; {@link System#getenv()}'s when {@code /proc/self/environ} cannot be read.
+     *
+     * @return a new mutable map of the variables
+     */
     public static Map<String, String> initial() {
         Map<String, String> env = new LinkedHashMap<>();
         try {

@@ -13,11 +13,34 @@ import java.util.OptionalInt;
  * status.
  */
 public final class Signals {
-    public static final int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGABRT = 6, SIGKILL = 9, SIGSEGV = 11,
-            SIGPIPE = 13, SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19;
+    /** {@code SIGHUP} (1): hangup. */
+    public static final int SIGHUP = 1;
+    /** {@code SIGINT} (2): interrupt (Ctrl-C). */
+    public static final int SIGINT = 2;
+    /** {@code SIGQUIT} (3): quit. */
+    public static final int SIGQUIT = 3;
+    /** {@code SIGABRT} (6): abort. */
+    public static final int SIGABRT = 6;
+    /** {@code SIGKILL} (9): kill, which cannot be caught. */
+    public static final int SIGKILL = 9;
+    /** {@code SIGSEGV} (11): segmentation fault. */
+    public static final int SIGSEGV = 11;
+    /** {@code SIGPIPE} (13): broken pipe. */
+    public static final int SIGPIPE = 13;
+    /** {@code SIGTERM} (15): termination. */
+    public static final int SIGTERM = 15;
+    /** {@code SIGCHLD} (17): a child stopped or ended. */
+    public static final int SIGCHLD = 17;
+    /** {@code SIGCONT} (18): continue if stopped. */
+    public static final int SIGCONT = 18;
+    /** {@code SIGSTOP} (19): stop, which cannot be caught. */
+    public static final int SIGSTOP = 19;
     /** glibc's SIGRTMIN (two real-time signals are reserved by the threads library) and SIGRTMAX. */
     public static final int SIGRTMIN = 34, SIGRTMAX = 64;
-    public static final int SIGUSR1 = 10, SIGUSR2 = 12;
+    /** {@code SIGUSR1} (10): for the program's own use. */
+    public static final int SIGUSR1 = 10;
+    /** {@code SIGUSR2} (12): for the program's own use. */
+    public static final int SIGUSR2 = 12;
 
     /** What a supervisor passes on by default: the signals people send to stop or poke a program. */
     public static final List<Integer> FORWARDED_BY_DEFAULT = List.of(SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2);
@@ -41,6 +64,9 @@ public final class Signals {
      * The number for a signal name as util-linux reads it: case-insensitive, with or without
      * {@code SIG}, and real-time signals as {@code RT<n>}, {@code RTMIN+<n>} or {@code RTMAX-<n>}.
      * Plain numbers are not names.
+     *
+     * @param spec the name, e.g. {@code TERM}, {@code SIGTERM}, {@code RTMIN+1} or a number
+     * @return the number, or empty for an unknown name
      */
     public static OptionalInt byName(String spec) {
         String s = spec.regionMatches(true, 0, "SIG", 0, 3) ? spec.substring(3) : spec;
@@ -72,6 +98,9 @@ public final class Signals {
      * <p>This is the JDK's own signal API ({@code sun.misc.Signal}, module jdk.unsupported):
      * it costs no native linking, where going through FFM or reflection would cost tens of
      * milliseconds of start-up. javac warns about any use of it; that warning is expected.
+     *
+     * @param sig the signal number
+     * @param action what to run
      */
     public static void onSignal(int sig, Runnable action) {
         String name = NAMES.stream().filter(n -> n.number() == sig).findFirst()
@@ -79,7 +108,12 @@ public final class Signals {
         sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> action.run());
     }
 
-    /** {@code kill(pid, sig)}. */
+    /**
+     * {@code kill(pid, sig)}.
+     *
+     * @param pid the process id
+     * @param sig the signal number
+     */
     public static void kill(int pid, int sig) {
         SignalCalls.kill(pid, sig);
     }
@@ -89,6 +123,8 @@ public final class Signals {
      * exactly as if it were the child: the signal's default action is restored (the JVM
      * handles SIGTERM, SIGINT and SIGHUP itself) and the signal sent to ourselves. Returns
      * only if that did not end the process, e.g. for a signal whose default is to ignore.
+     *
+     * @param sig the signal number
      */
     public static void dieBy(int sig) {
         if (sig != SIGKILL && sig != SIGSTOP) SignalCalls.restoreDefault(sig);

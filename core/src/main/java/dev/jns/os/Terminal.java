@@ -6,7 +6,12 @@ import dev.jns.sys.TerminalSize;
 public final class Terminal {
     private Terminal() {}
 
-    /** The terminal's width in columns, or 0 when {@code fd} is not a terminal or says none ({@code TIOCGWINSZ}). */
+    /**
+     * The terminal's width in columns, or 0 when {@code fd} is not a terminal or says none ({@code TIOCGWINSZ}).
+     *
+     * @param fd the descriptor number
+     * @return the width, or 0
+     */
     public static int columns(int fd) {
         return TerminalSize.columns(fd);
     }

@@ -94,18 +94,34 @@ public final class Sandbox {
         this.command = List.copyOf(command);
     }
 
-    /** A sandbox for {@code command} (looked up in the PATH of its environment when it has no slash). */
+    /**
+     * A sandbox for {@code command} (looked up in the PATH of its environment when it has no slash).
+     *
+     * @param command the program and its arguments
+     * @return a sandbox with no namespaces and an empty root yet
+     */
     public static Sandbox command(String... command) {
         return new Sandbox(Arrays.asList(command));
     }
 
+    /**
+     * A sandbox for {@code command} (looked up in the PATH of its environment when it has no slash).
+     *
+     * @param command the program and its arguments
+     * @return a sandbox with no namespaces and an empty root yet
+     * @throws IllegalArgumentException if {@code command} is empty
+     */
     public static Sandbox command(List<String> command) {
         return new Sandbox(command);
     }
 
     // ---- namespaces ------------------------------------------------------------------------
 
-    /** New namespaces of every type bubblewrap's {@code --unshare-all} makes: user, ipc, pid, net, uts, cgroup. */
+    /**
+     * New namespaces of every type bubblewrap's {@code --unshare-all} makes: user, ipc, pid, net, uts, cgroup.
+     *
+     * @return this sandbox
+     */
     public Sandbox unshareAll() {
         return unshare(NamespaceType.USER, NamespaceType.IPC, NamespaceType.PID, NamespaceType.NET, NamespaceType.UTS,
                 NamespaceType.CGROUP);
@@ -115,13 +131,20 @@ public final class Sandbox {
      * New namespaces of these types. A new mount namespace is always made (the root is built
      * in one), and so is a user namespace when this JVM is not root (without one an
      * unprivileged user cannot mount), as bubblewrap does.
+     *
+     * @param types the namespace types
+     * @return this sandbox
      */
     public Sandbox unshare(NamespaceType... types) {
         namespaces.addAll(Arrays.asList(types));
         return this;
     }
 
-    /** Keeps the caller's network namespace after {@link #unshareAll()} ({@code --share-net}). */
+    /**
+     * Keeps the caller's network namespace after {@link #unshareAll()} ({@code --share-net}).
+     *
+     * @return this sandbox
+     */
     public Sandbox shareNet() {
         namespaces.remove(NamespaceType.NET);
         return this;
@@ -137,6 +160,8 @@ public final class Sandbox {
      * that the program's sockets live there. It is joined before the new namespaces are made.
      * Keep the handle open until {@link #start()} returns.
      *
+     * @param namespace a handle on the namespace
+     * @return this sandbox
      * @throws IllegalArgumentException for a mount or user namespace (the sandbox builds its
      *         root in mount and user namespaces of its own), a pid or a time namespace
      */
@@ -157,6 +182,8 @@ public final class Sandbox {
      * namespace maps them ({@link #uid}/{@link #gid} switch to others it maps). Keep the
      * descriptor open until {@link #start()} returns.
      *
+     * @param callerFd a descriptor open in this process
+     * @return this sandbox
      * @throws IllegalStateException at {@link #spec()} if a new user namespace is asked for too
      */
     public Sandbox joinUserNamespace(int callerFd) {
@@ -169,6 +196,9 @@ public final class Sandbox {
      * ({@code --pidns FD}); with {@link #unshare} of {@link NamespaceType#PID} too, in a new pid
      * namespace nested in that one. Joining it needs privilege over its user namespace: join
      * that first ({@link #joinUserNamespace}) unless this process is root.
+     *
+     * @param callerFd a descriptor open in this process
+     * @return this sandbox
      */
     public Sandbox joinPidNamespace(int callerFd) {
         joinedDescriptors.add(new Joins.JoinedDescriptor(callerFd, NamespaceType.PID));
@@ -180,6 +210,9 @@ public final class Sandbox {
      * into the user namespace this process holds open at {@code callerFd} ({@code --userns2 FD}),
      * typically one the caller made inside the sandbox's own user namespace while the sandbox
      * waited for it. It must be one the sandbox's user namespace may enter: a child of it.
+     *
+     * @param callerFd a descriptor open in this process
+     * @return this sandbox
      */
     public Sandbox switchUserNamespace(int callerFd) {
         userAfterSetup = new Joins.UserAfterSetup(callerFd);
@@ -191,6 +224,8 @@ public final class Sandbox {
      * namespace nested in the sandbox's, whose parent allows no more than that one, and the
      * launch fails unless making one is refused. Needs a new user namespace ({@link #unshare}
      * of {@link NamespaceType#USER}, or a caller that is not root).
+     *
+     * @return this sandbox
      */
     public Sandbox disableUserNamespaces() {
         nestedUserNamespaces = UserNamespace.Nested.DISABLED;
@@ -200,6 +235,8 @@ public final class Sandbox {
     /**
      * The launch fails unless the program already cannot make user namespaces
      * ({@code --assert-userns-disabled}), e.g. in a sandbox nested in one that disabled them.
+     *
+     * @return this sandbox
      */
     public Sandbox requireUserNamespacesDisabled() {
         if (nestedUserNamespaces == UserNamespace.Nested.ALLOWED) nestedUserNamespaces = UserNamespace.Nested.MUST_BE_IMPOSSIBLE;
@@ -208,32 +245,68 @@ public final class Sandbox {
 
     // ---- the filesystem, in the order given ---------------------------------------------------
 
-    /** Binds {@code source} read-write at {@code dest} ({@code --bind}). */
+    /**
+     * Binds {@code source} read-write at {@code dest} ({@code --bind}).
+     *
+     * @param source the caller's file or directory
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox bind(String source, String dest) {
         return bind(source, dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false);
     }
 
-    /** As {@link #bind}, skipped when {@code source} does not exist ({@code --bind-try}). */
+    /**
+     * As {@link #bind}, skipped when {@code source} does not exist ({@code --bind-try}).
+     *
+     * @param source the caller's file or directory
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox bindTry(String source, String dest) {
         return bind(source, dest, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true);
     }
 
-    /** Binds {@code source} read-only, on every submount too ({@code --ro-bind}). */
+    /**
+     * Binds {@code source} read-only, on every submount too ({@code --ro-bind}).
+     *
+     * @param source the caller's file or directory
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox roBind(String source, String dest) {
         return bind(source, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false);
     }
 
-    /** As {@link #roBind}, skipped when {@code source} does not exist ({@code --ro-bind-try}). */
+    /**
+     * As {@link #roBind}, skipped when {@code source} does not exist ({@code --ro-bind-try}).
+     *
+     * @param source the caller's file or directory
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox roBindTry(String source, String dest) {
         return bind(source, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true);
     }
 
-    /** Binds {@code source} with its device nodes usable ({@code --dev-bind}). */
+    /**
+     * Binds {@code source} with its device nodes usable ({@code --dev-bind}).
+     *
+     * @param source the caller's file or directory
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox devBind(String source, String dest) {
         return bind(source, dest, MOUNT_ATTR_NOSUID, false);
     }
 
-    /** As {@link #devBind}, skipped when {@code source} does not exist ({@code --dev-bind-try}). */
+    /**
+     * As {@link #devBind}, skipped when {@code source} does not exist ({@code --dev-bind-try}).
+     *
+     * @param source the caller's file or directory
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox devBindTry(String source, String dest) {
         return bind(source, dest, MOUNT_ATTR_NOSUID, true);
     }
@@ -246,12 +319,22 @@ public final class Sandbox {
     /**
      * Binds the directory or file this process's descriptor {@code callerFd} is open on
      * ({@code --bind-fd}), found by the path it has now in this process's view.
+     *
+     * @param callerFd a descriptor open in this process
+     * @param dest the path in the sandbox
+     * @return this sandbox
      */
     public Sandbox bindFd(int callerFd, String dest) {
         return bind(pathOf(callerFd), dest);
     }
 
-    /** As {@link #bindFd}, read-only ({@code --ro-bind-fd}). */
+    /**
+     * As {@link #bindFd}, read-only ({@code --ro-bind-fd}).
+     *
+     * @param callerFd a descriptor open in this process
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox roBindFd(int callerFd, String dest) {
         return roBind(pathOf(callerFd), dest);
     }
@@ -266,7 +349,14 @@ public final class Sandbox {
         }
     }
 
-    /** A file at {@code dest} holding {@code data}, with exactly {@code mode} ({@code --perms MODE --file}); one there is emptied first. */
+    /**
+     * A file at {@code dest} holding {@code data}, with exactly {@code mode} ({@code --perms MODE --file}); one there is emptied first.
+     *
+     * @param data the file's contents (copied)
+     * @param dest the path in the sandbox
+     * @param mode its permission bits
+     * @return this sandbox
+     */
     public Sandbox file(byte[] data, String dest, int mode) {
         filesystem.add(new FsStep.File(ByteBuffer.wrap(data.clone()), Path.of(dest), mode));
         return this;
@@ -276,13 +366,25 @@ public final class Sandbox {
      * A file of its own holding {@code data}, with exactly {@code mode}, bound writable at
      * {@code dest} ({@code --perms MODE --bind-data}): writes go to that file, which nothing
      * outside the sandbox can reach.
+     *
+     * @param data the file's contents (copied)
+     * @param dest the path in the sandbox
+     * @param mode its permission bits
+     * @return this sandbox
      */
     public Sandbox bindData(byte[] data, String dest, int mode) {
         filesystem.add(new FsStep.BindData(ByteBuffer.wrap(data.clone()), Path.of(dest), mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV));
         return this;
     }
 
-    /** As {@link #bindData}, read-only ({@code --ro-bind-data}). */
+    /**
+     * As {@link #bindData}, read-only ({@code --ro-bind-data}).
+     *
+     * @param data the file's contents (copied)
+     * @param dest the path in the sandbox
+     * @param mode its permission bits
+     * @return this sandbox
+     */
     public Sandbox roBindData(byte[] data, String dest, int mode) {
         filesystem.add(new FsStep.BindData(ByteBuffer.wrap(data.clone()), Path.of(dest), mode,
                 MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV));
@@ -293,6 +395,12 @@ public final class Sandbox {
      * An overlay at {@code dest} of the directories {@code sources}, bottom to top (a later one
      * covers an earlier one), writing to {@code upper} with its work directory {@code work} on
      * the same filesystem ({@code --overlay-src ... --overlay RWSRC WORKDIR DEST}).
+     *
+     * @param sources the lower directories, bottom first
+     * @param upper the directory that receives the writes
+     * @param work the overlay's work directory, on the same filesystem as {@code upper}
+     * @param dest the path in the sandbox
+     * @return this sandbox
      */
     public Sandbox overlay(List<String> sources, String upper, String work, String dest) {
         filesystem.add(new FsStep.Overlay(paths(sources), Optional.of(Path.of(upper)), Optional.of(Path.of(work)), false,
@@ -300,13 +408,25 @@ public final class Sandbox {
         return this;
     }
 
-    /** An overlay whose writes go to a tmpfs that ends with the sandbox ({@code --overlay-src ... --tmp-overlay DEST}). */
+    /**
+     * An overlay whose writes go to a tmpfs that ends with the sandbox ({@code --overlay-src ... --tmp-overlay DEST}).
+     *
+     * @param sources the lower directories, bottom first
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox tmpOverlay(List<String> sources, String dest) {
         filesystem.add(new FsStep.Overlay(paths(sources), Optional.empty(), Optional.empty(), true, Path.of(dest)));
         return this;
     }
 
-    /** A read-only overlay of two directories or more ({@code --overlay-src ... --ro-overlay DEST}). */
+    /**
+     * A read-only overlay of two directories or more ({@code --overlay-src ... --ro-overlay DEST}).
+     *
+     * @param sources the lower directories, bottom first
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox roOverlay(List<String> sources, String dest) {
         filesystem.add(new FsStep.Overlay(paths(sources), Optional.empty(), Optional.empty(), false, Path.of(dest)));
         return this;
@@ -318,59 +438,115 @@ public final class Sandbox {
         return out;
     }
 
-    /** A fresh {@code proc} of the sandbox's pid namespace ({@code --proc}). */
+    /**
+     * A fresh {@code proc} of the sandbox's pid namespace ({@code --proc}).
+     *
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox proc(String dest) {
         filesystem.add(new FsStep.Proc(Path.of(dest)));
         return this;
     }
 
-    /** A minimal {@code /dev} ({@code --dev}): null, zero, full, random, urandom, tty, a private devpts, shm, the fd links. */
+    /**
+     * A minimal {@code /dev} ({@code --dev}): null, zero, full, random, urandom, tty, a private devpts, shm, the fd links.
+     *
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox dev(String dest) {
         filesystem.add(new FsStep.Dev(Path.of(dest)));
         return this;
     }
 
-    /** An empty tmpfs, mode 0755 ({@code --tmpfs}). */
+    /**
+     * An empty tmpfs, mode 0755 ({@code --tmpfs}).
+     *
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox tmpfs(String dest) {
         return tmpfs(dest, 0755, OptionalLong.empty());
     }
 
-    /** A tmpfs with this mode and, if given, size limit in bytes ({@code --perms MODE --size BYTES --tmpfs}). */
+    /**
+     * A tmpfs with this mode and, if given, size limit in bytes ({@code --perms MODE --size BYTES --tmpfs}).
+     *
+     * @param dest the path in the sandbox
+     * @param mode its permission bits
+     * @param size its size limit in bytes, if any
+     * @return this sandbox
+     */
     public Sandbox tmpfs(String dest, int mode, OptionalLong size) {
         filesystem.add(new FsStep.Tmpfs(Path.of(dest), mode, size));
         return this;
     }
 
-    /** A POSIX message queue filesystem ({@code --mqueue}); the sandbox needs its own IPC namespace. */
+    /**
+     * A POSIX message queue filesystem ({@code --mqueue}); the sandbox needs its own IPC namespace.
+     *
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox mqueue(String dest) {
         filesystem.add(new FsStep.Dir(Path.of(dest), 0755));
         filesystem.add(new FsStep.Mount("mqueue", Path.of(dest), "mqueue", 0, null));
         return this;
     }
 
-    /** A directory, parents included ({@code --dir}). */
+    /**
+     * A directory, parents included ({@code --dir}).
+     *
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox dir(String dest) {
         return dir(dest, 0755);
     }
 
+    /**
+     * A directory with exactly {@code mode}, parents included ({@code --perms MODE --dir}).
+     *
+     * @param dest the directory in the sandbox
+     * @param mode its permission bits
+     * @return this sandbox
+     */
     public Sandbox dir(String dest, int mode) {
         filesystem.add(new FsStep.Dir(Path.of(dest), mode));
         return this;
     }
 
-    /** A symbolic link at {@code link} to {@code target} ({@code --symlink}). */
+    /**
+     * A symbolic link at {@code link} to {@code target} ({@code --symlink}).
+     *
+     * @param target what the link points to
+     * @param link the link's path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox symlink(String target, String link) {
         filesystem.add(new FsStep.Symlink(target, Path.of(link)));
         return this;
     }
 
-    /** Sets a mode ({@code --chmod}). */
+    /**
+     * Sets a mode ({@code --chmod}).
+     *
+     * @param mode its permission bits
+     * @param path the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox chmod(int mode, String path) {
         filesystem.add(new FsStep.Chmod(Path.of(path), mode));
         return this;
     }
 
-    /** Makes what is mounted at {@code dest} read-only, not what is mounted under it ({@code --remount-ro}). */
+    /**
+     * Makes what is mounted at {@code dest} read-only, not what is mounted under it ({@code --remount-ro}).
+     *
+     * @param dest the path in the sandbox
+     * @return this sandbox
+     */
     public Sandbox remountReadOnly(String dest) {
         filesystem.add(new FsStep.RemountReadOnly(Path.of(dest)));
         return this;
@@ -378,18 +554,34 @@ public final class Sandbox {
 
     // ---- the process ---------------------------------------------------------------------------
 
-    /** The uid inside (a new user namespace maps it to the caller's); default the caller's. */
+    /**
+     * The uid inside (a new user namespace maps it to the caller's); default the caller's.
+     *
+     * @param uid the uid
+     * @return this sandbox
+     */
     public Sandbox uid(long uid) {
         this.uid = uid;
         return this;
     }
 
-    /** The gid inside; default the caller's. */
+    /**
+     * The gid inside; default the caller's.
+     *
+     * @param gid the gid
+     * @return this sandbox
+     */
     public Sandbox gid(long gid) {
         this.gid = gid;
         return this;
     }
 
+    /**
+     * The host name in the sandbox's new UTS namespace ({@code --hostname}).
+     *
+     * @param hostname the name
+     * @return this sandbox
+     */
     public Sandbox hostname(String hostname) {
         this.hostname = hostname;
         return this;
@@ -400,6 +592,9 @@ public final class Sandbox {
      * default, as bubblewrap: this process's working directory if the sandbox has it, else the
      * environment's {@code HOME} if it has that, else {@code /}. Either way the program's
      * {@code PWD} names the directory it starts in.
+     *
+     * @param dir the directory in the sandbox
+     * @return this sandbox
      */
     public Sandbox directory(String dir) {
         this.directory = Path.of(dir);
@@ -410,6 +605,9 @@ public final class Sandbox {
      * The program, set up, waits before exec until one byte can be read from this process's
      * descriptor {@code callerFd} (or its other end is closed): write to or close the other
      * end to let it go ({@code --block-fd}). {@link #start()} returns without waiting for it.
+     *
+     * @param callerFd a descriptor open in this process
+     * @return this sandbox
      */
     public Sandbox blockOn(int callerFd) {
         if (callerFd < 0) throw new IllegalArgumentException("not a descriptor number: " + callerFd);
@@ -417,13 +615,22 @@ public final class Sandbox {
         return this;
     }
 
-    /** What the program sees as {@code argv[0]} ({@code --argv0}). */
+    /**
+     * What the program sees as {@code argv[0]} ({@code --argv0}).
+     *
+     * @param name the name
+     * @return this sandbox
+     */
     public Sandbox argv0(String name) {
         this.argv0 = name;
         return this;
     }
 
-    /** The program's environment: this process's, in its order; change it before {@link #start()}. */
+    /**
+     * The program's environment: this process's, in its order; change it before {@link #start()}.
+     *
+     * @return the mutable map
+     */
     public Map<String, String> environment() {
         return environment;
     }
@@ -431,6 +638,8 @@ public final class Sandbox {
     /**
      * The program is PID 1 of its pid namespace ({@code --as-pid-1}) instead of PID 2 under a
      * reaper; as PID 1 it ignores every signal it has no handler for, SIGTERM included.
+     *
+     * @return this sandbox
      */
     public Sandbox asPid1() {
         this.asPid1 = true;
@@ -441,19 +650,30 @@ public final class Sandbox {
      * Opens a handle on each new namespace while the program waits before exec, for
      * {@link NamespacedProcess#namespaces()} (the caller closes them): its namespaces are
      * known even if it has ended by the time they are asked about.
+     *
+     * @return this sandbox
      */
     public Sandbox openNamespaceHandles() {
         this.namespaceHandles = true;
         return this;
     }
 
-    /** A new session: no controlling terminal to push input into ({@code --new-session}). */
+    /**
+     * A new session: no controlling terminal to push input into ({@code --new-session}).
+     *
+     * @return this sandbox
+     */
     public Sandbox newSession() {
         this.newSession = true;
         return this;
     }
 
-    /** Keeps these capabilities (they are all dropped by default); for a program that is root inside. */
+    /**
+     * Keeps these capabilities (they are all dropped by default); for a program that is root inside.
+     *
+     * @param kept the capabilities to keep
+     * @return this sandbox
+     */
     public Sandbox capabilities(Capability... kept) {
         capabilities.addAll(Arrays.asList(kept));
         return this;
@@ -462,49 +682,96 @@ public final class Sandbox {
     /**
      * A program that is root inside keeps the caller's effective capabilities, and no more,
      * instead of none (bubblewrap's default for a root caller).
+     *
+     * @return this sandbox
      */
     public Sandbox keepCallerCapabilities() {
         this.callerCapabilities = true;
         return this;
     }
 
-    /** A seccomp filter, installed last before exec; several stack, all applying. */
+    /**
+     * A seccomp filter, installed last before exec; several stack, all applying.
+     *
+     * @param filter the filter
+     * @return this sandbox
+     */
     public Sandbox seccomp(SeccompFilter filter) {
         return seccomp(filter.compile());
     }
 
-    /** A compiled filter (classic BPF), e.g. one bubblewrap's {@code --seccomp FD} reads. */
+    /**
+     * A compiled filter (classic BPF), e.g. one bubblewrap's {@code --seccomp FD} reads.
+     *
+     * @param program the compiled classic BPF program
+     * @return this sandbox
+     */
     public Sandbox seccomp(SeccompProgram program) {
         seccomp.add(program);
         return this;
     }
 
-    /** This process's open descriptor {@code callerFd} at {@code fd} in the program. */
+    /**
+     * This process's open descriptor {@code callerFd} at {@code fd} in the program.
+     *
+     * @param callerFd a descriptor open in this process
+     * @param fd the descriptor number in the program
+     * @return this sandbox
+     */
     public Sandbox inheritFd(int callerFd, int fd) {
         descriptors.add(new Descriptor.Inherited(callerFd, fd));
         return this;
     }
 
+    /**
+     * The program's standard input, as {@link ProcessBuilder#redirectInput(Redirect)}.
+     *
+     * @param source where it reads from
+     * @return this sandbox
+     */
     public Sandbox redirectInput(Redirect source) {
         stdio.redirectInput(source);
         return this;
     }
 
+    /**
+     * The program's standard output, as {@link ProcessBuilder#redirectOutput(Redirect)}.
+     *
+     * @param destination where it writes to
+     * @return this sandbox
+     */
     public Sandbox redirectOutput(Redirect destination) {
         stdio.redirectOutput(destination);
         return this;
     }
 
+    /**
+     * The program's standard error, as {@link ProcessBuilder#redirectError(Redirect)}.
+     *
+     * @param destination where it writes to
+     * @return this sandbox
+     */
     public Sandbox redirectError(Redirect destination) {
         stdio.redirectError(destination);
         return this;
     }
 
+    /**
+     * Whether standard error goes where standard output goes.
+     *
+     * @param merge true to merge the two
+     * @return this sandbox
+     */
     public Sandbox redirectErrorStream(boolean merge) {
         stdio.redirectErrorStream(merge);
         return this;
     }
 
+    /**
+     * The program shares this process's standard input, output and error.
+     *
+     * @return this sandbox
+     */
     public Sandbox inheritIO() {
         stdio.inheritIO();
         return this;
@@ -512,7 +779,11 @@ public final class Sandbox {
 
     // ---- results -------------------------------------------------------------------------------
 
-    /** What the sandbox is, as the engine's spec: testable without running anything. */
+    /**
+     * What the sandbox is, as the engine's spec: testable without running anything.
+     *
+     * @return the immutable spec {@link #start()} runs
+     */
     public LaunchSpec spec() {
         CallerIds caller = CallerIds.current();
         Set<NamespaceType> types = EnumSet.copyOf(namespaces);
@@ -582,6 +853,7 @@ public final class Sandbox {
     /**
      * Starts the program in its sandbox; returns once it runs.
      *
+     * @return the running program
      * @throws dev.jns.spawn.SpawnException naming the step that failed, and why; nothing is left behind
      * @throws IOException if the helper could not be started
      */

@@ -7,11 +7,25 @@ package dev.jns.seccomp;
  * bad-architecture action.
  */
 public enum Architecture {
-    X86_64(0xc000003e), X86(0x40000003), X32(0x4000003e), AARCH64(0xc00000b7), ARM(0x40000028);
+    /** 64-bit x86. */
+    X86_64(0xc000003e),
+    /** 32-bit x86. */
+    X86(0x40000003),
+    /** The x32 ABI on x86_64. */
+    X32(0x4000003e),
+    /** 64-bit ARM. */
+    AARCH64(0xc00000b7),
+    /** 32-bit ARM. */
+    ARM(0x40000028);
 
     private final int token;
 
     Architecture(int token) { this.token = token; }
 
+    /**
+     * The {@code AUDIT_ARCH_*} value the kernel gives a filter as {@code seccomp_data.arch}.
+     *
+     * @return the value
+     */
     public int token() { return token; }
 }

@@ -22,6 +22,7 @@ public final class ContainerProfile {
      * @param blockUserNamespaces refuse {@code unshare} and {@code clone} with CLONE_NEWUSER,
      *                            and {@code clone3} (whose flags a filter cannot read) with
      *                            ENOSYS, which makes the C library fall back to {@code clone}
+     * @return the filter
      */
     public static SeccompFilter filter(boolean blockUserNamespaces) {
         SeccompAction refuse = SeccompAction.errno(Errno.EPERM);

@@ -21,33 +21,62 @@ import java.util.List;
  * }</pre>
  *
  * @param badArchitectureAction what a call through an architecture not listed gets
+ * @param defaultAction what calls no rule matches get
+ * @param architectures the architectures covered
+ * @param rules the rules
  */
 public record SeccompFilter(SeccompAction defaultAction, SeccompAction badArchitectureAction,
                             List<Architecture> architectures, List<Rule> rules) {
 
-    /** The action for calls to {@code syscall} whose arguments pass every check. */
+    /**
+     * The action for calls to {@code syscall} whose arguments pass every check.
+     *
+     * @param syscall the system call's name
+     * @param action the action
+     * @param checks the argument checks, all of which must pass
+     */
     public record Rule(String syscall, SeccompAction action, List<ArgumentCheck> checks) {
+        /** Copies the checks. */
         public Rule {
             checks = List.copyOf(checks);
         }
     }
 
+    /** Copies the architectures and rules. */
     public SeccompFilter {
         architectures = List.copyOf(architectures);
         rules = List.copyOf(rules);
     }
 
-    /** A filter that allows what no rule refuses, for the machine's own architecture (calls through another are killed). */
+    /**
+     * A filter that allows what no rule refuses, for the machine's own architecture (calls through another are killed).
+     *
+     * @return the filter
+     */
     public static SeccompFilter allowingAllBut() {
         return new SeccompFilter(SeccompAction.ALLOW, SeccompAction.KILL_PROCESS, List.of(), List.of());
     }
 
+    /**
+     * A copy with one more rule.
+     *
+     * @param syscall the system call's name
+     * @param action the action
+     * @param checks the argument checks, all of which must pass
+     * @return the copy
+     */
     public SeccompFilter withRule(String syscall, SeccompAction action, ArgumentCheck... checks) {
         List<Rule> more = new ArrayList<>(rules);
         more.add(new Rule(syscall, action, List.of(checks)));
         return new SeccompFilter(defaultAction, badArchitectureAction, architectures, more);
     }
 
+    /**
+     * A copy covering these architectures too, beside the machine's own.
+     *
+     * @param covered the architectures
+     * @return the copy
+     */
     public SeccompFilter withArchitectures(Architecture... covered) {
         return new SeccompFilter(defaultAction, badArchitectureAction, List.of(covered), rules);
     }
@@ -56,6 +85,8 @@ public record SeccompFilter(SeccompAction defaultAction, SeccompAction badArchit
      * Without the rules for system calls libseccomp does not know (on the first covered
      * architecture): a container profile names calls newer than the machine's library, and
      * runc skips those.
+     *
+     * @return the copy
      */
     public SeccompFilter withoutUnknownSystemCalls() {
         int resolveOn = architectures.isEmpty() ? Libseccomp.nativeArchitecture() : architectures.getFirst().token();
@@ -67,6 +98,7 @@ public record SeccompFilter(SeccompAction defaultAction, SeccompAction badArchit
     /**
      * Compiles the filter with libseccomp.
      *
+     * @return the program
      * @throws IllegalArgumentException for a system call no covered architecture knows, or a
      *         rule libseccomp refuses (naming it and why)
      * @throws IllegalStateException when libseccomp is not installed

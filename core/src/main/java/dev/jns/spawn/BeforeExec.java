@@ -22,6 +22,7 @@ public interface BeforeExec {
      * @param namespaces handles on each of the program's new namespaces, open during this call
      * @return what to release once the program has ended (a process this step started, say),
      *         or null when nothing outlives the step
+     * @throws java.lang.Exception to abort the start
      */
     AutoCloseable run(long pid, Map<NamespaceType, Namespace> namespaces) throws Exception;
 }

@@ -53,6 +53,9 @@ public final class NamespacedProcess extends Process {
      * Waits for the program to end and says how: an exit status, or the signal that killed
      * it. When the supervising helper itself was killed ({@link #destroyForcibly()}), the
      * program got its parent-death signal and this reports the helper's death.
+     *
+     * @return how it ended
+     * @throws java.lang.InterruptedException if the calling thread is interrupted while waiting
      */
     public Termination termination() throws InterruptedException {
         int value = waitFor();
@@ -70,6 +73,8 @@ public final class NamespacedProcess extends Process {
      * Handles on the program's new namespaces, opened before it ran; empty unless
      * {@link NamespacedProcessBuilder#openNamespaceHandles(boolean)} asked for them. The
      * caller owns them and must close them.
+     *
+     * @return the handles, by type
      */
     public Map<NamespaceType, Namespace> namespaces() { return namespaces; }
 

@@ -12,12 +12,17 @@ import java.io.IOException;
  * working on. Nothing the failed start created is left behind.
  */
 public final class SpawnException extends IOException {
+    /** The failed op's position in the launch plan. */
     private final int opIndex;
     private final transient Op op;
     private final transient Step step;
+    /** The errno, or 0. */
     private final int errno;
+    /** The symbolic errno. */
     private final String errnoName;
+    /** The C library's text for the errno. */
     private final String strerror;
+    /** What the op was working on. */
     private final String detail;
 
     SpawnException(int opIndex, Op op, Step step, int errno, String errnoName, String strerror, String detail,
@@ -40,27 +45,55 @@ public final class SpawnException extends IOException {
         return what + ": " + why + (explanation.isEmpty() ? "" : ": " + explanation);
     }
 
-    /** The failed op's position in the launch plan. */
+    /**
+     * The failed op's position in the launch plan.
+     *
+     * @return the index
+     */
     public int opIndex() { return opIndex; }
 
     /** The low-level op that failed (the op set is internal: {@link #call()} and {@link #step()} are its public face). */
     Op op() { return op; }
 
-    /** The system call that failed, as its man page names it, e.g. {@code mount} or {@code execve}. */
+    /**
+     * The system call that failed, as its man page names it, e.g. {@code mount} or {@code execve}.
+     *
+     * @return the call's name
+     */
     public String call() { return op.code().call(); }
 
-    /** The step of the spec the op came from: a mount, the uid map, the program... */
+    /**
+     * The step of the spec the op came from: a mount, the uid map, the program...
+     *
+     * @return the step
+     */
     public Step step() { return step; }
 
-    /** The errno, or 0 when the op failed without one (an id-map program's exit status, say). */
+    /**
+     * The errno, or 0 when the op failed without one (an id-map program's exit status, say).
+     *
+     * @return the errno, or 0
+     */
     public int errno() { return errno; }
 
-    /** The symbolic errno, e.g. {@code EPERM}. */
+    /**
+     * The symbolic errno, e.g. {@code EPERM}.
+     *
+     * @return the name
+     */
     public String errnoName() { return errnoName; }
 
-    /** The C library's text for the errno, e.g. "No such file or directory". */
+    /**
+     * The C library's text for the errno, e.g. "No such file or directory".
+     *
+     * @return the text
+     */
     public String strerror() { return strerror; }
 
-    /** What the op was working on: a path, a host name, a pid... (may be empty). */
+    /**
+     * What the op was working on: a path, a host name, a pid... (may be empty).
+     *
+     * @return the text
+     */
     public String detail() { return detail; }
 }

@@ -35,6 +35,9 @@ public final class Spawner {
      * @param stdio       the redirects the program gets (only they are read)
      * @param beforeExec  steps run from outside while it waits before exec (the spec must say waitForCaller)
      * @param keepHandles whether {@link NamespacedProcess#namespaces()} hands out handles on its new namespaces
+     * @param spec the launch spec
+     * @return the running program
+     * @throws java.io.IOException if the helper could not be started
      */
     public static NamespacedProcess start(LaunchSpec spec, ProcessBuilder stdio, List<BeforeExec> beforeExec,
                                           boolean keepHandles) throws IOException {
@@ -67,6 +70,11 @@ public final class Spawner {
      * Starts a detached program (the spec's supervision is {@link Supervision.Detached}) and
      * returns its pid once it is set up; it then waits at its start fifo, if any, and outlives
      * this JVM.
+     *
+     * @param spec the launch spec
+     * @param stdio the redirects the program gets (only they are read)
+     * @return the program's pid
+     * @throws java.io.IOException if the helper could not be started
      */
     public static long startDetached(LaunchSpec spec, ProcessBuilder stdio) throws IOException {
         if (!(spec.supervision() instanceof Supervision.Detached detached)) throw new IllegalArgumentException("not a detached spec");

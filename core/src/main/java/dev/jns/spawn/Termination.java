@@ -6,9 +6,18 @@ package dev.jns.spawn;
  * exit with status 143 from a death by SIGTERM.
  */
 public sealed interface Termination {
-    /** The program called {@code exit(code)}. */
+    /**
+     * The program called {@code exit(code)}.
+     *
+     * @param code the exit status
+     */
     record Exited(int code) implements Termination {}
 
-    /** The program was killed by {@code signal}. */
+    /**
+     * The program was killed by {@code signal}.
+     *
+     * @param signal the signal number
+     * @param coreDumped whether it dumped core
+     */
     record Killed(int signal, boolean coreDumped) implements Termination {}
 }

@@ -19,16 +19,35 @@ public sealed interface FsStep extends Step {
      *
      * @param attributes {@code MOUNT_ATTR_*} bits set on the whole tree (read-only, nosuid, nodev)
      * @param optional   a missing source skips the step instead of failing (bwrap's {@code -try} forms)
+     * @param source the source
+     * @param target the path in the new mount namespace
      */
     record Bind(Path source, Path target, long attributes, boolean optional) implements FsStep {}
 
-    /** A plain {@code mount(2)}; null strings pass as NULL. */
+    /**
+     * A plain {@code mount(2)}; null strings pass as NULL.
+     *
+     * @param source the source
+     * @param target the path in the new mount namespace
+     * @param fstype the file system type, or null
+     * @param flags {@code MS_*} bits
+     * @param data the file system's options, or null
+     */
     record Mount(String source, Path target, String fstype, long flags, String data) implements FsStep {}
 
-    /** Unmounts {@code target}; {@code detach}: lazily, submounts included. */
+    /**
+     * Unmounts {@code target}; {@code detach}: lazily, submounts included.
+     *
+     * @param target the path in the new mount namespace
+     * @param detach whether lazily
+     */
     record Unmount(Path target, boolean detach) implements FsStep {}
 
-    /** A fresh {@code proc} (for a new pid namespace: its own processes). */
+    /**
+     * A fresh {@code proc} (for a new pid namespace: its own processes).
+     *
+     * @param target the path in the new mount namespace
+     */
     record Proc(Path target) implements FsStep {}
 
     /**
@@ -36,54 +55,111 @@ public sealed interface FsStep extends Step {
      * registered ({@code :name:type:offset:magic:mask:interpreter:flags}). A definition with
      * flag F opens its interpreter when registered, so with a root change it is registered
      * before the change, from the caller's tree.
+     *
+     * @param target the path in the new mount namespace
+     * @param definitions the formats to register
      */
     record BinfmtMisc(Path target, List<String> definitions) implements FsStep {
+        /** Copies the definitions. */
         public BinfmtMisc {
             definitions = List.copyOf(definitions);
         }
     }
 
-    /** A tmpfs; {@code mode} of its root directory, and a size limit in bytes if given. */
+    /**
+     * A tmpfs; {@code mode} of its root directory, and a size limit in bytes if given.
+     *
+     * @param target the path in the new mount namespace
+     * @param mode the permission bits
+     * @param size the size limit in bytes, if any
+     */
     record Tmpfs(Path target, int mode, OptionalLong size) implements FsStep {}
 
     /**
      * A minimal {@code /dev}: a tmpfs with null, zero, full, random, urandom and tty bound from
      * the caller's, a private devpts with {@code ptmx}, {@code shm}, and the {@code fd},
      * {@code stdin}, {@code stdout}, {@code stderr} and {@code core} links.
+     *
+     * @param target the path in the new mount namespace
      */
     record Dev(Path target) implements FsStep {}
 
     /**
      * A device node or fifo at {@code path}: {@code mode} carries the file type ({@code S_IFCHR},
      * {@code S_IFBLK} or {@code S_IFIFO}) and the permission bits, given exactly, with its owner.
+     *
+     * @param path the path in the new mount namespace
+     * @param mode the file type and permission bits, as {@code mknod(2)} takes them
+     * @param major the device's major number (0 for a fifo)
+     * @param minor the device's minor number (0 for a fifo)
+     * @param uid the owner
+     * @param gid the group
      */
     record DeviceNode(Path path, int mode, long major, long minor, long uid, long gid) implements FsStep {}
 
-    /** A directory (and its missing parents). */
+    /**
+     * A directory (and its missing parents).
+     *
+     * @param path the path in the new mount namespace
+     * @param mode the permission bits
+     */
     record Dir(Path path, int mode) implements FsStep {}
 
-    /** An empty regular file (and its missing parents) unless one is there: a mount point for a bind of a file. */
+    /**
+     * An empty regular file (and its missing parents) unless one is there: a mount point for a bind of a file.
+     *
+     * @param path the path in the new mount namespace
+     * @param mode the permission bits
+     */
     record MountPoint(Path path, int mode) implements FsStep {}
 
-    /** A symbolic link at {@code link} pointing to {@code target}. */
+    /**
+     * A symbolic link at {@code link} pointing to {@code target}.
+     *
+     * @param target the path in the new mount namespace
+     * @param link the link's path in the new mount namespace
+     */
     record Symlink(String target, Path link) implements FsStep {}
 
+    /**
+     * Sets {@code mode} on {@code path} ({@code chmod(2)}; bubblewrap's {@code --chmod}).
+     *
+     * @param path the path in the new mount namespace
+     * @param mode the permission bits
+     */
     record Chmod(Path path, int mode) implements FsStep {}
 
-    /** Makes the mount at {@code target} read-only, not its submounts (bubblewrap's {@code --remount-ro}). */
+    /**
+     * Makes the mount at {@code target} read-only, not its submounts (bubblewrap's {@code --remount-ro}).
+     *
+     * @param target the path in the new mount namespace
+     */
     record RemountReadOnly(Path target) implements FsStep {}
 
-    /** {@code chroot} into {@code path} (util-linux's {@code unshare --root}). */
+    /**
+     * {@code chroot} into {@code path} (util-linux's {@code unshare --root}).
+     *
+     * @param path the path in the new mount namespace
+     */
     record ChangeRoot(Path path) implements FsStep {}
 
-    /** {@code pivot_root} into {@code path}, detaching the old root. */
+    /**
+     * {@code pivot_root} into {@code path}, detaching the old root.
+     *
+     * @param path the path in the new mount namespace
+     */
     record PivotRoot(Path path) implements FsStep {}
 
     /**
      * A file at {@code target} with exactly {@code mode} holding {@code data} (bubblewrap's
      * {@code --file}); an existing file there is emptied first.
+     *
+     * @param data the contents
+     * @param target the path in the new mount namespace
+     * @param mode the permission bits
      */
     record File(ByteBuffer data, Path target, int mode) implements FsStep {
+        /** Keeps a read-only view of the data. */
         public File {
             data = data.asReadOnlyBuffer();
         }
@@ -93,8 +169,14 @@ public sealed interface FsStep extends Step {
      * A file of its own holding {@code data}, with exactly {@code mode}, bound at {@code target}
      * (bubblewrap's {@code --bind-data}; {@code attributes} as for {@link Bind}, read-only for
      * {@code --ro-bind-data}). The file has no name anywhere: it lives as long as the mount.
+     *
+     * @param data the contents
+     * @param target the path in the new mount namespace
+     * @param mode the permission bits
+     * @param attributes {@code MOUNT_ATTR_*} bits
      */
     record BindData(ByteBuffer data, Path target, int mode, long attributes) implements FsStep {
+        /** Keeps a read-only view of the data. */
         public BindData {
             data = data.asReadOnlyBuffer();
         }
@@ -106,9 +188,16 @@ public sealed interface FsStep extends Step {
      * same filesystem), or, with {@code temporaryUpper}, to a fresh tmpfs that ends with the
      * sandbox; with neither it is read-only (and needs two layers at least). Overlay's
      * {@code userxattr} is always on, so it works in a user namespace.
+     *
+     * @param lower the lower directories, bottom first
+     * @param upper the directory writes go to, if any
+     * @param work its work directory, if any
+     * @param temporaryUpper whether writes go to a tmpfs that ends with the program
+     * @param target the path in the new mount namespace
      */
     record Overlay(List<Path> lower, Optional<Path> upper, Optional<Path> work, boolean temporaryUpper, Path target)
             implements FsStep {
+        /** Copies the lower directories and checks the combination; {@link IllegalArgumentException} if it is not one overlayfs takes. */
         public Overlay {
             lower = List.copyOf(lower);
             if (upper.isPresent() != work.isPresent()) throw new IllegalArgumentException("an overlay's upper and work go together");

@@ -27,13 +27,29 @@ public record LaunchSpec(Program program, NewNamespaces create, Joins join, User
                          PerTypeSetup setup, Credentials credentials, Capabilities capabilities, Supervision supervision,
                          List<Descriptor> descriptors, List<SeccompProgram> seccomp, boolean waitForCaller,
                          List<ResourceLimit> limits) {
+    /** Copies the lists. */
     public LaunchSpec {
         descriptors = List.copyOf(descriptors);
         seccomp = List.copyOf(seccomp);
         limits = List.copyOf(limits);
     }
 
-    /** With the limits the program inherits from the caller. */
+    /**
+     * With the limits the program inherits from the caller.
+     *
+     * @param program the program
+     * @param create the new namespaces
+     * @param join the joins
+     * @param user the user namespace's setup
+     * @param filesystem the mount namespace's setup
+     * @param setup hostname, loopback and clocks
+     * @param credentials the ids
+     * @param capabilities the capabilities
+     * @param supervision how the program is supervised
+     * @param descriptors the descriptors the program gets
+     * @param seccomp the seccomp filters, in order
+     * @param waitForCaller whether the program waits before exec for the caller
+     */
     public LaunchSpec(Program program, NewNamespaces create, Joins join, UserNamespace user, Filesystem filesystem,
                       PerTypeSetup setup, Credentials credentials, Capabilities capabilities, Supervision supervision,
                       List<Descriptor> descriptors, List<SeccompProgram> seccomp, boolean waitForCaller) {

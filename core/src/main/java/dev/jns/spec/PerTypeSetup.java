@@ -14,6 +14,7 @@ import java.util.Optional;
  */
 public record PerTypeSetup(Optional<String> hostname, Optional<String> domainname, boolean loopbackUp,
                            Map<Clock, Duration> clockOffsets) implements Step {
+    /** Copies the clock offsets. */
     public PerTypeSetup {
         clockOffsets = Map.copyOf(clockOffsets);
     }

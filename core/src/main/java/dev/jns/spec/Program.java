@@ -24,11 +24,19 @@ import java.util.OptionalInt;
  */
 public record Program(List<String> command, Optional<String> argv0, List<String> environment, Optional<Path> directory,
                       List<Path> fallbacks, boolean setsPwd, OptionalInt blockFd) implements Step {
-    /** Entering {@code directory} or failing, the environment as given. */
+    /**
+     * Entering {@code directory} or failing, the environment as given.
+     *
+     * @param command the program and its arguments
+     * @param argv0 the program's {@code argv[0]}, if not the command's first element
+     * @param environment {@code NAME=value} entries
+     * @param directory the working directory, if any
+     */
     public Program(List<String> command, Optional<String> argv0, List<String> environment, Optional<Path> directory) {
         this(command, argv0, environment, directory, List.of(), false, OptionalInt.empty());
     }
 
+    /** Copies the lists; {@link IllegalArgumentException} for an empty command, or fallbacks without a directory. */
     public Program {
         command = List.copyOf(command);
         environment = List.copyOf(environment);

@@ -16,6 +16,7 @@ public sealed interface Supervision extends Step {
      * @param ignored     signals the helper neither dies of nor passes on (they win over {@code forwarded})
      */
     record Leashed(int deathSignal, List<Integer> forwarded, List<Integer> ignored) implements Supervision {
+        /** Copies the signal lists. */
         public Leashed {
             forwarded = List.copyOf(forwarded);
             ignored = List.copyOf(ignored);

@@ -22,7 +22,16 @@ public record UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter 
     public static final UserNamespace NONE = new UserNamespace(List.of(), List.of(), IdMapWriter.PROC_FILES,
             IdMapWriter.PROC_FILES, Optional.empty(), Optional.empty());
 
-    /** The program may make user namespaces as the kernel lets it. */
+    /**
+     * The program may make user namespaces as the kernel lets it.
+     *
+     * @param uidMap the uid map lines
+     * @param gidMap the gid map lines
+     * @param uidWriter how the uid map is written
+     * @param gidWriter how the gid map is written
+     * @param setgroups what to write to {@code setgroups}, if anything
+     * @param owner the user to create the namespaces as, if any
+     */
     public UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter uidWriter, IdMapWriter gidWriter,
                          Optional<Setgroups> setgroups, Optional<Owner> owner) {
         this(uidMap, gidMap, uidWriter, gidWriter, setgroups, owner, Nested.ALLOWED);
@@ -42,10 +51,17 @@ public record UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter 
         MUST_BE_IMPOSSIBLE
     }
 
+    /** Copies the maps. */
     public UserNamespace {
         uidMap = List.copyOf(uidMap);
         gidMap = List.copyOf(gidMap);
     }
 
+    /**
+     * The user the namespaces are created as.
+     *
+     * @param uid the uid
+     * @param gid the gid
+     */
     public record Owner(long uid, long gid) {}
 }

@@ -115,7 +115,6 @@ public final class LibC {
         return syscall(SYS_SENDMSG, "sendmsg", detail, fd, msg.address(), flags, 0);
     }
 
-    /** The calling OS thread's id. */
     /** {@code memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING)}: an anonymous file, to be sealed. */
     public static int memfdCreate(String name) {
         try (Arena arena = Arena.ofConfined()) {
@@ -176,6 +175,7 @@ public final class LibC {
         }
     }
 
+    /** The calling OS thread's id. */
     public static int gettid() {
         return (int) syscall(SYS_GETTID, "gettid", "", 0, 0, 0, 0);
     }

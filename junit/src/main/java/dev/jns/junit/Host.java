@@ -11,6 +11,10 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
 public @interface Host {
-    /** The host's name, as given in {@link NetworkHosts}. */
+    /**
+     * The host's name, as given in {@link NetworkHosts}.
+     *
+     * @return the name
+     */
     String value();
 }

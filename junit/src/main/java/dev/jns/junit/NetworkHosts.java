@@ -26,6 +26,10 @@ import java.lang.annotation.Target;
 @Target({ElementType.TYPE, ElementType.METHOD})
 @ExtendWith(NetworkNamespaceExtension.class)
 public @interface NetworkHosts {
-    /** The host names, two or more (up to 200), distinct, each usable as an interface name. */
+    /**
+     * The host names, two or more (up to 200), distinct, each usable as an interface name.
+     *
+     * @return the names
+     */
     String[] value();
 }

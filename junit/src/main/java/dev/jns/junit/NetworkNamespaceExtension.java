@@ -28,6 +28,9 @@ import java.util.Optional;
  * thread, as JUnit's {@code @Timeout} does, is passed on to it.
  */
 public final class NetworkNamespaceExtension implements ExecutionCondition, ParameterResolver, InvocationInterceptor {
+    /** The extension, as JUnit makes it for {@code @ExtendWith}. */
+    public NetworkNamespaceExtension() {}
+
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(NetworkNamespaceExtension.class);
     private static final String NETWORK = "network";
 

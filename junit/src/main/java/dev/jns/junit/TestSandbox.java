@@ -29,7 +29,11 @@ public final class TestSandbox {
         this.host = host;
     }
 
-    /** The host whose network the sandboxes share. */
+    /**
+     * The host whose network the sandboxes share.
+     *
+     * @return the host
+     */
     public NetHost host() {
         return host;
     }
@@ -37,6 +41,9 @@ public final class TestSandbox {
     /**
      * A sandbox for {@code command}, set up as the class describes; add binds, environment or
      * a seccomp filter before {@link Sandbox#start()}.
+     *
+     * @param command the program and its arguments
+     * @return the sandbox, not started
      */
     public Sandbox command(String... command) {
         Sandbox sandbox = Sandbox.command(command).unshareAll().joinNamespace(host.namespace())
