@@ -309,6 +309,12 @@ public final class Namespace implements AutoCloseable {
      *       than the pool's parallelism) makes the extra ones inside.</li>
      *   <li>An {@code HttpClient} built inside makes its selector thread inside (its
      *       connections are opened there); close it inside, with try-with-resources.</li>
+     *   <li>Files under {@code /proc/self/net} (and {@code /proc/net}, a link to it) show the
+     *       network namespace of the process's main thread, not the caller's: the kernel
+     *       resolves {@code self} to the thread group. The JDK reads them for some answers
+     *       ({@code NetworkInterface.networkInterfaces()} lists IPv6 interfaces from
+     *       {@code /proc/net/if_inet6}, so the host's can appear beside the namespace's
+     *       {@code lo}); read {@code /proc/thread-self/net} for the caller's.</li>
      * </ul>
      *
      * <p>Code that throws: the same exception is thrown here, and the carrier serves the
