@@ -115,6 +115,10 @@ public record SeccompFilter(SeccompAction defaultAction, SeccompAction badArchit
         for (Rule r : rules) {
             int nr = Libseccomp.syscallNumber(resolveOn, r.syscall());
             if (nr < 0) throw new IllegalArgumentException("unknown system call: " + r.syscall());
+            // A rule that does what the default does changes nothing, and libseccomp refuses it
+            // (EACCES); profiles carry such rules (an allowlist's under an allow default), so it
+            // is left out, as runc and crun do.
+            if (r.action().equals(defaultAction)) continue;
             List<long[]> checks = new ArrayList<>();
             for (ArgumentCheck c : r.checks()) {
                 // libseccomp's masked compare takes the mask first, the value second

@@ -39,6 +39,21 @@ class SeccompFilterTest {
     }
 
     @Test
+    void aRuleThatDoesWhatTheDefaultDoesIsLeftOut() {
+        // libseccomp refuses such a rule (EACCES); OCI profiles carry them (allow rules under an allow default)
+        byte[] plain = bytes(SeccompFilter.allowingAllBut().withRule("getcwd", SeccompAction.errno(1)).compile());
+        byte[] withAllow = bytes(SeccompFilter.allowingAllBut().withRule("getcwd", SeccompAction.errno(1))
+                .withRule("personality", SeccompAction.ALLOW).compile());
+        assertThat(withAllow).isEqualTo(plain);
+    }
+
+    private static byte[] bytes(SeccompProgram p) {
+        byte[] b = new byte[p.bpf().remaining()];
+        p.bpf().duplicate().get(b);
+        return b;
+    }
+
+    @Test
     void anUnknownSystemCallIsNamed() {
         assertThatThrownBy(() -> SeccompFilter.allowingAllBut().withRule("no_such_call", SeccompAction.ALLOW).compile())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("unknown system call: no_such_call");
