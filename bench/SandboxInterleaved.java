@@ -53,20 +53,27 @@ public class SandboxInterleaved {
         }
         Files.delete(bpf);
 
+        // Peak RSS of every process between this JVM and the sandboxed `sleep`, jns's and bwrap's,
+        // named by /proc/PID/comm: which process is the helper depends on the launch path.
         Process j = sandboxCommand("sleep", "2").start();
         Thread.sleep(400);
-        long helper = ProcessHandle.of(j.pid()).flatMap(ProcessHandle::parent).flatMap(ProcessHandle::parent).orElseThrow().pid();
-        System.out.printf("peak RSS jns helper (supervising): %s; reaper: %s%n", hwm(helper),
-                hwm(ProcessHandle.of(j.pid()).flatMap(ProcessHandle::parent).orElseThrow().pid()));
+        System.out.println("peak RSS (VmHWM), jns Sandbox, from the program up to this JVM (excluded):");
+        chain(j.descendants().filter(d -> d.info().command().orElse("").endsWith("sleep")).findFirst().orElseThrow().pid());
         j.destroyForcibly().waitFor();
         List<String> cmd = new ArrayList<>(List.of(bwrap));
         cmd.addAll(ARGS);
         cmd.addAll(List.of("sleep", "2"));
         Process b = new ProcessBuilder(cmd).start();
         Thread.sleep(400);
-        System.out.printf("peak RSS bwrap (supervising): %s; its pid 1: %s%n", hwm(b.pid()),
-                b.children().findFirst().map(c -> hwm(c.pid())).orElse("?"));
+        System.out.println("peak RSS (VmHWM), bwrap, from the program up to this JVM (excluded):");
+        chain(b.descendants().filter(d -> d.info().command().orElse("").endsWith("sleep")).findFirst().orElseThrow().pid());
         b.destroyForcibly().waitFor();
+    }
+
+    static void chain(long pid) throws Exception {
+        long self = ProcessHandle.current().pid();
+        for (long p = pid; p != self && p > 1; p = ProcessHandle.of(p).flatMap(ProcessHandle::parent).orElseThrow().pid())
+            System.out.printf("  pid %-7d %-16s %s%n", p, Files.readString(Path.of("/proc/" + p + "/comm")).strip(), hwm(p));
     }
 
     static Sandbox sandbox() {
