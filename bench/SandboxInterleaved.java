@@ -58,7 +58,7 @@ public class SandboxInterleaved {
         Process j = sandboxCommand("sleep", "2").start();
         Thread.sleep(400);
         System.out.println("peak RSS (VmHWM), jns Sandbox, from the program up to this JVM (excluded):");
-        chain(j.descendants().filter(d -> d.info().command().orElse("").endsWith("sleep")).findFirst().orElseThrow().pid());
+        chain(ProcessHandle.of(j.pid()).orElseThrow().descendants().filter(d -> d.info().command().orElse("").endsWith("sleep")).findFirst().orElseThrow().pid());
         j.destroyForcibly().waitFor();
         List<String> cmd = new ArrayList<>(List.of(bwrap));
         cmd.addAll(ARGS);
