@@ -4,15 +4,16 @@ and so on, so that load from other jobs on the machine hits all of them alike (h
 one command's runs back to back). Per command: median, p10 and p90 of the wall time, and the
 mean CPU time (user + sys of the command and its descendants that it waited for).
 
-  bench/interleave.py [-r RUNS] [-w WARMUP] [-n NAME=COMMAND]... 
+  bench/interleave.py [-r RUNS] [-w WARMUP] [-b NAME] [-n NAME=COMMAND]...
 Each COMMAND is split like a shell word list (no shell runs it); stdout and stderr go to
-/dev/null; a command that exits non-zero stops the run. Ratios are against the first command.
+/dev/null; a command that exits non-zero stops the run. Ratios are against the command NAME (-b), else the first.
 """
 import argparse, os, resource, shlex, subprocess, sys, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("-r", type=int, default=20)
 ap.add_argument("-w", type=int, default=3)
+ap.add_argument("-b", help="the command the ratios are against (default: the first)")
 ap.add_argument("-n", action="append", required=True, metavar="NAME=COMMAND")
 a = ap.parse_args()
 cmds = [(n.split("=", 1)[0], shlex.split(n.split("=", 1)[1])) for n in a.n]
@@ -35,8 +36,9 @@ def q(xs, f):
     s = sorted(xs)
     return s[min(len(s) - 1, int(f * len(s)))]
 
-base = q(wall[cmds[0][0]], 0.5)
-print(f"| command | median | p10 | p90 | mean CPU (user+sys) | median / {cmds[0][0]} |")
+bname = a.b or cmds[0][0]
+base = q(wall[bname], 0.5)
+print(f"| command | median | p10 | p90 | mean CPU (user+sys) | median / {bname} |")
 print("|---|---|---|---|---|---|")
 for name, _ in cmds:
     m = q(wall[name], 0.5)
