@@ -24,11 +24,13 @@ echo "== AOT cache for jns oci: $([ "$here/core/target/jns-oci.aot" -nt "$here/c
 work=$(mktemp -d /tmp/jns-bench-oci.XXXXXX)
 ctrd=
 cleanup() {
+  set +e
   if [ -n "$ctrd" ]; then kill "$ctrd" 2>/dev/null; wait "$ctrd" 2>/dev/null || true; fi
   rm -rf "$work"
-  for d in /sys/fs/cgroup/*/jns-bench-$$; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done
-  [ -e "$work.shim-made" ] && rm -rf /run/containerd/runc/jns-bench "$work.shim-made"
-  true
+  for d in /sys/fs/cgroup/*/jns-bench-$$; do
+    if [ -d "$d" ]; then find "$d" -depth -type d -exec rmdir {} +; fi
+  done
+  if [ -e "$work.shim-made" ]; then rm -rf /run/containerd/runc/jns-bench "$work.shim-made"; fi
 }
 trap cleanup EXIT
 busybox=$(command -v busybox)
@@ -134,3 +136,7 @@ done
 load before
 "$here/bench/interleave.py" -r "$ctr_runs" -w 2 -b "ctr run --rm, runc" "${ccmds[@]}"
 load after
+trap - EXIT
+cleanup
+left=$(ls -d /sys/fs/cgroup/*/jns-bench-$$ /run/containerd/runc/jns-bench "$work" 2>/dev/null || true)
+[ -z "$left" ] || echo "== left behind: $left"
