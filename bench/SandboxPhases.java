@@ -24,7 +24,7 @@ public class SandboxPhases {
         List<String> bw = new ArrayList<>(List.of(bwrap));
         bw.addAll(SandboxInterleaved.ARGS);
         bw.add("true");
-        for (int r = -20; r < rounds; r++) {
+        for (int r = -300; r < rounds; r++) { // a long warm-up, as SandboxInterleaved's
             long t = System.nanoTime();
             new ProcessBuilder("/usr/bin/true").redirectOutput(Redirect.DISCARD).start().waitFor();
             long floor = System.nanoTime() - t;

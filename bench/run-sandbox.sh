@@ -8,11 +8,12 @@
 #     -version` (the JVM's floor), `./jns run ... true`, bwrap ... true.
 # The issue's arguments plus `--symlink usr/lib /lib`: on Debian /lib64/ld-linux-x86-64.so.2
 # is an absolute link into /lib, so without it neither bwrap nor jns can exec `true`.
-# Results: bench/SANDBOX-RESULTS.md.   Usage: bench/run-sandbox.sh [ROUNDS] [RUNS]
+# Results: bench/SANDBOX-RESULTS.md.   Usage: bench/run-sandbox.sh [ROUNDS] [RUNS] [WARMUP]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 rounds=${1:-200}
 runs=${2:-30}
+warmup=${3:-300}
 . "$here/tools/jdk.sh"
 bwrap=$(/work/shared/oracles/build bubblewrap 2>/dev/null)/bwrap
 args=(--unshare-all --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --proc /proc --dev /dev)
@@ -21,8 +22,8 @@ echo "== $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $(uname -r); $("$jdk/
 "$here/jns" run "${args[@]}" true # builds if needed
 echo "== AOT cache for jns run: $([ "$here/core/target/jns-run.aot" -nt "$here/core/target/jns.jar" ] && echo used || echo MISSING or stale)"
 load before
-echo "== warm JVM ($rounds interleaved rounds)"
-"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$here/core/target/jns.jar" "$here/bench/SandboxInterleaved.java" "$bwrap" "$rounds"
+echo "== warm JVM ($rounds interleaved rounds after $warmup warm-up rounds)"
+"$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$here/core/target/jns.jar" "$here/bench/SandboxInterleaved.java" "$bwrap" "$rounds" "$warmup"
 load after
 echo "== cold, whole process ($runs interleaved runs)"
 "$here/bench/interleave.py" -r "$runs" -w 3 -n "java -Xshare:auto -version=$jdk/bin/java -Xshare:auto -version" \
