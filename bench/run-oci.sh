@@ -27,6 +27,9 @@ cleanup() {
   set +e
   if [ -n "$ctrd" ]; then kill "$ctrd" 2>/dev/null; wait "$ctrd" 2>/dev/null || true; fi
   rm -rf "$work"
+  # With the cgroup2 mount hidden, crun makes its "v2" cgroup as a plain directory with a
+  # cgroup.procs file in the tmpfs beneath (/sys/fs/cgroup/unified here): removed like a file.
+  rm -rf /sys/fs/cgroup/unified/jns-bench-$$
   for d in /sys/fs/cgroup/*/jns-bench-$$; do
     if [ -d "$d" ]; then find "$d" -depth -type d -exec rmdir {} +; fi
   done
@@ -49,41 +52,48 @@ grep -q '"true"' "$work/bundle/config.json"
 cat > "$work/cycle" <<'CYCLE'
 #!/bin/bash
 set -e
-rt=$1 log=$2 bundle=$3 root=$4
-t() { local s=$EPOCHREALTIME; "$@"; local e=$EPOCHREALTIME; echo "$4 $(( ${e/./} - ${s/./} ))" >> "$log"; }
-t "$rt" --root "$root" create --bundle "$bundle" --pid-file "$root.pid" cyc > /dev/null
+rt=$1 log=$2 bundle=$3 root=$4 id=$5
+# CPU: this shell's cutime + cstime (fields 16, 17 of /proc/PID/stat, clock ticks), i.e. what
+# the verb and its waited-for children used.
+cpu() { local f; read -ra f < /proc/$$/stat; echo $(( f[15] + f[16] )); }
+t() {
+  local s=$EPOCHREALTIME c; c=$(cpu); "$@"; local e=$EPOCHREALTIME
+  echo "$4 $(( ${e/./} - ${s/./} )) $(( ($(cpu) - c) * 1000000 / $(getconf CLK_TCK) ))" >> "$log"
+}
+t "$rt" --root "$root" create --bundle "$bundle" --pid-file "$root.pid" "$id" > /dev/null
 pid=$(< "$root.pid")
-t "$rt" --root "$root" start cyc
+t "$rt" --root "$root" start "$id"
 # Gone, or a zombie: runc's and crun's init is reparented to the machine's pid 1, which may be
 # slow to reap; every runtime's `state` reports a zombie as stopped.
 while read -r _ _ st _ < /proc/$pid/stat 2>/dev/null && [ "$st" != Z ]; do sleep 0.002; done
-s=$EPOCHREALTIME; out=$("$rt" --root "$root" state cyc); e=$EPOCHREALTIME
-echo "state $(( ${e/./} - ${s/./} ))" >> "$log"
+s=$EPOCHREALTIME c=$(cpu); out=$("$rt" --root "$root" state "$id"); e=$EPOCHREALTIME
+echo "state $(( ${e/./} - ${s/./} )) $(( ($(cpu) - c) * 1000000 / $(getconf CLK_TCK) ))" >> "$log"
 case $out in *'"stopped"'*) ;; *) echo "not stopped: $out" >&2; exit 1 ;; esac
-t "$rt" --root "$root" delete cyc
+t "$rt" --root "$root" delete "$id"
 CYCLE
 chmod +x "$work/cycle"
 names=(jns-oci runc crun)
 paths=("$here/jns-oci" "$(command -v runc)" "$(command -v crun)")
 cmds=()
 for i in 0 1 2; do
-  "$work/cycle" "${paths[$i]}" /dev/null "$work/bundle" "$work/state-${names[$i]}" || { echo "${names[$i]}: the cycle fails" >&2; exit 1; }
-  cmds+=(-n "${names[$i]}=$work/cycle ${paths[$i]} $work/verbs-${names[$i]} $work/bundle $work/state-${names[$i]}")
+  "$work/cycle" "${paths[$i]}" /dev/null "$work/bundle" "$work/state-${names[$i]}" "jns-bench-$$" || { echo "${names[$i]}: the cycle fails" >&2; exit 1; }
+  cmds+=(-n "${names[$i]}=$work/cycle ${paths[$i]} $work/verbs-${names[$i]} $work/bundle $work/state-${names[$i]} jns-bench-$$")
 done
 load before
 echo "== create + start + state + delete, whole process ($runs interleaved runs)"
 "$here/bench/interleave.py" -r "$runs" -w 3 -b runc "${cmds[@]}"
 load after
-echo "== per verb (median wall time of the same runs, warm-ups included, ms)"
-printf '| verb |'; for n in "${names[@]}"; do printf ' %s |' "$n"; done; printf ' jns / runc |\n|---|---|---|---|---|\n'
+echo "== per verb (median wall time, and mean CPU, of the same runs, warm-ups included, ms)"
+printf '| verb |'; for n in "${names[@]}"; do printf ' %s |' "$n"; done; printf ' jns / runc (wall) | jns / runc (CPU) |\n|---|---|---|---|---|---|\n'
 for v in create start state delete; do
   printf '| %s |' "$v"
-  meds=()
+  meds=() cpus=()
   for n in "${names[@]}"; do
     m=$(awk -v v=$v '$1 == v { print $2 / 1000 }' "$work/verbs-$n" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-    meds+=("$m"); printf ' %.1f |' "$m"
+    c=$(awk -v v=$v '$1 == v { s += $3; n++ } END { print s / n / 1000 }' "$work/verbs-$n")
+    meds+=("$m") cpus+=("$c"); printf ' %.1f (CPU %.0f) |' "$m" "$c"
   done
-  awk -v a="${meds[0]}" -v b="${meds[1]}" 'BEGIN { printf " %.2fx |\n", a / b }'
+  awk -v a="${meds[0]}" -v b="${meds[1]}" -v c="${cpus[0]}" -v d="${cpus[1]}" 'BEGIN { printf " %.2fx | %.2fx |\n", a / b, c / d }'
 done
 
 # containerd: a private one (config, root, state, socket under $work), as ContainerdEndToEndTest.
