@@ -146,6 +146,17 @@ done
 load before
 "$here/bench/interleave.py" -r "$ctr_runs" -w 2 -b "ctr run --rm, runc" "${ccmds[@]}"
 load after
+# Which verbs the runc shim runs for one `ctr run --rm`: each is a whole process, so for jns a JVM.
+echo "== verbs the shim runs per ctr run --rm"
+for i in 0 1 2; do
+  # The verb: the first argument that is neither an option nor an option's value.
+  printf '#!/bin/sh\nv=\nfor a; do case $v$a in --root|--log|--log-format|--criu) v=-;; -*) v=;; *) echo "$a" >> %s; break;; esac; done\nexec %s "$@"\n' \
+    "$work/verbs-ctr-${names[$i]}" "${paths[$i]}" > "$work/logging-${names[$i]}"
+  chmod +x "$work/logging-${names[$i]}"
+  "${ctr[@]}" run --rm --snapshotter native --runc-binary "$work/logging-${names[$i]}" --cgroup "/jns-bench-$$/${names[$i]}" \
+    jns.bench/busybox:1 "b-${names[$i]}" true > /dev/null
+  echo "${names[$i]}: $(tr '\n' ' ' < "$work/verbs-ctr-${names[$i]}")"
+done
 trap - EXIT
 cleanup
 left=$(ls -d /sys/fs/cgroup/*/jns-bench-$$ /run/containerd/runc/jns-bench "$work" 2>/dev/null || true)
