@@ -16,7 +16,7 @@ import java.util.List;
  * caller would), and the bwrap oracle spawned with the same arguments by ProcessBuilder (with
  * the same filter through --seccomp FD for the second). Then the peak RSS (VmHWM) of jns's
  * helper and of bwrap, each supervising a `sleep`. Run as root from the checkout:
- *   java -cp core/target/jns.jar bench/SandboxInterleaved.java BWRAP [ROUNDS]
+ *   java -cp core/target/jns.jar bench/SandboxInterleaved.java BWRAP [ROUNDS [WARMUP]]
  */
 public class SandboxInterleaved {
     static final List<String> ARGS = List.of("--unshare-all", "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
@@ -25,6 +25,10 @@ public class SandboxInterleaved {
     public static void main(String[] a) throws Exception {
         String bwrap = a[0];
         int rounds = a.length > 1 ? Integer.parseInt(a[1]) : 200;
+        // Long: jns's own Java code (spec, plan compiler, encoder, protocol) must be compiled
+        // before it is timed, while the JDK's ProcessBuilder path both sides share long is
+        // (SPAWN-RESULTS.md: with 40 warm-up rounds the spawn harness measured 1.13-1.26x).
+        int warmup = a.length > 2 ? Integer.parseInt(a[2]) : 300;
         SeccompProgram filter = ContainerProfile.filter(false).compile();
         Path bpf = Files.createTempFile("jns-bench", ".bpf");
         byte[] bytes = new byte[filter.bpf().remaining()];
@@ -32,7 +36,7 @@ public class SandboxInterleaved {
         Files.write(bpf, bytes);
         String[] names = {"jns Sandbox", "jns Sandbox + seccomp", "bwrap (ProcessBuilder)", "bwrap --seccomp (ProcessBuilder)"};
         long[][] ns = new long[4][rounds];
-        for (int r = -20; r < rounds; r++) { // 20 warm-up rounds
+        for (int r = -warmup; r < rounds; r++) {
             for (int k = 0; k < 4; k++) {
                 long t = System.nanoTime();
                 Process p = switch (k) {
@@ -53,20 +57,27 @@ public class SandboxInterleaved {
         }
         Files.delete(bpf);
 
+        // Peak RSS of every process between this JVM and the sandboxed `sleep`, jns's and bwrap's,
+        // named by /proc/PID/comm: which process is the helper depends on the launch path.
         Process j = sandboxCommand("sleep", "2").start();
         Thread.sleep(400);
-        long helper = ProcessHandle.of(j.pid()).flatMap(ProcessHandle::parent).flatMap(ProcessHandle::parent).orElseThrow().pid();
-        System.out.printf("peak RSS jns helper (supervising): %s; reaper: %s%n", hwm(helper),
-                hwm(ProcessHandle.of(j.pid()).flatMap(ProcessHandle::parent).orElseThrow().pid()));
+        System.out.println("peak RSS (VmHWM), jns Sandbox, from the program up to this JVM (excluded):");
+        chain(ProcessHandle.of(j.pid()).orElseThrow().descendants().filter(d -> d.info().command().orElse("").endsWith("sleep")).findFirst().orElseThrow().pid());
         j.destroyForcibly().waitFor();
         List<String> cmd = new ArrayList<>(List.of(bwrap));
         cmd.addAll(ARGS);
         cmd.addAll(List.of("sleep", "2"));
         Process b = new ProcessBuilder(cmd).start();
         Thread.sleep(400);
-        System.out.printf("peak RSS bwrap (supervising): %s; its pid 1: %s%n", hwm(b.pid()),
-                b.children().findFirst().map(c -> hwm(c.pid())).orElse("?"));
+        System.out.println("peak RSS (VmHWM), bwrap, from the program up to this JVM (excluded):");
+        chain(b.descendants().filter(d -> d.info().command().orElse("").endsWith("sleep")).findFirst().orElseThrow().pid());
         b.destroyForcibly().waitFor();
+    }
+
+    static void chain(long pid) throws Exception {
+        long self = ProcessHandle.current().pid();
+        for (long p = pid; p != self && p > 1; p = ProcessHandle.of(p).flatMap(ProcessHandle::parent).orElseThrow().pid())
+            System.out.printf("  pid %-7d %-16s %s%n", p, Files.readString(Path.of("/proc/" + p + "/comm")).strip(), hwm(p));
     }
 
     static Sandbox sandbox() {
