@@ -198,7 +198,9 @@ public final class LaunchTranslator {
         // An unprivileged map written by the caller itself needs setgroups denied (user_namespaces(7)).
         Optional<Setgroups> setgroups = caller.euid() != 0 && gidWriter == IdMapWriter.PROC_FILES
                 ? Optional.of(Setgroups.DENY) : Optional.empty();
-        return new UserNamespace(uidMap, gidMap, uidWriter, gidWriter, setgroups, Optional.empty());
+        // As runc and crun: the container is set up as root inside, whoever created it.
+        return new UserNamespace(uidMap, gidMap, uidWriter, gidWriter, setgroups, Optional.empty())
+                .withSetupIds(UserNamespace.SetupIds.ROOT);
     }
 
     private static boolean ownIdOnly(List<IdMap> map, long id) {

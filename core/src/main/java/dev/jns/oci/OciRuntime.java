@@ -141,6 +141,9 @@ public final class OciRuntime {
     private State createLocked(String id, Path bundle, OciConfig config, CreateRequest request, Path dir) throws IOException {
         Path fifo = dir.resolve(FIFO);
         LibC.mkfifo(fifo.toString(), 0622);
+        // Writable by all, whatever the umask took: the program opens it as whoever it is by then,
+        // root in a user namespace that does not map the fifo's owner included (as runc's).
+        Files.setPosixFilePermissions(fifo, PosixFilePermissions.fromString("rw--w--w-"));
         Pty pty = null;
         int pid = -1;
         Cgroup cgroup = null;
