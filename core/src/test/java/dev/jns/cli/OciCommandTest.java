@@ -350,6 +350,24 @@ class OciCommandTest {
         assertThat(r.stderr()).contains("Read-only file system");
     }
 
+    @Test
+    void withMapsThatLeaveTheCreatorOutTheSetupAndTheProgramAreRootInside() throws Exception {
+        // root creates it, but host uid 0 is not mapped: the setup runs as the mapped root
+        // (host 100000), as runc's does, or it could make no mount point (EOVERFLOW)
+        config("id -u; id -g; cat /proc/self/uid_map; ls -d /dev/pts; touch /out/made",
+                "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]",
+                "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 200000, \"size\": 65536}]");
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"namespaces\": [", "\"namespaces\": [{\"type\": \"user\"},"));
+        // the root is the mapped root's, as a user-namespaced container's is: mount points are made in it
+        assertThat(new ProcessBuilder("chown", "-R", "100000:200000", bundle.resolve("rootfs").toString()).start().waitFor()).isZero();
+        Result r = oci("run", "--bundle", bundle.toString(), "u1");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout().split("\\s+")).containsExactly("0", "0", "0", "100000", "65536", "/dev/pts");
+        assertThat(Files.getAttribute(out.resolve("made"), "unix:uid")).isEqualTo(100000);
+        assertThat(Files.getAttribute(out.resolve("made"), "unix:gid")).isEqualTo(200000);
+    }
+
     /** JSON string literals for the config edits. */
     private static final class Json0 {
         static String string(String s) {
