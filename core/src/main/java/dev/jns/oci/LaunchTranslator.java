@@ -114,7 +114,6 @@ public final class LaunchTranslator {
             throw new OciException("invalid rootfs: stat " + rootfs + ": " + (Files.exists(rootfs) ? "not a directory"
                     : "no such file or directory"));
         }
-        checkHooks();
         Set<NamespaceType> create = EnumSet.noneOf(NamespaceType.class);
         List<Joins.JoinedFile> joins = new ArrayList<>();
         for (OciConfig.Namespace n : config.linux().namespaces()) {
@@ -158,12 +157,6 @@ public final class LaunchTranslator {
         Map<String, String> sysctl = config.linux().sysctl();
         for (String key : sysctl.keySet()) checkSysctl(key, create, joins);
         return new OciLaunch(spec, seccomp, process.oomScoreAdj(), sysctl, rootfs);
-    }
-
-    private void checkHooks() {
-        if (!config.hooks().createContainer().isEmpty() || !config.hooks().startContainer().isEmpty()) {
-            throw refuse("hooks.createContainer and hooks.startContainer (run inside the container) not supported by jns yet");
-        }
     }
 
     static NamespaceType namespaceType(String type) {

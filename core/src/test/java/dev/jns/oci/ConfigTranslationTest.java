@@ -184,8 +184,6 @@ class ConfigTranslationTest {
                         "mounts[0]: bind source /nonexistent-jns: no such file or directory"),
                 new Case("\"mounts\": [{\"destination\": \"../../etc\", \"type\": \"tmpfs\"}],", "",
                         "mounts[0].destination: must be an absolute path, not \"../../etc\""),
-                new Case("\"hooks\": {\"startContainer\": [{\"path\": \"/bin/true\"}]},", "",
-                        "hooks.createContainer and hooks.startContainer (run inside the container) not supported by jns yet"),
                 new Case("", ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_NOTIFY\"}", "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY not supported by jns yet"));
         for (Case c : cases) {
             assertThatThrownBy(() -> LaunchTranslator.translate(ConfigReader.read(base.formatted(c.top(), c.linux())), options(), ROOT))
