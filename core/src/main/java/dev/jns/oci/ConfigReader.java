@@ -102,9 +102,6 @@ public final class ConfigReader {
                 throw unsupported(l.require(field), field);
             }
         }
-        if (l.has("devices") && !l.require("devices").elements().isEmpty()) {
-            throw unsupported(l.require("devices"), "device nodes beyond the default ones");
-        }
         l.get("resources").ifPresent(ResourcesReader::read); // malformed or unsupported: refused now, before anything is made
         List<OciConfig.Namespace> namespaces = new ArrayList<>();
         for (JsonNode n : l.get("namespaces").map(JsonNode::elements).orElse(List.of())) {
@@ -140,7 +137,23 @@ public final class ConfigReader {
                 l.get("maskedPaths").map(JsonNode::strings).orElse(List.of()),
                 l.get("readonlyPaths").map(JsonNode::strings).orElse(List.of()),
                 l.get("rootfsPropagation").map(JsonNode::string), l.get("seccomp").map(ConfigReader::seccomp), offsets,
-                personality);
+                personality, devices(l));
+    }
+
+    private static List<OciConfig.Device> devices(JsonNode l) {
+        List<OciConfig.Device> out = new ArrayList<>();
+        for (JsonNode d : l.get("devices").map(JsonNode::elements).orElse(List.of())) {
+            String path = d.require("path").string();
+            if (!path.startsWith("/")) throw d.require("path").error("must be an absolute path, not \"" + path + "\"");
+            String type = d.require("type").string();
+            if (!List.of("c", "b", "u", "p").contains(type)) throw d.require("type").error("is not a device type (c, b, u, p)");
+            boolean fifo = type.equals("p");
+            long major = fifo ? d.get("major").map(JsonNode::int64).orElse(0L) : d.require("major").int64();
+            long minor = fifo ? d.get("minor").map(JsonNode::int64).orElse(0L) : d.require("minor").int64();
+            out.add(new OciConfig.Device(path, type, major, minor, d.get("fileMode").map(JsonNode::int32),
+                    d.get("uid").map(JsonNode::uint32), d.get("gid").map(JsonNode::uint32)));
+        }
+        return out;
     }
 
     private static List<OciConfig.IdMapping> mappings(JsonNode l, String name) {

@@ -122,7 +122,9 @@ public final class LaunchTranslator {
             else create.add(type);
         }
         boolean mnt = create.contains(NamespaceType.MNT);
-        if (!mnt) throw refuse("linux.namespaces: a new mount namespace is required (the container's root is built in one)");
+        if (!mnt && joins.stream().anyMatch(j -> j.type() == NamespaceType.MNT)) {
+            throw refuse("linux.namespaces: a joined mount namespace not supported by jns yet (the container's root is built in a new one)");
+        }
         boolean uts = create.contains(NamespaceType.UTS) || joins.stream().anyMatch(j -> j.type() == NamespaceType.UTS);
         if ((config.hostname().isPresent() || config.domainname().isPresent()) && !uts) {
             throw refuse("unable to set hostname without a private UTS namespace");
@@ -147,7 +149,7 @@ public final class LaunchTranslator {
                 new NewNamespaces(create, PidNamespaceEntry.PROGRAM_IS_PID_1, Map.of()),
                 new Joins(joins, Optional.empty(), false, Optional.empty(), Optional.empty()),
                 user,
-                new Filesystem(rootPropagation(), filesystem(process)),
+                mnt ? new Filesystem(rootPropagation(), filesystem(process)) : rootOnly(),
                 new PerTypeSetup(config.hostname(), config.domainname(), true, offsets),
                 credentials,
                 capabilitiesOf(process),
@@ -210,6 +212,14 @@ public final class LaunchTranslator {
         return offsets;
     }
 
+    /**
+     * Without a mount namespace, as runc does: a chroot into the root filesystem and nothing
+     * mounted (mounts, devices, masked and read-only paths would change the caller's mount table).
+     */
+    private Filesystem rootOnly() {
+        return new Filesystem(Propagation.UNCHANGED, List.of(new FsStep.ChangeRoot(rootfs)));
+    }
+
     private Propagation rootPropagation() {
         String p = config.linux().rootfsPropagation().orElse("rslave");
         return switch (p) {
@@ -250,6 +260,7 @@ public final class LaunchTranslator {
                         MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false));
             }
         }
+        for (int i = 0; i < config.linux().devices().size(); i++) device(i, config.linux().devices().get(i), steps);
         steps.add(options.noPivot() ? new FsStep.ChangeRoot(rootfs) : new FsStep.PivotRoot(rootfs));
         // From here paths name the container's tree.
         List<Path> maskedDirectories = new ArrayList<>();
@@ -310,6 +321,35 @@ public final class LaunchTranslator {
         } else if (Files.exists(seen)) {
             steps.add(new FsStep.Bind(Path.of("/dev/null"), Path.of(path), 0, true));
         }
+    }
+
+    /**
+     * One of linux.devices: a node made in the root; in a user namespace, where the kernel
+     * makes none, the caller's node at the same path bound there (runc's way).
+     */
+    private void device(int i, OciConfig.Device dev, List<FsStep> steps) {
+        String where = "linux.devices[" + i + "]";
+        if (dev.uid().orElse(0L) != 0 || dev.gid().orElse(0L) != 0) {
+            throw refuse(where + ": a device owned by another user than root not supported by jns yet");
+        }
+        Path target = inRootfs(dev.path());
+        int permissions = dev.fileMode().orElse(0666) & 07777;
+        if (!target.getParent().equals(rootfs)) steps.add(new FsStep.Dir(target.getParent(), 0755));
+        boolean userNamespace = config.linux().namespaces().stream().anyMatch(n -> n.type().equals("user"));
+        if (userNamespace) {
+            steps.add(new FsStep.MountPoint(target, permissions));
+            steps.add(new FsStep.Bind(Path.of(dev.path()), target, MOUNT_ATTR_NOSUID, false));
+            return;
+        }
+        int type = switch (dev.type()) {
+            case "b" -> FsStep.Node.S_IFBLK;
+            case "p" -> FsStep.Node.S_IFIFO;
+            default -> FsStep.Node.S_IFCHR; // c and u (unbuffered: a character device too)
+        };
+        if (dev.major() < 0 || dev.major() > 0xfff || dev.minor() < 0 || dev.minor() > 0xfffff) {
+            throw refuse(where + ": major " + dev.major() + " or minor " + dev.minor() + " out of range");
+        }
+        steps.add(new FsStep.Node(target, type, (int) dev.major(), (int) dev.minor(), permissions));
     }
 
     private Path inRootfs(String destination) {

@@ -79,8 +79,10 @@ public record OciConfig(String ociVersion, Root root, List<Mount> mounts, Option
     public record Linux(List<Namespace> namespaces, List<IdMapping> uidMappings, List<IdMapping> gidMappings,
                         Optional<JsonNode> resources, Optional<String> cgroupsPath, Map<String, String> sysctl,
                         List<String> maskedPaths, List<String> readonlyPaths, Optional<String> rootfsPropagation,
-                        Optional<Seccomp> seccomp, Map<String, TimeOffset> timeOffsets, Optional<String> personality) {
+                        Optional<Seccomp> seccomp, Map<String, TimeOffset> timeOffsets, Optional<String> personality,
+                        List<Device> devices) {
         public Linux {
+            devices = List.copyOf(devices);
             namespaces = List.copyOf(namespaces);
             uidMappings = List.copyOf(uidMappings);
             gidMappings = List.copyOf(gidMappings);
@@ -91,13 +93,17 @@ public record OciConfig(String ociVersion, Root root, List<Mount> mounts, Option
         }
 
         public static final Linux NONE = new Linux(List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(),
-                Map.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
+                Map.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), List.of());
     }
 
     /** A namespace of {@code type} (the spec's names: {@code pid}, {@code network}, ...), new or joined at {@code path}. */
     public record Namespace(String type, Optional<String> path) {}
 
     public record IdMapping(long containerId, long hostId, long size) {}
+
+    /** One of {@code linux.devices}: {@code type} is c, b, u or p; major and minor are 0 for a fifo. */
+    public record Device(String path, String type, long major, long minor, Optional<Integer> fileMode, Optional<Long> uid,
+                         Optional<Long> gid) {}
 
     public record TimeOffset(long secs, long nanosecs) {}
 

@@ -140,6 +140,9 @@ final class FilesystemStage {
             Path parent = f.path().getParent();
             if (parent != null && parent.getParent() != null) add(new Op.MakeDirectory(parent.toString(), 0755), f);
             add(new Op.CreateFile(f.path().toString(), f.mode()), f);
+        } else if (step instanceof FsStep.Node n) {
+            add(new Op.MakeNode(n.path().toString(), n.fileType() | n.permissions(), n.major(), n.minor()), n);
+            add(new Op.Chmod(n.path().toString(), n.permissions()), n);
         } else if (step instanceof FsStep.Symlink l) {
             add(new Op.Symlink(l.target(), l.link().toString()), l);
         } else if (step instanceof FsStep.Chmod c) {

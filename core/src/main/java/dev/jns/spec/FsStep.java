@@ -56,6 +56,23 @@ public sealed interface FsStep extends Step {
     /** A directory (and its missing parents). */
     record Dir(Path path, int mode) implements FsStep {}
 
+    /**
+     * A device node or fifo made with {@code mknod} (its directory must exist), then given
+     * exactly {@code permissions}, past the umask.
+     *
+     * @param fileType {@code S_IFCHR}, {@code S_IFBLK} or {@code S_IFIFO}
+     */
+    record Node(Path path, int fileType, int major, int minor, int permissions) implements FsStep {
+        public static final int S_IFCHR = 0020000, S_IFBLK = 0060000, S_IFIFO = 0010000;
+
+        public Node {
+            if (fileType != S_IFCHR && fileType != S_IFBLK && fileType != S_IFIFO) {
+                throw new IllegalArgumentException("not a device or fifo file type: 0" + Integer.toOctalString(fileType));
+            }
+            if ((permissions & ~07777) != 0) throw new IllegalArgumentException("not permission bits: 0" + Integer.toOctalString(permissions));
+        }
+    }
+
     /** An empty regular file (and its missing parents) unless one is there: a mount point for a bind of a file. */
     record MountPoint(Path path, int mode) implements FsStep {}
 

@@ -302,6 +302,20 @@ class OciCommandTest {
     }
 
     @Test
+    void linuxDevicesAreMadeInTheContainersDevWithTheirModes() throws Exception {
+        config("exec sleep 1000", "\"devices\": [{\"path\": \"/dev/mynull\", \"type\": \"c\", \"major\": 1, \"minor\": 3,"
+                + " \"fileMode\": 400}, {\"path\": \"/dev/x/fifo\", \"type\": \"p\", \"fileMode\": 384}]");
+        Result created = oci("create", "--bundle", bundle.toString(), "d1");
+        assertThat(created.exit()).as(created.stderr()).isZero();
+        Path dev = Path.of("/proc/" + ((BigInteger) state("d1").get("pid")).intValue() + "/root/dev");
+        int mynull = (Integer) Files.getAttribute(dev.resolve("mynull"), "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        assertThat(mynull).isEqualTo(0020620); // a character device, rw--w----, past the umask
+        assertThat((Long) Files.getAttribute(dev.resolve("mynull"), "unix:rdev")).isEqualTo((Long) Files.getAttribute(Path.of("/dev/null"), "unix:rdev"));
+        assertThat((Integer) Files.getAttribute(dev.resolve("x/fifo"), "unix:mode")).isEqualTo(0010600);
+        assertThat(oci("delete", "--force", "d1").exit()).isZero();
+    }
+
+    @Test
     void badInputGetsRuncsExitCodeAndOneLineAndLeavesNoContainer() throws IOException {
         config("exit 0");
         Files.writeString(bundle.resolve("config.json"), Files.readString(bundle.resolve("config.json"))

@@ -111,6 +111,38 @@ class ConfigTranslationTest {
     }
 
     @Test
+    void devicesAreNodesMadeBeforeThePivotOrInAUserNamespaceTheCallersBound() throws IOException {
+        Path rootfs = rootfs().toRealPath();
+        String devices = "\"devices\": [{\"path\": \"/dev/test1\", \"type\": \"c\", \"major\": 10, \"minor\": 666, \"fileMode\": 432},"
+                + " {\"path\": \"/dev/sub/test2\", \"type\": \"b\", \"major\": 8, \"minor\": 666, \"uid\": 0},"
+                + " {\"path\": \"/dev/test3\", \"type\": \"p\"}],";
+        List<FsStep> steps = translate(defaultConfig(false, 0).replace("\"linux\": {", "\"linux\": {" + devices), ROOT)
+                .spec().filesystem().steps();
+        assertThat(steps).containsSubsequence(new FsStep.Node(rootfs.resolve("dev/test1"), FsStep.Node.S_IFCHR, 10, 666, 0660),
+                new FsStep.Dir(rootfs.resolve("dev/sub"), 0755),
+                new FsStep.Node(rootfs.resolve("dev/sub/test2"), FsStep.Node.S_IFBLK, 8, 666, 0666),
+                new FsStep.Node(rootfs.resolve("dev/test3"), FsStep.Node.S_IFIFO, 0, 0, 0666),
+                new FsStep.PivotRoot(rootfs));
+        // made with exactly its mode, whatever the umask
+        LaunchPlan plan = PlanCompiler.compile(translate(defaultConfig(false, 0).replace("\"linux\": {", "\"linux\": {" + devices), ROOT)
+                .spec(), ROOT, KERNEL);
+        String test1 = rootfs.resolve("dev/test1").toString();
+        assertThat(plan.ops()).containsSubsequence(new Op.MakeNode(test1, 0020660, 10, 666), new Op.Chmod(test1, 0660));
+
+        // rootless: the caller's node of that name, bound
+        String one = "\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3}],";
+        List<FsStep> rootless = translate(defaultConfig(true, 1000).replace("\"linux\": {", "\"linux\": {" + one), ALICE)
+                .spec().filesystem().steps();
+        assertThat(rootless).filteredOn(FsStep.Node.class::isInstance).isEmpty();
+        assertThat(rootless).containsSubsequence(new FsStep.Bind(Path.of("/dev/null"), rootfs.resolve("dev/null"), MOUNT_ATTR_NOSUID, false),
+                new FsStep.PivotRoot(rootfs));
+
+        String owned = "\"devices\": [{\"path\": \"/dev/x\", \"type\": \"c\", \"major\": 1, \"minor\": 3, \"uid\": 5}],";
+        assertThatThrownBy(() -> translate(defaultConfig(false, 0).replace("\"linux\": {", "\"linux\": {" + owned), ROOT))
+                .isInstanceOf(OciException.class).hasMessageContaining("linux.devices[0]: a device owned by another user than root");
+    }
+
+    @Test
     void thePlanSetsLimitsAndTheFiveCapabilitySetsAndOpensTheFifoThroughItsPinnedDirectory() throws IOException {
         LaunchPlan plan = PlanCompiler.compile(translate(defaultConfig(false, 0), ROOT).spec(), ROOT, KERNEL);
         long three = Capability.mask(Set.of(Capability.AUDIT_WRITE, Capability.KILL, Capability.NET_BIND_SERVICE));
@@ -137,6 +169,24 @@ class ConfigTranslationTest {
         // a range beyond the caller's own id goes through newuidmap
         String ranged = defaultConfig(true, 1000).replaceFirst("\"size\": 1", "\"size\": 65536");
         assertThat(translate(ranged, ALICE).spec().user().uidWriter()).isEqualTo(IdMapWriter.SHADOW_UTILS);
+    }
+
+    @Test
+    void withoutAMountNamespaceTheContainerIsOnlyChrootedIntoItsRootAsRuncDoes() throws IOException {
+        String config = """
+                {"ociVersion": "1.2.0", "root": {"path": "rootfs"},
+                 "process": {"args": ["true"], "cwd": "/", "user": {"uid": 0, "gid": 0}},
+                 "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}],
+                 "linux": {"namespaces": [{"type": "pid"}], "maskedPaths": ["/proc/kcore"]}}""";
+        LaunchSpec s = translate(config, ROOT).spec();
+        assertThat(s.create().types()).containsExactly(PID);
+        assertThat(s.filesystem().steps()).containsExactly(new FsStep.ChangeRoot(bundle.resolve("rootfs").toRealPath()));
+        LaunchPlan plan = PlanCompiler.compile(s, ROOT, KERNEL);
+        assertThat(plan.opsOf(Op.Mount.class)).as("nothing mounted in the caller's mount namespace").isEmpty();
+        assertThat(plan.opsOf(Op.ChangeRoot.class)).hasSize(1);
+        // a joined one is refused, by name
+        assertThatThrownBy(() -> translate(config.replace("{\"type\": \"pid\"}", "{\"type\": \"mount\", \"path\": \"/proc/1/ns/mnt\"}"), ROOT))
+                .isInstanceOf(OciException.class).hasMessageContaining("a joined mount namespace not supported by jns yet");
     }
 
     @Test
