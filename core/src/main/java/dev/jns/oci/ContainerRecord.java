@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * What {@code create} leaves under {@code --root} for the later verbs ({@code state.json}):
  * enough to find the container's process again and be sure it is the same one (its pid and
- * start time), and what {@code delete} still needs (the poststop hooks).
+ * start time), and the hooks later verbs run ({@code start}: startContainer and poststart;
+ * {@code delete}: poststop).
  *
  * @param pidStartTime the process's start time ({@code /proc/PID/stat} field 22): a reused pid has another
  * @param created      when it was created, RFC 3339 with nanoseconds as runc writes it
@@ -20,12 +21,13 @@ import java.util.Map;
  */
 public record ContainerRecord(String id, int pid, long pidStartTime, String bundle, String rootfs, String created, long owner,
                               Map<String, String> annotations, List<OciConfig.Hook> poststop, List<OciConfig.Hook> poststart,
-                              Map<String, String> cgroup) {
+                              List<OciConfig.Hook> startContainer, Map<String, String> cgroup) {
     public ContainerRecord {
         cgroup = Map.copyOf(cgroup);
         annotations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(annotations));
         poststop = List.copyOf(poststop);
         poststart = List.copyOf(poststart);
+        startContainer = List.copyOf(startContainer);
     }
 
     String toJson() {
@@ -33,7 +35,8 @@ public record ContainerRecord(String id, int pid, long pidStartTime, String bund
         annotations.forEach(a::put);
         return JsonWriter.compact(Json.object().put("id", id).put("pid", pid).put("pidStartTime", pidStartTime)
                 .put("bundle", bundle).put("rootfs", rootfs).put("created", created).put("owner", owner)
-                .put("annotations", a.build()).put("poststop", hooks(poststop)).put("poststart", hooks(poststart)).put("cgroup", stringMap(cgroup)).build());
+                .put("annotations", a.build()).put("poststop", hooks(poststop)).put("poststart", hooks(poststart))
+                .put("startContainer", hooks(startContainer)).put("cgroup", stringMap(cgroup)).build());
     }
 
     static ContainerRecord fromJson(String text) {
@@ -41,7 +44,8 @@ public record ContainerRecord(String id, int pid, long pidStartTime, String bund
         return new ContainerRecord(n.require("id").string(), n.require("pid").int32(), n.require("pidStartTime").int64(),
                 n.require("bundle").string(), n.require("rootfs").string(), n.require("created").string(),
                 n.require("owner").int64(), n.require("annotations").stringMap(), hooks(n.require("poststop")),
-                hooks(n.require("poststart")), n.require("cgroup").stringMap());
+                hooks(n.require("poststart")), n.get("startContainer").map(ContainerRecord::hooks).orElse(List.of()),
+                n.require("cgroup").stringMap());
     }
 
     private static Json stringMap(Map<String, String> map) {

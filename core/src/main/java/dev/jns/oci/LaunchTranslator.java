@@ -114,7 +114,6 @@ public final class LaunchTranslator {
             throw new OciException("invalid rootfs: stat " + rootfs + ": " + (Files.exists(rootfs) ? "not a directory"
                     : "no such file or directory"));
         }
-        checkHooks();
         Set<NamespaceType> create = EnumSet.noneOf(NamespaceType.class);
         List<Joins.JoinedFile> joins = new ArrayList<>();
         for (OciConfig.Namespace n : config.linux().namespaces()) {
@@ -123,7 +122,9 @@ public final class LaunchTranslator {
             else create.add(type);
         }
         boolean mnt = create.contains(NamespaceType.MNT);
-        if (!mnt) throw refuse("linux.namespaces: a new mount namespace is required (the container's root is built in one)");
+        if (!mnt && joins.stream().anyMatch(j -> j.type() == NamespaceType.MNT)) {
+            throw refuse("linux.namespaces: a joined mount namespace not supported by jns yet (the container's root is built in a new one)");
+        }
         boolean uts = create.contains(NamespaceType.UTS) || joins.stream().anyMatch(j -> j.type() == NamespaceType.UTS);
         if ((config.hostname().isPresent() || config.domainname().isPresent()) && !uts) {
             throw refuse("unable to set hostname without a private UTS namespace");
@@ -148,7 +149,7 @@ public final class LaunchTranslator {
                 new NewNamespaces(create, PidNamespaceEntry.PROGRAM_IS_PID_1, Map.of()),
                 new Joins(joins, Optional.empty(), false, Optional.empty(), Optional.empty()),
                 user,
-                new Filesystem(rootPropagation(), filesystem(process)),
+                mnt ? new Filesystem(rootPropagation(), filesystem(process)) : rootOnly(),
                 new PerTypeSetup(config.hostname(), config.domainname(), true, offsets),
                 credentials,
                 capabilitiesOf(process),
@@ -158,12 +159,6 @@ public final class LaunchTranslator {
         Map<String, String> sysctl = config.linux().sysctl();
         for (String key : sysctl.keySet()) checkSysctl(key, create, joins);
         return new OciLaunch(spec, seccomp, process.oomScoreAdj(), sysctl, rootfs);
-    }
-
-    private void checkHooks() {
-        if (!config.hooks().createContainer().isEmpty() || !config.hooks().startContainer().isEmpty()) {
-            throw refuse("hooks.createContainer and hooks.startContainer (run inside the container) not supported by jns yet");
-        }
     }
 
     static NamespaceType namespaceType(String type) {
@@ -198,7 +193,9 @@ public final class LaunchTranslator {
         // An unprivileged map written by the caller itself needs setgroups denied (user_namespaces(7)).
         Optional<Setgroups> setgroups = caller.euid() != 0 && gidWriter == IdMapWriter.PROC_FILES
                 ? Optional.of(Setgroups.DENY) : Optional.empty();
-        return new UserNamespace(uidMap, gidMap, uidWriter, gidWriter, setgroups, Optional.empty());
+        // As runc and crun: the container is set up as root inside, whoever created it.
+        return new UserNamespace(uidMap, gidMap, uidWriter, gidWriter, setgroups, Optional.empty())
+                .withSetupIds(UserNamespace.SetupIds.ROOT);
     }
 
     private static boolean ownIdOnly(List<IdMap> map, long id) {
@@ -213,6 +210,14 @@ public final class LaunchTranslator {
             throw refuse("linux.timeOffsets need a new time namespace in linux.namespaces");
         }
         return offsets;
+    }
+
+    /**
+     * Without a mount namespace, as runc does: a chroot into the root filesystem and nothing
+     * mounted (mounts, devices, masked and read-only paths would change the caller's mount table).
+     */
+    private Filesystem rootOnly() {
+        return new Filesystem(Propagation.UNCHANGED, List.of(new FsStep.ChangeRoot(rootfs)));
     }
 
     private Propagation rootPropagation() {

@@ -141,6 +141,9 @@ public final class OciRuntime {
     private State createLocked(String id, Path bundle, OciConfig config, CreateRequest request, Path dir) throws IOException {
         Path fifo = dir.resolve(FIFO);
         LibC.mkfifo(fifo.toString(), 0622);
+        // Writable by all, whatever the umask took: the program opens it as whoever it is by then,
+        // root in a user namespace that does not map the fifo's owner included (as runc's).
+        Files.setPosixFilePermissions(fifo, PosixFilePermissions.fromString("rw--w--w-"));
         Pty pty = null;
         int pid = -1;
         Cgroup cgroup = null;
@@ -160,12 +163,15 @@ public final class OciRuntime {
             applyFromOutside(pid, launch);
             ContainerRecord record = new ContainerRecord(id, pid, startTime(pid).orElse(0L), bundle.toString(),
                     launch.rootfs().toString(), Instant.now().toString(), CallerIds.current().euid(), config.annotations(),
-                    config.hooks().poststop(), config.hooks().poststart(), ContainerCgroup.directories(cgroup));
+                    config.hooks().poststop(), config.hooks().poststart(), config.hooks().startContainer(),
+                    ContainerCgroup.directories(cgroup));
             writeAtomically(dir.resolve(STATE), record.toJson());
             State state = new State(record, "created");
             List<OciConfig.Hook> early = new ArrayList<>(config.hooks().prestart());
             early.addAll(config.hooks().createRuntime());
             Hooks.run(early, state, "createRuntime");
+            // After the runtime's own hooks, in the container's namespaces (its root already entered: see Hooks)
+            Hooks.runInContainer(config.hooks().createContainer(), state, "createContainer", pid, namespacesOf(pid));
             return state;
         } catch (IOException | RuntimeException e) {
             if (pid > 0) killAndWait(pid);
@@ -206,7 +212,10 @@ public final class OciRuntime {
 
     // ---- the other verbs ---------------------------------------------------------------------
 
-    /** Lets a created container's program exec: opens the fifo it waits at, then runs the poststart hooks. */
+    /**
+     * Lets a created container's program exec: runs the startContainer hooks in its namespaces
+     * (a failing one kills it), opens the fifo it waits at, then runs the poststart hooks.
+     */
     public void start(String id) throws IOException {
         withLock(id, dir -> {
             State state = read(id, dir);
@@ -214,6 +223,13 @@ public final class OciRuntime {
                 case "running" -> throw new OciException("cannot start an already running container");
                 case "stopped" -> throw new OciException("cannot start a container that has stopped");
                 default -> {}
+            }
+            int pid = state.container().pid();
+            try {
+                Hooks.runInContainer(state.container().startContainer(), state, "startContainer", pid, namespacesOf(pid));
+            } catch (IOException | RuntimeException e) {
+                killAndWait(pid);
+                throw e;
             }
             Path fifo = dir.resolve(FIFO);
             try (InputStream in = Files.newInputStream(fifo)) {
@@ -392,6 +408,21 @@ public final class OciRuntime {
         State state = withLock(id, dir -> read(id, dir));
         if (state.status().equals("stopped")) throw new OciException("cannot exec in a stopped container");
         int pid = state.container().pid();
+        Set<NamespaceType> types = namespacesOf(pid);
+        Pty pty = process.terminal() ? Pty.open() : null;
+        try {
+            if (pty != null) pty.sendMaster(consoleSocket.get());
+            return exec(pid, types, process, detach, pidFile, preserveFds, pty);
+        } finally {
+            if (pty != null) {
+                LibC.close(pty.master());
+                LibC.close(pty.terminal());
+            }
+        }
+    }
+
+    /** The namespace types in which {@code pid} is not where this process is: the ones to join to be in the container. */
+    private static Set<NamespaceType> namespacesOf(int pid) throws IOException {
         Set<NamespaceType> types = EnumSet.noneOf(NamespaceType.class);
         for (NamespaceType t : NamespaceType.values()) {
             try {
@@ -403,16 +434,7 @@ public final class OciRuntime {
                 // a type this kernel lacks
             }
         }
-        Pty pty = process.terminal() ? Pty.open() : null;
-        try {
-            if (pty != null) pty.sendMaster(consoleSocket.get());
-            return exec(pid, types, process, detach, pidFile, preserveFds, pty);
-        } finally {
-            if (pty != null) {
-                LibC.close(pty.master());
-                LibC.close(pty.terminal());
-            }
-        }
+        return types;
     }
 
     private int exec(int pid, Set<NamespaceType> types, OciConfig.Process process, boolean detach, Optional<Path> pidFile,

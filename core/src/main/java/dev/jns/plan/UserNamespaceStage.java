@@ -14,7 +14,8 @@ import static dev.jns.ns.NamespaceType.USER;
 /**
  * The new user namespace's setgroups and maps, right after the clone. Mapping just the ids
  * that create it the child can do alone (as util-linux's {@code -r} does); anything else the
- * parent writes from outside, directly or through newuidmap/newgidmap.
+ * parent writes from outside, directly or through newuidmap/newgidmap. Then, if asked, the
+ * child becomes root inside before it builds anything.
  */
 final class UserNamespaceStage {
     static final String NEWUIDMAP = "/usr/bin/newuidmap", NEWGIDMAP = "/usr/bin/newgidmap";
@@ -33,6 +34,17 @@ final class UserNamespaceStage {
         if (u.setgroups().isPresent()) d.add(side, setgroups(u.setgroups().get()), u);
         if (!u.uidMap().isEmpty()) d.add(side, map("uid_map", u.uidMap(), u.uidWriter(), NEWUIDMAP), u);
         if (!u.gidMap().isEmpty()) d.add(side, map("gid_map", u.gidMap(), u.gidWriter(), NEWGIDMAP), u);
+        // The child is now whatever its creator's ids map to; asked to, it takes 0 where mapped
+        // (gid first, the usual order: a uid change can cost the CAP_SETGID a gid change needs).
+        if (u.setupIds() == UserNamespace.SetupIds.ROOT) {
+            if (maps(u.gidMap(), 0)) d.add(Side.CHILD, new Op.SetGid(0), u);
+            if (maps(u.uidMap(), 0)) d.add(Side.CHILD, new Op.SetUid(0), u);
+        }
+    }
+
+    private static boolean maps(List<IdMap> maps, long inside) {
+        for (IdMap m : maps) if (inside >= m.inside() && inside - m.inside() < m.count()) return true;
+        return false;
     }
 
     private static Op setgroups(Setgroups g) {

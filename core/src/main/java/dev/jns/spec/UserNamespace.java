@@ -3,6 +3,7 @@ package dev.jns.spec;
 import dev.jns.ids.IdMap;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -16,9 +17,11 @@ import java.util.Optional;
  *                  the program's own, as util-linux writes it)
  * @param owner     the user the namespaces are created as (util-linux's {@code --owner})
  * @param nested    whether the program may make user namespaces of its own
+ * @param setupIds  which ids the setup inside the new namespace runs as, once the maps are written
  */
 public record UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter uidWriter, IdMapWriter gidWriter,
-                            Optional<Setgroups> setgroups, Optional<Owner> owner, Nested nested) implements Step {
+                            Optional<Setgroups> setgroups, Optional<Owner> owner, Nested nested,
+                            SetupIds setupIds) implements Step {
     public static final UserNamespace NONE = new UserNamespace(List.of(), List.of(), IdMapWriter.PROC_FILES,
             IdMapWriter.PROC_FILES, Optional.empty(), Optional.empty());
 
@@ -35,6 +38,35 @@ public record UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter 
     public UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter uidWriter, IdMapWriter gidWriter,
                          Optional<Setgroups> setgroups, Optional<Owner> owner) {
         this(uidMap, gidMap, uidWriter, gidWriter, setgroups, owner, Nested.ALLOWED);
+    }
+
+    /** The setup runs as the creator's ids map. */
+    public UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter uidWriter, IdMapWriter gidWriter,
+                         Optional<Setgroups> setgroups, Optional<Owner> owner, Nested nested) {
+        this(uidMap, gidMap, uidWriter, gidWriter, setgroups, owner, nested, SetupIds.CREATORS);
+    }
+
+    /** The same namespace, its setup run as {@code ids}. */
+    public UserNamespace withSetupIds(SetupIds ids) {
+        return new UserNamespace(uidMap, gidMap, uidWriter, gidWriter, setgroups, owner, nested, ids);
+    }
+
+    /**
+     * The ids the new process holds inside its user namespace while it sets itself up (mounts,
+     * directories, device nodes), before the program's own credentials are taken.
+     */
+    public enum SetupIds {
+        /**
+         * Whatever the creator's ids map to, the overflow ids if they are unmapped (util-linux
+         * and bubblewrap change ids only when told to).
+         */
+        CREATORS,
+        /**
+         * 0, in each map that has it, taken as soon as the maps are written, as runc and crun
+         * do: a creator unmapped in the new namespace would otherwise create files and
+         * directories as an id the namespace cannot represent (EOVERFLOW).
+         */
+        ROOT
     }
 
     /** Whether the program can make user namespaces (bubblewrap's {@code --disable-userns}, {@code --assert-userns-disabled}). */
@@ -55,6 +87,7 @@ public record UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter 
     public UserNamespace {
         uidMap = List.copyOf(uidMap);
         gidMap = List.copyOf(gidMap);
+        Objects.requireNonNull(setupIds, "setupIds");
     }
 
     /**

@@ -51,7 +51,7 @@ class OciCommandTest {
         Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path bin = Files.createDirectories(bundle.resolve("rootfs/bin"));
         Files.copy(BUSYBOX, bin.resolve("busybox"));
-        for (String tool : List.of("sh", "cat", "echo", "sleep", "id", "hostname", "ls", "touch", "tty", "grep")) {
+        for (String tool : List.of("sh", "cat", "echo", "sleep", "id", "hostname", "ls", "touch", "tty", "grep", "readlink")) {
             Files.createSymbolicLink(bin.resolve(tool), Path.of("busybox"));
         }
         before = MachineState.capture();
@@ -253,6 +253,69 @@ class OciCommandTest {
     }
 
     @Test
+    void createContainerAndStartContainerHooksRunInTheContainersNamespacesBeforeTheProgram() throws Exception {
+        // paths resolve in the container (only its root has /hook); the hook records its
+        // argument, the state it got, its host name and its pid, mount and net namespaces
+        Path hook = bundle.resolve("rootfs/hook"), fail = bundle.resolve("rootfs/fail");
+        Files.writeString(hook, "#!/bin/sh\n{ echo \"$1\"; cat; echo; hostname; for t in pid mnt net; do readlink /proc/self/ns/$t; done; } > /out/$1\n");
+        Files.writeString(fail, "#!/bin/sh\nexit 3\n");
+        for (Path f : List.of(hook, fail)) Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+        config("cat /out/startContainer > /out/seen; exec sleep 1000");
+        Path config = bundle.resolve("config.json");
+        String plain = Files.readString(config);
+        Files.writeString(config, withHooks(plain, "/hook", "/hook"));
+        Result created = oci("create", "--bundle", bundle.toString(), "k1");
+        assertThat(created.exit()).as(created.stderr()).isZero();
+        int pid = ((BigInteger) state("k1").get("pid")).intValue();
+        List<String> theirs = new ArrayList<>();
+        for (String t : List.of("pid", "mnt", "net")) theirs.add(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + t)).toString());
+        // createContainer ran during create, in the container's namespaces; startContainer waits for start
+        List<String> c = Files.readAllLines(out.resolve("createContainer"));
+        assertThat(c.get(0)).isEqualTo("createContainer");
+        assertThat(c.get(1)).contains("\"id\":\"k1\"").contains("\"status\":\"created\"");
+        assertThat(c.subList(2, 6)).containsExactly("jns", theirs.get(0), theirs.get(1), theirs.get(2));
+        assertThat(theirs.get(1)).isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString());
+        assertThat(out.resolve("startContainer")).doesNotExist();
+
+        assertThat(oci("start", "k1").exit()).isZero();
+        List<String> seen = List.of(awaitFile("seen").split("\n"));
+        assertThat(seen.get(0)).as("the startContainer hook ran before the program").isEqualTo("startContainer");
+        assertThat(seen.get(1)).contains("\"id\":\"k1\"");
+        assertThat(seen.subList(2, 6)).containsExactly("jns", theirs.get(0), theirs.get(1), theirs.get(2));
+        assertThat(oci("delete", "--force", "k1").exit()).isZero();
+
+        // a failing startContainer hook fails the start and stops the container
+        Files.writeString(config, withHooks(plain, "/hook", "/fail"));
+        assertThat(oci("create", "--bundle", bundle.toString(), "k2").exit()).isZero();
+        Result failed = oci("start", "k2");
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.stderr()).contains("error running startContainer hook #0: exit status 3").hasLineCount(1);
+        assertThat(state("k2")).containsEntry("status", "stopped");
+        assertThat(oci("delete", "k2").exit()).isZero();
+    }
+
+    /** The config with a createContainer and a startContainer hook: these programs, with the hook's name as argument. */
+    private static String withHooks(String config, String create, String start) {
+        String hook = "[{\"path\": %s, \"args\": [\"hook\", \"%s\"], \"timeout\": 5}]";
+        return config.replace("\"ociVersion\"", "\"hooks\": {\"createContainer\": " + hook.formatted(Json0.string(create), "createContainer")
+                + ", \"startContainer\": " + hook.formatted(Json0.string(start), "startContainer") + "}, \"ociVersion\"");
+    }
+
+    @Test
+    void linuxDevicesAreMadeInTheContainersDevWithTheirModes() throws Exception {
+        config("exec sleep 1000", "\"devices\": [{\"path\": \"/dev/mynull\", \"type\": \"c\", \"major\": 1, \"minor\": 3,"
+                + " \"fileMode\": 400}, {\"path\": \"/dev/x/fifo\", \"type\": \"p\", \"fileMode\": 384}]");
+        Result created = oci("create", "--bundle", bundle.toString(), "d1");
+        assertThat(created.exit()).as(created.stderr()).isZero();
+        Path dev = Path.of("/proc/" + ((BigInteger) state("d1").get("pid")).intValue() + "/root/dev");
+        int mynull = (Integer) Files.getAttribute(dev.resolve("mynull"), "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        assertThat(mynull).isEqualTo(0020620); // a character device, rw--w----, past the umask
+        assertThat((Long) Files.getAttribute(dev.resolve("mynull"), "unix:rdev")).isEqualTo((Long) Files.getAttribute(Path.of("/dev/null"), "unix:rdev"));
+        assertThat((Integer) Files.getAttribute(dev.resolve("x/fifo"), "unix:mode")).isEqualTo(0010600);
+        assertThat(oci("delete", "--force", "d1").exit()).isZero();
+    }
+
+    @Test
     void badInputGetsRuncsExitCodeAndOneLineAndLeavesNoContainer() throws IOException {
         config("exit 0");
         Files.writeString(bundle.resolve("config.json"), Files.readString(bundle.resolve("config.json"))
@@ -348,6 +411,24 @@ class OciCommandTest {
         assertThat(r.exit()).as(r.stderr()).isEqualTo(1); // touch failed: the root is read-only
         assertThat(r.stdout().split("\\s+")).as(r.stderr()).containsSubsequence("0", "0", "65534", "1");
         assertThat(r.stderr()).contains("Read-only file system");
+    }
+
+    @Test
+    void withMapsThatLeaveTheCreatorOutTheSetupAndTheProgramAreRootInside() throws Exception {
+        // root creates it, but host uid 0 is not mapped: the setup runs as the mapped root
+        // (host 100000), as runc's does, or it could make no mount point (EOVERFLOW)
+        config("id -u; id -g; cat /proc/self/uid_map; ls -d /dev/pts; touch /out/made",
+                "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]",
+                "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 200000, \"size\": 65536}]");
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"namespaces\": [", "\"namespaces\": [{\"type\": \"user\"},"));
+        // the root is the mapped root's, as a user-namespaced container's is: mount points are made in it
+        assertThat(new ProcessBuilder("chown", "-R", "100000:200000", bundle.resolve("rootfs").toString()).start().waitFor()).isZero();
+        Result r = oci("run", "--bundle", bundle.toString(), "u1");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout().split("\\s+")).containsExactly("0", "0", "0", "100000", "65536", "/dev/pts");
+        assertThat(Files.getAttribute(out.resolve("made"), "unix:uid")).isEqualTo(100000);
+        assertThat(Files.getAttribute(out.resolve("made"), "unix:gid")).isEqualTo(200000);
     }
 
     /** JSON string literals for the config edits. */

@@ -513,4 +513,43 @@ class PlanCompilerTest {
         assertThat(wait).isGreaterThan(plan.ops().indexOf(plan.opsOf(Op.SetCapabilities.class).getLast()))
                 .isLessThan(plan.ops().indexOf(plan.opsOf(Op.Exec.class).getFirst()));
     }
+
+    @Test
+    void aContainersSetupBecomesRootInsideOnceTheMapsAreWrittenWhereTheyMapIt() {
+        LaunchSpec s = sandbox(new Supervision.Leashed(Signals.SIGKILL, List.of(), List.of()));
+        // root creates it; its own id 0 is not mapped (runtime-tools' linux_uid_mappings)
+        UserNamespace ranges = new UserNamespace(List.of(new IdMap(0, 1000, 2000)), List.of(new IdMap(0, 3000, 3000)),
+                IdMapWriter.PROC_FILES, IdMapWriter.PROC_FILES, Optional.empty(), Optional.empty());
+        LaunchPlan plan = PlanCompiler.compile(withUser(s, ranges.withSetupIds(UserNamespace.SetupIds.ROOT)), ROOT, KERNEL);
+        int gidMap = indexOf(plan, new Op.WriteFile("/proc/child/gid_map", "0 3000 3000\n"));
+        int setgid = indexOf(plan, new Op.SetGid(0)), setuid = indexOf(plan, new Op.SetUid(0));
+        assertThat(plan.planned().get(gidMap).side()).isEqualTo(Side.PARENT);
+        assertThat(plan.planned().get(setgid).side()).isEqualTo(Side.CHILD);
+        assertThat(plan.planned().get(setuid).side()).isEqualTo(Side.CHILD);
+        // after both maps, gid first, and before anything is mounted or made
+        assertThat(gidMap).isLessThan(setgid);
+        assertThat(setgid).isLessThan(setuid);
+        assertThat(setuid).isLessThan(plan.ops().indexOf(plan.opsOf(Op.Mount.class).getFirst()))
+                .isLessThan(plan.ops().indexOf(plan.opsOf(Op.MakeDirectory.class).getFirst()));
+        // the program's own ids are still taken last
+        assertThat(plan.opsOf(Op.SetUid.class)).containsExactly(new Op.SetUid(0), new Op.SetUid(1000));
+
+        // a map without 0 leaves that id alone
+        UserNamespace noRootGroup = new UserNamespace(List.of(new IdMap(0, 1000, 2000)), List.of(new IdMap(1, 3000, 3000)),
+                IdMapWriter.PROC_FILES, IdMapWriter.PROC_FILES, Optional.empty(), Optional.empty());
+        LaunchPlan partial = PlanCompiler.compile(withUser(s, noRootGroup.withSetupIds(UserNamespace.SetupIds.ROOT)), ROOT, KERNEL);
+        assertThat(partial.opsOf(Op.SetGid.class)).containsExactly(new Op.SetGid(1000));
+        assertThat(partial.ops().indexOf(new Op.SetUid(0)))
+                .isLessThan(partial.ops().indexOf(partial.opsOf(Op.Mount.class).getFirst()));
+
+        // util-linux's and bubblewrap's way (the default): no id change until the program's own
+        LaunchPlan creators = PlanCompiler.compile(withUser(s, ranges), ROOT, KERNEL);
+        assertThat(creators.opsOf(Op.SetUid.class)).containsExactly(new Op.SetUid(1000));
+        assertThat(creators.opsOf(Op.SetGid.class)).containsExactly(new Op.SetGid(1000));
+    }
+
+    private static LaunchSpec withUser(LaunchSpec s, UserNamespace user) {
+        return new LaunchSpec(s.program(), s.create(), s.join(), user, s.filesystem(), s.setup(), s.credentials(),
+                s.capabilities(), s.supervision(), s.descriptors(), s.seccomp(), s.waitForCaller(), s.limits());
+    }
 }
