@@ -39,7 +39,8 @@ class ExamplesTest {
             "ReadContainerFile.java", false,
             "SandboxedScript.java", true,
             "SandboxNetwork.java", true,
-            "util-linux.sh", true);
+            "util-linux.sh", true,
+            "oci-runtime.sh", false);
 
     private static ExampleBuild build;
 
@@ -182,6 +183,22 @@ class ExamplesTest {
             }
             MachineState.assertNothingLeakedSince(before);
         }
+    }
+
+    @Test
+    void anOciBundleRunsTheSameWithRuncAndJnsOci() throws IOException {
+        Privilege.requireRoot("run containers with runc and jns oci as root");
+        Path script = build.copy(examplesDir().resolve("oci-runtime.sh"));
+        Map<String, String> env = Map.of("JNS", JnsInstall.shared().command().getFirst(), "BUSYBOX", "/bin/busybox");
+        MachineState before = MachineState.capture();
+        ToolResult r = Tool.run(RunAs.caller(), List.of("sh", script.toString()), env, Duration.ofMinutes(2));
+        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(r.stdout()).doesNotContain("DIFFERS").contains("""
+                $ jns oci run
+                hostname jns, uid 0, pid 1
+                bin
+                """, "root read-only: yes\nexit 3\nsame\n");
+        MachineState.assertNothingLeakedSince(before);
     }
 
     /** The test's own user, and uid 65534 when the test can switch to it. */
