@@ -42,6 +42,7 @@ public final class RunCommand implements Command {
         final Set<Capability> caps = EnumSet.noneOf(Capability.class);
         boolean capsChanged;
         String seccompFlag; // the first of --seccomp and --add-seccomp-fd given
+        String seccompFd; // the last --seccomp's descriptor, the only one read
         final java.util.Set<Integer> seccompFds = new java.util.HashSet<>(); // read, so taken from the program as bwrap closes them
         int perms = -1;
         long size;
@@ -323,10 +324,23 @@ public final class RunCommand implements Command {
                             : "--add-seccomp-fd cannot be combined with --seccomp");
                 }
                 o.seccompFlag = arg;
-                // bwrap reads (and closes) each one as it comes: a second use of one cannot read it
-                if (!o.seccompFds.add(fd(fd))) throw new CliException("Can't read seccomp data: Bad file descriptor");
-                // read once every option is parsed, as bwrap does: a misuse of the options is told first
-                steps.add(() -> o.sandbox.seccomp(seccompFrom(fd)));
+                if (arg.equals("--seccomp")) {
+                    // bwrap keeps only the last --seccomp: an earlier one's descriptor is never read, and
+                    // so stays open for the program like any other
+                    if (o.seccompFd != null) {
+                        o.onlyLast(arg);
+                        o.seccompFds.remove(fd(o.seccompFd));
+                    } else {
+                        steps.add(() -> o.sandbox.seccomp(seccompFrom(o.seccompFd)));
+                    }
+                    o.seccompFd = fd;
+                    o.seccompFds.add(fd(fd));
+                } else {
+                    // bwrap reads (and closes) each one as it comes: a second use of one cannot read it
+                    if (!o.seccompFds.add(fd(fd))) throw new CliException("Can't read seccomp data: Bad file descriptor");
+                    // read once every option is parsed, as bwrap does: a misuse of the options is told first
+                    steps.add(() -> o.sandbox.seccomp(seccompFrom(fd)));
+                }
             }
             default -> throw new CliException(NOT_YET.contains(arg) ? arg + " is not supported by jns run yet"
                     : "Unknown option " + arg);

@@ -552,7 +552,11 @@ public final class Sandbox {
                 new PerTypeSetup(Optional.ofNullable(hostname), Optional.empty(), true, Map.of()),
                 new Credentials(userNs || uid == null ? Optional.empty() : Optional.of(uid),
                         userNs || gid == null ? Optional.empty() : Optional.of(gid),
-                        userNs || joinsUser ? Optional.empty() : Optional.of(List.of()), true, newSession),
+                        // Without a user namespace the program keeps the caller's supplementary groups,
+                        // as under bubblewrap, unless it changes ids (which bubblewrap never does there):
+                        // another uid must not keep root's groups.
+                        userNs || joinsUser || (uid == null && gid == null) ? Optional.empty() : Optional.of(List.of()),
+                        true, newSession),
                 callerCapabilities ? new Capabilities.Bounded(Capability.effectiveOfThisProcess())
                         : new Capabilities.Exactly(capabilities),
                 new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT, List.of()),
