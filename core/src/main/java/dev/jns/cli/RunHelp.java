@@ -47,6 +47,7 @@ final class RunHelp {
                 --assert-userns-disabled     Fail unless the program already cannot make user namespaces
                 --block-fd FD                The program waits before exec until FD has data or is closed
                 --sync-fd FD                 Kept open while the sandbox runs
+                --lock-file DEST             A read lock on DEST (in the sandbox) held while the sandbox runs
                 --level-prefix               Prefix messages with their syslog level (<3>, <4>)
             """;
 }

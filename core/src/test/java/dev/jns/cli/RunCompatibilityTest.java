@@ -316,4 +316,44 @@ class RunCompatibilityTest {
         sameScenario(RunAs.caller(), GROUPS_SCENARIO);
         MachineState.assertNothingLeakedSince(before);
     }
+
+    /**
+     * {@code --lock-file}: a read lock held while the sandbox runs, with a pid namespace or
+     * without, by absolute or working-directory-relative path; then the refusals (a write lock
+     * held by another process, a missing file, with {@code --as-pid-1}, no argument). A
+     * write-lock attempt from outside tells whether it is held. With the runner in "$@".
+     */
+    private static final String LOCK_SCENARIO = """
+            d=$(mktemp -d /var/tmp/jns-lock.XXXXXX); cd "$d"; touch lock; mkfifo go hold
+            trylock() { /usr/bin/python3 -c 'import fcntl, struct, sys
+            try:
+                fcntl.fcntl(open(sys.argv[1], "a"), fcntl.F_SETLK, struct.pack("hhqqhh", fcntl.F_WRLCK, 0, 0, 0, 0, 0)); print("free")
+            except OSError:
+                print("locked")' "$1"; }
+            for pid in "" --unshare-pid; do
+                "$@" --bind / / $pid --lock-file "$d/lock" sh -c 'touch ready; read x < go' &
+                for i in $(seq 100); do test -e ready && break; sleep 0.1; done
+                trylock lock; echo > go; wait $!; echo "status $?"; trylock lock; rm ready
+            done
+            "$@" --bind / / --chdir "$d" --lock-file lock --lock-file "$d/lock" sh -c 'touch ready; read x < go' &
+            for i in $(seq 100); do test -e ready && break; sleep 0.1; done
+            trylock lock; echo > go; wait $!; echo "status $?"; rm ready
+            /usr/bin/python3 -c 'import fcntl, sys; f = open("lock", "a"); fcntl.lockf(f, fcntl.LOCK_EX); open("held", "w").close(); sys.stdin.read()' < hold &
+            exec 9> hold; for i in $(seq 100); do test -e held && break; sleep 0.1; done
+            "$@" --bind / / --chdir "$d" --lock-file lock true; echo "status $?"
+            exec 9>&-; wait
+            "$@" --bind / / --lock-file /no/such true; echo "status $?"
+            "$@" --bind / / --unshare-pid --as-pid-1 --lock-file lock true; echo "status $?"
+            "$@" --lock-file; echo "status $?"
+            cd /; rm -rf "$d"
+            """;
+
+    @Test
+    void lockFilesAreHeldWhileTheSandboxRuns() {
+        Privilege.requireRoot("build the bubblewrap oracle and switch to uid 65534");
+        MachineState before = MachineState.capture();
+        sameScenario(RunAs.caller(), LOCK_SCENARIO);
+        sameScenario(RunAs.nobody(), LOCK_SCENARIO);
+        MachineState.assertNothingLeakedSince(before);
+    }
 }
