@@ -367,7 +367,10 @@ public final class RunCommand implements Command {
                 o.asPid1 = true;
                 o.sandbox.asPid1();
             };
-            default -> () -> { }; // --die-with-parent: a jns sandbox always dies with jns
+            // The sandbox always dies with jns; --die-with-parent makes jns die with its parent, as
+            // bwrap's monitor does, and so the sandbox (its helper sees this JVM go). The parent is a
+            // process (a shell, say): any thread's death signal fires when it exits.
+            default -> () -> dev.jns.sys.LibC.setParentDeathSignal(dev.jns.os.Signals.SIGKILL);
         };
     }
 
