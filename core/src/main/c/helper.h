@@ -157,6 +157,7 @@ struct op {
     X(SECCOMP, op_seccomp) \
     X(DUP, op_dup) \
     X(SETENV, op_setenv) \
+    X(LOCK_FILE, op_lock_file) \
     X(FORK_REAPER, op_fork_reaper) \
     X(AWAIT_CALLER, op_await) \
     X(DETACH, op_detach) \

@@ -126,22 +126,71 @@ __attribute__((noreturn)) void supervise(void) {
 
 /* ---- a reaper as PID 1 of the program's pid namespace ---------------------------------------- */
 
+/* argv: SLOT; a read lock (fcntl F_SETLK, as bubblewrap's --lock-file) on the slot's file, held
+ * by this process while it keeps every descriptor of that file open (see op_fork_reaper). */
+int op_lock_file(struct op *o) {
+    int fd = slot_fd(o->argv[0]);
+    char path[200];
+    if (fd < 0) return -1;
+    set_detail("%s", fd_path(fd, path, sizeof path));
+    struct flock l = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+    int rc;
+    while ((rc = fcntl(fd, F_SETLK, &l)) < 0 && errno == EINTR) {}
+    return rc;
+}
+
+/* Closes every descriptor but those in keep[0..n) (sorted here). */
+static void close_all_but(int *keep, int n) {
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+            int t = keep[j];
+            keep[j] = keep[j - 1];
+            keep[j - 1] = t;
+        }
+    unsigned from = 0;
+    for (int i = 0; i < n; i++) {
+        if ((unsigned)keep[i] > from) close_range(from, (unsigned)keep[i] - 1, 0);
+        from = (unsigned)keep[i] + 1;
+    }
+    close_range(from, ~0U, 0);
+}
+
 /*
- * argv: FORWARDED-SIGNAL...; the child forks: the new process (PID 2) carries on with the
- * plan and execs the program, this one (PID 1) reaps, passes the signals on and exits with
- * the program's status (128+N after a signal: PID 1 cannot die by a signal of its own).
+ * argv: NSIGNALS FORWARDED-SIGNAL... LOCK-SLOT...; the child forks: the new process (PID 2)
+ * carries on with the plan and execs the program, this one (PID 1) reaps, passes the signals
+ * on and exits with the program's status (128+N after a signal: PID 1 cannot die by a signal
+ * of its own). The locks op_lock_file took are this process's (a fork does not pass them on),
+ * so it keeps their descriptors open, and with them the locks, for the sandbox's life.
  */
 int op_fork_reaper(struct op *o) {
+    int nsignals = atoi(o->argv[0]);
     sigset_t watched;
     sigemptyset(&watched);
     sigaddset(&watched, SIGCHLD);
-    for (int i = 0; i < o->argc; i++) sigaddset(&watched, atoi(o->argv[i]));
+    for (int i = 1; i <= nsignals; i++) sigaddset(&watched, atoi(o->argv[i]));
+    int locks[64], nlocks = 0;
+    for (int i = 1 + nsignals; i < o->argc && nlocks < 64; i++) {
+        if ((locks[nlocks] = slot_fd(o->argv[i])) < 0) return -1;
+        nlocks++;
+    }
+    int death = 0;
+    prctl(PR_GET_PDEATHSIG, &death);
+    pid_t reaper = getpid();
     sigprocmask(SIG_BLOCK, &watched, NULL); /* before the fork: nothing is missed */
     pid_t program = fork();
     if (program < 0) return -1;
-    if (program == 0) return 0;
+    if (program == 0) {
+        /* A fork clears the death signal: without a pid namespace of its own (only lock files
+         * asked for a reaper) nothing else would end the program with its reaper. */
+        if (death && prctl(PR_SET_PDEATHSIG, death) < 0) _exit(1);
+        /* gone already? (0: the reaper stayed in the pid namespace above, where it cannot be seen) */
+        pid_t parent = getppid();
+        if (death && parent != reaper && parent != 0) _exit(1);
+        return 0;
+    }
     prctl(PR_SET_NAME, "jns-reaper");
-    close_range(0, ~0U, 0); /* the program's files are the program's: holding them would delay EOFs */
+    /* the program's files are the program's: holding them would delay EOFs */
+    close_all_but(locks, nlocks);
     /* Holding nothing now, PID 1 may be dumpable again (the helper run by root was not), so
      * the program can read /proc/1/ns as under bubblewrap; its capabilities still keep a
      * program without them from tracing it. */

@@ -27,10 +27,10 @@ import java.util.Set;
  * after {@code --}, starts the command. Errors are bwrap's words under {@code jns run:} and
  * exit 1; the program's exit status is passed on (128+N for a signal death, as bwrap does).
  *
- * <p>Not yet here (each refused by name): {@code --userns-block-fd} and {@code --lock-file}.
+ * <p>Not yet here (refused by name): {@code --userns-block-fd}.
  */
 public final class RunCommand implements Command {
-    private static final Set<String> NOT_YET = Set.of("--userns-block-fd", "--lock-file", "--exec-label", "--file-label");
+    private static final Set<String> NOT_YET = Set.of("--userns-block-fd", "--exec-label", "--file-label");
 
     /** The options as read so far. */
     private static final class Options {
@@ -42,6 +42,7 @@ public final class RunCommand implements Command {
         final Set<Capability> caps = EnumSet.noneOf(Capability.class);
         boolean capsChanged;
         String seccompFlag; // the first of --seccomp and --add-seccomp-fd given
+        String seccompFd; // the last --seccomp's descriptor, the only one read
         final java.util.Set<Integer> seccompFds = new java.util.HashSet<>(); // read, so taken from the program as bwrap closes them
         int perms = -1;
         long size;
@@ -52,7 +53,7 @@ public final class RunCommand implements Command {
         final List<String> overlaySources = new java.util.ArrayList<>();
         /** Descriptors on namespaces: {@code --userns}, {@code --userns2}, {@code --pidns}; -1 if not given. */
         int usernsFd = -1, userns2Fd = -1, pidnsFd = -1, blockFd = -1, syncFd = -1;
-        boolean chdirGiven, disableUserns, assertUsernsDisabled;
+        boolean chdirGiven, disableUserns, assertUsernsDisabled, lockFiles;
         /** Where warnings go ({@code jns run:} and, with {@code --level-prefix}, syslog's level first). */
         PrintStream err;
         boolean levelPrefix;
@@ -313,6 +314,11 @@ public final class RunCommand implements Command {
                 }
             }
             case "--level-prefix" -> o.levelPrefix = true;
+            case "--lock-file" -> {
+                String dest = one(arg, left, args, i);
+                o.lockFiles = true;
+                steps.add(() -> o.sandbox.lockFile(dest));
+            }
             case "--disable-userns" -> o.disableUserns = true;
             case "--assert-userns-disabled" -> o.assertUsernsDisabled = true;
             case "--seccomp", "--add-seccomp-fd" -> {
@@ -323,10 +329,23 @@ public final class RunCommand implements Command {
                             : "--add-seccomp-fd cannot be combined with --seccomp");
                 }
                 o.seccompFlag = arg;
-                // bwrap reads (and closes) each one as it comes: a second use of one cannot read it
-                if (!o.seccompFds.add(fd(fd))) throw new CliException("Can't read seccomp data: Bad file descriptor");
-                // read once every option is parsed, as bwrap does: a misuse of the options is told first
-                steps.add(() -> o.sandbox.seccomp(seccompFrom(fd)));
+                if (arg.equals("--seccomp")) {
+                    // bwrap keeps only the last --seccomp: an earlier one's descriptor is never read, and
+                    // so stays open for the program like any other
+                    if (o.seccompFd != null) {
+                        o.onlyLast(arg);
+                        o.seccompFds.remove(fd(o.seccompFd));
+                    } else {
+                        steps.add(() -> o.sandbox.seccomp(seccompFrom(o.seccompFd)));
+                    }
+                    o.seccompFd = fd;
+                    o.seccompFds.add(fd(fd));
+                } else {
+                    // bwrap reads (and closes) each one as it comes: a second use of one cannot read it
+                    if (!o.seccompFds.add(fd(fd))) throw new CliException("Can't read seccomp data: Bad file descriptor");
+                    // read once every option is parsed, as bwrap does: a misuse of the options is told first
+                    steps.add(() -> o.sandbox.seccomp(seccompFrom(fd)));
+                }
             }
             default -> throw new CliException(NOT_YET.contains(arg) ? arg + " is not supported by jns run yet"
                     : "Unknown option " + arg);
@@ -335,7 +354,7 @@ public final class RunCommand implements Command {
             case "--uid", "--gid", "--hostname", "--chdir", "--argv0", "--unsetenv", "--remount-ro", "--proc", "--dev",
                  "--mqueue", "--tmpfs", "--dir", "--perms", "--size", "--cap-add", "--cap-drop", "--seccomp",
                  "--add-seccomp-fd", "--info-fd", "--json-status-fd", "--userns", "--userns2", "--pidns",
-                 "--block-fd", "--sync-fd" -> 1;
+                 "--block-fd", "--sync-fd", "--lock-file" -> 1;
             default -> 0;
         };
     }
@@ -348,7 +367,10 @@ public final class RunCommand implements Command {
                 o.asPid1 = true;
                 o.sandbox.asPid1();
             };
-            default -> () -> { }; // --die-with-parent: a jns sandbox always dies with jns
+            // The sandbox always dies with jns; --die-with-parent makes jns die with its parent, as
+            // bwrap's monitor does, and so the sandbox (its helper sees this JVM go). The parent is a
+            // process (a shell, say): any thread's death signal fires when it exits.
+            default -> () -> dev.jns.sys.LibC.setParentDeathSignal(dev.jns.os.Signals.SIGKILL);
         };
     }
 
@@ -531,6 +553,7 @@ public final class RunCommand implements Command {
         o.sandbox = s;
         for (Runnable step : steps) step.run();
         if (o.asPid1 && !o.unshare.contains(NamespaceType.PID)) throw new CliException("Specifying --as-pid-1 requires --unshare-pid");
+        if (o.asPid1 && o.lockFiles) throw new CliException("Specifying --as-pid-1 and --lock-file is not permitted");
         if (o.uid != null) s.uid(o.uid);
         if (o.gid != null) s.gid(o.gid);
         // bwrap's words for a descriptor that is not open (setns's EBADF)

@@ -34,7 +34,7 @@ final class RunHelp {
                 --symlink SRC DEST           A symbolic link at DEST to SRC
                 --chmod OCTAL PATH           Set a mode
                 --new-session                A new terminal session
-                --die-with-parent            The sandbox dies with jns (always so)
+                --die-with-parent            jns dies with its parent (the sandbox always dies with jns)
                 --as-pid-1                   The program is PID 1 of its pid namespace (no reaper)
                 --cap-add CAP, --cap-drop CAP
                                              Capabilities kept (none by default; ALL for all)
@@ -47,6 +47,7 @@ final class RunHelp {
                 --assert-userns-disabled     Fail unless the program already cannot make user namespaces
                 --block-fd FD                The program waits before exec until FD has data or is closed
                 --sync-fd FD                 Kept open while the sandbox runs
+                --lock-file DEST             A read lock on DEST (in the sandbox) held while the sandbox runs
                 --level-prefix               Prefix messages with their syslog level (<3>, <4>)
             """;
 }

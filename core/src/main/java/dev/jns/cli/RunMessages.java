@@ -5,6 +5,7 @@ import dev.jns.ns.NamespaceType;
 import dev.jns.spec.Credentials;
 import dev.jns.spec.FsStep;
 import dev.jns.spec.Joins;
+import dev.jns.spec.LockFile;
 import dev.jns.spec.Program;
 import dev.jns.spec.UserNamespace;
 
@@ -61,6 +62,8 @@ final class RunMessages {
             return "Joining specified user namespace failed: " + why;
         }
         if (e.step() instanceof Joins.UserAfterSetup && e.call().equals("setns")) return "Setting userns2 failed: " + why;
+        if (e.step() instanceof LockFile l && e.call().equals("openat2")) return "Unable to open lock file " + l.file() + ": " + why;
+        if (e.step() instanceof LockFile l && e.call().equals("fcntl")) return "Unable to lock file " + l.file() + ": " + why;
         return e.getMessage();
     }
 

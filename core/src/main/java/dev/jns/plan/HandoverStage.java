@@ -39,10 +39,19 @@ final class HandoverStage {
             // Last among the child's settings: a credential change clears it.
             d.add(Side.CHILD, new Op.DeathSignal(l.deathSignal()), l);
             // The program under a reaper: when PID 1 ends, the kernel kills the rest of the namespace.
-            if (s.create().contains(PID) && s.create().pidEntry() == PidNamespaceEntry.REAPER_IS_PID_1) {
+            // Lock files need one too, pid namespace or not, as in bubblewrap: a process that holds them.
+            boolean reaper = s.create().contains(PID) && s.create().pidEntry() == PidNamespaceEntry.REAPER_IS_PID_1;
+            if (reaper || !l.locks().isEmpty()) {
+                List<Integer> lockSlots = new ArrayList<>();
+                for (dev.jns.spec.LockFile lock : l.locks()) {
+                    int slot = d.slot();
+                    d.add(Side.CHILD, Op.Open.path(slot, lock.file().toString(), Op.Open.O_RDONLY), lock);
+                    d.add(Side.CHILD, new Op.LockFile(slot), lock);
+                    lockSlots.add(slot);
+                }
                 List<Integer> forwarded = new ArrayList<>();
                 for (int sig : l.forwarded()) if (!l.ignored().contains(sig)) forwarded.add(sig);
-                d.add(Side.CHILD, new Op.ForkReaper(forwarded), s.create());
+                d.add(Side.CHILD, new Op.ForkReaper(forwarded, lockSlots), l.locks().isEmpty() ? s.create() : l);
             }
         } else if (s.supervision() instanceof Supervision.Detached det) {
             d.add(Side.CHILD, new Op.DeathSignal(0), det);

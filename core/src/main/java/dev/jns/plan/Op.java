@@ -453,12 +453,37 @@ public sealed interface Op {
     /**
      * The child (PID 1 of a new pid namespace) forks: the program carries on with the plan
      * as PID 2, and PID 1 stays behind as its reaper, passing {@code forwarded} signals on,
-     * reaping orphans, and exiting with the program's status (128+N for a signal death).
+     * reaping orphans, and exiting with the program's status (128+N for a signal death). It
+     * keeps the descriptors in {@code lockSlots} open (and so their {@link LockFile} locks),
+     * closing every other.
      */
-    record ForkReaper(List<Integer> forwarded) implements Op {
-        public ForkReaper { forwarded = List.copyOf(forwarded); }
+    record ForkReaper(List<Integer> forwarded, List<Integer> lockSlots) implements Op {
+        public ForkReaper {
+            forwarded = List.copyOf(forwarded);
+            lockSlots = List.copyOf(lockSlots);
+        }
+
+        public ForkReaper(List<Integer> forwarded) {
+            this(forwarded, List.of());
+        }
+
         public OpCode code() { return OpCode.FORK_REAPER; }
-        public List<String> args() { return Wire.numbers(forwarded); }
+        public List<String> args() {
+            List<String> args = new java.util.ArrayList<>();
+            args.add(Integer.toString(forwarded.size()));
+            args.addAll(Wire.numbers(forwarded));
+            args.addAll(Wire.numbers(lockSlots));
+            return args;
+        }
+    }
+
+    /**
+     * A read lock ({@code fcntl F_SETLK F_RDLCK}) on the file open in {@code slot}: held by this
+     * process, which a {@link ForkReaper} after it keeps as the sandbox's reaper.
+     */
+    record LockFile(int slot) implements Op {
+        public OpCode code() { return OpCode.LOCK_FILE; }
+        public List<String> args() { return List.of(Integer.toString(slot)); }
     }
 
     /**

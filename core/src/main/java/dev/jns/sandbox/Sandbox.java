@@ -79,6 +79,7 @@ public final class Sandbox {
     private final Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
     private final List<SeccompProgram> seccomp = new ArrayList<>();
     private final List<Descriptor> descriptors = new ArrayList<>();
+    private final List<dev.jns.spec.LockFile> locks = new ArrayList<>();
     private final List<Joins.JoinedFile> joinedNamespaces = new ArrayList<>();
     private final List<Joins.JoinedDescriptor> joinedDescriptors = new ArrayList<>();
     private Joins.UserAfterSetup userAfterSetup;
@@ -616,6 +617,20 @@ public final class Sandbox {
     }
 
     /**
+     * A read lock ({@code fcntl F_RDLCK}) on {@code dest}, a file of the sandbox (relative: to
+     * its working directory), held from before exec for as long as the sandbox runs, by a
+     * reaper forked for it even without a new pid namespace ({@code --lock-file}). Whoever
+     * tries a write lock on the file learns whether the sandbox still runs. Not with {@link #asPid1()}.
+     *
+     * @param dest the file's path in the sandbox
+     * @return this sandbox
+     */
+    public Sandbox lockFile(String dest) {
+        locks.add(new dev.jns.spec.LockFile(Path.of(dest)));
+        return this;
+    }
+
+    /**
      * What the program sees as {@code argv[0]} ({@code --argv0}).
      *
      * @param name the name
@@ -800,6 +815,7 @@ public final class Sandbox {
                 types.remove(NamespaceType.USER);
             }
         }
+        if (asPid1 && !locks.isEmpty()) throw new IllegalStateException("a program that is PID 1 has no reaper to hold lock files");
         boolean userNs = types.contains(NamespaceType.USER);
         long insideUid = uid != null ? uid : caller.euid(), insideGid = gid != null ? gid : caller.egid();
         UserNamespace user = userNs
@@ -823,10 +839,14 @@ public final class Sandbox {
                 new PerTypeSetup(Optional.ofNullable(hostname), Optional.empty(), true, Map.of()),
                 new Credentials(userNs || uid == null ? Optional.empty() : Optional.of(uid),
                         userNs || gid == null ? Optional.empty() : Optional.of(gid),
-                        userNs || joinsUser ? Optional.empty() : Optional.of(List.of()), true, newSession),
+                        // Without a user namespace the program keeps the caller's supplementary groups,
+                        // as under bubblewrap, unless it changes ids (which bubblewrap never does there):
+                        // another uid must not keep root's groups.
+                        userNs || joinsUser || (uid == null && gid == null) ? Optional.empty() : Optional.of(List.of()),
+                        true, newSession),
                 callerCapabilities ? new Capabilities.Bounded(Capability.effectiveOfThisProcess())
                         : new Capabilities.Exactly(capabilities),
-                new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT, List.of()),
+                new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT, List.of(), locks),
                 descriptors, seccomp, namespaceHandles);
     }
 

@@ -14,12 +14,26 @@ public sealed interface Supervision extends Step {
      * @param deathSignal the signal the program gets if the helper itself dies
      * @param forwarded   signals the helper passes on to the program
      * @param ignored     signals the helper neither dies of nor passes on (they win over {@code forwarded})
+     * @param locks       files the program's reaper holds a read lock on for its life (one is forked for them)
      */
-    record Leashed(int deathSignal, List<Integer> forwarded, List<Integer> ignored) implements Supervision {
-        /** Copies the signal lists. */
+    record Leashed(int deathSignal, List<Integer> forwarded, List<Integer> ignored, List<LockFile> locks)
+            implements Supervision {
+        /** Copies the lists. */
         public Leashed {
             forwarded = List.copyOf(forwarded);
             ignored = List.copyOf(ignored);
+            locks = List.copyOf(locks);
+        }
+
+        /**
+         * Without lock files.
+         *
+         * @param deathSignal the signal the program gets if the helper itself dies
+         * @param forwarded   signals the helper passes on to the program
+         * @param ignored     signals the helper neither dies of nor passes on
+         */
+        public Leashed(int deathSignal, List<Integer> forwarded, List<Integer> ignored) {
+            this(deathSignal, forwarded, ignored, List.of());
         }
     }
 

@@ -40,13 +40,28 @@ public record UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter 
         this(uidMap, gidMap, uidWriter, gidWriter, setgroups, owner, Nested.ALLOWED);
     }
 
-    /** The setup runs as the creator's ids map. */
+    /**
+     * The setup runs as what the creator's ids map to.
+     *
+     * @param uidMap the uid map lines
+     * @param gidMap the gid map lines
+     * @param uidWriter how the uid map is written
+     * @param gidWriter how the gid map is written
+     * @param setgroups what to write to {@code setgroups}, if anything
+     * @param owner the user to create the namespaces as, if any
+     * @param nested whether the program may make user namespaces of its own
+     */
     public UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter uidWriter, IdMapWriter gidWriter,
                          Optional<Setgroups> setgroups, Optional<Owner> owner, Nested nested) {
         this(uidMap, gidMap, uidWriter, gidWriter, setgroups, owner, nested, SetupIds.CREATORS);
     }
 
-    /** The same namespace, its setup run as {@code ids}. */
+    /**
+     * The same namespace, its setup run as {@code ids}.
+     *
+     * @param ids the ids the setup runs as
+     * @return the changed copy
+     */
     public UserNamespace withSetupIds(SetupIds ids) {
         return new UserNamespace(uidMap, gidMap, uidWriter, gidWriter, setgroups, owner, nested, ids);
     }

@@ -158,6 +158,14 @@ public final class LibC {
         }
     }
 
+    /**
+     * {@code prctl(PR_SET_PDEATHSIG, signal)} for the calling thread: the whole process gets
+     * {@code signal} when its parent exits (while this thread lives).
+     */
+    public static void setParentDeathSignal(int signal) {
+        syscall(SYS_PRCTL, "prctl", "PR_SET_PDEATHSIG", 1, signal, 0, 0);
+    }
+
     /** {@code prctl(PR_SET_CHILD_SUBREAPER, 1)}: orphans below this process are reparented to it. */
     public static void becomeSubreaper() {
         syscall(SYS_PRCTL, "prctl", "PR_SET_CHILD_SUBREAPER", 36, 1, 0, 0);

@@ -71,9 +71,7 @@ class BubblewrapUpstreamTest {
                     + "under jns the 39th is some other call of the JVM's or the helper's");
 
     /** Cases jns fails today, each with its cause: each must still fail (a fix removes its entry). */
-    static final Map<String, String> KNOWN_FAILURES = Map.ofEntries(
-            Map.entry("die with parent --die-with-parent", "--lock-file is not there yet"),
-            Map.entry("die with parent --die-with-parent --unshare-pid", "--lock-file is not there yet"));
+    static final Map<String, String> KNOWN_FAILURES = Map.of();
 
     /**
      * bubblewrap's other scripts run the same way: {@code --userns} and {@code --pidns} joining a

@@ -274,4 +274,86 @@ class RunCompatibilityTest {
         sameScenario(RunAs.nobody(), PROCESS_SCENARIO);
         MachineState.assertNothingLeakedSince(before);
     }
+
+    /**
+     * A second {@code --seccomp}: bwrap warns and installs only the last (an earlier one's
+     * descriptor is never read and stays open for the program); {@code --add-seccomp-fd} stacks.
+     * Two filters made with libseccomp's Python binding: one fails mkdir, the other rmdir.
+     */
+    private static final String SECCOMP_SCENARIO = """
+            d=$(mktemp -d /var/tmp/jns-seccomp.XXXXXX); cd "$d"
+            for c in mkdir rmdir; do /usr/bin/python3 -c 'import seccomp, sys
+            f = seccomp.SyscallFilter(seccomp.ALLOW); f.add_rule(seccomp.ERRNO(1), sys.argv[1]); f.export_bpf(open(sys.argv[2], "wb"))' $c $c.bpf; done
+            try='mkdir x && echo made; rmdir x 2>/dev/null && echo removed || echo "not removed"; for f in 20 21; do test -e /proc/self/fd/$f && echo "fd $f open"; done; true'
+            "$@" --dev-bind / / --seccomp 20 --seccomp 21 sh -c "$try" 20<mkdir.bpf 21<rmdir.bpf; echo "status $?"; rm -rf x
+            "$@" --dev-bind / / --seccomp 99 --seccomp 21 sh -c "$try" 21<rmdir.bpf; echo "status $?"; rm -rf x
+            "$@" --dev-bind / / --seccomp 21 --seccomp 21 sh -c "$try" 21<rmdir.bpf; echo "status $?"; rm -rf x
+            "$@" --dev-bind / / --add-seccomp-fd 20 --add-seccomp-fd 21 sh -c "$try" 20<mkdir.bpf 21<rmdir.bpf; echo "status $?"; rm -rf x
+            "$@" --dev-bind / / --seccomp 20 --add-seccomp-fd 21 true 20<mkdir.bpf 21<rmdir.bpf; echo "status $?"
+            cd /; rm -rf "$d"
+            """;
+
+    @Test
+    void onlyTheLastSeccompOptionTakesEffect() {
+        Privilege.requireRoot("build the bubblewrap oracle and switch to uid 65534");
+        MachineState before = MachineState.capture();
+        sameScenario(RunAs.caller(), SECCOMP_SCENARIO);
+        sameScenario(RunAs.nobody(), SECCOMP_SCENARIO);
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    /** A caller with supplementary groups: kept without a user namespace (by root), mapped away with one. */
+    private static final String GROUPS_SCENARIO = """
+            setpriv --groups 4,27 "$@" --ro-bind / / id -G; echo "status $?"
+            setpriv --groups 4,27 "$@" --ro-bind / / --unshare-pid --proc /proc --unshare-net grep Groups /proc/self/status
+            setpriv --groups 4,27 "$@" --ro-bind / / --unshare-user id -G; echo "status $?"
+            """;
+
+    @Test
+    void rootWithoutAUserNamespaceKeepsItsSupplementaryGroups() {
+        Privilege.requireRoot("give the caller supplementary groups");
+        MachineState before = MachineState.capture();
+        sameScenario(RunAs.caller(), GROUPS_SCENARIO);
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    /**
+     * {@code --lock-file}: a read lock held while the sandbox runs, with a pid namespace or
+     * without, by absolute or working-directory-relative path; then the refusals (a write lock
+     * held by another process, a missing file, with {@code --as-pid-1}, no argument). A
+     * write-lock attempt from outside tells whether it is held. With the runner in "$@".
+     */
+    private static final String LOCK_SCENARIO = """
+            d=$(mktemp -d /var/tmp/jns-lock.XXXXXX); cd "$d"; touch lock; mkfifo go hold
+            trylock() { /usr/bin/python3 -c 'import fcntl, struct, sys
+            try:
+                fcntl.fcntl(open(sys.argv[1], "a"), fcntl.F_SETLK, struct.pack("hhqqhh", fcntl.F_WRLCK, 0, 0, 0, 0, 0)); print("free")
+            except OSError:
+                print("locked")' "$1"; }
+            for pid in "" --unshare-pid; do
+                "$@" --bind / / $pid --lock-file "$d/lock" sh -c 'touch ready; read x < go' &
+                for i in $(seq 100); do test -e ready && break; sleep 0.1; done
+                trylock lock; echo > go; wait $!; echo "status $?"; trylock lock; rm ready
+            done
+            "$@" --bind / / --chdir "$d" --lock-file lock --lock-file "$d/lock" sh -c 'touch ready; read x < go' &
+            for i in $(seq 100); do test -e ready && break; sleep 0.1; done
+            trylock lock; echo > go; wait $!; echo "status $?"; rm ready
+            /usr/bin/python3 -c 'import fcntl, sys; f = open("lock", "a"); fcntl.lockf(f, fcntl.LOCK_EX); open("held", "w").close(); sys.stdin.read()' < hold &
+            exec 9> hold; for i in $(seq 100); do test -e held && break; sleep 0.1; done
+            "$@" --bind / / --chdir "$d" --lock-file lock true; echo "status $?"
+            exec 9>&-; wait
+            "$@" --bind / / --lock-file /no/such true; echo "status $?"
+            "$@" --bind / / --unshare-pid --as-pid-1 --lock-file lock true; echo "status $?"
+            "$@" --lock-file; echo "status $?"
+            cd /; rm -rf "$d"
+            """;
+
+    @Test
+    void lockFilesAreHeldWhileTheSandboxRuns() {
+        Privilege.requireRoot("build the bubblewrap oracle and switch to uid 65534");
+        MachineState before = MachineState.capture();
+        sameScenario(RunAs.caller(), LOCK_SCENARIO);
+        sameScenario(RunAs.nobody(), LOCK_SCENARIO);
+        MachineState.assertNothingLeakedSince(before);
+    }
 }

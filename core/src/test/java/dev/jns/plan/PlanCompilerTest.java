@@ -451,6 +451,27 @@ class PlanCompilerTest {
     }
 
     @Test
+    void lockFilesAreOpenedAndLockedInsideThenKeptByAReaperForkedForThemEvenWithoutAPidNamespace() {
+        LaunchPlan plan = PlanCompiler.compile(dev.jns.sandbox.Sandbox.command("true").lockFile("/run/a")
+                .lockFile("b").spec(), ROOT, KERNEL);
+        assertThat(plan.cloneOp().namespaceFlags() & PID.cloneFlag()).as("no pid namespace asked for").isZero();
+        List<Op.LockFile> locks = plan.opsOf(Op.LockFile.class);
+        assertThat(locks).hasSize(2);
+        Op.ForkReaper reaper = plan.opsOf(Op.ForkReaper.class).getFirst();
+        assertThat(reaper.lockSlots()).containsExactly(locks.get(0).slot(), locks.get(1).slot());
+        assertThat(plan.opsOf(Op.Open.class)).contains(Op.Open.path(locks.get(0).slot(), "/run/a", Op.Open.O_RDONLY),
+                Op.Open.path(locks.get(1).slot(), "b", Op.Open.O_RDONLY));
+        // inside the built root, after the credentials and the death signal (which the reaper keeps)
+        int lock = plan.ops().indexOf(locks.getFirst());
+        assertThat(lock).isGreaterThan(plan.ops().indexOf(plan.opsOf(Op.PivotRoot.class).getFirst()))
+                .isGreaterThan(plan.ops().indexOf(plan.opsOf(Op.DeathSignal.class).getFirst()))
+                .isLessThan(plan.ops().indexOf(reaper));
+        // as PID 1 nothing would hold them
+        assertThatThrownBy(() -> dev.jns.sandbox.Sandbox.command("true").unshare(PID).asPid1().lockFile("/x").spec())
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aUserNamespaceToSwitchToIsEnteredByTheChildOnceTheRootIsBuiltBeforeItsCapabilitiesAreSet() {
         LaunchPlan plan = PlanCompiler.compile(dev.jns.sandbox.Sandbox.command("true").unshare(USER)
                 .switchUserNamespace(13).spec(), ROOT, KERNEL);

@@ -130,6 +130,45 @@ class SandboxTest {
         pid1.waitFor();
     }
 
+    /**
+     * Root changing to another uid without a user namespace: the kernel clears the death
+     * signal on that credential change, so it must be armed after it (as bubblewrap does), in
+     * the reaper (PID 1) and as PID 1 alike, or SIGKILL to the helper leaves the program running.
+     */
+    @Test
+    void destroyForciblyEndsAProgramThatChangedUidWithoutAUserNamespace() throws Exception {
+        Privilege.requireRoot("change uid without a user namespace");
+        MachineState before = MachineState.capture();
+        for (boolean asPid1 : new boolean[] {false, true}) {
+            Sandbox s = Sandbox.command("sh", "-c", "echo ready; exec sleep 600").unshare(NamespaceType.PID)
+                    .roBind("/", "/").proc("/proc").uid(65534);
+            if (asPid1) s.asPid1();
+            Process p = s.start();
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine()).isEqualTo("ready");
+            ProcessHandle child = ProcessHandle.of(p.pid()).orElseThrow(); // the reaper, or the program as PID 1
+            List<ProcessHandle> inside = new java.util.ArrayList<>(child.descendants().toList());
+            inside.add(child);
+            p.destroyForcibly();
+            p.waitFor();
+            for (ProcessHandle h : inside) {
+                for (int i = 0; i < 500 && running(h.pid()); i++) Thread.sleep(10);
+                assertThat(running(h.pid())).as("as PID 1: %s; %s (%s) outlived the helper", asPid1, h.pid(),
+                        h.info().commandLine().orElse("?")).isFalse();
+            }
+        }
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    /** Not ended yet: a zombie (which ProcessHandle.isAlive() counts as alive) has ended. */
+    private static boolean running(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.io.IOException gone) {
+            return false;
+        }
+    }
+
     @Test
     void aMissingSourceFailsTheStartNamingTheBindUnlessItIsATryForm() throws Exception {
         Privilege.requireRoot("create namespaces from a root JVM");
