@@ -370,7 +370,7 @@ public final class RunCommand implements Command {
             // The sandbox always dies with jns; --die-with-parent makes jns die with its parent, as
             // bwrap's monitor does, and so the sandbox (its helper sees this JVM go). The parent is a
             // process (a shell, say): any thread's death signal fires when it exits.
-            default -> () -> dev.jns.sys.LibC.setParentDeathSignal(dev.jns.os.Signals.SIGKILL);
+            default -> () -> dev.jns.os.Processes.signalOnParentDeath(dev.jns.os.Signals.SIGKILL);
         };
     }
 
