@@ -194,7 +194,7 @@ class RunCompatibilityTest {
             p=$(sed -n 's/.*"child-pid": \\([0-9]*\\).*/\\1/p' info)
             "$@" --bind / / --userns 11 --pidns 12 sh -c 'readlink /proc/self/ns/pid > pidns2; readlink /proc/self/ns/user > userns2; echo "pid $$, in ${PWD%.*}"' 11< /proc/$p/ns/user 12< /proc/$p/ns/pid
             echo "joined: $?"; cmp -s pidns pidns2 && cmp -s userns userns2 && echo "same namespaces"
-            "$@" --bind / / --userns 11 --pidns 12 --unshare-pid --proc /proc sh -c 'echo "pid $$ of" $(ls /proc | grep -c "^[0-9]"); readlink /proc/self/ns/pid > pidns3' 11< /proc/$p/ns/user 12< /proc/$p/ns/pid
+            "$@" --bind / / --userns 11 --pidns 12 --unshare-pid --proc /proc sh -c 'echo "pid $$, a pid 1:" $(test -d /proc/1 && echo yes); readlink /proc/self/ns/pid > pidns3' 11< /proc/$p/ns/user 12< /proc/$p/ns/pid
             echo "nested: $?"; cmp -s pidns pidns3 || echo "a new pid namespace"
             "$@" --bind / / --userns 11 --uid 5 sh -c 'id -u' 11< /proc/$p/ns/user; echo "status $?"
             "$@" --bind / / --userns 11 --unshare-user true 11< /proc/$p/ns/user; echo "status $?"
