@@ -492,6 +492,11 @@ public final class RunCommand implements Command {
         }
     }
 
+    /** Whether {@code fd} is one this process was given by its caller (the launcher's {@code jns.inheritedFds}). */
+    private static boolean inherited(int fd) {
+        return Arrays.asList(System.getProperty("jns.inheritedFds", "").split(",")).contains(Integer.toString(fd));
+    }
+
     /** Whether this process has descriptor {@code fd} open. */
     private static boolean isOpen(int fd) {
         return Files.exists(Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
@@ -581,6 +586,9 @@ public final class RunCommand implements Command {
         if (o.disableUserns) s.disableUserNamespaces();
         if (o.blockFd != -1 && isOpen(o.blockFd)) s.blockOn(o.blockFd); // bwrap ignores a failed read
         if (o.usernsBlockFd != -1) {
+            // bwrap's read of a descriptor that is not open fails, and it goes on with no maps at all;
+            // this JVM may hold that number itself (checking it is open would not do): told instead
+            if (!inherited(o.usernsBlockFd)) throw new CliException("--userns-block-fd " + o.usernsBlockFd + ": Bad file descriptor");
             // As bwrap: the pid is told as soon as the process exists, for the caller to map its namespace.
             s.userNamespaceMappedByCaller(o.usernsBlockFd, (pid, namespaces) -> report(o, pid, namespaces));
         }
