@@ -604,7 +604,8 @@ public final class RunCommand implements Command {
             if (n == o.infoFd || n == o.jsonStatusFd || o.seccompFds.contains(n)) continue;
             // bwrap closes these before exec: the block fd once read; the sync fd is held by the
             // sandbox's outside (here this process, alive as long as the sandbox) unless the program is PID 1
-            if (n == o.blockFd || n == o.usernsBlockFd || (n == o.syncFd && !o.asPid1)) continue;
+            // (the userns block fd only its monitor closes: the program gets it, as bwrap's does)
+            if (n == o.blockFd || (n == o.syncFd && !o.asPid1)) continue;
             s.inheritFd(n, n);
         }
         if ((o.infoFd >= 0 || o.jsonStatusFd >= 0) && o.usernsBlockFd == -1) s.openNamespaceHandles();
