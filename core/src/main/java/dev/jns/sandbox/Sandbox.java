@@ -623,7 +623,9 @@ public final class Sandbox {
      * namespaces, {@code cloned} runs with its pid (tell it to whoever writes
      * {@code /proc/PID/uid_map} and {@code gid_map}), and the process waits, before it sets
      * anything up, until one byte can be read from this process's descriptor {@code callerFd}
-     * or its other end is closed. Needs a new user namespace; not with {@link #disableUserNamespaces()}.
+     * or its other end is closed. The ids inside are then whatever the caller maps ({@link #uid}
+     * and {@link #gid} change nothing, as under bubblewrap). Needs a new user namespace; not with
+     * {@link #disableUserNamespaces()}.
      *
      * @param callerFd a descriptor open in this process, written to once the maps are written
      * @param cloned   run with the new process's pid and its new namespaces; the start fails if it throws
