@@ -39,8 +39,8 @@
  * ends, so EOF on the control pipe means the JVM is gone, and a write to the status pipe
  * fails when it is.
  *
- * Status frames are fixed-size (struct status): 'A' the child waits for the caller
- * (which answers 'g'), 'R' the target runs (exec succeeded), 'D' the target is set up and
+ * Status frames are fixed-size (struct status): 'A' the child waits for the caller at
+ * op OP (which answers 'g'), 'R' the target runs (exec succeeded), 'D' the target is set up and
  * left to itself (detached; the helper exits 0), 'F' an op failed, 'X' how the target
  * ended (op: CLD_EXITED/KILLED/DUMPED, err: status or signal), sent just before the
  * helper exits. After 'R' the helper supervises: it forwards the signals the plan names,

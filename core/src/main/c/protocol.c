@@ -112,7 +112,8 @@ int op_await(struct op *o) {
     (void)o;
     char go;
     set_detail("waiting for the caller");
-    if (send_status('A', 0, 0, "") < 0 || await_jvm() < 0) return -1;
+    /* the op index tells the caller which of the plan's waits this is */
+    if (send_status('A', current_op, 0, "") < 0 || await_jvm() < 0) return -1;
     if (read_all(control, &go, 1) < 0) return -1;
     if (go == 'g') return 0;
     errno = ECANCELED; /* the caller's own step failed; it knows why */

@@ -27,10 +27,10 @@ import java.util.Set;
  * after {@code --}, starts the command. Errors are bwrap's words under {@code jns run:} and
  * exit 1; the program's exit status is passed on (128+N for a signal death, as bwrap does).
  *
- * <p>Not yet here (refused by name): {@code --userns-block-fd}.
+ * <p>Not here (refused by name): the SELinux labels, {@code --exec-label} and {@code --file-label}.
  */
 public final class RunCommand implements Command {
-    private static final Set<String> NOT_YET = Set.of("--userns-block-fd", "--exec-label", "--file-label");
+    private static final Set<String> NOT_YET = Set.of("--exec-label", "--file-label");
 
     /** The options as read so far. */
     private static final class Options {
@@ -53,6 +53,8 @@ public final class RunCommand implements Command {
         final List<String> overlaySources = new java.util.ArrayList<>();
         /** Descriptors on namespaces: {@code --userns}, {@code --userns2}, {@code --pidns}; -1 if not given. */
         int usernsFd = -1, userns2Fd = -1, pidnsFd = -1, blockFd = -1, syncFd = -1;
+        /** {@code --userns-block-fd}: the caller maps the new user namespace, and lets it go by this descriptor; -1 if not given. */
+        int usernsBlockFd = -1;
         boolean chdirGiven, disableUserns, assertUsernsDisabled, lockFiles;
         /** Where warnings go ({@code jns run:} and, with {@code --level-prefix}, syslog's level first). */
         PrintStream err;
@@ -293,11 +295,19 @@ public final class RunCommand implements Command {
                 if (arg.equals("--info-fd")) o.infoFd = n;
                 else o.jsonStatusFd = n;
             }
-            case "--block-fd", "--sync-fd" -> {
+            case "--block-fd", "--sync-fd", "--userns-block-fd" -> {
                 int fd = fd(one(arg, left, args, i));
-                if ((arg.equals("--block-fd") ? o.blockFd : o.syncFd) != -1) o.onlyLast(arg);
-                if (arg.equals("--block-fd")) o.blockFd = fd;
-                else o.syncFd = fd;
+                int previous = switch (arg) {
+                    case "--block-fd" -> o.blockFd;
+                    case "--sync-fd" -> o.syncFd;
+                    default -> o.usernsBlockFd;
+                };
+                if (previous != -1) o.onlyLast(arg);
+                switch (arg) {
+                    case "--block-fd" -> o.blockFd = fd;
+                    case "--sync-fd" -> o.syncFd = fd;
+                    default -> o.usernsBlockFd = fd;
+                }
             }
             case "--userns", "--userns2", "--pidns" -> {
                 int fd = fd(one(arg, left, args, i));
@@ -354,7 +364,7 @@ public final class RunCommand implements Command {
             case "--uid", "--gid", "--hostname", "--chdir", "--argv0", "--unsetenv", "--remount-ro", "--proc", "--dev",
                  "--mqueue", "--tmpfs", "--dir", "--perms", "--size", "--cap-add", "--cap-drop", "--seccomp",
                  "--add-seccomp-fd", "--info-fd", "--json-status-fd", "--userns", "--userns2", "--pidns",
-                 "--block-fd", "--sync-fd", "--lock-file" -> 1;
+                 "--block-fd", "--sync-fd", "--userns-block-fd", "--lock-file" -> 1;
             default -> 0;
         };
     }
@@ -482,6 +492,11 @@ public final class RunCommand implements Command {
         }
     }
 
+    /** Whether {@code fd} is one this process was given by its caller (the launcher's {@code jns.inheritedFds}). */
+    private static boolean inherited(int fd) {
+        return Arrays.asList(System.getProperty("jns.inheritedFds", "").split(",")).contains(Integer.toString(fd));
+    }
+
     /** Whether this process has descriptor {@code fd} open. */
     private static boolean isOpen(int fd) {
         return Files.exists(Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
@@ -533,10 +548,15 @@ public final class RunCommand implements Command {
     }
 
     private static int launch(Options o, List<Runnable> steps, List<String> command) throws IOException, InterruptedException {
-        // bwrap's checks, in its order
+        // bwrap's checks, in its order (it asks for --unshare-user itself, before it adds one for a non-root caller)
+        if (o.usernsBlockFd != -1 && !o.unshare.contains(NamespaceType.USER)) throw new CliException("--userns-block-fd requires --unshare-user");
+        if (o.usernsBlockFd != -1 && o.infoFd == -1) throw new CliException("--userns-block-fd requires --info-fd");
         if (o.usernsFd != -1 && o.unshare.contains(NamespaceType.USER)) throw new CliException("--userns not compatible --unshare-user");
         if (o.usernsFd != -1 && o.userTry) throw new CliException("--userns not compatible --unshare-user-try");
         if (o.disableUserns && !o.unshare.contains(NamespaceType.USER)) throw new CliException("--disable-userns requires --unshare-user");
+        if (o.disableUserns && o.usernsBlockFd != -1) {
+            throw new CliException("--disable-userns is not compatible with  --userns-block-fd"); // sic: bwrap's two spaces
+        }
         boolean root = uid() == 0;
         // as bwrap: anyone but root gets a user namespace of its own, unless it joins one
         if (!root && o.usernsFd == -1) o.unshare.add(NamespaceType.USER);
@@ -565,6 +585,13 @@ public final class RunCommand implements Command {
         if (o.userns2Fd != -1) s.switchUserNamespace(o.userns2Fd);
         if (o.disableUserns) s.disableUserNamespaces();
         if (o.blockFd != -1 && isOpen(o.blockFd)) s.blockOn(o.blockFd); // bwrap ignores a failed read
+        if (o.usernsBlockFd != -1) {
+            // bwrap's read of a descriptor that is not open fails, and it goes on with no maps at all;
+            // this JVM may hold that number itself (checking it is open would not do): told instead
+            if (!inherited(o.usernsBlockFd)) throw new CliException("--userns-block-fd " + o.usernsBlockFd + ": Bad file descriptor");
+            // As bwrap: the pid is told as soon as the process exists, for the caller to map its namespace.
+            s.userNamespaceMappedByCaller(o.usernsBlockFd, (pid, namespaces) -> report(o, pid, namespaces));
+        }
         if (o.assertUsernsDisabled) s.requireUserNamespacesDisabled();
         if (o.hostname != null) s.hostname(o.hostname);
         // As bwrap: without --cap-add/--cap-drop a root caller's capabilities are left as they are.
@@ -577,10 +604,11 @@ public final class RunCommand implements Command {
             if (n == o.infoFd || n == o.jsonStatusFd || o.seccompFds.contains(n)) continue;
             // bwrap closes these before exec: the block fd once read; the sync fd is held by the
             // sandbox's outside (here this process, alive as long as the sandbox) unless the program is PID 1
+            // (the userns block fd only its monitor closes: the program gets it, as bwrap's does)
             if (n == o.blockFd || (n == o.syncFd && !o.asPid1)) continue;
             s.inheritFd(n, n);
         }
-        if (o.infoFd >= 0 || o.jsonStatusFd >= 0) s.openNamespaceHandles();
+        if ((o.infoFd >= 0 || o.jsonStatusFd >= 0) && o.usernsBlockFd == -1) s.openNamespaceHandles();
         NamespacedProcess program;
         try {
             program = s.start();
@@ -588,17 +616,22 @@ public final class RunCommand implements Command {
             if (e.call().equals("execve")) throw new CliException("execvp " + command.getFirst() + ": " + e.strerror());
             throw new CliException(RunMessages.of(e));
         }
-        if (o.infoFd >= 0) {
-            writeTo(o.infoFd, "{\n    \"child-pid\": " + program.pid() + namespaceReport(program.namespaces(), "\n    ") + "\n}\n", true);
-        }
-        if (o.jsonStatusFd >= 0) {
-            writeTo(o.jsonStatusFd, "{ \"child-pid\": " + program.pid() + namespaceReport(program.namespaces(), " ") + " }\n", false);
-        }
+        if (o.usernsBlockFd == -1) report(o, program.pid(), program.namespaces());
         for (dev.jns.ns.Namespace ns : program.namespaces().values()) ns.close();
         Termination end = program.termination();
         int status = end instanceof Termination.Killed k ? 128 + k.signal() : ((Termination.Exited) end).code();
         if (o.jsonStatusFd >= 0) writeTo(o.jsonStatusFd, "{ \"exit-code\": " + status + " }\n", true);
         return status;
+    }
+
+    /** The child's pid and namespaces, on {@code --info-fd} (then closed) and {@code --json-status-fd}. */
+    private static void report(Options o, long pid, java.util.Map<NamespaceType, dev.jns.ns.Namespace> namespaces) {
+        if (o.infoFd >= 0) {
+            writeTo(o.infoFd, "{\n    \"child-pid\": " + pid + namespaceReport(namespaces, "\n    ") + "\n}\n", true);
+        }
+        if (o.jsonStatusFd >= 0) {
+            writeTo(o.jsonStatusFd, "{ \"child-pid\": " + pid + namespaceReport(namespaces, " ") + " }\n", false);
+        }
     }
 
     private static boolean userNamespacesAllowed() {

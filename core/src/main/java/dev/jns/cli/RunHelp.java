@@ -46,6 +46,7 @@ final class RunHelp {
                 --disable-userns             The program cannot make user namespaces (needs --unshare-user)
                 --assert-userns-disabled     Fail unless the program already cannot make user namespaces
                 --block-fd FD                The program waits before exec until FD has data or is closed
+                --userns-block-fd FD         jns writes no uid/gid maps: the caller does (pid on --info-fd), then writes to FD
                 --sync-fd FD                 Kept open while the sandbox runs
                 --lock-file DEST             A read lock on DEST (in the sandbox) held while the sandbox runs
                 --level-prefix               Prefix messages with their syslog level (<3>, <4>)

@@ -29,6 +29,10 @@ final class RunMessages {
         if (e.step() instanceof FsStep.Bind b && e.call().equals("bind-mount")) {
             return "Can't bind mount " + b.source() + " on " + b.target() + ": " + why;
         }
+        // the new root's mount points, made before anything else (where unmapped ids first fail)
+        if (e.step() instanceof FsStep.TmpfsRoot && e.call().equals("mkdir")) {
+            return "Creating " + (e.detail().contains("oldroot") ? "oldroot" : "newroot") + " failed: " + why;
+        }
         if (e.step() instanceof FsStep.Dir dir && e.call().equals("mkdir")) return "Can't mkdir " + dir.path() + ": " + why;
         if (e.step() instanceof FsStep.Chmod c && e.call().equals("chmod")) {
             return "Can't chmod 0" + Integer.toOctalString(c.mode()) + " " + c.path() + ": " + why;

@@ -21,10 +21,17 @@ public final class HelperLauncher {
 
     private HelperLauncher() {}
 
-    /** What the caller does while the child waits for it (the plan's AwaitCaller op). */
+    /** What the caller does while the child waits for it (one of the plan's AwaitCaller ops). */
     @FunctionalInterface
     public interface AwaitingCaller {
-        void run(int childPid) throws IOException;
+        /**
+         * Runs while the child waits.
+         *
+         * @param opIndex  the index in the plan of the AwaitCaller op reached
+         * @param childPid the child's pid
+         * @throws IOException to abort the launch
+         */
+        void run(int opIndex, int childPid) throws IOException;
     }
 
     /** What a launch ended in. */
@@ -47,8 +54,8 @@ public final class HelperLauncher {
 
     /**
      * Starts the helper with {@code stdio}'s redirects and runs {@code plan}.
-     * {@code awaitingCaller} runs when the plan's AwaitCaller op is reached, with the child's
-     * pid; the child stays before exec until it returns. If it throws, the launch is aborted
+     * {@code awaitingCaller} runs when one of the plan's AwaitCaller ops is reached, with its
+     * index and the child's pid; the child stays before exec until it returns. If it throws, the launch is aborted
      * (the helper cleans up) and the exception propagates.
      */
     public static Outcome launch(LaunchPlan plan, ProcessBuilder stdio, AwaitingCaller awaitingCaller) throws IOException {
@@ -82,7 +89,7 @@ public final class HelperLauncher {
                 int kind = frame.getInt(0), op = frame.getInt(4), errno = frame.getInt(8), pid = frame.getInt(12);
                 switch (kind) {
                     case 'A' -> {
-                        awaitingCaller.run(pid);
+                        awaitingCaller.run(op, pid);
                         connection.send('g');
                     }
                     case 'R' -> {

@@ -144,12 +144,14 @@ final class BeforeClone {
 
     /**
      * The caller's descriptors on namespaces (to join before the clone, or to switch to after
-     * setup) and the one the program waits on, received in one message into consecutive slots, each slot noted by its step.
+     * setup), the one the program waits on and the one the new user namespace waits on, received
+     * in one message into consecutive slots, each slot noted by its step.
      */
     private static void receiveNamespaceDescriptors(PlanDraft d) {
         List<Step> steps = new ArrayList<>(d.spec.join().descriptors());
         d.spec.join().userAfterSetup().ifPresent(steps::add);
         if (d.spec.program().blockFd().isPresent()) steps.add(d.spec.program());
+        if (d.spec.user().mapsByCaller().isPresent()) steps.add(d.spec.user());
         if (steps.isEmpty()) return;
         List<Integer> fds = new ArrayList<>();
         int first = -1;
@@ -160,6 +162,7 @@ final class BeforeClone {
             fds.add(switch (step) {
                 case Joins.JoinedDescriptor j -> j.callerFd();
                 case Joins.UserAfterSetup u -> u.callerFd();
+                case dev.jns.spec.UserNamespace u -> u.mapsByCaller().getAsInt();
                 default -> d.spec.program().blockFd().getAsInt();
             });
         }

@@ -34,6 +34,12 @@ final class SpecCheck {
         if ((!s.user().uidMap().isEmpty() || !s.user().gidMap().isEmpty()) && !s.create().contains(USER)) {
             throw new IllegalStateException("uid/gid maps need a new user namespace");
         }
+        if (s.user().mapsByCaller().isPresent() && !s.create().contains(USER)) {
+            throw new IllegalStateException("maps written by the caller need a new user namespace");
+        }
+        if (s.user().mapsByCaller().isPresent() && s.user().nested() == dev.jns.spec.UserNamespace.Nested.DISABLED) {
+            throw new IllegalStateException("user namespaces are disabled from a namespace jns maps, not one the caller maps");
+        }
         if (s.user().nested() == dev.jns.spec.UserNamespace.Nested.DISABLED
                 && (!s.create().contains(USER) || s.user().uidMap().size() != 1 || s.user().gidMap().size() != 1)) {
             throw new IllegalStateException("user namespaces are disabled from a new user namespace mapping one uid and one gid");

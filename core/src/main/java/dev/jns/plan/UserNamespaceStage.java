@@ -15,7 +15,8 @@ import static dev.jns.ns.NamespaceType.USER;
  * The new user namespace's setgroups and maps, right after the clone. Mapping just the ids
  * that create it the child can do alone (as util-linux's {@code -r} does); anything else the
  * parent writes from outside, directly or through newuidmap/newgidmap. Then, if asked, the
- * child becomes root inside before it builds anything.
+ * child becomes root inside before it builds anything. Or the caller writes them itself, from
+ * outside, while the child waits.
  */
 final class UserNamespaceStage {
     static final String NEWUIDMAP = "/usr/bin/newuidmap", NEWGIDMAP = "/usr/bin/newgidmap";
@@ -28,6 +29,13 @@ final class UserNamespaceStage {
         if (!s.create().contains(USER)) {
             // As util-linux does, --setgroups without a new user namespace writes the program's own file.
             if (u.setgroups().isPresent()) d.add(Side.CHILD, setgroups(u.setgroups().get()), u);
+            return;
+        }
+        if (u.mapsByCaller().isPresent()) {
+            // The caller maps the namespace from outside: it learns the child's pid from the parent,
+            // and the child waits for its word before anything that needs its ids mapped.
+            d.add(Side.PARENT, new Op.AwaitCaller(), u);
+            d.add(Side.CHILD, new Op.ReadByte(d.received.get(u)), u);
             return;
         }
         Side side = mapsOnlyItself(s, d.caller) ? Side.CHILD : Side.PARENT;

@@ -84,7 +84,8 @@ public final class Sandbox {
     private final List<Joins.JoinedDescriptor> joinedDescriptors = new ArrayList<>();
     private Joins.UserAfterSetup userAfterSetup;
     private UserNamespace.Nested nestedUserNamespaces = UserNamespace.Nested.ALLOWED;
-    private Integer blockFd;
+    private Integer blockFd, mapsByCallerFd;
+    private dev.jns.spawn.AfterClone cloned;
     private Long uid, gid;
     private String hostname, argv0;
     private Path directory;
@@ -617,6 +618,27 @@ public final class Sandbox {
     }
 
     /**
+     * The new user namespace gets its uid and gid maps (and setgroups) from the caller, not from
+     * jns ({@code --userns-block-fd}): as soon as the sandbox's first process is in its new
+     * namespaces, {@code cloned} runs with its pid (tell it to whoever writes
+     * {@code /proc/PID/uid_map} and {@code gid_map}), and the process waits, before it sets
+     * anything up, until one byte can be read from this process's descriptor {@code callerFd}
+     * or its other end is closed. The ids inside are then whatever the caller maps ({@link #uid}
+     * and {@link #gid} change nothing, as under bubblewrap). Needs a new user namespace; not with
+     * {@link #disableUserNamespaces()}.
+     *
+     * @param callerFd a descriptor open in this process, written to once the maps are written
+     * @param cloned   run with the new process's pid and its new namespaces; the start fails if it throws
+     * @return this sandbox
+     */
+    public Sandbox userNamespaceMappedByCaller(int callerFd, dev.jns.spawn.AfterClone cloned) {
+        if (callerFd < 0) throw new IllegalArgumentException("not a descriptor number: " + callerFd);
+        this.mapsByCallerFd = callerFd;
+        this.cloned = java.util.Objects.requireNonNull(cloned, "cloned");
+        return this;
+    }
+
+    /**
      * A read lock ({@code fcntl F_RDLCK}) on {@code dest}, a file of the sandbox (relative: to
      * its working directory), held from before exec for as long as the sandbox runs, by a
      * reaper forked for it even without a new pid namespace ({@code --lock-file}). Whoever
@@ -818,7 +840,10 @@ public final class Sandbox {
         if (asPid1 && !locks.isEmpty()) throw new IllegalStateException("a program that is PID 1 has no reaper to hold lock files");
         boolean userNs = types.contains(NamespaceType.USER);
         long insideUid = uid != null ? uid : caller.euid(), insideGid = gid != null ? gid : caller.egid();
-        UserNamespace user = userNs
+        if (mapsByCallerFd != null && !userNs) throw new IllegalStateException("the caller maps only a new user namespace");
+        UserNamespace user = mapsByCallerFd != null
+                ? UserNamespace.mappedByCaller(nestedUserNamespaces, mapsByCallerFd)
+                : userNs
                 ? new UserNamespace(List.of(IdMap.single(insideUid, caller.euid())), List.of(IdMap.single(insideGid, caller.egid())),
                         IdMapWriter.PROC_FILES, IdMapWriter.PROC_FILES, Optional.of(Setgroups.DENY), Optional.empty(),
                         nestedUserNamespaces)
@@ -878,6 +903,6 @@ public final class Sandbox {
      * @throws IOException if the helper could not be started
      */
     public NamespacedProcess start() throws IOException {
-        return Spawner.start(spec(), stdio, List.of(), namespaceHandles);
+        return Spawner.start(spec(), stdio, List.of(), namespaceHandles, cloned != null ? cloned : (pid, namespaces) -> {});
     }
 }

@@ -41,6 +41,24 @@ public final class Spawner {
      */
     public static NamespacedProcess start(LaunchSpec spec, ProcessBuilder stdio, List<BeforeExec> beforeExec,
                                           boolean keepHandles) throws IOException {
+        return start(spec, stdio, beforeExec, keepHandles, (pid, namespaces) -> {});
+    }
+
+    /**
+     * Starts a leashed program and returns once it runs (exec succeeded); {@code afterClone}
+     * runs as soon as the new process is made, if its user namespace is one the caller maps
+     * ({@link dev.jns.spec.UserNamespace#mapsByCaller()}).
+     *
+     * @param spec        the launch spec
+     * @param stdio       the redirects the program gets (only they are read)
+     * @param beforeExec  steps run from outside while it waits before exec (the spec must say waitForCaller)
+     * @param keepHandles whether {@link NamespacedProcess#namespaces()} hands out handles on its new namespaces
+     * @param afterClone  the step run right after the clone while the caller is to write the maps
+     * @return the running program
+     * @throws java.io.IOException if the helper could not be started, or {@code afterClone} failed
+     */
+    public static NamespacedProcess start(LaunchSpec spec, ProcessBuilder stdio, List<BeforeExec> beforeExec,
+                                          boolean keepHandles, AfterClone afterClone) throws IOException {
         if (!(spec.supervision() instanceof Supervision.Leashed)) {
             throw new IllegalArgumentException("a detached program is started by startDetached");
         }
@@ -49,8 +67,11 @@ public final class Spawner {
         Releases releases = new Releases();
         HelperLauncher.Outcome outcome;
         try {
-            outcome = HelperLauncher.launch(plan, stdio,
-                    pid -> whileWaiting(spec, pid, handles, releases, List.copyOf(beforeExec), keepHandles));
+            outcome = HelperLauncher.launch(plan, stdio, (op, pid) -> {
+                // the plan's wait right after the clone comes from the user namespace; the other, before exec
+                if (plan.planned().get(op).from() instanceof dev.jns.spec.UserNamespace) cloned(spec, plan, pid, afterClone);
+                else whileWaiting(spec, pid, handles, releases, List.copyOf(beforeExec), keepHandles);
+            });
         } catch (IOException | RuntimeException e) {
             handles.values().forEach(Namespace::close);
             releases.releaseInto(e);
@@ -79,7 +100,7 @@ public final class Spawner {
     public static long startDetached(LaunchSpec spec, ProcessBuilder stdio) throws IOException {
         if (!(spec.supervision() instanceof Supervision.Detached detached)) throw new IllegalArgumentException("not a detached spec");
         LaunchPlan plan = PlanCompiler.compile(spec);
-        HelperLauncher.Outcome outcome = HelperLauncher.launch(plan, stdio, pid -> {});
+        HelperLauncher.Outcome outcome = HelperLauncher.launch(plan, stdio, (op, pid) -> {});
         if (!(outcome instanceof HelperLauncher.Outcome.Detached d)) throw failure(spec, plan, outcome);
         if (detached.pidFile().isPresent()) {
             try {
@@ -111,6 +132,28 @@ public final class Spawner {
         PlannedOp op = plan.planned().get(f.opIndex());
         return new SpawnException(f.opIndex(), op.op(), op.from(), f.errno(), Errno.name(f.errno()), f.strerror(), f.detail(),
                 FailureExplainer.explain(spec, op.op(), f.errno()));
+    }
+
+    /**
+     * Right after the clone, while the caller is to map the child's user namespace: its step,
+     * with handles on the namespaces the clone made (those the child makes later are not there yet).
+     */
+    private static void cloned(LaunchSpec spec, LaunchPlan plan, int pid, AfterClone step) throws IOException {
+        Map<NamespaceType, Namespace> handles = new EnumMap<>(NamespaceType.class);
+        try {
+            for (NamespaceType t : spec.create().types()) {
+                if ((plan.cloneOp().namespaceFlags() & t.cloneFlag()) == 0) continue;
+                handles.put(t, Namespace.open(Path.of("/proc", Integer.toString(pid), "ns", t.procName()), t));
+            }
+            step.run(pid, Collections.unmodifiableMap(handles));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            throw new IOException("after-clone step failed: " + e.getMessage(), e);
+        } finally {
+            handles.values().forEach(Namespace::close);
+        }
     }
 
     /**

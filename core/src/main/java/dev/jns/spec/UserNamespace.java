@@ -5,6 +5,7 @@ import dev.jns.ids.IdMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A new user namespace's setup.
@@ -18,10 +19,15 @@ import java.util.Optional;
  * @param owner     the user the namespaces are created as (util-linux's {@code --owner})
  * @param nested    whether the program may make user namespaces of its own
  * @param setupIds  which ids the setup inside the new namespace runs as, once the maps are written
+ * @param mapsByCaller a descriptor of the caller's when the caller writes the maps (and setgroups)
+ *                  itself, from outside (bubblewrap's {@code --userns-block-fd}): the maps above are
+ *                  then empty, and the new process, as soon as it is in the namespace, waits until one
+ *                  byte can be read from the descriptor (or its other end is closed) before it sets
+ *                  anything up; the caller learns its pid in the meantime
  */
 public record UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter uidWriter, IdMapWriter gidWriter,
                             Optional<Setgroups> setgroups, Optional<Owner> owner, Nested nested,
-                            SetupIds setupIds) implements Step {
+                            SetupIds setupIds, OptionalInt mapsByCaller) implements Step {
     public static final UserNamespace NONE = new UserNamespace(List.of(), List.of(), IdMapWriter.PROC_FILES,
             IdMapWriter.PROC_FILES, Optional.empty(), Optional.empty());
 
@@ -53,7 +59,21 @@ public record UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter 
      */
     public UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter uidWriter, IdMapWriter gidWriter,
                          Optional<Setgroups> setgroups, Optional<Owner> owner, Nested nested) {
-        this(uidMap, gidMap, uidWriter, gidWriter, setgroups, owner, nested, SetupIds.CREATORS);
+        this(uidMap, gidMap, uidWriter, gidWriter, setgroups, owner, nested, SetupIds.CREATORS, OptionalInt.empty());
+    }
+
+    /**
+     * A namespace whose maps (and setgroups) the caller writes from outside, while the new
+     * process waits on {@code callerFd} right after it is made; nothing else of it changes.
+     *
+     * @param nested whether the program may make user namespaces of its own
+     * @param callerFd the caller's descriptor the new process reads one byte from once the maps are written
+     * @return a namespace with no maps of jns's own
+     */
+    public static UserNamespace mappedByCaller(Nested nested, int callerFd) {
+        if (callerFd < 0) throw new IllegalArgumentException("not a descriptor number: " + callerFd);
+        return new UserNamespace(List.of(), List.of(), IdMapWriter.PROC_FILES, IdMapWriter.PROC_FILES, Optional.empty(),
+                Optional.empty(), nested, SetupIds.CREATORS, OptionalInt.of(callerFd));
     }
 
     /**
@@ -63,7 +83,7 @@ public record UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter 
      * @return the changed copy
      */
     public UserNamespace withSetupIds(SetupIds ids) {
-        return new UserNamespace(uidMap, gidMap, uidWriter, gidWriter, setgroups, owner, nested, ids);
+        return new UserNamespace(uidMap, gidMap, uidWriter, gidWriter, setgroups, owner, nested, ids, mapsByCaller);
     }
 
     /**
@@ -103,6 +123,10 @@ public record UserNamespace(List<IdMap> uidMap, List<IdMap> gidMap, IdMapWriter 
         uidMap = List.copyOf(uidMap);
         gidMap = List.copyOf(gidMap);
         Objects.requireNonNull(setupIds, "setupIds");
+        Objects.requireNonNull(mapsByCaller, "mapsByCaller");
+        if (mapsByCaller.isPresent() && (!uidMap.isEmpty() || !gidMap.isEmpty() || setgroups.isPresent())) {
+            throw new IllegalArgumentException("maps the caller writes are not written by jns as well");
+        }
     }
 
     /**

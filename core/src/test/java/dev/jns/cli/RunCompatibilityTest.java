@@ -276,6 +276,56 @@ class RunCompatibilityTest {
     }
 
     /**
+     * {@code --userns-block-fd}: a driver (python3) reads the child's pid from {@code --info-fd},
+     * finds its user namespace without maps, writes setgroups and maps (root inside: the
+     * caller's ids) itself, then writes a byte to the block descriptor; the program shows what
+     * it is. Then the descriptor closed at once (no maps: the root cannot be built), and the
+     * misuses bwrap refuses. With the runner in "$@".
+     */
+    private static final String USERNS_BLOCK_SCENARIO = """
+            d=$(mktemp -d /var/tmp/jns-usernsblock.XXXXXX); cd "$d"
+            cat > map.py <<'PY'
+            import os, re, subprocess, sys
+            info_r, info_w = os.pipe()
+            block_r, block_w = os.pipe()
+            p = subprocess.Popen(sys.argv[1:] + ["--unshare-user", "--unshare-pid", "--info-fd", str(info_w),
+                    "--userns-block-fd", str(block_r), "--bind", "/", "/", "--proc", "/proc", "sh", "-c",
+                    "id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups; cd /proc/self/fd && echo *"],
+                    pass_fds=(info_w, block_r))
+            os.close(info_w); os.close(block_r)
+            info = b""
+            while chunk := os.read(info_r, 4096): info += chunk
+            pid = int(re.search(rb'"child-pid": ([0-9]+)', info).group(1))
+            print("pid namespace reported:", b'"pid-namespace"' in info, flush=True)
+            print("maps before:", repr(open(f"/proc/{pid}/uid_map").read()), flush=True)
+            for name, text in (("setgroups", "deny"), ("uid_map", f"0 {os.getuid()} 1"), ("gid_map", f"0 {os.getgid()} 1")):
+                with open(f"/proc/{pid}/{name}", "w") as f: f.write(text)
+            os.write(block_w, b"x")
+            print("status", p.wait(), flush=True)
+            PY
+            /usr/bin/python3 map.py "$@"
+            "$@" --unshare-user --info-fd 3 --userns-block-fd 5 --bind / / id -u 3>/dev/null 5</dev/null; echo "status $?"
+            "$@" --userns-block-fd 5 --info-fd 3 --bind / / true 3>/dev/null 5</dev/null; echo "status $?"
+            "$@" --unshare-all --userns-block-fd 5 --info-fd 3 --bind / / true 3>/dev/null 5</dev/null; echo "status $?"
+            "$@" --unshare-user --userns-block-fd 5 --bind / / true 5</dev/null; echo "status $?"
+            "$@" --unshare-user --disable-userns --userns-block-fd 5 --info-fd 3 --bind / / true 3>/dev/null 5</dev/null; echo "status $?"
+            "$@" --userns-block-fd 5 --userns-block-fd 5 --bind / / true 5</dev/null; echo "status $?"
+            "$@" --userns-block-fd x true; echo "status $?"
+            "$@" --bind / / true --userns-block-fd; echo "status $?"
+            "$@" --userns-block-fd; echo "status $?"
+            cd /; rm -rf "$d"
+            """;
+
+    @Test
+    void theCallerWritesTheUserNamespacesMaps() {
+        Privilege.requireRoot("build the bubblewrap oracle and switch to uid 65534");
+        MachineState before = MachineState.capture();
+        sameScenario(RunAs.caller(), USERNS_BLOCK_SCENARIO);
+        sameScenario(RunAs.nobody(), USERNS_BLOCK_SCENARIO);
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    /**
      * A second {@code --seccomp}: bwrap warns and installs only the last (an earlier one's
      * descriptor is never read and stays open for the program); {@code --add-seccomp-fd} stacks.
      * Two filters made with libseccomp's Python binding: one fails mkdir, the other rmdir.

@@ -569,6 +569,40 @@ class PlanCompilerTest {
         assertThat(creators.opsOf(Op.SetGid.class)).containsExactly(new Op.SetGid(1000));
     }
 
+    @Test
+    void aNamespaceTheCallerMapsWaitsRightAfterTheCloneWithNoMapsOfItsOwn() {
+        LaunchSpec s = withUser(sandbox(new Supervision.Leashed(Signals.SIGKILL, List.of(), List.of())),
+                UserNamespace.mappedByCaller(UserNamespace.Nested.ALLOWED, 7));
+        LaunchPlan plan = PlanCompiler.compile(s, ALICE, KERNEL);
+        // jns writes neither setgroups nor a map
+        assertThat(plan.opsOf(Op.WriteFile.class)).noneMatch(w -> w.path().startsWith("/proc/child/"));
+        assertThat(plan.opsOf(Op.RunForChild.class)).isEmpty();
+        // the caller's descriptor comes in before the clone; the parent tells the pid, then the child waits on it
+        Op.ReceiveFds received = plan.opsOf(Op.ReceiveFds.class).getLast();
+        assertThat(received.callerFds()).containsExactly(7);
+        int clone = plan.ops().indexOf(plan.cloneOp());
+        assertThat(plan.ops().indexOf(received)).isLessThan(clone);
+        assertThat(plan.planned().get(clone + 1)).extracting(PlannedOp::side, PlannedOp::op)
+                .containsExactly(Side.PARENT, new Op.AwaitCaller());
+        assertThat(plan.planned().get(clone + 2)).extracting(PlannedOp::side, PlannedOp::op)
+                .containsExactly(Side.CHILD, new Op.ReadByte(received.firstSlot()));
+        // and before anything that needs the ids mapped
+        assertThat(clone + 2).isLessThan(plan.ops().indexOf(plan.opsOf(Op.Mount.class).getFirst()));
+
+        // not without a new user namespace, nor with nested ones disabled (that nests one jns maps)
+        LaunchSpec noUser = new LaunchSpec(s.program(), new NewNamespaces(EnumSet.of(MNT), PidNamespaceEntry.PROGRAM_IS_PID_1,
+                Map.of()), s.join(), s.user(), s.filesystem(), new PerTypeSetup(Optional.empty(), Optional.empty(), false, Map.of()), s.credentials(), s.capabilities(),
+                s.supervision(), s.descriptors(), s.seccomp(), false);
+        assertThatThrownBy(() -> PlanCompiler.compile(noUser, ALICE, KERNEL)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("new user namespace");
+        LaunchSpec disabled = withUser(s, UserNamespace.mappedByCaller(UserNamespace.Nested.DISABLED, 7));
+        assertThatThrownBy(() -> PlanCompiler.compile(disabled, ALICE, KERNEL)).isInstanceOf(IllegalStateException.class);
+        // and jns writes no maps of its own beside the caller's
+        assertThatThrownBy(() -> new UserNamespace(List.of(IdMap.single(0, 0)), List.of(), IdMapWriter.PROC_FILES,
+                IdMapWriter.PROC_FILES, Optional.empty(), Optional.empty(), UserNamespace.Nested.ALLOWED,
+                UserNamespace.SetupIds.CREATORS, java.util.OptionalInt.of(7))).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static LaunchSpec withUser(LaunchSpec s, UserNamespace user) {
         return new LaunchSpec(s.program(), s.create(), s.join(), user, s.filesystem(), s.setup(), s.credentials(),
                 s.capabilities(), s.supervision(), s.descriptors(), s.seccomp(), s.waitForCaller(), s.limits());
