@@ -79,6 +79,7 @@ class RuntimeToolsValidationTest {
         Path jns = Checkout.root().resolve("jns-oci");
         Path logs = Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("target/runtime-tools");
         deleteTree(logs);
+        TestCgroup.sweepAbandoned();
 
         Map<String, Path> runtimes = new LinkedHashMap<>();
         runtimes.put("runc", onPath("runc"));
@@ -202,8 +203,9 @@ class RuntimeToolsValidationTest {
      * the hierarchies mounted again (see the class comment).
      */
     record TestCgroup(List<Path> directories, String script) {
-        static TestCgroup create(String name) throws IOException {
-            List<String[]> mounts = new ArrayList<>(); // mount point, fstype, root, super options
+        /** Mounted cgroup hierarchies: mount point, fstype, root, super options. */
+        private static List<String[]> mounts() throws IOException {
+            List<String[]> mounts = new ArrayList<>();
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
                 String[] f = line.split(" ");
                 int dash = List.of(f).indexOf("-");
@@ -211,19 +213,50 @@ class RuntimeToolsValidationTest {
                     mounts.add(new String[] {unescape(f[4]), f[dash + 1], unescape(f[3]), f[dash + 3]});
                 }
             }
-            List<Path> dirs = new ArrayList<>();
-            StringBuilder join = new StringBuilder("set -e\n");
-            StringBuilder remount = new StringBuilder("set -e\nmount -t tmpfs -o mode=755 tmpfs /sys/fs/cgroup\n");
+            return mounts;
+        }
+
+        /** This JVM's own cgroup directory in each mounted hierarchy, by its /proc/self/cgroup controller list. */
+        private static Map<String, Path> ownDirectories(List<String[]> mounts) throws IOException {
+            Map<String, Path> own = new LinkedHashMap<>();
             for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
                 String[] f = line.split(":", 3);
                 String[] m = mounts.stream().filter(x -> matches(x, f[1])).findFirst().orElse(null);
                 if (m == null) continue; // a hierarchy not mounted here
                 String within = f[2].startsWith(m[2]) ? f[2].substring(m[2].length()) : f[2];
-                Path own = Path.of(m[0] + "/" + within).normalize();
+                own.put(f[1], Path.of(m[0] + "/" + within).normalize());
+            }
+            return own;
+        }
+
+        /**
+         * Removes the empty cgroups of earlier runs whose JVM is gone (killed before its
+         * {@code finally} could remove them): {@code jns-rt-PID-N} with no process PID.
+         */
+        static void sweepAbandoned() throws IOException {
+            for (Path own : ownDirectories(mounts()).values()) {
+                try (Stream<Path> s = Files.list(own)) {
+                    for (Path d : s.filter(Files::isDirectory).toList()) {
+                        String[] parts = d.getFileName().toString().split("-");
+                        if (parts.length != 4 || !parts[0].equals("jns") || !parts[1].equals("rt")) continue;
+                        if (ProcessHandle.of(Long.parseLong(parts[2])).isPresent()) continue;
+                        new TestCgroup(List.of(d), "").remove();
+                    }
+                }
+            }
+        }
+
+        static TestCgroup create(String name) throws IOException {
+            List<String[]> mounts = mounts();
+            List<Path> dirs = new ArrayList<>();
+            StringBuilder join = new StringBuilder("set -e\n");
+            StringBuilder remount = new StringBuilder("set -e\nmount -t tmpfs -o mode=755 tmpfs /sys/fs/cgroup\n");
+            for (Map.Entry<String, Path> e : ownDirectories(mounts).entrySet()) {
+                Path own = e.getValue();
                 Path dir = own.resolve(name);
                 Files.createDirectory(dir);
                 dirs.add(dir);
-                if (f[1].equals("cpuset")) { // a new v1 cpuset is empty, and an empty one takes no process
+                if (e.getKey().equals("cpuset")) { // a new v1 cpuset is empty, and an empty one takes no process
                     Files.writeString(dir.resolve("cpuset.cpus"), Files.readString(own.resolve("cpuset.cpus")).strip());
                     Files.writeString(dir.resolve("cpuset.mems"), Files.readString(own.resolve("cpuset.mems")).strip());
                 }
