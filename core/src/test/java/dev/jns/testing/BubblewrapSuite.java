@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,6 +67,7 @@ public final class BubblewrapSuite {
             // A world-readable copy of the scripts, so an unprivileged uid can run them.
             Path scripts = Files.createTempDirectory("jns-bwrap-tests",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            Set<Path> tmpBefore = upstreamTempFiles();
             try {
                 Path tests = Files.createDirectory(scripts.resolve("tests"));
                 for (String lib : List.of("libtest.sh", "libtest-core.sh")) {
@@ -89,12 +91,20 @@ public final class BubblewrapSuite {
                 return parse(Path.of(logs + ".stdout"), Path.of(logs + ".stderr"));
             } finally {
                 UpstreamSuite.deleteTree(scripts);
+                // test-run.sh makes /tmp/bwrap-test-XXXXXXXX with mktemp and never removes it
+                for (Path f : upstreamTempFiles()) if (!tmpBefore.contains(f)) Files.deleteIfExists(f);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    private static Set<Path> upstreamTempFiles() throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/tmp"))) {
+            return s.filter(f -> f.getFileName().toString().startsWith("bwrap-test-")).collect(java.util.stream.Collectors.toSet());
         }
     }
 
