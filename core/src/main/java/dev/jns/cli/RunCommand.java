@@ -608,7 +608,15 @@ public final class RunCommand implements Command {
             if (n == o.blockFd || (n == o.syncFd && !o.asPid1)) continue;
             s.inheritFd(n, n);
         }
-        if ((o.infoFd >= 0 || o.jsonStatusFd >= 0) && o.usernsBlockFd == -1) s.openNamespaceHandles();
+        if ((o.infoFd >= 0 || o.jsonStatusFd >= 0) && o.usernsBlockFd == -1) {
+            // Told before the program waits on --block-fd: a caller may read the pid first (to wire
+            // its network, say), then let it go. bwrap tells it right after the clone, before the
+            // set-up; here the program is set up by then, and its namespaces are all made.
+            s.beforeExec((pid, namespaces) -> {
+                report(o, pid, namespaces);
+                return null;
+            });
+        }
         NamespacedProcess program;
         try {
             program = s.start();
@@ -616,8 +624,6 @@ public final class RunCommand implements Command {
             if (e.call().equals("execve")) throw new CliException("execvp " + command.getFirst() + ": " + e.strerror());
             throw new CliException(RunMessages.of(e));
         }
-        if (o.usernsBlockFd == -1) report(o, program.pid(), program.namespaces());
-        for (dev.jns.ns.Namespace ns : program.namespaces().values()) ns.close();
         Termination end = program.termination();
         int status = end instanceof Termination.Killed k ? 128 + k.signal() : ((Termination.Exited) end).code();
         if (o.jsonStatusFd >= 0) writeTo(o.jsonStatusFd, "{ \"exit-code\": " + status + " }\n", true);

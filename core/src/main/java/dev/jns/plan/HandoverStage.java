@@ -34,6 +34,9 @@ final class HandoverStage {
                     null, MS_BIND, null), p);
         }
         if (s.waitForCaller()) d.add(Side.PARENT, new Op.AwaitCaller(), s.supervision());
+        // Set up, with its privileges gone, and reported to the caller (the wait above): only then
+        // does the program wait to be let go, so a caller may read the report before it lets it go.
+        if (s.program().blockFd().isPresent()) d.add(Side.CHILD, new Op.ReadByte(d.received.get(s.program())), s.program());
 
         if (s.supervision() instanceof Supervision.Leashed l) {
             // Last among the child's settings: a credential change clears it.

@@ -103,8 +103,6 @@ final class InsideStage {
         }
         if (c.noNewPrivileges()) d.add(Side.CHILD, new Op.NoNewPrivileges(), c);
         if (c.umask().isPresent()) d.add(Side.CHILD, new Op.SetUmask(c.umask().getAsInt()), c);
-        // Set up, with its privileges gone: the program waits until the caller lets it go.
-        if (s.program().blockFd().isPresent()) d.add(Side.CHILD, new Op.ReadByte(d.received.get(s.program())), s.program());
     }
 
     /**

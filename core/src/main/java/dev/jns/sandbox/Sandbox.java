@@ -11,6 +11,7 @@ import dev.jns.plan.CallerIds;
 import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.PlanCompiler;
 import dev.jns.seccomp.SeccompFilter;
+import dev.jns.spawn.BeforeExec;
 import dev.jns.spawn.NamespacedProcess;
 import dev.jns.spawn.Spawner;
 import dev.jns.spec.Capabilities;
@@ -82,6 +83,7 @@ public final class Sandbox {
     private final List<dev.jns.spec.LockFile> locks = new ArrayList<>();
     private final List<Joins.JoinedFile> joinedNamespaces = new ArrayList<>();
     private final List<Joins.JoinedDescriptor> joinedDescriptors = new ArrayList<>();
+    private final List<BeforeExec> beforeExec = new ArrayList<>();
     private Joins.UserAfterSetup userAfterSetup;
     private UserNamespace.Nested nestedUserNamespaces = UserNamespace.Nested.ALLOWED;
     private Integer blockFd, mapsByCallerFd;
@@ -639,6 +641,21 @@ public final class Sandbox {
     }
 
     /**
+     * Work done from outside while the program, set up, waits just before exec: wiring its new
+     * network namespace to the world ({@link dev.jns.net.VethUplink},
+     * {@link dev.jns.net.UserModeNetwork} for slirp4netns), or telling someone its pid and
+     * namespaces (what {@code jns run --info-fd} writes). Steps run in order, before the program
+     * reads its {@link #blockOn} descriptor; what they return is released when it has ended.
+     *
+     * @param step the step; the start fails, leaving nothing behind, if it throws
+     * @return this sandbox
+     */
+    public Sandbox beforeExec(BeforeExec step) {
+        beforeExec.add(java.util.Objects.requireNonNull(step, "step"));
+        return this;
+    }
+
+    /**
      * A read lock ({@code fcntl F_RDLCK}) on {@code dest}, a file of the sandbox (relative: to
      * its working directory), held from before exec for as long as the sandbox runs, by a
      * reaper forked for it even without a new pid namespace ({@code --lock-file}). Whoever
@@ -872,7 +889,7 @@ public final class Sandbox {
                 callerCapabilities ? new Capabilities.Bounded(Capability.effectiveOfThisProcess())
                         : new Capabilities.Exactly(capabilities),
                 new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT, List.of(), locks),
-                descriptors, seccomp, namespaceHandles);
+                descriptors, seccomp, namespaceHandles || !beforeExec.isEmpty());
     }
 
     private static UserNamespace throwing(String message) {
@@ -903,6 +920,6 @@ public final class Sandbox {
      * @throws IOException if the helper could not be started
      */
     public NamespacedProcess start() throws IOException {
-        return Spawner.start(spec(), stdio, List.of(), namespaceHandles, cloned != null ? cloned : (pid, namespaces) -> {});
+        return Spawner.start(spec(), stdio, beforeExec, namespaceHandles, cloned != null ? cloned : (pid, namespaces) -> {});
     }
 }

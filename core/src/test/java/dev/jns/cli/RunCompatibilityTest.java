@@ -250,12 +250,37 @@ class RunCompatibilityTest {
         MachineState.assertNothingLeakedSince(before);
     }
 
-    /** {@code --block-fd}, {@code --sync-fd}, repeated {@code --chdir}, {@code --level-prefix} and PWD, with the runner in "$@". */
+    /**
+     * {@code --block-fd} (alone, and with {@code --info-fd} and {@code --json-status-fd} read
+     * before the program is let go), {@code --sync-fd}, repeated {@code --chdir},
+     * {@code --level-prefix} and PWD, with the runner in "$@".
+     */
     private static final String PROCESS_SCENARIO = """
             d=$(mktemp -d /var/tmp/jns-block.XXXXXX); cd "$d"
             "$@" --bind / / --block-fd 5 sh -c 'test -e marker && echo "after the caller"; ls /proc/self/fd | tr "\\n" " "; echo' 5< <(sleep 1; touch marker; echo x)
             echo "status $?"
             "$@" --bind / / --block-fd 9 sh -c 'echo started'; echo "status $?"
+            cat > report-first.py <<'PY'
+            import json, os, signal, subprocess, sys
+            signal.alarm(30)  # a runner that tells nothing until let go would hang here
+            info_r, info_w = os.pipe()
+            status_r, status_w = os.pipe()
+            block_r, block_w = os.pipe()
+            p = subprocess.Popen(sys.argv[1:] + ["--unshare-pid", "--unshare-net", "--info-fd", str(info_w),
+                    "--json-status-fd", str(status_w), "--block-fd", str(block_r), "--bind", "/", "/", "--proc", "/proc",
+                    "sh", "-c", "echo let go"], pass_fds=(info_w, status_w, block_r))
+            os.close(info_w); os.close(status_w); os.close(block_r)
+            info = b""
+            while chunk := os.read(info_r, 4096): info += chunk
+            first = os.read(status_r, 4096)
+            print("told before let go:", sorted(json.loads(info)), sorted(json.loads(first)), flush=True)
+            os.write(block_w, b"x")
+            print("status", p.wait(), flush=True)
+            rest = b""
+            while chunk := os.read(status_r, 4096): rest += chunk
+            print("then:", rest.decode().strip(), flush=True)
+            PY
+            /usr/bin/python3 report-first.py "$@"
             "$@" --bind / / --sync-fd 7 sh -c 'ls /proc/self/fd | tr "\\n" " "; echo' 7>/dev/null; echo "status $?"
             "$@" --bind / / --block-fd x true; echo "status $?"
             "$@" --bind / / --chdir / --chdir /tmp sh -c 'pwd; echo $PWD'; echo "status $?"

@@ -230,4 +230,43 @@ class SandboxTest {
         }
         MachineState.assertNothingLeakedSince(before);
     }
+    @Test
+    void aStepBeforeExecWiresTheSandboxsNetworkToAPeerNamespace() throws Exception {
+        Privilege.requireRoot("create a named network namespace and a veth");
+        MachineState before = MachineState.capture();
+        try (NetNamespace peer = NetNamespace.create("jns-sandbox-peer")) {
+            peer.network().setUp("lo", true);
+            var uplink = dev.jns.net.VethUplink.to(peer, "to-sandbox", "10.77.15.1/30", "eth0", "10.77.15.2/30");
+            // any address, but only the peer's: the socket lives in the peer's namespace
+            try (var server = peer.run(() -> new java.net.ServerSocket(7715, 1, java.net.InetAddress.ofLiteral("0.0.0.0")))) {
+                var accepted = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try (var c = server.accept()) {
+                        c.getOutputStream().write("from-peer\n".getBytes());
+                        return c.getInetAddress().getHostAddress();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                Process p = usrOnly("bash", "-c", "exec 3<>/dev/tcp/10.77.15.1/7715; cat <&3")
+                        .beforeExec(uplink).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes());
+                assertThat(p.waitFor()).as(out).isZero();
+                assertThat(out).isEqualTo("from-peer\n");
+                assertThat(accepted.get()).isEqualTo("10.77.15.2");
+            }
+            // released with the program: the peer's end of the veth went with the sandbox's namespace
+            assertThat(peer.network().link("to-sandbox")).isEmpty();
+        }
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
+    void aFailingStepBeforeExecAbortsTheStartAndLeavesNothing() throws Exception {
+        MachineState before = MachineState.capture();
+        assertThatThrownBy(() -> usrOnly("true").beforeExec((pid, namespaces) -> {
+            assertThat(namespaces).containsKey(NamespaceType.NET);
+            throw new java.io.IOException("no uplink today");
+        }).start()).hasMessageContaining("no uplink today");
+        MachineState.assertNothingLeakedSince(before);
+    }
 }
