@@ -272,7 +272,8 @@ class RunCompatibilityTest {
             os.close(info_w); os.close(status_w); os.close(block_r)
             info = b""
             while chunk := os.read(info_r, 4096): info += chunk
-            first = os.read(status_r, 4096)
+            first = b""  # a line, written in pieces
+            while not first.endswith(bytes([10])): first += os.read(status_r, 1)
             print("told before let go:", sorted(json.loads(info)), sorted(json.loads(first)), flush=True)
             os.write(block_w, b"x")
             print("status", p.wait(), flush=True)
