@@ -27,11 +27,10 @@ import java.util.Set;
  * after {@code --}, starts the command. Errors are bwrap's words under {@code jns run:} and
  * exit 1; the program's exit status is passed on (128+N for a signal death, as bwrap does).
  *
- * <p>Not here (refused by name): the SELinux labels, {@code --exec-label} and {@code --file-label}.
+ * <p>Not here: the SELinux labels {@code --exec-label} and {@code --file-label}; without SELinux
+ * they are refused in bwrap's words (bwrap refuses them there too), with it by name.
  */
 public final class RunCommand implements Command {
-    private static final Set<String> NOT_YET = Set.of("--exec-label", "--file-label");
-
     /** The options as read so far. */
     private static final class Options {
         Sandbox sandbox;
@@ -154,6 +153,12 @@ public final class RunCommand implements Command {
             case "--uid" -> o.uid = id(one(arg, left, args, i), "uid");
             case "--gid" -> o.gid = id(one(arg, left, args, i), "gid");
             case "--hostname" -> o.hostname = one(arg, left, args, i);
+            case "--exec-label", "--file-label" -> {
+                String label = one(arg, left, args, i);
+                // bwrap checks a label as it reads it, and without SELinux refuses any
+                if (!Files.exists(Path.of("/sys/fs/selinux/enforce"))) throw new CliException("labeling not supported on this system");
+                throw new CliException(arg + " " + label + ": SELinux labels are not supported by jns run; run without it or use bwrap");
+            }
             case "--chdir" -> {
                 String dir = one(arg, left, args, i);
                 if (o.chdirGiven) o.onlyLast(arg);
@@ -357,11 +362,10 @@ public final class RunCommand implements Command {
                     steps.add(() -> o.sandbox.seccomp(seccompFrom(fd)));
                 }
             }
-            default -> throw new CliException(NOT_YET.contains(arg) ? arg + " is not supported by jns run yet"
-                    : "Unknown option " + arg);
+            default -> throw new CliException("Unknown option " + arg);
         }
         return switch (arg) {
-            case "--uid", "--gid", "--hostname", "--chdir", "--argv0", "--unsetenv", "--remount-ro", "--proc", "--dev",
+            case "--uid", "--gid", "--hostname", "--exec-label", "--file-label", "--chdir", "--argv0", "--unsetenv", "--remount-ro", "--proc", "--dev",
                  "--mqueue", "--tmpfs", "--dir", "--perms", "--size", "--cap-add", "--cap-drop", "--seccomp",
                  "--add-seccomp-fd", "--info-fd", "--json-status-fd", "--userns", "--userns2", "--pidns",
                  "--block-fd", "--sync-fd", "--userns-block-fd", "--lock-file" -> 1;
@@ -497,8 +501,13 @@ public final class RunCommand implements Command {
         return Arrays.asList(System.getProperty("jns.inheritedFds", "").split(",")).contains(Integer.toString(fd));
     }
 
-    /** Whether this process has descriptor {@code fd} open. */
+    /**
+     * Whether the caller handed this process descriptor {@code fd}: the launcher's list when it
+     * gave one (the JVM opens descriptors of its own, which a number the caller never passed
+     * could name), else whether it is open at all.
+     */
     private static boolean isOpen(int fd) {
+        if (System.getProperty("jns.inheritedFds") != null) return inherited(fd);
         return Files.exists(Path.of("/proc/self/fd/" + fd), java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
@@ -588,7 +597,7 @@ public final class RunCommand implements Command {
         if (o.usernsBlockFd != -1) {
             // bwrap's read of a descriptor that is not open fails, and it goes on with no maps at all;
             // this JVM may hold that number itself (checking it is open would not do): told instead
-            if (!inherited(o.usernsBlockFd)) throw new CliException("--userns-block-fd " + o.usernsBlockFd + ": Bad file descriptor");
+            if (!isOpen(o.usernsBlockFd)) throw new CliException("--userns-block-fd " + o.usernsBlockFd + ": Bad file descriptor");
             // As bwrap: the pid is told as soon as the process exists, for the caller to map its namespace.
             s.userNamespaceMappedByCaller(o.usernsBlockFd, (pid, namespaces) -> report(o, pid, namespaces));
         }
