@@ -108,6 +108,13 @@ __attribute__((noreturn)) void protocol_error(const char *what) {
     exit(125);
 }
 
+/* The parent's part for a seccomp listener the child sent: on to the JVM, then the frame that tells it so. */
+int forward_listener(int fd, int op) {
+    set_detail("handing the seccomp listener to the caller");
+    if (send_fd(fds_in, "l", 1, fd) < 0) return -1;
+    return send_status('L', op, 0, "");
+}
+
 int op_await(struct op *o) {
     (void)o;
     char go;

@@ -2,6 +2,7 @@ package dev.jns.helper;
 
 import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.Op;
+import dev.jns.sys.LibC;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,10 +41,10 @@ public final class HelperLauncher {
          * The target runs; {@code helper} supervises it and ends with its status. The caller
          * reads {@code connection}'s last words once the helper has exited, which closes it.
          */
-        record Started(Process helper, int pid, HelperConnection connection) implements Outcome {}
+        record Started(Process helper, int pid, HelperConnection connection, List<Integer> listeners) implements Outcome {}
 
         /** The program is set up and left to itself (detached supervision); the helper has exited. */
-        record Detached(int pid) implements Outcome {}
+        record Detached(int pid, List<Integer> listeners) implements Outcome {}
 
         /**
          * Op {@code opIndex} of the plan failed (-1: the helper protocol itself failed). The
@@ -56,7 +57,9 @@ public final class HelperLauncher {
      * Starts the helper with {@code stdio}'s redirects and runs {@code plan}.
      * {@code awaitingCaller} runs when one of the plan's AwaitCaller ops is reached, with its
      * index and the child's pid; the child stays before exec until it returns. If it throws, the launch is aborted
-     * (the helper cleans up) and the exception propagates.
+     * (the helper cleans up) and the exception propagates. The seccomp listeners of a
+     * started or detached program (one per filter installed with a listener, in plan order)
+     * are the caller's to close; after a failure none is left open.
      */
     public static Outcome launch(LaunchPlan plan, ProcessBuilder stdio, AwaitingCaller awaitingCaller) throws IOException {
         List<String> command = new ArrayList<>();
@@ -75,13 +78,15 @@ public final class HelperLauncher {
         Process helper = pb.start();
         HelperConnection connection;
         try {
-            connection = HelperConnection.open(helper, PlanEncoder.payloads(plan), PlanEncoder.descriptors(plan));
+            connection = HelperConnection.open(helper, PlanEncoder.payloads(plan), PlanEncoder.descriptors(plan),
+                    PlanEncoder.expectsListener(plan));
         } catch (IOException | RuntimeException e) {
             helper.destroyForcibly(); // it waits for a hello that will not come; it has made nothing yet
             awaitExit(helper);
             throw e;
         }
         boolean handedOver = false;
+        List<Integer> listeners = new ArrayList<>();
         try {
             while (true) {
                 ByteBuffer frame = connection.readFrame().orElse(null);
@@ -92,13 +97,17 @@ public final class HelperLauncher {
                         awaitingCaller.run(op, pid);
                         connection.send('g');
                     }
+                    case 'L' -> listeners.add(connection.receiveListener());
                     case 'R' -> {
                         handedOver = true;
-                        return new Outcome.Started(helper, pid, connection);
+                        connection.doneWithDescriptors();
+                        return new Outcome.Started(helper, pid, connection, List.copyOf(listeners));
                     }
                     case 'D' -> {
                         awaitExit(helper);
-                        return new Outcome.Detached(pid);
+                        List<Integer> theirs = List.copyOf(listeners);
+                        listeners.clear(); // the caller's now
+                        return new Outcome.Detached(pid, theirs);
                     }
                     case 'F' -> {
                         awaitExit(helper); // it undid its work before reporting
@@ -112,6 +121,7 @@ public final class HelperLauncher {
                 // EOF on the control pipe makes the helper undo what it made and exit; wait for that.
                 connection.close();
                 awaitExit(helper);
+                for (int fd : listeners) LibC.close(fd);
             }
         }
     }

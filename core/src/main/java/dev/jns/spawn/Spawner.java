@@ -7,6 +7,7 @@ import dev.jns.os.Errno;
 import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.PlanCompiler;
 import dev.jns.plan.PlannedOp;
+import dev.jns.seccomp.SeccompNotifications;
 import dev.jns.spec.LaunchSpec;
 import dev.jns.spec.Supervision;
 
@@ -19,6 +20,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Starts what a {@link LaunchSpec} describes: compiles the plan, has the native helper run it
@@ -80,7 +82,7 @@ public final class Spawner {
         // instanceof, not a pattern switch: a type switch bootstraps a hidden class a cold CLI pays for
         if (outcome instanceof HelperLauncher.Outcome.Started s) {
             return new NamespacedProcess(s.helper(), s.pid(), handles, s.connection(),
-                    releases.isEmpty() ? () -> {} : releases::releaseQuietly);
+                    releases.isEmpty() ? () -> {} : releases::releaseQuietly, notifications(s.listeners()));
         }
         handles.values().forEach(Namespace::close);
         releases.releaseQuietly();
@@ -98,19 +100,50 @@ public final class Spawner {
      * @throws java.io.IOException if the helper could not be started
      */
     public static long startDetached(LaunchSpec spec, ProcessBuilder stdio) throws IOException {
+        DetachedProgram p = launchDetached(spec, stdio);
+        p.notifications().ifPresent(SeccompNotifications::close); // nobody asked: notified calls fail with ENOSYS
+        return p.pid();
+    }
+
+    /**
+     * A detached program that was set up, and the listener of its seccomp filter if one notifies.
+     *
+     * @param pid           the program's pid
+     * @param notifications the listener, the caller's to close
+     */
+    public record DetachedProgram(long pid, Optional<SeccompNotifications> notifications) {}
+
+    /**
+     * Starts a detached program like {@link #startDetached}, and hands over the listener of
+     * its seccomp filter if one notifies (the filter is then installed before the program
+     * waits at its start fifo, so that the listener leaves with the helper's report).
+     *
+     * @param spec the launch spec
+     * @param stdio the redirects the program gets (only they are read)
+     * @return the program and its listener
+     * @throws java.io.IOException if the helper could not be started
+     */
+    public static DetachedProgram launchDetached(LaunchSpec spec, ProcessBuilder stdio) throws IOException {
         if (!(spec.supervision() instanceof Supervision.Detached detached)) throw new IllegalArgumentException("not a detached spec");
         LaunchPlan plan = PlanCompiler.compile(spec);
         HelperLauncher.Outcome outcome = HelperLauncher.launch(plan, stdio, (op, pid) -> {});
         if (!(outcome instanceof HelperLauncher.Outcome.Detached d)) throw failure(spec, plan, outcome);
+        Optional<SeccompNotifications> notifications = notifications(d.listeners());
         if (detached.pidFile().isPresent()) {
             try {
                 writeAtomically(detached.pidFile().get(), Integer.toString(d.pid()));
             } catch (IOException e) {
                 ProcessHandle.of(d.pid()).ifPresent(ProcessHandle::destroyForcibly); // nobody could find it otherwise
+                notifications.ifPresent(SeccompNotifications::close);
                 throw e;
             }
         }
-        return d.pid();
+        return new DetachedProgram(d.pid(), notifications);
+    }
+
+    /** The kernel lets a process have one filter with a listener (EBUSY for a second), so at most one. */
+    private static Optional<SeccompNotifications> notifications(List<Integer> listeners) {
+        return listeners.isEmpty() ? Optional.empty() : Optional.of(SeccompNotifications.adopt(listeners.getFirst()));
     }
 
     /** Writes a file whole or not at all: a reader never sees it half written. */
