@@ -35,6 +35,19 @@ public final class HelperLauncher {
         void run(int opIndex, int childPid) throws IOException;
     }
 
+    /** What the caller does with a seccomp listener as soon as it arrives, while the launch goes on. */
+    @FunctionalInterface
+    public interface ListenerArrived {
+        /**
+         * Takes a listener; it is the caller's to close, also when this throws.
+         *
+         * @param pid      the child's pid
+         * @param listener the listener's descriptor
+         * @throws IOException to abort the launch
+         */
+        void arrived(int pid, int listener) throws IOException;
+    }
+
     /** What a launch ended in. */
     public sealed interface Outcome {
         /**
@@ -62,6 +75,16 @@ public final class HelperLauncher {
      * are the caller's to close; after a failure none is left open.
      */
     public static Outcome launch(LaunchPlan plan, ProcessBuilder stdio, AwaitingCaller awaitingCaller) throws IOException {
+        return launch(plan, stdio, awaitingCaller, null);
+    }
+
+    /**
+     * Like {@link #launch(LaunchPlan, ProcessBuilder, AwaitingCaller)}, but each seccomp
+     * listener goes to {@code listenerArrived} the moment it arrives (while the child goes on
+     * under its filter, and a notified call may wait for that listener), not into the outcome.
+     */
+    public static Outcome launch(LaunchPlan plan, ProcessBuilder stdio, AwaitingCaller awaitingCaller,
+                                 ListenerArrived listenerArrived) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(HelperBinary.path().toString());
         // A helper that joins existing namespaces runs from a sealed copy of itself: processes in
@@ -97,7 +120,11 @@ public final class HelperLauncher {
                         awaitingCaller.run(op, pid);
                         connection.send('g');
                     }
-                    case 'L' -> listeners.add(connection.receiveListener());
+                    case 'L' -> {
+                        int fd = connection.receiveListener();
+                        if (listenerArrived == null) listeners.add(fd);
+                        else listenerArrived.arrived(pid, fd);
+                    }
                     case 'R' -> {
                         handedOver = true;
                         connection.doneWithDescriptors();

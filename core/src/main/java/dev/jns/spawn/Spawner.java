@@ -100,45 +100,57 @@ public final class Spawner {
      * @throws java.io.IOException if the helper could not be started
      */
     public static long startDetached(LaunchSpec spec, ProcessBuilder stdio) throws IOException {
-        DetachedProgram p = launchDetached(spec, stdio);
-        p.notifications().ifPresent(SeccompNotifications::close); // nobody asked: notified calls fail with ENOSYS
-        return p.pid();
+        // nobody asked for a listener: closed, its notified calls fail with ENOSYS
+        return startDetached(spec, stdio, (pid, listener) -> listener.close());
+    }
+
+    /** What the caller does with the listener of a detached program's seccomp filter. */
+    @FunctionalInterface
+    public interface ListenerHandoff {
+        /**
+         * Takes the listener as soon as the filter is installed, before the program is set up
+         * and left to itself: a call it makes meanwhile that the filter notifies waits for an answer.
+         *
+         * @param pid      the program's pid
+         * @param listener the listener, this method's to close
+         * @throws IOException to abort the launch
+         */
+        void handOff(long pid, SeccompNotifications listener) throws IOException;
     }
 
     /**
-     * A detached program that was set up, and the listener of its seccomp filter if one notifies.
+     * Starts a detached program like {@link #startDetached(LaunchSpec, ProcessBuilder)}, and
+     * hands the listener of its seccomp filter, if one notifies, to {@code handoff} (the
+     * filter is then installed before the program waits at its start fifo).
      *
-     * @param pid           the program's pid
-     * @param notifications the listener, the caller's to close
+     * @param spec    the launch spec
+     * @param stdio   the redirects the program gets (only they are read)
+     * @param handoff what takes the listener
+     * @return the program's pid
+     * @throws java.io.IOException if the helper could not be started, or {@code handoff} failed
      */
-    public record DetachedProgram(long pid, Optional<SeccompNotifications> notifications) {}
-
-    /**
-     * Starts a detached program like {@link #startDetached}, and hands over the listener of
-     * its seccomp filter if one notifies (the filter is then installed before the program
-     * waits at its start fifo, so that the listener leaves with the helper's report).
-     *
-     * @param spec the launch spec
-     * @param stdio the redirects the program gets (only they are read)
-     * @return the program and its listener
-     * @throws java.io.IOException if the helper could not be started
-     */
-    public static DetachedProgram launchDetached(LaunchSpec spec, ProcessBuilder stdio) throws IOException {
+    public static long startDetached(LaunchSpec spec, ProcessBuilder stdio, ListenerHandoff handoff) throws IOException {
         if (!(spec.supervision() instanceof Supervision.Detached detached)) throw new IllegalArgumentException("not a detached spec");
         LaunchPlan plan = PlanCompiler.compile(spec);
-        HelperLauncher.Outcome outcome = HelperLauncher.launch(plan, stdio, (op, pid) -> {});
+        HelperLauncher.Outcome outcome = HelperLauncher.launch(plan, stdio, (op, pid) -> {}, (pid, fd) -> {
+            SeccompNotifications listener = SeccompNotifications.adopt(fd);
+            try {
+                handoff.handOff(pid, listener);
+            } catch (IOException | RuntimeException e) {
+                listener.close();
+                throw e;
+            }
+        });
         if (!(outcome instanceof HelperLauncher.Outcome.Detached d)) throw failure(spec, plan, outcome);
-        Optional<SeccompNotifications> notifications = notifications(d.listeners());
         if (detached.pidFile().isPresent()) {
             try {
                 writeAtomically(detached.pidFile().get(), Integer.toString(d.pid()));
             } catch (IOException e) {
                 ProcessHandle.of(d.pid()).ifPresent(ProcessHandle::destroyForcibly); // nobody could find it otherwise
-                notifications.ifPresent(SeccompNotifications::close);
                 throw e;
             }
         }
-        return new DetachedProgram(d.pid(), notifications);
+        return d.pid();
     }
 
     /** The kernel lets a process have one filter with a listener (EBUSY for a second), so at most one. */
