@@ -41,7 +41,8 @@
  *
  * Status frames are fixed-size (struct status): 'A' the child waits for the caller at
  * op OP (which answers 'g'), 'L' op OP installed a seccomp filter whose listener the helper
- * has just sent over the descriptor socket (the JVM then holds that socket's end until 'R' or 'D'), 'R' the target runs (exec succeeded), 'D' the target is set up and
+ * has just sent over the descriptor socket (the JVM holds that socket's end until 'R' or 'D',
+ * and answers 'g' once it has taken the listener), 'R' the target runs (exec succeeded), 'D' the target is set up and
  * left to itself (detached; the helper exits 0), 'F' an op failed, 'X' how the target
  * ended (op: CLD_EXITED/KILLED/DUMPED, err: status or signal), sent just before the
  * helper exits. After 'R' the helper supervises: it forwards the signals the plan names,

@@ -124,6 +124,7 @@ public final class HelperLauncher {
                         int fd = connection.receiveListener();
                         if (listenerArrived == null) listeners.add(fd);
                         else listenerArrived.arrived(pid, fd);
+                        connection.send('g'); // until then the helper holds back: a failure here must undo the launch
                     }
                     case 'R' -> {
                         handedOver = true;
