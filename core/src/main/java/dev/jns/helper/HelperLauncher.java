@@ -56,8 +56,11 @@ public final class HelperLauncher {
          */
         record Started(Process helper, int pid, HelperConnection connection, List<Integer> listeners) implements Outcome {}
 
-        /** The program is set up and left to itself (detached supervision); the helper has exited. */
-        record Detached(int pid, List<Integer> listeners) implements Outcome {}
+        /**
+         * The program is set up and left to itself (detached supervision); the helper has exited.
+         * Its seccomp listener, if any, went to the launch's {@link ListenerArrived} (or was closed).
+         */
+        record Detached(int pid) implements Outcome {}
 
         /**
          * Op {@code opIndex} of the plan failed (-1: the helper protocol itself failed). The
@@ -71,8 +74,8 @@ public final class HelperLauncher {
      * {@code awaitingCaller} runs when one of the plan's AwaitCaller ops is reached, with its
      * index and the child's pid; the child stays before exec until it returns. If it throws, the launch is aborted
      * (the helper cleans up) and the exception propagates. The seccomp listeners of a
-     * started or detached program (one per filter installed with a listener, in plan order)
-     * are the caller's to close; after a failure none is left open.
+     * started program (one per filter installed with a listener, in plan order) are the
+     * caller's to close; after a failure, or for a detached program, none is left open.
      */
     public static Outcome launch(LaunchPlan plan, ProcessBuilder stdio, AwaitingCaller awaitingCaller) throws IOException {
         return launch(plan, stdio, awaitingCaller, null);
@@ -133,9 +136,7 @@ public final class HelperLauncher {
                     }
                     case 'D' -> {
                         awaitExit(helper);
-                        List<Integer> theirs = List.copyOf(listeners);
-                        listeners.clear(); // the caller's now
-                        return new Outcome.Detached(pid, theirs);
+                        return new Outcome.Detached(pid);
                     }
                     case 'F' -> {
                         awaitExit(helper); // it undid its work before reporting
