@@ -40,7 +40,9 @@
  * fails when it is.
  *
  * Status frames are fixed-size (struct status): 'A' the child waits for the caller at
- * op OP (which answers 'g'), 'R' the target runs (exec succeeded), 'D' the target is set up and
+ * op OP (which answers 'g'), 'L' op OP installed a seccomp filter whose listener the helper
+ * has just sent over the descriptor socket (the JVM holds that socket's end until 'R' or 'D',
+ * and answers 'g' once it has taken the listener), 'R' the target runs (exec succeeded), 'D' the target is set up and
  * left to itself (detached; the helper exits 0), 'F' an op failed, 'X' how the target
  * ended (op: CLD_EXITED/KILLED/DUMPED, err: status or signal), sent just before the
  * helper exits. After 'R' the helper supervises: it forwards the signals the plan names,
@@ -187,6 +189,7 @@ extern sigset_t forwarded;      /* ops_exec.c: the signals supervise() passes on
 int write_all(int fd, const void *buf, size_t len);
 int read_all(int fd, void *buf, size_t len);
 int write_file(const char *path, const char *text);
+int send_fd(int socket, const void *data, size_t len, int fd);
 
 /* ---- protocol.c ------------------------------------------------------------------------ */
 
@@ -197,6 +200,8 @@ void forget_jvm_ends(void);
 int send_status(int kind, int op, int err, const char *what);
 __attribute__((noreturn)) void protocol_error(const char *what);
 void pass_baton(int op); /* main.c */
+int send_listener(int fd); /* main.c: the child hands a seccomp listener to the parent */
+int forward_listener(int fd, int op);
 
 /* ---- optable.c ------------------------------------------------------------------------- */
 

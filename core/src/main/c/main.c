@@ -21,7 +21,7 @@
 
 /* A message between parent and child. */
 struct baton {
-    int32_t kind; /* 'B' your turn at op, 'F' op failed */
+    int32_t kind; /* 'B' your turn at op, 'F' op failed, 'L' op's seccomp listener (SCM_RIGHTS) */
     int32_t op;
     int32_t err;
     char detail[248];
@@ -97,10 +97,45 @@ __attribute__((noreturn)) static void child_fail(int op) {
     _exit(1);
 }
 
+/* The child's seccomp op: its listener, to the parent waiting in await_baton. */
+int send_listener(int fd) {
+    struct baton b = {.kind = 'L', .op = current_op};
+    return send_fd(sync_fd, &b, sizeof b, fd);
+}
+
+/* recv, and any descriptor that came along (-1 if none). */
+static ssize_t recv_baton(struct baton *b, int *fd) {
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control_buf;
+    struct iovec iov = {.iov_base = b, .iov_len = sizeof *b};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control_buf.buf,
+                         .msg_controllen = sizeof control_buf.buf};
+    ssize_t n = recvmsg(sync_fd, &msg, MSG_CMSG_CLOEXEC);
+    struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+    *fd = -1;
+    if (c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) memcpy(fd, CMSG_DATA(c), sizeof *fd);
+    return n;
+}
+
 /* Waits until the other side hands over; returns the op index to continue at. */
 static int await_baton(char me) {
     struct baton b;
-    ssize_t n = recv(sync_fd, &b, sizeof b, 0);
+    int fd;
+    ssize_t n = recv_baton(&b, &fd);
+    while (me == 'P' && n == (ssize_t)sizeof b && b.kind == 'L') {
+        /* the child goes on towards exec meanwhile: a call it makes may wait for the listener */
+        if (fd < 0 || forward_listener(fd, b.op) < 0) {
+            if (fd < 0) errno = EPROTO;
+            int saved = errno;
+            if (fd >= 0) close(fd);
+            undo_and_exit(b.op, saved);
+        }
+        close(fd);
+        n = recv_baton(&b, &fd);
+    }
+    if (fd >= 0) close(fd);
     if (me == 'C') {
         if (n != (ssize_t)sizeof b) _exit(1); /* the helper died */
         return b.op;

@@ -50,8 +50,15 @@ int op_pdeathsig(struct op *o) {
     return 0;
 }
 
-/* argv: SLOT holding an array of struct sock_filter */
+/*
+ * argv: SLOT holding an array of struct sock_filter [listener]. With "listener" (the program
+ * returns SECCOMP_RET_USER_NOTIF somewhere) the filter is installed with
+ * SECCOMP_FILTER_FLAG_NEW_LISTENER, and the listener goes to the parent, which hands it on to
+ * the JVM; this process closes its copy, so the program never holds it. Without a listener the
+ * kernel fails every notified call with ENOSYS.
+ */
 int op_seccomp(struct op *o) {
+    int listener = o->argc > 1 && strcmp(o->argv[1], "listener") == 0;
     int fd = slot_fd(o->argv[0]);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) < 0) return -1;
@@ -65,9 +72,20 @@ int op_seccomp(struct op *o) {
     int rc = -1;
     if (pread(fd, code, (size_t)st.st_size, 0) == st.st_size) {
         struct sock_fprog prog = {.len = (unsigned short)(st.st_size / sizeof *code), .filter = code};
-        /* prctl, not seccomp(2): a filter installed before this one may allow only prctl, as
-         * bubblewrap documents for stacked filters (its test-seccomp.py allows no seccomp) */
-        rc = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+        if (listener) {
+            /* only seccomp(2) knows the flag */
+            int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+            rc = fd < 0 ? -1 : send_listener(fd);
+            if (fd >= 0) {
+                int saved = errno;
+                close(fd);
+                errno = saved;
+            }
+        } else {
+            /* prctl, not seccomp(2): a filter installed before this one may allow only prctl, as
+             * bubblewrap documents for stacked filters (its test-seccomp.py allows no seccomp) */
+            rc = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+        }
     }
     int saved = errno;
     free(code);

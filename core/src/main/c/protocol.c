@@ -108,6 +108,22 @@ __attribute__((noreturn)) void protocol_error(const char *what) {
     exit(125);
 }
 
+/*
+ * The parent's part for a seccomp listener the child sent: on to the JVM, the frame that
+ * tells it so, and its answer ('g' once it has handed the listener on; EOF or anything else
+ * aborts the launch). Waiting for the answer keeps the parent from detaching a program whose
+ * listener went nowhere; the child goes on meanwhile.
+ */
+int forward_listener(int fd, int op) {
+    char go;
+    set_detail("handing the seccomp listener to the caller");
+    if (send_fd(fds_in, "l", 1, fd) < 0 || send_status('L', op, 0, "") < 0 || await_jvm() < 0) return -1;
+    if (read_all(control, &go, 1) < 0) return -1;
+    if (go == 'g') return 0;
+    errno = ECANCELED;
+    return -1;
+}
+
 int op_await(struct op *o) {
     (void)o;
     char go;

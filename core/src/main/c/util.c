@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 int write_all(int fd, const void *buf, size_t len) {
@@ -40,4 +41,24 @@ int write_file(const char *path, const char *text) {
     close(fd);
     errno = saved;
     return rc;
+}
+
+/* One message of len bytes carrying fd (SCM_RIGHTS). */
+int send_fd(int socket, const void *data, size_t len, int fd) {
+    struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control_buf;
+    memset(&control_buf, 0, sizeof control_buf);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control_buf.buf,
+                         .msg_controllen = sizeof control_buf.buf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    ssize_t n;
+    while ((n = sendmsg(socket, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {}
+    return n < 0 ? -1 : 0;
 }

@@ -51,6 +51,8 @@ public final class HelperConnection {
 
     private final InputStream status;
     private final OutputStream control;
+    /** The descriptor socket while a seccomp listener may still come over it, else -1. */
+    private int descriptorSocket = -1;
     private boolean read;
     private Ended ended;
 
@@ -66,7 +68,8 @@ public final class HelperConnection {
      * pipe, exits, or changes its own credentials. Throws if the helper exits first or its
      * pipes cannot be opened.
      */
-    static HelperConnection open(Process helper, List<ByteBuffer> payloads, List<int[]> descriptors) throws IOException {
+    static HelperConnection open(Process helper, List<ByteBuffer> payloads, List<int[]> descriptors, boolean listener)
+            throws IOException {
         OwnProc.require();
         Path fds = Path.of("/proc", Long.toString(helper.pid()), "fd");
         long giveUp = System.nanoTime() + GIVE_UP_NANOS;
@@ -97,7 +100,18 @@ public final class HelperConnection {
                 throw exited(helper);
             }
             HelperConnection connection = new HelperConnection(status, control);
-            if (!descriptors.isEmpty()) sendDescriptors(helper, descriptors);
+            if (!descriptors.isEmpty() || listener) {
+                int socket = takeDescriptorSocket(helper);
+                try {
+                    sendDescriptors(socket, descriptors);
+                } catch (IOException | RuntimeException e) {
+                    LibC.close(socket);
+                    control.close();
+                    throw e;
+                }
+                if (listener) connection.descriptorSocket = socket;
+                else LibC.close(socket);
+            }
             connection.send('h');
             // The bytes of the plan's receive ops, which the helper reads in order.
             for (ByteBuffer p : payloads) {
@@ -139,24 +153,46 @@ public final class HelperConnection {
     }
 
     /**
-     * Sends the descriptors of the plan's receive-fds ops, one message each, over the socket
-     * whose end the helper holds at {@link #FDS_END}: this JVM takes that end with
+     * The socket whose end the helper holds at {@link #FDS_END}: this JVM takes that end with
      * {@code pidfd_getfd} (a parent may; no /proc reopening, which sockets refuse) before
      * its hello, after which the helper closes its copy.
      */
-    private static void sendDescriptors(Process helper, List<int[]> descriptors) throws IOException {
-        int socket;
+    private static int takeDescriptorSocket(Process helper) throws IOException {
         try {
-            socket = ProcessFds.duplicate((int) helper.pid(), FDS_END);
+            return ProcessFds.duplicate((int) helper.pid(), FDS_END);
         } catch (SyscallException e) {
             throw new IOException("cannot take jns-helper's descriptor socket: " + e.getMessage(), e);
         }
+    }
+
+    /** Sends the descriptors of the plan's receive-fds ops, one message each. */
+    private static void sendDescriptors(int socket, List<int[]> descriptors) throws IOException {
         try {
             for (int[] fds : descriptors) FdPassing.send(socket, fds);
         } catch (SyscallException e) {
             throw new IOException("cannot hand the program its descriptors: " + e.getMessage(), e);
-        } finally {
-            LibC.close(socket);
+        }
+    }
+
+    /**
+     * The seccomp listener the helper announced with an 'L' frame, sent over the descriptor socket.
+     *
+     * @return the descriptor, which the caller owns
+     */
+    int receiveListener() throws IOException {
+        if (descriptorSocket < 0) throw new IOException("jns-helper sent a seccomp listener the plan did not ask for");
+        try {
+            return FdPassing.receiveOne(descriptorSocket);
+        } catch (SyscallException e) {
+            throw new IOException("cannot take the seccomp listener from jns-helper: " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes the descriptor socket, once nothing more can come over it (the launch has ended). */
+    void doneWithDescriptors() {
+        if (descriptorSocket >= 0) {
+            LibC.close(descriptorSocket);
+            descriptorSocket = -1;
         }
     }
 
@@ -180,6 +216,7 @@ public final class HelperConnection {
 
     /** Closes both ends: a helper still setting up undoes its work and exits; a running target is killed. */
     void close() {
+        doneWithDescriptors();
         try (status; control) {
             // closed by the resources
         } catch (IOException ignored) {

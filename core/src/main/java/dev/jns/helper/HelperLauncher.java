@@ -2,6 +2,7 @@ package dev.jns.helper;
 
 import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.Op;
+import dev.jns.sys.LibC;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,15 +35,31 @@ public final class HelperLauncher {
         void run(int opIndex, int childPid) throws IOException;
     }
 
+    /** What the caller does with a seccomp listener as soon as it arrives, while the launch goes on. */
+    @FunctionalInterface
+    public interface ListenerArrived {
+        /**
+         * Takes a listener; it is the caller's to close, also when this throws.
+         *
+         * @param pid      the child's pid
+         * @param listener the listener's descriptor
+         * @throws IOException to abort the launch
+         */
+        void arrived(int pid, int listener) throws IOException;
+    }
+
     /** What a launch ended in. */
     public sealed interface Outcome {
         /**
          * The target runs; {@code helper} supervises it and ends with its status. The caller
          * reads {@code connection}'s last words once the helper has exited, which closes it.
          */
-        record Started(Process helper, int pid, HelperConnection connection) implements Outcome {}
+        record Started(Process helper, int pid, HelperConnection connection, List<Integer> listeners) implements Outcome {}
 
-        /** The program is set up and left to itself (detached supervision); the helper has exited. */
+        /**
+         * The program is set up and left to itself (detached supervision); the helper has exited.
+         * Its seccomp listener, if any, went to the launch's {@link ListenerArrived} (or was closed).
+         */
         record Detached(int pid) implements Outcome {}
 
         /**
@@ -56,9 +73,21 @@ public final class HelperLauncher {
      * Starts the helper with {@code stdio}'s redirects and runs {@code plan}.
      * {@code awaitingCaller} runs when one of the plan's AwaitCaller ops is reached, with its
      * index and the child's pid; the child stays before exec until it returns. If it throws, the launch is aborted
-     * (the helper cleans up) and the exception propagates.
+     * (the helper cleans up) and the exception propagates. The seccomp listeners of a
+     * started program (one per filter installed with a listener, in plan order) are the
+     * caller's to close; after a failure, or for a detached program, none is left open.
      */
     public static Outcome launch(LaunchPlan plan, ProcessBuilder stdio, AwaitingCaller awaitingCaller) throws IOException {
+        return launch(plan, stdio, awaitingCaller, null);
+    }
+
+    /**
+     * Like {@link #launch(LaunchPlan, ProcessBuilder, AwaitingCaller)}, but each seccomp
+     * listener goes to {@code listenerArrived} the moment it arrives (while the child goes on
+     * under its filter, and a notified call may wait for that listener), not into the outcome.
+     */
+    public static Outcome launch(LaunchPlan plan, ProcessBuilder stdio, AwaitingCaller awaitingCaller,
+                                 ListenerArrived listenerArrived) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(HelperBinary.path().toString());
         // A helper that joins existing namespaces runs from a sealed copy of itself: processes in
@@ -75,13 +104,15 @@ public final class HelperLauncher {
         Process helper = pb.start();
         HelperConnection connection;
         try {
-            connection = HelperConnection.open(helper, PlanEncoder.payloads(plan), PlanEncoder.descriptors(plan));
+            connection = HelperConnection.open(helper, PlanEncoder.payloads(plan), PlanEncoder.descriptors(plan),
+                    PlanEncoder.expectsListener(plan));
         } catch (IOException | RuntimeException e) {
             helper.destroyForcibly(); // it waits for a hello that will not come; it has made nothing yet
             awaitExit(helper);
             throw e;
         }
         boolean handedOver = false;
+        List<Integer> listeners = new ArrayList<>();
         try {
             while (true) {
                 ByteBuffer frame = connection.readFrame().orElse(null);
@@ -92,9 +123,16 @@ public final class HelperLauncher {
                         awaitingCaller.run(op, pid);
                         connection.send('g');
                     }
+                    case 'L' -> {
+                        int fd = connection.receiveListener();
+                        if (listenerArrived == null) listeners.add(fd);
+                        else listenerArrived.arrived(pid, fd);
+                        connection.send('g'); // until then the helper holds back: a failure here must undo the launch
+                    }
                     case 'R' -> {
                         handedOver = true;
-                        return new Outcome.Started(helper, pid, connection);
+                        connection.doneWithDescriptors();
+                        return new Outcome.Started(helper, pid, connection, List.copyOf(listeners));
                     }
                     case 'D' -> {
                         awaitExit(helper);
@@ -112,6 +150,7 @@ public final class HelperLauncher {
                 // EOF on the control pipe makes the helper undo what it made and exit; wait for that.
                 connection.close();
                 awaitExit(helper);
+                for (int fd : listeners) LibC.close(fd);
             }
         }
     }

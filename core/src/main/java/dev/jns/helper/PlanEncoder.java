@@ -88,6 +88,14 @@ public final class PlanEncoder {
         return out;
     }
 
+    /** Whether a filter of the plan is installed with a listener, which the helper sends back. */
+    static boolean expectsListener(LaunchPlan plan) {
+        for (Op op : plan.ops()) {
+            if (op instanceof Op.InstallSeccomp s && s.listener()) return true;
+        }
+        return false;
+    }
+
     /** The bytes of the plan's receive ops, in order: sent after the hello. */
     static List<ByteBuffer> payloads(LaunchPlan plan) {
         List<ByteBuffer> out = new ArrayList<>();

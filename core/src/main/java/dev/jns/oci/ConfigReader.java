@@ -172,9 +172,6 @@ public final class ConfigReader {
     }
 
     private static OciConfig.Seccomp seccomp(JsonNode s) {
-        for (String field : List.of("listenerPath", "listenerMetadata")) {
-            if (s.has(field)) throw unsupported(s.require(field), "seccomp notification (SCMP_ACT_NOTIFY)");
-        }
         if (s.has("flags") && !s.require("flags").strings().isEmpty()) throw unsupported(s.require("flags"), "seccomp filter flags");
         List<OciConfig.SyscallRule> rules = new ArrayList<>();
         for (JsonNode r : s.get("syscalls").map(JsonNode::elements).orElse(List.of())) {
@@ -183,11 +180,25 @@ public final class ConfigReader {
                 args.add(new OciConfig.SyscallArg(a.require("index").int32(), a.require("value").uint64(),
                         a.get("valueTwo").map(JsonNode::uint64).orElse(0L), a.require("op").string()));
             }
-            rules.add(new OciConfig.SyscallRule(r.require("names").strings(), r.require("action").string(),
-                    r.get("errnoRet").map(JsonNode::int32), args));
+            OciConfig.SyscallRule rule = new OciConfig.SyscallRule(r.require("names").strings(), r.require("action").string(),
+                    r.get("errnoRet").map(JsonNode::int32), args);
+            // The helper hands the listener over with sendmsg, under the filter already: notified, it would wait for itself.
+            if (rule.action().equals(NOTIFY) && rule.names().contains("sendmsg")) {
+                throw r.error("SCMP_ACT_NOTIFY for sendmsg would stop jns handing the listener over (it sends it with sendmsg)");
+            }
+            rules.add(rule);
         }
-        return new OciConfig.Seccomp(s.require("defaultAction").string(), s.get("defaultErrnoRet").map(JsonNode::int32),
-                s.get("architectures").map(JsonNode::strings).orElse(List.of()), rules);
+        String defaultAction = s.require("defaultAction").string();
+        // Every call notified, the listener's own handover too (runc and libseccomp refuse it as well).
+        if (defaultAction.equals(NOTIFY)) throw s.require("defaultAction").error(NOTIFY + " cannot be the default action");
+        Optional<String> listenerPath = s.get("listenerPath").map(JsonNode::string).filter(p -> !p.isEmpty());
+        boolean notifies = rules.stream().anyMatch(r -> r.action().equals(NOTIFY));
+        if (notifies && listenerPath.isEmpty()) {
+            throw s.error("listenerPath is required when an action is " + NOTIFY + " (the socket the listener is sent to)");
+        }
+        return new OciConfig.Seccomp(defaultAction, s.get("defaultErrnoRet").map(JsonNode::int32),
+                s.get("architectures").map(JsonNode::strings).orElse(List.of()), rules, listenerPath,
+                s.get("listenerMetadata").map(JsonNode::string).orElse(""));
     }
 
     private static OciConfig.Hooks hooks(JsonNode h) {
@@ -205,6 +216,8 @@ public final class ConfigReader {
         }
         return out;
     }
+
+    private static final String NOTIFY = "SCMP_ACT_NOTIFY";
 
     static JsonException unsupported(JsonNode at, String what) {
         return at.error(what + " not supported by jns yet");

@@ -109,9 +109,12 @@ public record OciConfig(String ociVersion, Root root, List<Mount> mounts, Option
 
     public record TimeOffset(long secs, long nanosecs) {}
 
-    /** {@code linux.seccomp}. */
+    /**
+     * {@code linux.seccomp}; {@code listenerPath} is the unix socket the listener of a filter
+     * with SCMP_ACT_NOTIFY is sent to, with {@code listenerMetadata} in the state sent along.
+     */
     public record Seccomp(String defaultAction, Optional<Integer> defaultErrnoRet, List<String> architectures,
-                          List<SyscallRule> syscalls) {
+                          List<SyscallRule> syscalls, Optional<String> listenerPath, String listenerMetadata) {
         public Seccomp {
             architectures = List.copyOf(architectures);
             syscalls = List.copyOf(syscalls);

@@ -3,10 +3,13 @@ package dev.jns.oci;
 import dev.jns.cgroup.Cgroup;
 import dev.jns.json.Json;
 import dev.jns.json.JsonException;
+import dev.jns.json.JsonWriter;
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
 import dev.jns.os.Signals;
+import dev.jns.os.SyscallException;
 import dev.jns.plan.CallerIds;
+import dev.jns.seccomp.SeccompNotifications;
 import dev.jns.spawn.NamespacedProcess;
 import dev.jns.spawn.Spawner;
 import dev.jns.spec.Capabilities;
@@ -28,6 +31,7 @@ import dev.jns.sys.Pty;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
@@ -158,7 +162,8 @@ public final class OciRuntime {
                     CallerIds.current());
             LaunchSpec spec = withSeccomp(launch.spec(), launch.seccomp().map(f -> f.withoutUnknownSystemCalls().compile()));
             if (pty != null) pty.sendMaster(request.consoleSocket().get());
-            pid = (int) Spawner.startDetached(spec, new ProcessBuilder().inheritIO());
+            pid = (int) Spawner.startDetached(spec, new ProcessBuilder().inheritIO(),
+                    (child, listener) -> handOffListener(id, bundle, config, launch, (int) child, listener));
             cgroup = ContainerCgroup.create(id, config, pid);
             applyFromOutside(pid, launch);
             ContainerRecord record = new ContainerRecord(id, pid, startTime(pid).orElse(0L), bundle.toString(),
@@ -182,6 +187,32 @@ public final class OciRuntime {
             if (pty != null) {
                 LibC.close(pty.master());
                 LibC.close(pty.terminal());
+            }
+        }
+    }
+
+    /**
+     * Sends the listener of the container's seccomp filter (SCMP_ACT_NOTIFY) to
+     * {@code linux.seccomp.listenerPath} with the spec's container process state, as runc does
+     * during create: the state says "creating", and the program waits for the listener if it
+     * makes a notified call before it is started.
+     */
+    private static void handOffListener(String id, Path bundle, OciConfig config, LaunchTranslator.OciLaunch launch, int pid,
+                                        SeccompNotifications listener) throws IOException {
+        try (listener) {
+            OciConfig.Seccomp seccomp = config.linux().seccomp().orElseThrow();
+            Path socket = Path.of(seccomp.listenerPath().orElseThrow());
+            ContainerRecord record = new ContainerRecord(id, pid, 0, bundle.toString(), launch.rootfs().toString(),
+                    Instant.now().toString(), CallerIds.current().euid(), config.annotations(), List.of(), List.of(), List.of(),
+                    Map.of());
+            Json.Obj message = Json.object().put("ociVersion", DefaultConfig.OCI_VERSION).put("fds", Json.strings(List.of("seccompFd")))
+                    .put("pid", pid).put("metadata", seccomp.listenerMetadata()).put("state", new State(record, "creating").toJson())
+                    .build();
+            try {
+                listener.handTo(socket, JsonWriter.compact(message).getBytes(StandardCharsets.UTF_8));
+            } catch (SyscallException e) {
+                throw new OciException("linux.seccomp.listenerPath: cannot send the seccomp listener to " + socket + ": "
+                        + e.getMessage());
             }
         }
     }

@@ -50,7 +50,7 @@ final class SeccompTranslator {
             case "SCMP_ACT_TRAP" -> SeccompAction.TRAP;
             case "SCMP_ACT_LOG" -> SeccompAction.LOG;
             case "SCMP_ACT_TRACE" -> new SeccompAction.Simple("trace", 0x7ff00000 | (errnoRet.orElse(EPERM) & 0xffff));
-            case "SCMP_ACT_NOTIFY" -> throw new OciException(where + ": SCMP_ACT_NOTIFY not supported by jns yet");
+            case "SCMP_ACT_NOTIFY" -> SeccompAction.NOTIFY;
             default -> throw new OciException(where + ": unknown seccomp action " + name);
         };
     }

@@ -57,6 +57,9 @@ final class HandoverStage {
                 d.add(Side.CHILD, new Op.ForkReaper(forwarded, lockSlots), l.locks().isEmpty() ? s.create() : l);
             }
         } else if (s.supervision() instanceof Supervision.Detached det) {
+            // A listener must reach the caller through the parent, which leaves at Detach: the
+            // filter goes in before (the program then waits at its start fifo under it, as under runc).
+            if (notifiesLast(s)) InsideStage.appendSeccomp(d, pins);
             d.add(Side.CHILD, new Op.DeathSignal(0), det);
             d.add(Side.PARENT, new Op.Detach(), det);
             if (det.startFifo().isPresent()) {
@@ -69,8 +72,15 @@ final class HandoverStage {
         for (int[] slotAndFd : pins.descriptorSlots()) {
             d.add(Side.CHILD, new Op.Dup(slotAndFd[0], slotAndFd[1]), descriptorAt(s, slotAndFd[1]));
         }
-        if (!InsideStage.seccompBeforeCredentials(s)) InsideStage.appendSeccomp(d, pins);
+        if (!InsideStage.seccompBeforeCredentials(s) && !notifiesLast(s)) InsideStage.appendSeccomp(d, pins);
         d.add(Side.CHILD, exec(s.program()), s.program());
+    }
+
+    /** A detached program's filters that would go in last, one of them with a listener. */
+    private static boolean notifiesLast(LaunchSpec s) {
+        if (!(s.supervision() instanceof Supervision.Detached) || InsideStage.seccompBeforeCredentials(s)) return false;
+        for (dev.jns.spec.SeccompProgram p : s.seccomp()) if (p.notifies()) return true;
+        return false;
     }
 
     /**

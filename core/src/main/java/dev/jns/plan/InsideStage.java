@@ -10,6 +10,7 @@ import dev.jns.spec.PerTypeSetup;
 import dev.jns.spec.Program;
 import dev.jns.spec.UserNamespace;
 import dev.jns.spec.ResourceLimit;
+import dev.jns.spec.SeccompProgram;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,7 +119,8 @@ final class InsideStage {
 
     static void appendSeccomp(PlanDraft d, BeforeClone.Pins pins) {
         for (int i = 0; i < pins.seccompSlots().size(); i++) {
-            d.add(Side.CHILD, new Op.InstallSeccomp(pins.seccompSlots().get(i)), d.spec.seccomp().get(i));
+            SeccompProgram p = d.spec.seccomp().get(i);
+            d.add(Side.CHILD, new Op.InstallSeccomp(pins.seccompSlots().get(i), p.notifies()), p);
         }
     }
 

@@ -430,10 +430,17 @@ public sealed interface Op {
         public List<String> args() { return List.of(Integer.toString(resource), Long.toString(soft), Long.toString(hard)); }
     }
 
-    /** Installs the classic BPF program held in {@code slot} (an array of {@code struct sock_filter}) as a seccomp filter. */
-    record InstallSeccomp(int slot) implements Op {
+    /**
+     * Installs the classic BPF program held in {@code slot} (an array of {@code struct sock_filter})
+     * as a seccomp filter. With {@code listener} (the program notifies) it is installed with
+     * {@code SECCOMP_FILTER_FLAG_NEW_LISTENER}, and the listener travels to the caller (status
+     * frame 'L' with the descriptor), the child keeping no copy.
+     */
+    record InstallSeccomp(int slot, boolean listener) implements Op {
         public OpCode code() { return OpCode.SECCOMP; }
-        public List<String> args() { return List.of(Integer.toString(slot)); }
+        public List<String> args() {
+            return listener ? List.of(Integer.toString(slot), "listener") : List.of(Integer.toString(slot));
+        }
     }
 
     /** Sets {@code name=value} in the program's environment at exec (a value only the child can know). */

@@ -3,10 +3,12 @@ package dev.jns.spawn;
 import dev.jns.helper.HelperConnection;
 import dev.jns.ns.Namespace;
 import dev.jns.ns.NamespaceType;
+import dev.jns.seccomp.SeccompNotifications;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -30,13 +32,16 @@ public final class NamespacedProcess extends Process {
     private final Map<NamespaceType, Namespace> namespaces;
     private final HelperConnection connection;
     private final Runnable afterExit;
+    private final Optional<SeccompNotifications> notifications;
 
     /**
      * @param afterExit releases what the builder's before-exec steps left (idempotent); run once
      *                  the helper has exited, before {@link #waitFor()} returns
+     * @param notifications the listener of its seccomp filter, if one notifies
      */
     NamespacedProcess(Process helper, long pid, Map<NamespaceType, Namespace> namespaces, HelperConnection connection,
-                      Runnable afterExit) {
+                      Runnable afterExit, Optional<SeccompNotifications> notifications) {
+        this.notifications = notifications;
         this.helper = helper;
         this.pid = pid;
         this.namespaces = Map.copyOf(namespaces);
@@ -77,6 +82,19 @@ public final class NamespacedProcess extends Process {
      * @return the handles, by type
      */
     public Map<NamespaceType, Namespace> namespaces() { return namespaces; }
+
+    /**
+     * The listener of the program's seccomp filter, present when a filter uses
+     * {@link dev.jns.seccomp.SeccompAction#NOTIFY} (it was installed with
+     * {@code SECCOMP_FILTER_FLAG_NEW_LISTENER}; the program itself does not hold it). Its
+     * notified calls wait until they are answered through it. The caller owns it and must
+     * close it. A call the helper makes between installing the filter and the program's
+     * exec (the exec itself, say) waits too, and makes {@code start()} wait with it: a filter
+     * that notifies those should rather come from a program the caller starts inside.
+     *
+     * @return the listener, or empty
+     */
+    public Optional<SeccompNotifications> seccompNotifications() { return notifications; }
 
     @Override public OutputStream getOutputStream() { return helper.getOutputStream(); }
     @Override public InputStream getInputStream() { return helper.getInputStream(); }

@@ -608,6 +608,8 @@ public final class NamespacedProcessBuilder {
 
     /**
      * A seccomp filter ({@code SeccompFilter.compile()}), installed last before exec under noNewPrivileges, else before the credential change (it needs CAP_SYS_ADMIN then).
+     * One that notifies ({@code SeccompAction.NOTIFY}) is installed with a listener, which
+     * {@link NamespacedProcess#seccompNotifications()} hands over (one such filter per process: the kernel refuses a second).
      *
      * @param filter the compiled filter, added after earlier ones
      * @return this builder

@@ -7,6 +7,7 @@ import dev.jns.os.Errno;
 import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.PlanCompiler;
 import dev.jns.plan.PlannedOp;
+import dev.jns.seccomp.SeccompNotifications;
 import dev.jns.spec.LaunchSpec;
 import dev.jns.spec.Supervision;
 
@@ -19,6 +20,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Starts what a {@link LaunchSpec} describes: compiles the plan, has the native helper run it
@@ -80,7 +82,7 @@ public final class Spawner {
         // instanceof, not a pattern switch: a type switch bootstraps a hidden class a cold CLI pays for
         if (outcome instanceof HelperLauncher.Outcome.Started s) {
             return new NamespacedProcess(s.helper(), s.pid(), handles, s.connection(),
-                    releases.isEmpty() ? () -> {} : releases::releaseQuietly);
+                    releases.isEmpty() ? () -> {} : releases::releaseQuietly, notifications(s.listeners()));
         }
         handles.values().forEach(Namespace::close);
         releases.releaseQuietly();
@@ -98,9 +100,47 @@ public final class Spawner {
      * @throws java.io.IOException if the helper could not be started
      */
     public static long startDetached(LaunchSpec spec, ProcessBuilder stdio) throws IOException {
+        // nobody asked for a listener: closed, its notified calls fail with ENOSYS
+        return startDetached(spec, stdio, (pid, listener) -> listener.close());
+    }
+
+    /** What the caller does with the listener of a detached program's seccomp filter. */
+    @FunctionalInterface
+    public interface ListenerHandoff {
+        /**
+         * Takes the listener as soon as the filter is installed, before the program is set up
+         * and left to itself: a call it makes meanwhile that the filter notifies waits for an answer.
+         *
+         * @param pid      the program's pid
+         * @param listener the listener, this method's to close
+         * @throws IOException to abort the launch
+         */
+        void handOff(long pid, SeccompNotifications listener) throws IOException;
+    }
+
+    /**
+     * Starts a detached program like {@link #startDetached(LaunchSpec, ProcessBuilder)}, and
+     * hands the listener of its seccomp filter, if one notifies, to {@code handoff} (the
+     * filter is then installed before the program waits at its start fifo).
+     *
+     * @param spec    the launch spec
+     * @param stdio   the redirects the program gets (only they are read)
+     * @param handoff what takes the listener
+     * @return the program's pid
+     * @throws java.io.IOException if the helper could not be started, or {@code handoff} failed
+     */
+    public static long startDetached(LaunchSpec spec, ProcessBuilder stdio, ListenerHandoff handoff) throws IOException {
         if (!(spec.supervision() instanceof Supervision.Detached detached)) throw new IllegalArgumentException("not a detached spec");
         LaunchPlan plan = PlanCompiler.compile(spec);
-        HelperLauncher.Outcome outcome = HelperLauncher.launch(plan, stdio, (op, pid) -> {});
+        HelperLauncher.Outcome outcome = HelperLauncher.launch(plan, stdio, (op, pid) -> {}, (pid, fd) -> {
+            SeccompNotifications listener = SeccompNotifications.adopt(fd);
+            try {
+                handoff.handOff(pid, listener);
+            } catch (IOException | RuntimeException e) {
+                listener.close();
+                throw e;
+            }
+        });
         if (!(outcome instanceof HelperLauncher.Outcome.Detached d)) throw failure(spec, plan, outcome);
         if (detached.pidFile().isPresent()) {
             try {
@@ -111,6 +151,11 @@ public final class Spawner {
             }
         }
         return d.pid();
+    }
+
+    /** The kernel lets a process have one filter with a listener (EBUSY for a second), so at most one. */
+    private static Optional<SeccompNotifications> notifications(List<Integer> listeners) {
+        return listeners.isEmpty() ? Optional.empty() : Optional.of(SeccompNotifications.adopt(listeners.getFirst()));
     }
 
     /** Writes a file whole or not at all: a reader never sees it half written. */

@@ -27,9 +27,11 @@ public final class LibC {
             O_CLOEXEC = 0x80000, O_PATH = 0x200000;
     public static final int AT_FDCWD = -100;
 
-    private static final long SYS_WAIT4 = 61, SYS_PRCTL = 157, SYS_SOCKET = 41, SYS_CONNECT = 42, SYS_MKNODAT = 259, SYS_CLOSE = 3, SYS_FSTAT = 5, SYS_IOCTL = 16, SYS_SENDMSG = 46, SYS_FCNTL = 72, SYS_GETTID = 186,
+    private static final long SYS_WAIT4 = 61, SYS_PRCTL = 157, SYS_SOCKET = 41, SYS_CONNECT = 42, SYS_MKNODAT = 259, SYS_CLOSE = 3, SYS_FSTAT = 5, SYS_SENDMSG = 46, SYS_RECVMSG = 47, SYS_FCNTL = 72, SYS_GETTID = 186,
             SYS_OPENAT = 257, SYS_UNSHARE = 272, SYS_SETNS = 308, SYS_MEMFD_CREATE = 319, SYS_PIDFD_OPEN = 434,
             SYS_PIDFD_GETFD = 438;
+    /** {@code ioctl(2)}'s number, for the callers in this package with a struct to pass. */
+    static final long SYS_IOCTL = 16;
     private static final int MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, F_ADD_SEALS = 1033,
             F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8;
 
@@ -113,6 +115,11 @@ public final class LibC {
     /** {@code sendmsg(fd, msg, flags)}; returns the bytes sent. */
     static long sendmsg(int fd, MemorySegment msg, int flags, String detail) {
         return syscall(SYS_SENDMSG, "sendmsg", detail, fd, msg.address(), flags, 0);
+    }
+
+    /** {@code recvmsg(fd, msg, flags)} through the shared syscall downcall; returns the bytes received. */
+    static long recvmsg(int fd, MemorySegment msg, int flags, String detail) {
+        return syscall(SYS_RECVMSG, "recvmsg", detail, fd, msg.address(), flags, 0);
     }
 
     /** {@code memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING)}: an anonymous file, to be sealed. */

@@ -395,6 +395,95 @@ class OciCommandTest {
         return console;
     }
 
+    /**
+     * A seccomp agent on {@code socket}: takes the container process state and the listener,
+     * writes both (the state, then what the descriptor is) as one JSON line to {@code log}, then
+     * fails every notified call with EACCES, logging its syscall number and pid, until nobody
+     * is left under the filter.
+     */
+    private static Process seccompAgent(Path socket, Path log) throws Exception {
+        String agent = """
+                import socket, sys, os, struct, fcntl, json, select
+                s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)
+                c, _ = s.accept()
+                msg, fds, flags, addr = socket.recv_fds(c, 65536, 4)
+                log = open(sys.argv[2], 'w')
+                log.write(json.dumps({'message': json.loads(msg), 'fds': [os.readlink('/proc/self/fd/%d' % f) for f in fds]}) + '\\n')
+                log.flush()
+                fd = fds[0]
+                p = select.poll(); p.register(fd, select.POLLIN)
+                while True:
+                    if not any(ev & select.POLLIN for _, ev in p.poll()): break
+                    buf = bytearray(80)
+                    try: fcntl.ioctl(fd, 0xc0502100, buf)
+                    except OSError: continue
+                    nid, pid, flags, nr = struct.unpack_from('<QIIi', buf)
+                    log.write('call %d %d\\n' % (nr, pid)); log.flush()
+                    try: fcntl.ioctl(fd, 0xc0182101, struct.pack('<QqiI', nid, 0, -13, 0))
+                    except OSError: pass
+                """;
+        Process p = new ProcessBuilder("python3", "-c", agent, socket.toString(), log.toString()).redirectErrorStream(true).start();
+        for (int i = 0; i < 1000 && !Files.exists(socket); i++) Thread.sleep(10);
+        return p;
+    }
+
+    private void seccompNotifyConfig(Path socket) throws IOException {
+        config("mkdir /out/made; echo rc=$? > /out/result; for f in /proc/self/fd/*; do readlink $f; done > /out/fds",
+                "\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": " + Json0.string(socket.toString())
+                        + ", \"listenerMetadata\": \"agent-meta\", \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"],"
+                        + " \"action\": \"SCMP_ACT_NOTIFY\"}]}");
+    }
+
+    @Test
+    void seccompNotifyHandsTheListenerWithTheProcessStateToListenerPath() throws Exception {
+        Path socket = dir.resolve("agent.sock"), log = dir.resolve("agent.log");
+        seccompNotifyConfig(socket);
+        Process agent = seccompAgent(socket, log);
+        try {
+            Result created = oci("create", "--bundle", bundle.toString(), "n1");
+            assertThat(created.exit()).as(created.stderr()).isZero();
+            int pid = ((BigInteger) state("n1").get("pid")).intValue();
+            // at create, as runc: the agent has the state and the listener before the program is started
+            for (int i = 0; i < 500 && (!Files.exists(log) || Files.size(log) == 0); i++) Thread.sleep(10);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> first = (Map<String, Object>) Json.parse(Files.readAllLines(log).getFirst());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> message = (Map<String, Object>) first.get("message");
+            assertThat(message).containsEntry("ociVersion", "1.2.0").containsEntry("fds", List.of("seccompFd"))
+                    .containsEntry("pid", BigInteger.valueOf(pid)).containsEntry("metadata", "agent-meta");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> st = (Map<String, Object>) message.get("state");
+            assertThat(st).containsEntry("id", "n1").containsEntry("status", "creating").containsEntry("bundle", bundle.toString())
+                    .containsEntry("pid", BigInteger.valueOf(pid));
+            assertThat(first.get("fds")).isEqualTo(List.of("anon_inode:seccomp notify"));
+            for (Path fd : Files.list(Path.of("/proc", Integer.toString(pid), "fd")).toList()) {
+                assertThat(Files.readSymbolicLink(fd).toString()).as("the waiting program's " + fd).doesNotContain("seccomp");
+            }
+
+            assertThat(oci("start", "n1").exit()).isZero();
+            assertThat(awaitFile("result")).isEqualTo("rc=1\n");
+            assertThat(out.resolve("made")).as("the agent refused it").doesNotExist();
+            assertThat(awaitFile("fds")).doesNotContain("seccomp");
+            assertThat(agent.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("the agent sees the filter's end").isTrue();
+            assertThat(Files.readAllLines(log).subList(1, Files.readAllLines(log).size()))
+                    .singleElement().asString().matches("call (83|258) \\d+");
+        } finally {
+            agent.destroyForcibly();
+            oci("delete", "--force", "n1");
+        }
+    }
+
+    @Test
+    void seccompNotifyWithoutAListenerOnTheSocketFailsCreateInOneLine() throws Exception {
+        Path socket = dir.resolve("nobody.sock");
+        seccompNotifyConfig(socket);
+        Result created = oci("create", "--bundle", bundle.toString(), "n2");
+        assertThat(created.exit()).isEqualTo(1);
+        assertThat(created.stderr()).hasLineCount(1).contains("linux.seccomp.listenerPath: cannot send the seccomp listener to "
+                + socket + ": connect " + socket + ": ENOENT");
+        assertThat(oci("state", "n2").exit()).isEqualTo(1);
+    }
+
     @Test
     void rootlessTheDefaultRootlessSpecRunsAsAnUnprivilegedUser() throws Exception {
         Result spec = oci(RunAs.nobody(), "spec", "--rootless", "--bundle", bundle.toString());

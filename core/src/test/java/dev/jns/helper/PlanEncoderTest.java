@@ -77,4 +77,19 @@ class PlanEncoderTest {
                 new PlannedOp(Side.CHILD, new Op.Exec("a\0b", List.of(), List.of("x")), PROGRAM)), List.of());
         assertThatThrownBy(() -> PlanEncoder.encode(plan)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void onlyAPlanWithAListenerKeepsTheDescriptorSocketForIt() {
+        PlannedOp clone = new PlannedOp(Side.HELPER, new Op.Clone(0), PROGRAM);
+        PlannedOp exec = new PlannedOp(Side.CHILD, new Op.Exec("/bin/true", List.of(), List.of("true")), PROGRAM);
+        LaunchPlan plain = new LaunchPlan(List.of(clone, new PlannedOp(Side.CHILD, new Op.InstallSeccomp(3, false), PROGRAM), exec),
+                List.of());
+        LaunchPlan listening = new LaunchPlan(List.of(clone, new PlannedOp(Side.CHILD, new Op.InstallSeccomp(3, true), PROGRAM), exec),
+                List.of());
+        assertThat(PlanEncoder.expectsListener(plain)).isFalse();
+        assertThat(PlanEncoder.expectsListener(listening)).isTrue();
+        List<String> encoded = PlanEncoder.encode(listening);
+        int at = encoded.indexOf("listener");
+        assertThat(encoded.subList(at - 5, at + 1)).containsExactly(code(OpCode.SECCOMP), "C", "-", "2", "3", "listener");
+    }
 }

@@ -201,8 +201,7 @@ class ConfigTranslationTest {
                 new Case("\"mounts\": [{\"destination\": \"/x\", \"source\": \"/nonexistent-jns\", \"options\": [\"bind\"]}],", "",
                         "mounts[0]: bind source /nonexistent-jns: no such file or directory"),
                 new Case("\"mounts\": [{\"destination\": \"../../etc\", \"type\": \"tmpfs\"}],", "",
-                        "mounts[0].destination: must be an absolute path, not \"../../etc\""),
-                new Case("", ", \"seccomp\": {\"defaultAction\": \"SCMP_ACT_NOTIFY\"}", "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY not supported by jns yet"));
+                        "mounts[0].destination: must be an absolute path, not \"../../etc\""));
         for (Case c : cases) {
             assertThatThrownBy(() -> LaunchTranslator.translate(ConfigReader.read(base.formatted(c.top(), c.linux())), options(), ROOT))
                     .as(c.message()).isInstanceOf(OciException.class).hasMessage(c.message());
@@ -226,6 +225,24 @@ class ConfigTranslationTest {
         assertThatThrownBy(() -> ConfigReader.read("{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"},\n"
                 + " \"linux\": {\"resources\": {\"memory\": {\"limit\": 1048576},\n \"rdma\": {}, \"pids\": {\"limit\": \"x\"}}}}"))
                 .hasMessage("config.json: linux.resources.rdma: linux.resources.rdma not supported by jns yet at line 3");
+        String seccomp = "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"},\n \"linux\": {\"seccomp\": %s}}";
+        assertThatThrownBy(() -> ConfigReader.read(seccomp.formatted("{\"defaultAction\": \"SCMP_ACT_NOTIFY\",\n \"listenerPath\": \"/s\"}")))
+                .hasMessage("config.json: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action at line 2");
+        assertThatThrownBy(() -> ConfigReader.read(seccomp.formatted("{\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+                + " \"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}")))
+                .hasMessage("config.json: linux.seccomp: listenerPath is required when an action is SCMP_ACT_NOTIFY"
+                        + " (the socket the listener is sent to) at line 2");
+        assertThatThrownBy(() -> ConfigReader.read(seccomp.formatted("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/s\",\n"
+                + " \"syscalls\": [{\"names\": [\"sendmsg\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}")))
+                .hasMessage("config.json: linux.seccomp.syscalls[0]: SCMP_ACT_NOTIFY for sendmsg would stop jns handing the"
+                        + " listener over (it sends it with sendmsg) at line 3");
+        OciConfig.Seccomp read = ConfigReader.read(seccomp.formatted("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/s\","
+                + " \"listenerMetadata\": \"m\", \"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"))
+                .linux().seccomp().orElseThrow();
+        assertThat(read.listenerPath()).contains("/s");
+        assertThat(read.listenerMetadata()).isEqualTo("m");
+        assertThat(SeccompTranslator.filter(read).rules()).extracting(dev.jns.seccomp.SeccompFilter.Rule::action)
+                .containsExactly(dev.jns.seccomp.SeccompAction.NOTIFY);
         assertThatThrownBy(() -> ConfigReader.read("{\"root\": {\"path\": \"r\"}}"))
                 .hasMessage("config.json: ociVersion: missing (in the object at line 1)");
         assertThatThrownBy(() -> ConfigReader.read("{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"}, \"windows\": {}}"))

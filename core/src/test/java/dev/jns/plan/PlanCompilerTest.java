@@ -607,4 +607,41 @@ class PlanCompilerTest {
         return new LaunchSpec(s.program(), s.create(), s.join(), user, s.filesystem(), s.setup(), s.credentials(),
                 s.capabilities(), s.supervision(), s.descriptors(), s.seccomp(), s.waitForCaller(), s.limits());
     }
+
+    /** One instruction: {@code ret k}. */
+    private static dev.jns.spec.SeccompProgram returning(int k) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+        b.putShort(0, (short) 0x06).putInt(4, k);
+        return new dev.jns.spec.SeccompProgram(b);
+    }
+
+    @Test
+    void aFilterThatNotifiesIsInstalledWithAListenerAndOnlyThatOne() {
+        dev.jns.spec.SeccompProgram notify = returning(0x7fc00000), allow = returning(0x7fff0000);
+        assertThat(notify.notifies()).isTrue();
+        assertThat(allow.notifies()).isFalse();
+        assertThat(returning(0x00050000 | 0x7fc0).notifies()).as("an errno that looks like it in the low bits").isFalse();
+        LaunchPlan plan = compile(new NamespacedProcessBuilder("true").newNamespaces(UTS).noNewPrivileges(true)
+                .seccomp(allow).seccomp(notify), ROOT);
+        List<Op.InstallSeccomp> installs = plan.opsOf(Op.InstallSeccomp.class);
+        assertThat(installs).extracting(Op.InstallSeccomp::listener).containsExactly(false, true);
+        assertThat(installs.get(1).args()).containsExactly(Integer.toString(installs.get(1).slot()), "listener");
+        assertThat(installs.get(0).args()).containsExactly(Integer.toString(installs.get(0).slot()));
+        assertThat(names(plan).subList(names(plan).size() - 3, names(plan).size()))
+                .as("last before exec, under no_new_privs").containsExactly("InstallSeccomp", "InstallSeccomp", "Exec");
+    }
+
+    @Test
+    void aDetachedProgramGetsItsNotifyingFilterBeforeTheParentLeaves() {
+        LaunchSpec b = new NamespacedProcessBuilder("true").newNamespaces(UTS).noNewPrivileges(true).seccomp(returning(0x7fc00000)).spec();
+        LaunchSpec detached = new LaunchSpec(b.program(), b.create(), b.join(), b.user(), b.filesystem(), b.setup(), b.credentials(),
+                b.capabilities(), new Supervision.Detached(Optional.empty(), Optional.empty()), b.descriptors(), b.seccomp(),
+                b.waitForCaller());
+        List<String> ops = names(PlanCompiler.compile(detached, ROOT, KERNEL));
+        assertThat(ops.indexOf("InstallSeccomp")).as("the listener leaves with the parent's report").isLessThan(ops.indexOf("Detach"));
+        LaunchSpec plain = new LaunchSpec(b.program(), b.create(), b.join(), b.user(), b.filesystem(), b.setup(), b.credentials(),
+                b.capabilities(), detached.supervision(), b.descriptors(), List.of(returning(0x7fff0000)), b.waitForCaller());
+        List<String> plainOps = names(PlanCompiler.compile(plain, ROOT, KERNEL));
+        assertThat(plainOps.indexOf("InstallSeccomp")).as("without a listener: last before exec").isEqualTo(plainOps.size() - 2);
+    }
 }
