@@ -1,6 +1,8 @@
 package dev.jns.plan;
 
+import dev.jns.ids.IdMap;
 import dev.jns.ns.NamespaceType;
+import dev.jns.os.Errno;
 import dev.jns.spec.Descriptor;
 import dev.jns.spec.Joins;
 import dev.jns.spec.LaunchSpec;
@@ -86,6 +88,21 @@ final class BeforeClone {
             d.received.put(step, slot);
         }
 
+        // Id-mapped trees: copied and mapped now, while the helper is privileged over the
+        // filesystems and paths name the caller's tree; each attached by the child in its place.
+        List<Integer> treeSlots = new ArrayList<>();
+        for (FsStep step : s.filesystem().steps()) {
+            if (!(step instanceof FsStep.Bind b) || b.idMapping().isEmpty()) continue;
+            FsStep.IdMapping m = b.idMapping().get();
+            int slot = d.slot();
+            int at = d.add(new PlannedOp(Side.HELPER, new Op.IdmapTree(slot, b.source().toAbsolutePath().toString(),
+                    m.recursive(), b.attributes(), procLines(m.uids()), procLines(m.gids())), step,
+                    b.optional() ? Errno.ENOENT : 0, null));
+            d.received.put(step, slot);
+            d.idmappedAt.put(step, at);
+            treeSlots.add(slot);
+        }
+
         // /proc as the caller sees it, for the nested user namespace made after the root change
         if (s.user().nested() == dev.jns.spec.UserNamespace.Nested.DISABLED) {
             int proc = d.slot();
@@ -139,6 +156,8 @@ final class BeforeClone {
             cloneFlags |= t.cloneFlag();
         }
         d.add(Side.HELPER, new Op.Clone(cloneFlags), s.create());
+        // The parent's copy of a tree would keep its mount busy (umount: EBUSY) while the helper supervises.
+        for (int slot : treeSlots) d.add(Side.PARENT, new Op.Close(slot), s.filesystem());
         return new Pins(root, workDir, cgroupProcs, pidNamespace, groupsDropped, descriptors, seccomp, startFifoDirectory);
     }
 
@@ -176,6 +195,13 @@ final class BeforeClone {
      */
     static boolean pidNestedInJoined(LaunchSpec s) {
         return s.create().contains(PID) && !s.create().pidForChildren() && s.join().joins(PID);
+    }
+
+    /** A map as {@code /proc/PID/uid_map} takes it: one "inside outside count" line each. */
+    static String procLines(List<IdMap> map) {
+        StringBuilder b = new StringBuilder();
+        for (IdMap line : map) b.append(line.toProcLine()).append('\n');
+        return b.toString();
     }
 
     private static String parentOf(Path file) {
