@@ -90,7 +90,7 @@ final class BeforeClone {
 
         // Id-mapped trees: copied and mapped now, while the helper is privileged over the
         // filesystems and paths name the caller's tree; each attached by the child in its place.
-        List<Integer> treeSlots = new ArrayList<>();
+        List<PlannedOp> closes = new ArrayList<>();
         for (FsStep step : s.filesystem().steps()) {
             if (!(step instanceof FsStep.Bind b) || b.idMapping().isEmpty()) continue;
             FsStep.IdMapping m = b.idMapping().get();
@@ -100,7 +100,8 @@ final class BeforeClone {
                     b.optional() ? Errno.ENOENT : 0, null));
             d.received.put(step, slot);
             d.idmappedAt.put(step, at);
-            treeSlots.add(slot);
+            // an optional bind's source may be missing: then there is no tree to close either
+            closes.add(new PlannedOp(Side.PARENT, new Op.Close(slot), step, 0, b.optional() ? new PlannedOp.Condition(at, true) : null));
         }
 
         // /proc as the caller sees it, for the nested user namespace made after the root change
@@ -157,7 +158,7 @@ final class BeforeClone {
         }
         d.add(Side.HELPER, new Op.Clone(cloneFlags), s.create());
         // The parent's copy of a tree would keep its mount busy (umount: EBUSY) while the helper supervises.
-        for (int slot : treeSlots) d.add(Side.PARENT, new Op.Close(slot), s.filesystem());
+        closes.forEach(d::add);
         return new Pins(root, workDir, cgroupProcs, pidNamespace, groupsDropped, descriptors, seccomp, startFifoDirectory);
     }
 

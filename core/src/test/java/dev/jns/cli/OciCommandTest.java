@@ -493,7 +493,7 @@ class OciCommandTest {
                 + " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]}");
         Result r = oci("run", "--bundle", bundle.toString(), "idm3");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.stderr()).contains("mount_setattr").contains("EINVAL").hasLineCount(1);
+        assertThat(r.stderr()).contains("mount_setattr").contains("EINVAL").contains("cannot be id-mapped").hasLineCount(1);
         assertThat(oci("state", "idm3").exit()).isEqualTo(1);
     }
 

@@ -51,7 +51,8 @@ class IdMappedBindTest {
         assertThat(tree.recursive()).isFalse();
         assertThat(ops.get(made).side()).isEqualTo(Side.HELPER);
         assertThat(made).isLessThan(clone);
-        assertThat(ops.get(closed)).extracting(PlannedOp::side, PlannedOp::op).containsExactly(Side.PARENT, new Op.Close(tree.slot()));
+        assertThat(ops.get(closed)).extracting(PlannedOp::side, PlannedOp::op, PlannedOp::onlyIf)
+                .containsExactly(Side.PARENT, new Op.Close(tree.slot()), null);
         assertThat(closed).isGreaterThan(clone);
         Op.AttachTree attach = (Op.AttachTree) ops.get(attached).op();
         assertThat(ops.get(attached).side()).isEqualTo(Side.CHILD);
@@ -76,6 +77,7 @@ class IdMappedBindTest {
         assertThat(ops.get(made).tolerated()).isEqualTo(dev.jns.os.Errno.ENOENT);
         assertThat(((Op.IdmapTree) ops.get(made).op()).recursive()).isTrue();
         assertThat(ops.get(attached).onlyIf()).isEqualTo(new PlannedOp.Condition(made, true));
+        assertThat(ops.get(indexOf(ops, Op.Close.class)).onlyIf()).as("no tree, nothing to close").isEqualTo(new PlannedOp.Condition(made, true));
         Op.AttachTree attach = (Op.AttachTree) ops.get(attached).op();
         assertThat(attach.root()).isEqualTo(Op.NO_ROOT);
         assertThat(attach.make()).as("outside a built root a target is never made: it would be made in the caller's tree").isFalse();
@@ -121,12 +123,31 @@ class IdMappedBindTest {
     }
 
     @Test
+    void anOptionalIdMappedBindOfAMissingSourceIsSkippedOnTheKernelToo() throws Exception {
+        Privilege.requireRoot("id-map a mount");
+        MachineState before = MachineState.capture();
+        Sandbox s = usr("test -e /data && echo there || echo skipped");
+        // the Sandbox has no -try form for it: the step is added to its spec directly
+        var spec = s.spec();
+        List<FsStep> steps = new java.util.ArrayList<>(spec.filesystem().steps());
+        steps.add(new FsStep.Bind(dir.resolve("missing"), Path.of("/data"), 0, true, java.util.Optional.of(THOUSAND_AS_ROOT)));
+        var launched = withFilesystem(spec, new dev.jns.spec.Filesystem(spec.filesystem().propagation(), steps));
+        ProcessBuilder stdio = new ProcessBuilder().redirectErrorStream(true);
+        Process p = dev.jns.spawn.Spawner.start(launched, stdio, List.of(), false);
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).isEqualTo("skipped\n");
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
     void aFilesystemThatCannotBeIdMappedFailsTheStartWithTheKernelsErrno() throws Exception {
         Privilege.requireRoot("id-map a mount");
         MachineState before = MachineState.capture();
         // proc cannot be id-mapped: mount_setattr says EINVAL
         assertThatThrownBy(() -> usr("true").bindIdMapped("/proc/self", "/data", THOUSAND_AS_ROOT).start())
-                .isInstanceOf(SpawnException.class).hasMessageContaining("mount_setattr").hasMessageContaining("EINVAL");
+                .isInstanceOf(SpawnException.class).hasMessageContaining("mount_setattr").hasMessageContaining("EINVAL")
+                .hasMessageContaining("cannot be id-mapped");
         MachineState.assertNothingLeakedSince(before);
     }
 
