@@ -141,6 +141,25 @@ class IdMappedBindTest {
     }
 
     @Test
+    void outsideABuiltRootTheTreeGoesOnTheExistingTargetAndTheSupervisingHelperDoesNotKeepItBusy() throws Exception {
+        Privilege.requireRoot("id-map a mount");
+        Path data = tree(), target = Files.createDirectory(dir.resolve("target"));
+        MachineState before = MachineState.capture();
+        // a plain umount fails with EBUSY while any descriptor holds the mount: the helper's copy is closed
+        var spec = new dev.jns.spawn.NamespacedProcessBuilder("sh", "-c",
+                "stat -c %u " + target + "/thousands && umount " + target + " && echo unmounted")
+                .newNamespaces(dev.jns.ns.NamespaceType.MNT).spec();
+        var fs = new dev.jns.spec.Filesystem(spec.filesystem().propagation(),
+                List.of(new FsStep.Bind(data, target, 0, false, java.util.Optional.of(THOUSAND_AS_ROOT))));
+        Process p = dev.jns.spawn.Spawner.start(withFilesystem(spec, fs), new ProcessBuilder().redirectErrorStream(true), List.of(), false);
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).isEqualTo("0\nunmounted\n");
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).as("nothing in the caller's namespace").doesNotContain(target.toString());
+        MachineState.assertNothingLeakedSince(before);
+    }
+
+    @Test
     void aFilesystemThatCannotBeIdMappedFailsTheStartWithTheKernelsErrno() throws Exception {
         Privilege.requireRoot("id-map a mount");
         MachineState before = MachineState.capture();
