@@ -165,7 +165,8 @@ struct op {
     X(EXEC, op_exec) \
     X(IDMAP_TREE, op_idmap_tree) \
     X(ATTACH_TREE, op_attach_tree) \
-    X(CLOSE, op_close)
+    X(CLOSE, op_close) \
+    X(USERNS_WITH_MAPS, op_userns_with_maps)
 
 #define JNS_OP_ENUM(name, fn) OP_##name,
 enum op_code { JNS_OP_TABLE(JNS_OP_ENUM) OP_COUNT };

@@ -374,36 +374,28 @@ int op_fchdir(struct op *o) {
 }
 
 /*
- * argv: SLOT SOURCE RECURSIVE ATTR-SET UID-MAP GID-MAP: an id-mapped copy of the tree at SOURCE
- * kept detached in SLOT, for ATTACH_TREE to put in place. The copy is recursive; MOUNT_ATTR_IDMAP
- * with a new user namespace holding UID-MAP and GID-MAP (an on-disk id "inside" shows as
- * "outside") is set on its top mount, or with RECURSIVE 1 on every mount in it, and ATTR-SET on
- * all. Made before the clone: the kernel lets only a caller privileged over the filesystem's
- * own user namespace id-map it, which a child in a new user namespace is not.
+ * argv: SLOT SOURCE RECURSIVE ATTR-SET USERNS-SLOT: an id-mapped copy of the tree at SOURCE kept
+ * detached in SLOT, for ATTACH_TREE to put in place. The copy is recursive; MOUNT_ATTR_IDMAP with
+ * the user namespace in USERNS-SLOT (its maps: an on-disk id "inside" shows as "outside") is set
+ * on its top mount, or with RECURSIVE 1 on every mount in it, and ATTR-SET on all. Made before
+ * the clone: the kernel lets only a caller privileged over the filesystem's own user namespace
+ * id-map it, which a child in a new user namespace is not.
  */
 int op_idmap_tree(struct op *o) {
     const char *source = o->argv[1];
+    int userns = slot_fd(o->argv[4]);
+    if (userns < 0) return -1;
     set_detail("%s", source);
     int tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
     if (tree < 0) return -1;
-    int userns = -1, rc = set_tree_attributes(tree, strtoull(o->argv[3], NULL, 0));
-    if (rc == 0) {
-        userns = userns_with_maps(o->argv[4], o->argv[5]);
-        if (userns < 0) {
-            int saved = errno;
-            set_detail("%s: a user namespace with its maps", source);
-            errno = saved;
-            rc = -1;
-        }
-    }
+    int rc = set_tree_attributes(tree, strtoull(o->argv[3], NULL, 0));
     if (rc == 0) {
         set_detail("%s: MOUNT_ATTR_IDMAP%s", source, atoi(o->argv[2]) ? ", recursive" : "");
         struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
         rc = mount_setattr(tree, "", AT_EMPTY_PATH | (atoi(o->argv[2]) ? AT_RECURSIVE : 0), &attr, sizeof attr);
     }
-    int saved = errno;
-    if (userns >= 0) close(userns);
     if (rc < 0) {
+        int saved = errno;
         close(tree);
         errno = saved;
         return -1;

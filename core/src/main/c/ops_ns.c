@@ -156,6 +156,13 @@ int userns_with_maps(const char *uid_map, const char *gid_map) {
     return fd;
 }
 
+/* argv: SLOT UID-MAP GID-MAP: a new user namespace with these maps, for id-mapped mounts */
+int op_userns_with_maps(struct op *o) {
+    set_detail("uid_map %s", o->argv[1]);
+    int fd = userns_with_maps(o->argv[1], o->argv[2]);
+    return fd < 0 ? -1 : set_slot(o->argv[0], fd);
+}
+
 /* argv: SLOT PID INODE (0: any) */
 int op_open_pidfd(struct op *o) {
     pid_t pid = (pid_t)atoi(o->argv[1]);

@@ -237,19 +237,29 @@ public sealed interface Op {
     }
 
     /**
+     * A new user namespace whose {@code uid_map} and {@code gid_map} are {@code uidMap} and
+     * {@code gidMap} ({@code /proc} form: "inside outside count" lines), held in {@code slot}
+     * for {@link IdmapTree}s: a child of the helper unshares it and waits while the helper (root:
+     * any map is allowed) writes the maps and opens it, then leaves and is reaped.
+     */
+    record UserNamespaceWithMaps(int slot, String uidMap, String gidMap) implements Op {
+        public OpCode code() { return OpCode.USERNS_WITH_MAPS; }
+        public List<String> args() { return List.of(Integer.toString(slot), uidMap, gidMap); }
+    }
+
+    /**
      * An id-mapped copy of the tree at {@code source} (a plain path, as the helper sees it
      * before the clone), kept detached in {@code slot} for an {@link AttachTree}:
      * {@code open_tree(OPEN_TREE_CLONE|AT_RECURSIVE)}, {@code MOUNT_ATTR_*} bits {@code attrSet}
-     * on every mount in it, then {@code mount_setattr(MOUNT_ATTR_IDMAP)} with a new user namespace
-     * whose {@code uid_map} and {@code gid_map} are {@code uidMap} and {@code gidMap}
-     * ({@code /proc} form: "inside outside count" lines), on its top mount or, {@code recursive},
+     * on every mount in it, then {@code mount_setattr(MOUNT_ATTR_IDMAP)} with the user namespace
+     * in {@code usernsSlot} (a {@link UserNamespaceWithMaps}'), on its top mount or, {@code recursive},
      * on all of them. The kernel id-maps only for a caller privileged over the filesystem's user
      * namespace, so this runs in the helper, before the clone.
      */
-    record IdmapTree(int slot, String source, boolean recursive, long attrSet, String uidMap, String gidMap) implements Op {
+    record IdmapTree(int slot, String source, boolean recursive, long attrSet, int usernsSlot) implements Op {
         public OpCode code() { return OpCode.IDMAP_TREE; }
         public List<String> args() {
-            return List.of(Integer.toString(slot), source, recursive ? "1" : "0", Long.toString(attrSet), uidMap, gidMap);
+            return List.of(Integer.toString(slot), source, recursive ? "1" : "0", Long.toString(attrSet), Integer.toString(usernsSlot));
         }
     }
 

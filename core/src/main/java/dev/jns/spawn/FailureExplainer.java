@@ -39,7 +39,7 @@ final class FailureExplainer {
             return "the filesystem there cannot be id-mapped (ext4, xfs, btrfs, tmpfs and overlayfs can; proc, sysfs"
                     + " and most network filesystems cannot), or a map is not valid for it";
         }
-        if (op instanceof Op.IdmapTree && errno == Errno.EPERM) {
+        if ((op instanceof Op.IdmapTree || op instanceof Op.UserNamespaceWithMaps) && errno == Errno.EPERM) {
             return "only a caller privileged over the filesystem's user namespace (root, for a host filesystem) may id-map a mount";
         }
         if (op instanceof Op.SetUid u && errno == Errno.EINVAL) return "uid " + u.uid() + " is not mapped in the user namespace";

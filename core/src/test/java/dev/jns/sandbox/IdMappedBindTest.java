@@ -43,17 +43,22 @@ class IdMappedBindTest {
         LaunchPlan plan = Sandbox.command("true").bindIdMapped("/srv/data", "/data", THOUSAND_AS_ROOT).plan();
         List<PlannedOp> ops = plan.planned();
         int made = indexOf(ops, Op.IdmapTree.class), clone = indexOf(ops, Op.Clone.class),
-                closed = indexOf(ops, Op.Close.class), attached = indexOf(ops, Op.AttachTree.class);
+                attached = indexOf(ops, Op.AttachTree.class);
         Op.IdmapTree tree = (Op.IdmapTree) ops.get(made).op();
         assertThat(tree.source()).isEqualTo("/srv/data");
-        assertThat(tree.uidMap()).isEqualTo("1000 0 1\n");
-        assertThat(tree.gidMap()).isEqualTo("1000 0 1\n");
         assertThat(tree.recursive()).isFalse();
+        int userns = indexOf(ops, Op.UserNamespaceWithMaps.class);
+        assertThat(ops.get(userns).op()).isEqualTo(new Op.UserNamespaceWithMaps(tree.usernsSlot(), "1000 0 1\n", "1000 0 1\n"));
+        assertThat(ops.get(userns).side()).isEqualTo(Side.HELPER);
+        assertThat(userns).isLessThan(made);
+        // the namespace's descriptor is closed before the clone: the tree holds it
+        assertThat(ops.subList(made, clone)).extracting(PlannedOp::side, PlannedOp::op)
+                .contains(org.assertj.core.groups.Tuple.tuple(Side.HELPER, new Op.Close(tree.usernsSlot())));
         assertThat(ops.get(made).side()).isEqualTo(Side.HELPER);
         assertThat(made).isLessThan(clone);
+        int closed = indexOf(ops.subList(clone, ops.size()), Op.Close.class) + clone;
         assertThat(ops.get(closed)).extracting(PlannedOp::side, PlannedOp::op, PlannedOp::onlyIf)
                 .containsExactly(Side.PARENT, new Op.Close(tree.slot()), null);
-        assertThat(closed).isGreaterThan(clone);
         Op.AttachTree attach = (Op.AttachTree) ops.get(attached).op();
         assertThat(ops.get(attached).side()).isEqualTo(Side.CHILD);
         assertThat(attach.slot()).isEqualTo(tree.slot());
@@ -77,10 +82,25 @@ class IdMappedBindTest {
         assertThat(ops.get(made).tolerated()).isEqualTo(dev.jns.os.Errno.ENOENT);
         assertThat(((Op.IdmapTree) ops.get(made).op()).recursive()).isTrue();
         assertThat(ops.get(attached).onlyIf()).isEqualTo(new PlannedOp.Condition(made, true));
-        assertThat(ops.get(indexOf(ops, Op.Close.class)).onlyIf()).as("no tree, nothing to close").isEqualTo(new PlannedOp.Condition(made, true));
+        int clone = indexOf(ops, Op.Clone.class);
+        assertThat(ops.get(indexOf(ops.subList(clone, ops.size()), Op.Close.class) + clone).onlyIf()).as("no tree, nothing to close")
+                .isEqualTo(new PlannedOp.Condition(made, true));
         Op.AttachTree attach = (Op.AttachTree) ops.get(attached).op();
         assertThat(attach.root()).isEqualTo(Op.NO_ROOT);
         assertThat(attach.make()).as("outside a built root a target is never made: it would be made in the caller's tree").isFalse();
+    }
+
+    @Test
+    void bindsWithTheSameMapsShareOneUserNamespace() {
+        FsStep.IdMapping other = new FsStep.IdMapping(List.of(new IdMap(0, 100000, 65536)), List.of(new IdMap(0, 100000, 65536)), true);
+        LaunchPlan plan = Sandbox.command("true").bindIdMapped("/srv/a", "/a", THOUSAND_AS_ROOT)
+                .bindIdMapped("/srv/b", "/b", other).bindIdMapped("/srv/c", "/c", THOUSAND_AS_ROOT).plan();
+        List<Op.UserNamespaceWithMaps> namespaces = plan.opsOf(Op.UserNamespaceWithMaps.class);
+        assertThat(namespaces).extracting(Op.UserNamespaceWithMaps::uidMap).containsExactly("1000 0 1\n", "0 100000 65536\n");
+        assertThat(plan.opsOf(Op.IdmapTree.class)).extracting(Op.IdmapTree::source, Op.IdmapTree::usernsSlot).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("/srv/a", namespaces.get(0).slot()),
+                org.assertj.core.groups.Tuple.tuple("/srv/b", namespaces.get(1).slot()),
+                org.assertj.core.groups.Tuple.tuple("/srv/c", namespaces.get(0).slot()));
     }
 
     @Test
