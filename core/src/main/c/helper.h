@@ -55,10 +55,10 @@
  *   main.c       argv, the sealed re-exec, the plan, the walk and the parent/child baton
  *   protocol.c   meeting the JVM, status frames, the failure detail, waiting, detaching
  *   optable.c    op codes to functions, slots, the /proc/child paths, running one op
- *   ops_ns.c     clone3, unshare, open, pidfd, setns, host/domain name, link up
+ *   ops_ns.c     clone3, unshare, open, close, pidfd, setns, a user namespace with given maps, host/domain name, link up
  *   ops_files.c  writing files and descriptors, received bytes, running newuidmap
  *   ops_ids.c    the owner, credentials, capabilities, no_new_privs, session, rlimits
- *   ops_mount.c  mounts, binds, mount attributes, directories, links, nodes, roots; paths in a root
+ *   ops_mount.c  mounts, binds (id-mapped too), mount attributes, directories, links, nodes, roots; paths in a root
  *   ops_exec.c   signal masks, subreaper, the death signal, seccomp, dup, exec
  *   supervise.c  the running target, undo after a failure, exiting like the target
  *   util.c       whole reads and writes
@@ -164,7 +164,11 @@ struct op {
     X(AWAIT_CALLER, op_await) \
     X(DETACH, op_detach) \
     X(DEATH_SIGNAL, op_pdeathsig) \
-    X(EXEC, op_exec)
+    X(EXEC, op_exec) \
+    X(IDMAP_TREE, op_idmap_tree) \
+    X(ATTACH_TREE, op_attach_tree) \
+    X(CLOSE, op_close) \
+    X(USERNS_WITH_MAPS, op_userns_with_maps)
 
 #define JNS_OP_ENUM(name, fn) OP_##name,
 enum op_code { JNS_OP_TABLE(JNS_OP_ENUM) OP_COUNT };
@@ -208,6 +212,7 @@ int forward_listener(int fd, int op);
 int run_op(struct op *o);
 int slot_fd(const char *arg);               /* the descriptor in a slot, or -1 with EBADF */
 int set_slot(const char *arg, int fd);      /* keeps fd (moved above the low numbers) in a slot */
+int close_slot(const char *arg);            /* closes a slot's descriptor, leaving the slot empty */
 int move_slots_off(int fd);                 /* moves a slot's or the baton's descriptor away from fd */
 const char *child_path(const char *path, char *buf, size_t size);
 const char *fd_path(int fd, char *buf, size_t size);
@@ -217,6 +222,10 @@ const char *fd_path(int fd, char *buf, size_t size);
 void remember_mount(const char *target);    /* undone if the launch fails (mounts made outside) */
 __attribute__((noreturn)) void undo_and_exit(int op, int err);
 __attribute__((noreturn)) void supervise(void);
+
+/* ---- ops_ns.c -------------------------------------------------------------------------- */
+
+int userns_with_maps(const char *uid_map, const char *gid_map); /* an fd of a new user namespace with these maps */
 
 /* ---- ops_ids.c ------------------------------------------------------------------------- */
 

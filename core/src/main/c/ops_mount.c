@@ -372,3 +372,58 @@ int op_fchdir(struct op *o) {
     int fd = slot_fd(o->argv[0]);
     return fd < 0 ? -1 : fchdir(fd);
 }
+
+/*
+ * argv: SLOT SOURCE RECURSIVE ATTR-SET USERNS-SLOT: an id-mapped copy of the tree at SOURCE kept
+ * detached in SLOT, for ATTACH_TREE to put in place. The copy is recursive; MOUNT_ATTR_IDMAP with
+ * the user namespace in USERNS-SLOT (its maps: an on-disk id "inside" shows as "outside") is set
+ * on its top mount, or with RECURSIVE 1 on every mount in it, and ATTR-SET on all. Made before
+ * the clone: the kernel lets only a caller privileged over the filesystem's own user namespace
+ * id-map it, which a child in a new user namespace is not.
+ */
+int op_idmap_tree(struct op *o) {
+    const char *source = o->argv[1];
+    int userns = slot_fd(o->argv[4]);
+    if (userns < 0) return -1;
+    set_detail("%s", source);
+    int tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (tree < 0) return -1;
+    int rc = set_tree_attributes(tree, strtoull(o->argv[3], NULL, 0));
+    if (rc == 0) {
+        set_detail("%s: MOUNT_ATTR_IDMAP%s", source, atoi(o->argv[2]) ? ", recursive" : "");
+        struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
+        rc = mount_setattr(tree, "", AT_EMPTY_PATH | (atoi(o->argv[2]) ? AT_RECURSIVE : 0), &attr, sizeof attr);
+    }
+    if (rc < 0) {
+        int saved = errno;
+        close(tree);
+        errno = saved;
+        return -1;
+    }
+    return set_slot(o->argv[0], tree);
+}
+
+/*
+ * argv: SLOT ROOT TARGET MAKE PARENT-MODE: move_mount of the detached tree in SLOT onto TARGET
+ * in ROOT; with MAKE 1 a missing TARGET is made like the tree's top (a directory 0755, else an
+ * empty file 0444), its missing parents PARENT-MODE (octal).
+ */
+int op_attach_tree(struct op *o) {
+    int tree = slot_fd(o->argv[0]);
+    if (tree < 0) return -1;
+    char what[4096];
+    set_detail("%s on %s", fd_path(tree, what, sizeof what), o->argv[2]);
+    if (atoi(o->argv[3])) {
+        struct stat st;
+        if (fstat(tree, &st) < 0) return -1;
+        mode_t parents = (mode_t)strtoul(o->argv[4], NULL, 8);
+        if (make_in(o->argv[1], o->argv[2], S_ISDIR(st.st_mode) ? S_IFDIR | 0755 : S_IFREG | 0444, parents) < 0) return -1;
+    }
+    int target = open_in(o->argv[1], o->argv[2], O_PATH, 0);
+    if (target < 0) return -1;
+    int rc = move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+    int saved = errno;
+    close(target);
+    errno = saved;
+    return rc;
+}

@@ -1,6 +1,7 @@
 /*
  * Ops on namespaces: the clone into new ones, unshare, opening files and pidfds into
- * slots and joining through them, host and domain name, a link up.
+ * slots (and closing them) and joining through them, a user namespace with given maps (for
+ * an id-mapped mount), host and domain name, a link up.
  */
 #include "helper.h"
 
@@ -17,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct clone_args_v2 { /* struct clone_args as of Linux 5.7 */
@@ -91,6 +93,73 @@ int op_open(struct op *o) {
      * start fifo, say) must get past allowlists older than openat2, such as Docker's default. */
     int fd = how.resolve ? (int)syscall(SYS_openat2, dir, path, &how, sizeof how)
                          : openat(dir, path, (int)how.flags, (mode_t)how.mode);
+    return fd < 0 ? -1 : set_slot(o->argv[0], fd);
+}
+
+/* argv: SLOT: closes the slot's descriptor (the parent's copy of one only the child needs) */
+int op_close(struct op *o) {
+    set_detail("slot %s", o->argv[0]);
+    return close_slot(o->argv[0]);
+}
+
+/*
+ * An O_RDONLY descriptor of a new user namespace whose uid_map and gid_map are UID_MAP and
+ * GID_MAP (lines "inside outside count"), or -1 with errno. A user namespace with maps needs a
+ * process in it while they are written: a child unshares one and waits for the end of a pipe;
+ * the helper (root in the caller's user namespace may write any map) writes the maps, opens
+ * /proc/CHILD/ns/user, closes the pipe and reaps the child. The namespace lives on in the
+ * descriptor. If the helper dies first, the child sees the pipe's end and leaves too.
+ */
+int userns_with_maps(const char *uid_map, const char *gid_map) {
+    int ready[2], hold[2];
+    if (pipe2(ready, O_CLOEXEC) < 0) return -1;
+    if (pipe2(hold, O_CLOEXEC) < 0) {
+        int saved = errno;
+        close(ready[0]);
+        close(ready[1]);
+        errno = saved;
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(ready[0]);
+        close(hold[1]);
+        int err = unshare(CLONE_NEWUSER) < 0 ? errno : 0;
+        char c;
+        if (write(ready[1], &err, sizeof err) == (ssize_t)sizeof err) {
+            while (read(hold[0], &c, 1) < 0 && errno == EINTR) {}
+        }
+        _exit(0);
+    }
+    int err = pid < 0 ? errno : 0, fd = -1;
+    close(ready[1]);
+    close(hold[0]);
+    if (!err && read_all(ready[0], &err, sizeof err) < 0) err = errno ? errno : ECHILD;
+    if (!err) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
+        if (write_file(path, uid_map) == 0) {
+            snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
+            if (write_file(path, gid_map) == 0) {
+                snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+            }
+        }
+        if (fd < 0) err = errno;
+    }
+    close(ready[0]);
+    close(hold[1]);
+    if (pid > 0) {
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+    }
+    errno = err;
+    return fd;
+}
+
+/* argv: SLOT UID-MAP GID-MAP: a new user namespace with these maps, for id-mapped mounts */
+int op_userns_with_maps(struct op *o) {
+    set_detail("uid_map %s", o->argv[1]);
+    int fd = userns_with_maps(o->argv[1], o->argv[2]);
     return fd < 0 ? -1 : set_slot(o->argv[0], fd);
 }
 

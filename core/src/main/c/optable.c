@@ -58,6 +58,17 @@ int set_slot(const char *arg, int fd) {
     return 0;
 }
 
+int close_slot(const char *arg) {
+    int i = slot_index(arg);
+    if (i < 0 || slots[i] < 0) {
+        errno = EBADF;
+        return -1;
+    }
+    close(slots[i]);
+    slots[i] = -1;
+    return 0;
+}
+
 int move_slots_off(int fd) {
     for (int i = 0; i < MAX_SLOTS; i++) {
         if (slots[i] != fd) continue;

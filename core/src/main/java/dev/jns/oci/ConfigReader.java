@@ -55,11 +55,9 @@ public final class ConfigReader {
     }
 
     private static OciConfig.Mount mount(JsonNode m) {
-        for (String idmap : List.of("uidMappings", "gidMappings")) {
-            if (m.has(idmap)) throw unsupported(m.require(idmap), "id-mapped mounts");
-        }
         return new OciConfig.Mount(m.require("destination").string(), m.get("source").map(JsonNode::string),
-                m.get("type").map(JsonNode::string), m.get("options").map(JsonNode::strings).orElse(List.of()));
+                m.get("type").map(JsonNode::string), m.get("options").map(JsonNode::strings).orElse(List.of()),
+                mappings(m, "uidMappings"), mappings(m, "gidMappings"));
     }
 
     private static OciConfig.Process process(JsonNode p) {

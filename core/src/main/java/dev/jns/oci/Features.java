@@ -11,9 +11,9 @@ public final class Features {
     private Features() {}
 
     public static Json.Obj json() {
-        List<String> mountOptions = List.of("async", "atime", "bind", "dev", "diratime", "dirsync", "exec", "loud", "mand",
+        List<String> mountOptions = List.of("async", "atime", "bind", "dev", "diratime", "dirsync", "exec", "idmap", "loud", "mand",
                 "noatime", "nodev", "nodiratime", "noexec", "nomand", "norelatime", "nostrictatime", "nosuid", "private",
-                "rbind", "relatime", "remount", "rnodev", "rnoexec", "rnosuid", "ro", "rprivate", "rro", "rshared", "rslave",
+                "rbind", "relatime", "remount", "ridmap", "rnodev", "rnoexec", "rnosuid", "ro", "rprivate", "rro", "rshared", "rslave",
                 "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid", "sync", "unbindable");
         return Json.object()
                 .put("ociVersionMin", "1.0.0")
@@ -34,6 +34,8 @@ public final class Features {
                                 .put("archs", Json.strings(List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_X32",
                                         "SCMP_ARCH_X86", "SCMP_ARCH_X86_64")))
                                 .build())
+                        .put("mountExtensions", Json.object()
+                                .put("idmap", Json.object().put("enabled", true).build()).build())
                         .put("apparmor", Json.object().put("enabled", false).build())
                         .put("selinux", Json.object().put("enabled", false).build())
                         .build())

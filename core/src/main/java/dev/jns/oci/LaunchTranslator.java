@@ -312,9 +312,12 @@ public final class LaunchTranslator {
             Path source = options.bundle().resolve(sourceName).normalize();
             if (!Files.exists(source)) throw refuse(where + ": bind source " + source + ": no such file or directory");
             steps.add(Files.isDirectory(source) ? new FsStep.Dir(target, 0755) : new FsStep.MountPoint(target, 0644));
-            steps.add(new FsStep.Bind(source, target, o.attributes(), false));
+            steps.add(new FsStep.Bind(source, target, o.attributes(), false, idMapping(where, m, o)));
             if (o.propagation() != 0) steps.add(new FsStep.Mount(null, target, null, o.propagation(), null));
             return;
+        }
+        if (o.idmap() != MountOptions.IdMapOption.NONE || !m.uidMappings().isEmpty() || !m.gidMappings().isEmpty()) {
+            throw refuse(where + ": id-mapped mounts are only supported for bind-mounts");
         }
         String type = m.type().orElseThrow(() -> refuse(where + ".type: missing (only bind mounts may leave it out)"));
         if (o.recursiveAttributes()) throw refuse(where + ".options: recursive attributes (rro, rnosuid...) are for bind mounts");
@@ -328,6 +331,54 @@ public final class LaunchTranslator {
         steps.add(new FsStep.Dir(target, 0755));
         steps.add(new FsStep.Mount(m.source().orElse(fstype), target, fstype, o.flags(), o.data()));
         if (o.propagation() != 0) steps.add(new FsStep.Mount(null, target, null, o.propagation(), null));
+    }
+
+    /**
+     * A bind's id mapping, as runc reads the spec: the mount's {@code uidMappings} and
+     * {@code gidMappings} (both or neither; given without {@code idmap} or {@code ridmap} they
+     * still apply, to the top mount), each line {@code containerID} stored, {@code hostID}
+     * shown; {@code idmap} or {@code ridmap} alone takes the container's new user namespace's
+     * mappings (so files stored as the container's ids show as them inside). Refused: the
+     * option alone without a new user namespace (the spec's MUST) or with a joined one, and a
+     * rootless caller (the kernel lets only root id-map a host filesystem; runc refuses it too).
+     */
+    private Optional<FsStep.IdMapping> idMapping(String where, OciConfig.Mount m, MountOptions o) {
+        boolean given = !m.uidMappings().isEmpty() || !m.gidMappings().isEmpty();
+        if (!given && o.idmap() == MountOptions.IdMapOption.NONE) return Optional.empty();
+        if (given && (m.uidMappings().isEmpty() || m.gidMappings().isEmpty())) {
+            throw refuse(where + ": id-mapped mounts must have both uid and gid mappings specified");
+        }
+        if (caller.euid() != 0) throw refuse(where + ": id-mapped mounts are not supported for rootless containers");
+        List<OciConfig.IdMapping> uids = m.uidMappings(), gids = m.gidMappings();
+        if (!given) {
+            boolean newUser = false, joinedUser = false;
+            for (OciConfig.Namespace n : config.linux().namespaces()) {
+                if (!n.type().equals("user")) continue;
+                if (n.path().isPresent()) joinedUser = true;
+                else newUser = true;
+            }
+            if (joinedUser) {
+                throw refuse(where + ": " + optionName(o) + " without uidMappings and gidMappings in a joined user namespace: not supported by jns yet");
+            }
+            if (!newUser) {
+                throw refuse(where + ": " + optionName(o) + " without uidMappings and gidMappings needs a user namespace in linux.namespaces");
+            }
+            uids = config.linux().uidMappings();
+            gids = config.linux().gidMappings();
+        }
+        try {
+            return Optional.of(new FsStep.IdMapping(idMaps(uids), idMaps(gids), o.idmap() == MountOptions.IdMapOption.RIDMAP));
+        } catch (IllegalArgumentException e) {
+            throw refuse(where + ": " + e.getMessage());
+        }
+    }
+
+    private static String optionName(MountOptions o) {
+        return o.idmap() == MountOptions.IdMapOption.RIDMAP ? "ridmap" : "idmap";
+    }
+
+    private static List<IdMap> idMaps(List<OciConfig.IdMapping> mappings) {
+        return mappings.stream().map(m -> new IdMap(m.containerId(), m.hostId(), m.size())).toList();
     }
 
     /**

@@ -17,8 +17,13 @@ import static dev.jns.mount.MountFlags.MOUNT_ATTR_RDONLY;
  * @param attributes  the same as {@code MOUNT_ATTR_*} bits, for a bind (applied to the whole bound tree)
  * @param propagation {@code MS_*} propagation flags to apply after mounting, or 0
  * @param data        the filesystem's options, comma-separated, or null
+ * @param idmap       whether {@code idmap} or {@code ridmap} asked for an id-mapped mount (never passed to the filesystem)
  */
-record MountOptions(long flags, long attributes, long propagation, boolean bind, boolean recursiveAttributes, String data) {
+record MountOptions(long flags, long attributes, long propagation, boolean bind, boolean recursiveAttributes, String data,
+                    IdMapOption idmap) {
+    /** The runtime spec's id-mapping options: none, {@code idmap} (the top mount), {@code ridmap} (every mount of the tree). */
+    enum IdMapOption { NONE, IDMAP, RIDMAP }
+
     private static final long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_SYNCHRONOUS = 16,
             MS_REMOUNT = 32, MS_MANDLOCK = 64, MS_DIRSYNC = 128, MS_NOATIME = 1024, MS_NODIRATIME = 2048, MS_BIND = 4096,
             MS_REC = 16384, MS_SILENT = 32768, MS_UNBINDABLE = 1 << 17, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19,
@@ -29,6 +34,7 @@ record MountOptions(long flags, long attributes, long propagation, boolean bind,
     static MountOptions parse(List<String> options, String where) {
         long flags = 0, attrs = 0, propagation = 0;
         boolean bind = false, recursiveAttrs = false;
+        IdMapOption idmap = IdMapOption.NONE;
         List<String> data = new ArrayList<>();
         for (String o : options) {
             switch (o) {
@@ -71,11 +77,13 @@ record MountOptions(long flags, long attributes, long propagation, boolean bind,
                 case "rshared" -> propagation = MS_SHARED | MS_REC;
                 case "unbindable" -> propagation = MS_UNBINDABLE;
                 case "runbindable" -> propagation = MS_UNBINDABLE | MS_REC;
-                case "idmap", "ridmap" -> throw new OciException(where + ": " + o + ": id-mapped mounts not supported by jns yet");
+                case "idmap" -> idmap = idmap == IdMapOption.RIDMAP ? idmap : IdMapOption.IDMAP;
+                case "ridmap" -> idmap = IdMapOption.RIDMAP;
                 case "tmpcopyup" -> throw new OciException(where + ": tmpcopyup not supported by jns yet");
                 default -> data.add(o);
             }
         }
-        return new MountOptions(flags, attrs, propagation, bind, recursiveAttrs, data.isEmpty() ? null : String.join(",", data));
+        return new MountOptions(flags, attrs, propagation, bind, recursiveAttrs, data.isEmpty() ? null : String.join(",", data),
+                idmap);
     }
 }

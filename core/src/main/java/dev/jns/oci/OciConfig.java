@@ -29,10 +29,20 @@ public record OciConfig(String ociVersion, Root root, List<Mount> mounts, Option
      * One of {@code mounts}, in order.
      *
      * @param options as given: flags ({@code ro}, {@code nosuid}, {@code rbind}, ...) and data ({@code mode=755})
+     * @param uidMappings the mount's own uid mapping (an id-mapped mount), or empty
+     * @param gidMappings the mount's own gid mapping, or empty
      */
-    public record Mount(String destination, Optional<String> source, Optional<String> type, List<String> options) {
+    public record Mount(String destination, Optional<String> source, Optional<String> type, List<String> options,
+                        List<IdMapping> uidMappings, List<IdMapping> gidMappings) {
         public Mount {
             options = List.copyOf(options);
+            uidMappings = List.copyOf(uidMappings);
+            gidMappings = List.copyOf(gidMappings);
+        }
+
+        /** A mount without id mappings of its own. */
+        public Mount(String destination, Optional<String> source, Optional<String> type, List<String> options) {
+            this(destination, source, type, options, List.of(), List.of());
         }
     }
 

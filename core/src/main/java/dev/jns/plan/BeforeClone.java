@@ -1,6 +1,8 @@
 package dev.jns.plan;
 
+import dev.jns.ids.IdMap;
 import dev.jns.ns.NamespaceType;
+import dev.jns.os.Errno;
 import dev.jns.spec.Descriptor;
 import dev.jns.spec.Joins;
 import dev.jns.spec.LaunchSpec;
@@ -14,7 +16,9 @@ import dev.jns.spec.FsStep;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static dev.jns.ns.NamespaceType.PID;
 import static dev.jns.ns.NamespaceType.TIME;
@@ -86,6 +90,32 @@ final class BeforeClone {
             d.received.put(step, slot);
         }
 
+        // Id-mapped trees: copied and mapped now, while the helper is privileged over the
+        // filesystems and paths name the caller's tree; each attached by the child in its place.
+        // Trees with the same maps share one user namespace (each costs a fork and a reap).
+        List<PlannedOp> closes = new ArrayList<>();
+        Map<String, Integer> userNamespaces = new LinkedHashMap<>();
+        for (FsStep step : s.filesystem().steps()) {
+            if (!(step instanceof FsStep.Bind b) || b.idMapping().isEmpty()) continue;
+            FsStep.IdMapping m = b.idMapping().get();
+            String uids = procLines(m.uids()), gids = procLines(m.gids());
+            Integer userns = userNamespaces.get(uids + "/" + gids);
+            if (userns == null) {
+                userns = d.slot();
+                d.add(Side.HELPER, new Op.UserNamespaceWithMaps(userns, uids, gids), step);
+                userNamespaces.put(uids + "/" + gids, userns);
+            }
+            int slot = d.slot();
+            int at = d.add(new PlannedOp(Side.HELPER, new Op.IdmapTree(slot, b.source().toAbsolutePath().toString(),
+                    m.recursive(), b.attributes(), userns), step, b.optional() ? Errno.ENOENT : 0, null));
+            d.received.put(step, slot);
+            d.idmappedAt.put(step, at);
+            // an optional bind's source may be missing: then there is no tree to close either
+            closes.add(new PlannedOp(Side.PARENT, new Op.Close(slot), step, 0, b.optional() ? new PlannedOp.Condition(at, true) : null));
+        }
+        // the trees hold their user namespaces now: neither child nor program needs the descriptors
+        for (int userns : userNamespaces.values()) d.add(Side.HELPER, new Op.Close(userns), s.filesystem());
+
         // /proc as the caller sees it, for the nested user namespace made after the root change
         if (s.user().nested() == dev.jns.spec.UserNamespace.Nested.DISABLED) {
             int proc = d.slot();
@@ -139,6 +169,8 @@ final class BeforeClone {
             cloneFlags |= t.cloneFlag();
         }
         d.add(Side.HELPER, new Op.Clone(cloneFlags), s.create());
+        // The parent's copy of a tree would keep its mount busy (umount: EBUSY) while the helper supervises.
+        closes.forEach(d::add);
         return new Pins(root, workDir, cgroupProcs, pidNamespace, groupsDropped, descriptors, seccomp, startFifoDirectory);
     }
 
@@ -176,6 +208,13 @@ final class BeforeClone {
      */
     static boolean pidNestedInJoined(LaunchSpec s) {
         return s.create().contains(PID) && !s.create().pidForChildren() && s.join().joins(PID);
+    }
+
+    /** A map as {@code /proc/PID/uid_map} takes it: one "inside outside count" line each. */
+    static String procLines(List<IdMap> map) {
+        StringBuilder b = new StringBuilder();
+        for (IdMap line : map) b.append(line.toProcLine()).append('\n');
+        return b.toString();
     }
 
     private static String parentOf(Path file) {

@@ -108,7 +108,9 @@ final class FilesystemStage {
             expandInRoot(step);
             return;
         }
-        if (step instanceof FsStep.Bind b) {
+        if (step instanceof FsStep.Bind b && b.idMapping().isPresent()) {
+            attachIdmapped(b, Op.NO_ROOT, b.target().toString(), false);
+        } else if (step instanceof FsStep.Bind b) {
             add(new Op.Bind(b.source().toString(), b.target().toString(), true, b.attributes()), b,
                     b.optional() ? Errno.ENOENT : 0);
         } else if (step instanceof FsStep.Mount m) {
@@ -173,7 +175,10 @@ final class FilesystemStage {
      * up as bubblewrap does), every target inside the root held in {@link #root}.
      */
     private void expandInRoot(FsStep step) {
-        if (step instanceof FsStep.Bind b) {
+        if (step instanceof FsStep.Bind b && b.idMapping().isPresent()) {
+            attachIdmapped(b, root, inRoot(b.target()), true);
+            reopenRootIfCovered(b.target(), b);
+        } else if (step instanceof FsStep.Bind b) {
             int open = d.add(new PlannedOp(Side.CHILD, Op.Open.path(source, from + absolute(b.source()), Op.Open.O_PATH), b,
                     b.optional() ? Errno.ENOENT : 0, null));
             d.add(new PlannedOp(Side.CHILD, new Op.BindAt(source, root, inRoot(b.target()), true, b.attributes(), 0755), b, 0,
@@ -218,6 +223,17 @@ final class FilesystemStage {
         } else {
             throw new IllegalArgumentException("not in a root being built: " + step);
         }
+    }
+
+    /**
+     * An id-mapped bind: the tree the helper made before the clone, moved onto the target (in a
+     * root being built, a missing target is made as for any bind); an optional bind's tree is
+     * attached only if its source was there.
+     */
+    private void attachIdmapped(FsStep.Bind b, int in, String target, boolean make) {
+        int made = d.idmappedAt.get(b);
+        d.add(new PlannedOp(Side.CHILD, new Op.AttachTree(d.received.get(b), in, target, make, 0755), b, 0,
+                b.optional() ? new PlannedOp.Condition(made, true) : null));
     }
 
     private void startBuiltRoot(FsStep.TmpfsRoot r) {

@@ -236,6 +236,53 @@ public sealed interface Op {
         public List<String> args() { return List.of(Integer.toString(root), path, Long.toString(attrSet)); }
     }
 
+    /**
+     * A new user namespace whose {@code uid_map} and {@code gid_map} are {@code uidMap} and
+     * {@code gidMap} ({@code /proc} form: "inside outside count" lines), held in {@code slot}
+     * for {@link IdmapTree}s: a child of the helper unshares it and waits while the helper (root:
+     * any map is allowed) writes the maps and opens it, then leaves and is reaped.
+     */
+    record UserNamespaceWithMaps(int slot, String uidMap, String gidMap) implements Op {
+        public OpCode code() { return OpCode.USERNS_WITH_MAPS; }
+        public List<String> args() { return List.of(Integer.toString(slot), uidMap, gidMap); }
+    }
+
+    /**
+     * An id-mapped copy of the tree at {@code source} (a plain path, as the helper sees it
+     * before the clone), kept detached in {@code slot} for an {@link AttachTree}:
+     * {@code open_tree(OPEN_TREE_CLONE|AT_RECURSIVE)}, {@code MOUNT_ATTR_*} bits {@code attrSet}
+     * on every mount in it, then {@code mount_setattr(MOUNT_ATTR_IDMAP)} with the user namespace
+     * in {@code usernsSlot} (a {@link UserNamespaceWithMaps}'), on its top mount or, {@code recursive},
+     * on all of them. The kernel id-maps only for a caller privileged over the filesystem's user
+     * namespace, so this runs in the helper, before the clone.
+     */
+    record IdmapTree(int slot, String source, boolean recursive, long attrSet, int usernsSlot) implements Op {
+        public OpCode code() { return OpCode.IDMAP_TREE; }
+        public List<String> args() {
+            return List.of(Integer.toString(slot), source, recursive ? "1" : "0", Long.toString(attrSet), Integer.toString(usernsSlot));
+        }
+    }
+
+    /**
+     * {@code move_mount} of the detached tree in {@code slot} (an {@link IdmapTree}'s) onto
+     * {@code target} in the root held in slot {@code root} ({@link #NO_ROOT}: a plain path). With
+     * {@code make}, a missing target is made first like the tree's top (a directory 0755, else an
+     * empty file 0444), its missing parents with {@code parentMode}; without, it must be there.
+     */
+    record AttachTree(int slot, int root, String target, boolean make, int parentMode) implements Op {
+        public OpCode code() { return OpCode.ATTACH_TREE; }
+        public List<String> args() {
+            return List.of(Integer.toString(slot), Integer.toString(root), target, make ? "1" : "0",
+                    Integer.toOctalString(parentMode));
+        }
+    }
+
+    /** Closes the descriptor in {@code slot}: the parent's copy of one that only the child needs. */
+    record Close(int slot) implements Op {
+        public OpCode code() { return OpCode.CLOSE; }
+        public List<String> args() { return List.of(Integer.toString(slot)); }
+    }
+
     /** {@code umount2(target, flags)}. */
     record Unmount(String target, int flags) implements Op {
         public OpCode code() { return OpCode.UNMOUNT; }

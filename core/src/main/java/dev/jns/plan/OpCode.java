@@ -18,7 +18,8 @@ public enum OpCode {
     SETGROUPS("setgroups"), SETGID("setresgid"), SETUID("setresuid"), KEEP_CAPS("PR_SET_KEEPCAPS"),
     SET_CAPS("capset"), AMBIENT_FROM_PERMITTED("PR_CAP_AMBIENT_RAISE"), NO_NEW_PRIVS("PR_SET_NO_NEW_PRIVS"),
     SETSID("setsid"), UMASK("umask"), READ_BYTE("read"), RLIMIT("setrlimit"), SECCOMP("seccomp"), DUP("dup3"), SETENV("setenv"),
-    LOCK_FILE("fcntl"), FORK_REAPER("fork"), AWAIT_CALLER("await-caller"), DETACH("detach"), DEATH_SIGNAL("PR_SET_PDEATHSIG"), EXEC("execve");
+    LOCK_FILE("fcntl"), FORK_REAPER("fork"), AWAIT_CALLER("await-caller"), DETACH("detach"), DEATH_SIGNAL("PR_SET_PDEATHSIG"), EXEC("execve"),
+    IDMAP_TREE("mount_setattr"), ATTACH_TREE("move_mount"), CLOSE("close"), USERNS_WITH_MAPS("user namespace");
 
     private final String call;
 

@@ -21,6 +21,8 @@ final class PlanDraft {
     private final List<PlannedOp> planned = new ArrayList<>();
     /** The slot each filesystem step's bytes were received into before the clone (by identity: steps may be equal). */
     final Map<Step, Integer> received = new IdentityHashMap<>();
+    /** The op that made each id-mapped bind's tree before the clone (its slot is in {@link #received}). */
+    final Map<Step, Integer> idmappedAt = new IdentityHashMap<>();
     private int slots;
 
     PlanDraft(LaunchSpec spec, CallerIds caller) {

@@ -315,6 +315,24 @@ public final class Sandbox {
         return bind(source, dest, MOUNT_ATTR_NOSUID, true);
     }
 
+    /**
+     * Binds {@code source} read-write at {@code dest} as {@link #bind} does, id-mapped: its
+     * files' owners show through {@code mapping} (see {@link FsStep.IdMapping}; an
+     * {@code IdMap(1000, 0, 1)} uid map shows files stored as uid 1000 as root's). Needs a
+     * caller that is root and a filesystem that supports id-mapped mounts; the kernel's EPERM or
+     * EINVAL otherwise fails {@link #start()}.
+     *
+     * @param source the caller's file or directory
+     * @param dest the path in the sandbox
+     * @param mapping how stored ids show in the sandbox
+     * @return this sandbox
+     */
+    public Sandbox bindIdMapped(String source, String dest, FsStep.IdMapping mapping) {
+        filesystem.add(new FsStep.Bind(Path.of(source), Path.of(dest), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false,
+                Optional.of(mapping)));
+        return this;
+    }
+
     private Sandbox bind(String source, String dest, long attributes, boolean optional) {
         filesystem.add(new FsStep.Bind(Path.of(source), Path.of(dest), attributes, optional));
         return this;

@@ -35,6 +35,13 @@ final class FailureExplainer {
             return "an unprivileged user may map only its own id, once; other ranges need newuidmap/newgidmap"
                     + " (IdMapWriter.SHADOW_UTILS) and entries in /etc/subuid and /etc/subgid";
         }
+        if (op instanceof Op.IdmapTree && errno == Errno.EINVAL) {
+            return "the filesystem there cannot be id-mapped (ext4, xfs, btrfs, tmpfs and overlayfs can; proc, sysfs"
+                    + " and most network filesystems cannot), or a map is not valid for it";
+        }
+        if ((op instanceof Op.IdmapTree || op instanceof Op.UserNamespaceWithMaps) && errno == Errno.EPERM) {
+            return "only a caller privileged over the filesystem's user namespace (root, for a host filesystem) may id-map a mount";
+        }
         if (op instanceof Op.SetUid u && errno == Errno.EINVAL) return "uid " + u.uid() + " is not mapped in the user namespace";
         if (op instanceof Op.SetGid g && errno == Errno.EINVAL) return "gid " + g.gid() + " is not mapped in the user namespace";
         if (op instanceof Op.SetGroups && errno == Errno.EPERM && newUserNs) return "setgroups is denied in this user namespace";

@@ -1,5 +1,7 @@
 package dev.jns.spec;
 
+import dev.jns.ids.IdMap;
+
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,14 +17,62 @@ import java.util.OptionalLong;
 public sealed interface FsStep extends Step {
 
     /**
-     * A recursive bind mount of {@code source} on {@code target} through the new mount API.
+     * A recursive bind mount of {@code source} on {@code target} through the new mount API,
+     * id-mapped if {@code idMapping} is given.
+     *
+     * <p>An id-mapped bind's tree is copied and mapped by the helper before the clone (the
+     * kernel lets only a caller privileged over the filesystem's own user namespace id-map a
+     * mount, which a child in a new user namespace is not), so its {@code source} is a path in
+     * the caller's tree whatever steps come before, and the caller must be root (otherwise
+     * {@code mount_setattr} or the maps' write fails with EPERM). The filesystem must support
+     * id-mapped mounts (ext4, xfs, btrfs, tmpfs, overlayfs...; on one that does not,
+     * {@code mount_setattr} fails with EINVAL).
      *
      * @param attributes {@code MOUNT_ATTR_*} bits set on the whole tree (read-only, nosuid, nodev)
      * @param optional   a missing source skips the step instead of failing (bwrap's {@code -try} forms)
      * @param source the source
      * @param target the path in the new mount namespace
+     * @param idMapping the id mapping of the bound tree, if any
      */
-    record Bind(Path source, Path target, long attributes, boolean optional) implements FsStep {}
+    record Bind(Path source, Path target, long attributes, boolean optional, Optional<IdMapping> idMapping) implements FsStep {
+        /**
+         * A bind without an id mapping.
+         *
+         * @param source the source
+         * @param target the path in the new mount namespace
+         * @param attributes {@code MOUNT_ATTR_*} bits set on the whole tree
+         * @param optional a missing source skips the step instead of failing
+         */
+        public Bind(Path source, Path target, long attributes, boolean optional) {
+            this(source, target, attributes, optional, Optional.empty());
+        }
+    }
+
+    /**
+     * How an id-mapped mount shows its files' owners ({@code MOUNT_ATTR_IDMAP}): through a user
+     * namespace whose {@code uid_map} is {@code uids} and {@code gid_map} is {@code gids}, an id
+     * stored in the filesystem that the maps have {@link IdMap#inside() inside} shows as the id
+     * they map it to {@link IdMap#outside() outside} (in the caller's user namespace; a container's
+     * own user namespace then maps that as usual), and a file created through the mount is
+     * stored with the reverse. An id the maps leave out shows as the overflow id (65534) and
+     * cannot be written. This is the OCI runtime spec's reading of a mount's
+     * {@code uidMappings}: {@code containerID} inside (stored), {@code hostID} outside (shown).
+     * So {@code IdMap(1000, 0, 1)} shows files stored as uid 1000 as root's.
+     *
+     * @param uids the uid map, one line at least
+     * @param gids the gid map, one line at least
+     * @param recursive whether every mount in the bound tree is id-mapped (OCI's {@code ridmap}),
+     *                  not only its top (OCI's {@code idmap})
+     */
+    record IdMapping(List<IdMap> uids, List<IdMap> gids, boolean recursive) {
+        /** Copies the maps; {@link IllegalArgumentException} if one is empty or longer than the kernel takes (340 lines). */
+        public IdMapping {
+            uids = List.copyOf(uids);
+            gids = List.copyOf(gids);
+            if (uids.isEmpty() || gids.isEmpty()) throw new IllegalArgumentException("an id mapping needs uid and gid maps");
+            if (uids.size() > 340 || gids.size() > 340) throw new IllegalArgumentException("an id map of more than 340 lines");
+        }
+    }
 
     /**
      * A plain {@code mount(2)}; null strings pass as NULL.

@@ -51,7 +51,7 @@ class OciCommandTest {
         Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path bin = Files.createDirectories(bundle.resolve("rootfs/bin"));
         Files.copy(BUSYBOX, bin.resolve("busybox"));
-        for (String tool : List.of("sh", "cat", "echo", "sleep", "id", "hostname", "ls", "touch", "tty", "grep", "readlink")) {
+        for (String tool : List.of("sh", "cat", "echo", "sleep", "id", "hostname", "ls", "touch", "tty", "grep", "readlink", "stat")) {
             Files.createSymbolicLink(bin.resolve(tool), Path.of("busybox"));
         }
         before = MachineState.capture();
@@ -518,6 +518,72 @@ class OciCommandTest {
         assertThat(r.stdout().split("\\s+")).containsExactly("0", "0", "0", "100000", "65536", "/dev/pts");
         assertThat(Files.getAttribute(out.resolve("made"), "unix:uid")).isEqualTo(100000);
         assertThat(Files.getAttribute(out.resolve("made"), "unix:gid")).isEqualTo(200000);
+    }
+
+    /** A directory for an id-mapped bind: stored as 1000 itself, with a file of 1000's and one of root's. */
+    private Path idmapData() throws IOException {
+        Path data = Files.createDirectory(dir.resolve("data"));
+        Files.writeString(data.resolve("thousands"), "t");
+        Files.writeString(data.resolve("roots"), "r");
+        for (Path p : List.of(data, data.resolve("thousands"))) {
+            Files.setAttribute(p, "unix:uid", 1000);
+            Files.setAttribute(p, "unix:gid", 1000);
+        }
+        return data;
+    }
+
+    private void addMount(String mount) throws IOException {
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"mounts\": [", "\"mounts\": [" + mount + ","));
+    }
+
+    @Test
+    void anIdMappedBindShowsFilesStoredAs1000AsRootsAndStoresRootsWritesAs1000() throws Exception {
+        Path data = idmapData();
+        config("stat -c %u:%g /data/thousands /data/roots > /out/ids; touch /data/new");
+        addMount("{\"destination\": \"/data\", \"type\": \"bind\", \"source\": " + Json0.string(data.toString())
+                + ", \"options\": [\"rbind\", \"idmap\"], \"uidMappings\": [{\"containerID\": 1000, \"hostID\": 0, \"size\": 1}],"
+                + " \"gidMappings\": [{\"containerID\": 1000, \"hostID\": 0, \"size\": 1}]}");
+        Result r = oci("run", "--bundle", bundle.toString(), "idm1");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        // root's own file is outside the map: the overflow id
+        assertThat(Files.readString(out.resolve("ids"))).isEqualTo("0:0\n65534:65534\n");
+        assertThat(Files.getAttribute(data.resolve("new"), "unix:uid")).isEqualTo(1000);
+        assertThat(Files.getAttribute(data.resolve("new"), "unix:gid")).isEqualTo(1000);
+    }
+
+    @Test
+    void idmapAloneInAUserNamespaceShowsAnImagesRootFilesAsTheContainersRoot() throws Exception {
+        // a directory as an image unpacked by root holds it: root's files; the container's root is host 100000
+        Path data = idmapData();
+        config("id -u; stat -c %u:%g /data/roots /data/thousands; touch /data/new",
+                "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]",
+                "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 200000, \"size\": 65536}]");
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"namespaces\": [", "\"namespaces\": [{\"type\": \"user\"},"));
+        assertThat(new ProcessBuilder("chown", "-R", "100000:200000", bundle.resolve("rootfs").toString()).start().waitFor()).isZero();
+        Files.setAttribute(data, "unix:uid", 0);
+        Files.setAttribute(data, "unix:gid", 0);
+        addMount("{\"destination\": \"/data\", \"type\": \"bind\", \"source\": " + Json0.string(data.toString())
+                + ", \"options\": [\"rbind\", \"ridmap\"]}");
+        Result r = oci("run", "--bundle", bundle.toString(), "idm2");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("0\n0:0\n1000:1000\n");
+        // the container's root writes as the image's root
+        assertThat(Files.getAttribute(data.resolve("new"), "unix:uid")).isEqualTo(0);
+        assertThat(Files.getAttribute(data.resolve("new"), "unix:gid")).isEqualTo(0);
+    }
+
+    @Test
+    void anIdMappedBindOfAFilesystemThatCannotBeIdMappedFailsInOneLineWithTheErrno() throws Exception {
+        config("true");
+        addMount("{\"destination\": \"/p\", \"type\": \"bind\", \"source\": \"/proc/self\", \"options\": [\"rbind\", \"idmap\"],"
+                + " \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}],"
+                + " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]}");
+        Result r = oci("run", "--bundle", bundle.toString(), "idm3");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr()).contains("mount_setattr").contains("EINVAL").contains("cannot be id-mapped").hasLineCount(1);
+        assertThat(oci("state", "idm3").exit()).isEqualTo(1);
     }
 
     /** JSON string literals for the config edits. */

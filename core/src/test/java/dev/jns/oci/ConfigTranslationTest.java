@@ -212,6 +212,67 @@ class ConfigTranslationTest {
     }
 
     @Test
+    void idMappedBindsTakeTheMountsMappingsOrTheContainersAndEverythingElseIsRefusedByName() throws IOException {
+        rootfs();
+        Files.createDirectories(bundle.resolve("data"));
+        String base = """
+                {"ociVersion": "1.2.0", "root": {"path": "rootfs"},
+                 "process": {"args": ["true"], "cwd": "/", "user": {"uid": 0, "gid": 0}},
+                 "mounts": [{"destination": "/data", "type": "bind", "source": "data", "options": %s %s}],
+                 "linux": {"namespaces": [{"type": "mount"} %s] %s}}""";
+        String mapped = ", \"uidMappings\": [{\"containerID\": 1000, \"hostID\": 0, \"size\": 1}],"
+                + " \"gidMappings\": [{\"containerID\": 1000, \"hostID\": 0, \"size\": 2}]";
+        String userNs = ", \"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
+                + " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 200000, \"size\": 65536}]";
+
+        // the mount's own mappings, containerID stored and hostID shown; idmap: the top mount only
+        FsStep.Bind bind = bindOf(translate(base.formatted("[\"rbind\", \"idmap\"]", mapped, "", ""), ROOT).spec());
+        assertThat(bind.idMapping()).contains(new FsStep.IdMapping(List.of(new IdMap(1000, 0, 1)), List.of(new IdMap(1000, 0, 2)), false));
+        // ridmap: every mount of the tree; mappings without either option still apply (as runc)
+        assertThat(bindOf(translate(base.formatted("[\"rbind\", \"ridmap\"]", mapped, "", ""), ROOT).spec()).idMapping()
+                .orElseThrow().recursive()).isTrue();
+        assertThat(bindOf(translate(base.formatted("[\"rbind\"]", mapped, "", ""), ROOT).spec()).idMapping()).isPresent();
+        assertThat(bindOf(translate(base.formatted("[\"rbind\"]", "", "", ""), ROOT).spec()).idMapping()).isEmpty();
+        // the option alone in a new user namespace: the container's mappings
+        FsStep.IdMapping own = bindOf(translate(base.formatted("[\"rbind\", \"idmap\"]", "", ", {\"type\": \"user\"}", userNs),
+                ROOT).spec()).idMapping().orElseThrow();
+        assertThat(own.uids()).containsExactly(new IdMap(0, 100000, 65536));
+        assertThat(own.gids()).containsExactly(new IdMap(0, 200000, 65536));
+        // the plan: made and mapped by the helper before the clone, attached onto the mount point made for it
+        LaunchPlan plan = PlanCompiler.compile(translate(base.formatted("[\"rbind\", \"idmap\"]", mapped, "", ""), ROOT).spec(),
+                ROOT, KERNEL);
+        assertThat(plan.opsOf(Op.IdmapTree.class)).extracting(Op.IdmapTree::source).containsExactly(bundle.resolve("data").toString());
+        assertThat(plan.opsOf(Op.UserNamespaceWithMaps.class)).extracting(Op.UserNamespaceWithMaps::uidMap, Op.UserNamespaceWithMaps::gidMap)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("1000 0 1\n", "1000 0 2\n"));
+        assertThat(plan.opsOf(Op.AttachTree.class)).extracting(Op.AttachTree::target)
+                .containsExactly(bundle.resolve("rootfs/data").toString());
+
+        record Case(String options, String mappings, String namespaces, String linux, CallerIds caller, String message) {}
+        List<Case> cases = List.of(
+                new Case("[\"rbind\", \"idmap\"]", "", "", "", ROOT,
+                        "mounts[0]: idmap without uidMappings and gidMappings needs a user namespace in linux.namespaces"),
+                new Case("[\"rbind\", \"ridmap\"]", "", ", {\"type\": \"user\", \"path\": \"/proc/1/ns/user\"}", "", ROOT,
+                        "mounts[0]: ridmap without uidMappings and gidMappings in a joined user namespace: not supported by jns yet"),
+                new Case("[\"rbind\"]", ", \"uidMappings\": [{\"containerID\": 0, \"hostID\": 0, \"size\": 1}]", "", "", ROOT,
+                        "mounts[0]: id-mapped mounts must have both uid and gid mappings specified"),
+                new Case("[\"rbind\", \"idmap\"]", mapped, "", "", ALICE,
+                        "mounts[0]: id-mapped mounts are not supported for rootless containers"));
+        for (Case c : cases) {
+            assertThatThrownBy(() -> LaunchTranslator.translate(ConfigReader.read(base.formatted(c.options(), c.mappings(),
+                    c.namespaces(), c.linux())), options(), c.caller()))
+                    .as(c.message()).isInstanceOf(OciException.class).hasMessage(c.message());
+        }
+        String tmpfs = base.replace("\"type\": \"bind\", \"source\": \"data\"", "\"type\": \"tmpfs\", \"source\": \"tmpfs\"");
+        assertThatThrownBy(() -> LaunchTranslator.translate(ConfigReader.read(tmpfs.formatted("[\"idmap\"]", mapped, "", "")),
+                options(), ROOT)).hasMessage("mounts[0]: id-mapped mounts are only supported for bind-mounts");
+    }
+
+    private static FsStep.Bind bindOf(LaunchSpec s) {
+        return s.filesystem().steps().stream().filter(FsStep.Bind.class::isInstance).map(FsStep.Bind.class::cast)
+                .filter(b -> b.target().endsWith("data")).findFirst().orElseThrow();
+    }
+
+    @Test
     void theReaderRefusesWhatJnsDoesNotSupportAndMalformedValuesWithTheirLine() {
         assertThatThrownBy(() -> ConfigReader.read("{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"},\n"
                 + " \"linux\": {\"intelRdt\": {}}}"))
