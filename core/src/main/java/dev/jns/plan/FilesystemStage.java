@@ -159,6 +159,9 @@ final class FilesystemStage {
             add(new Op.Mount(dir, dir, null, MS_BIND | MS_REC, null), p);
             add(new Op.ChangeDirectory(dir), p);
             add(new Op.PivotRoot(".", "."), p);
+            // The old root, now at ".", may hold peers of the caller's mounts (a shared tree):
+            // detaching them would unmount the caller's too. Made private, they go alone.
+            add(new Op.Mount("none", ".", null, MS_REC | MS_PRIVATE, null), p);
             add(new Op.Unmount(".", MNT_DETACH), p);
             add(new Op.ChangeDirectory("/"), p);
         } else if (step instanceof FsStep.TmpfsRoot r) {

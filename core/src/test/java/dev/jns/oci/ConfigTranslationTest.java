@@ -11,6 +11,7 @@ import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.Op;
 import dev.jns.plan.PlanCompiler;
 import dev.jns.spec.Capabilities;
+import dev.jns.spec.Filesystem;
 import dev.jns.spec.FsStep;
 import dev.jns.spec.IdMapWriter;
 import dev.jns.spec.LaunchSpec;
@@ -181,6 +182,38 @@ class ConfigTranslationTest {
         assertThat(s.capabilities()).isEqualTo(new Capabilities.Unchanged());
         assertThat(s.filesystem().propagation()).isEqualTo(Propagation.PRIVATE);
         assertThat(launch.sysctl()).containsEntry("net.ipv4.ip_forward", "1");
+    }
+
+    @Test
+    void aSharedOrUnbindableRootIsGivenItsPropagationOnceEnteredFromAPrivateParent() throws IOException {
+        Path rootfs = rootfs().toRealPath();
+        String shared = defaultConfig(false, 0).replace("\"linux\": {", "\"linux\": {\"rootfsPropagation\": \"rshared\",");
+        Filesystem fs = translate(shared, ROOT).spec().filesystem();
+        assertThat(fs.propagation()).isEqualTo(Propagation.SHARED);
+        // pivot_root wants the new root's parent mount not shared: the mount the rootfs is on, first
+        assertThat(fs.steps().getFirst()).isEqualTo(new FsStep.Mount(null, MountInfo.mountPointOf(rootfs), null, MS_PRIVATE, null));
+        assertThat(fs.steps().getLast()).isEqualTo(new FsStep.Mount(null, Path.of("/"), null, MS_REC | MS_SHARED, null));
+        assertThat(fs.steps().indexOf(new FsStep.PivotRoot(rootfs))).isLessThan(fs.steps().size() - 1);
+
+        String unbindable = defaultConfig(false, 0).replace("\"linux\": {", "\"linux\": {\"rootfsPropagation\": \"unbindable\",");
+        fs = translate(unbindable, ROOT).spec().filesystem();
+        assertThat(fs.propagation()).as("binds are made from the tree until the root is entered").isEqualTo(Propagation.SLAVE);
+        assertThat(fs.steps().getFirst()).isNotInstanceOf(FsStep.Mount.class);
+        assertThat(fs.steps().getLast()).isEqualTo(new FsStep.Mount(null, Path.of("/"), null, MS_REC | MS_UNBINDABLE, null));
+
+        for (String mode : List.of("rslave", "private")) {
+            fs = translate(defaultConfig(false, 0).replace("\"linux\": {", "\"linux\": {\"rootfsPropagation\": \"" + mode + "\","),
+                    ROOT).spec().filesystem();
+            assertThat(fs.steps()).as(mode).noneMatch(f -> f instanceof FsStep.Mount m && (m.flags() & (MS_SHARED | MS_UNBINDABLE)) != 0);
+        }
+        rootfs();
+        LaunchTranslator.CreateOptions noPivot = new LaunchTranslator.CreateOptions(bundle, bundle.resolve("state/exec.fifo"),
+                Optional.empty(), 0, true, Optional.empty());
+        assertThatThrownBy(() -> LaunchTranslator.translate(ConfigReader.read(unbindable), noPivot, ROOT))
+                .isInstanceOf(OciException.class).hasMessage("linux.rootfsPropagation: \"unbindable\" needs pivot_root, not --no-pivot");
+        assertThatThrownBy(() -> translate(unbindable.replace("\"unbindable\"", "\"runshared\""), ROOT))
+                .isInstanceOf(OciException.class).hasMessage("linux.rootfsPropagation: \"runshared\" not supported (private, slave, shared, "
+                        + "unbindable and their r- forms are)");
     }
 
     @Test

@@ -197,10 +197,12 @@ class PlanCompilerTest {
     }
 
     @Test
-    void pivotRootBindsTheDirectoryOntoItselfAndDetachesTheOldRoot() {
+    void pivotRootBindsTheDirectoryOntoItselfAndDetachesTheOldRootMadePrivate() {
         LaunchPlan plan = PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(MNT).pivotRoot(Path.of("/srv/r")).spec());
-        assertThat(plan.ops()).containsSubsequence(new Op.Mount("/srv/r", "/srv/r", null, MS_BIND | MS_REC, null),
-                new Op.ChangeDirectory("/srv/r"), new Op.PivotRoot(".", "."), new Op.Unmount(".", MNT_DETACH),
+        assertThat(plan.ops()).containsSequence(new Op.Mount("/srv/r", "/srv/r", null, MS_BIND | MS_REC, null),
+                new Op.ChangeDirectory("/srv/r"), new Op.PivotRoot(".", "."),
+                // a detach of a tree still shared with the caller's would unmount the caller's mounts too
+                new Op.Mount("none", ".", null, MS_REC | MS_PRIVATE, null), new Op.Unmount(".", MNT_DETACH),
                 new Op.ChangeDirectory("/"));
     }
 
