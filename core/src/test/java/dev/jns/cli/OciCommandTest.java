@@ -301,6 +301,40 @@ class OciCommandTest {
                 + ", \"startContainer\": " + hook.formatted(Json0.string(start), "startContainer") + "}, \"ociVersion\"");
     }
 
+    /** The optional fields of the "/" line of a mountinfo (its propagation: shared:N, master:N, unbindable). */
+    private static String rootPropagation(String mountinfo) {
+        for (String line : mountinfo.split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length > 6 && f[4].equals("/")) return line.substring(line.indexOf(f[5]) + f[5].length(), line.indexOf(" - ")).strip();
+        }
+        throw new AssertionError("no / in " + mountinfo);
+    }
+
+    @Test
+    void aSharedRootIsSharedInsideAndACallersSharedTreeGetsNoneOfTheContainersMounts() throws Exception {
+        config("cat /proc/self/mountinfo > /out/mountinfo", "\"rootfsPropagation\": \"rshared\"");
+        // The caller's tree shared, as systemd leaves it: pivot_root must still work, and
+        // nothing the container mounts or unmounts may reach the caller's mount table.
+        StringBuilder run = new StringBuilder();
+        for (String c : JnsInstall.shared().command("oci", "--root", root.toString(), "run", "--bundle", bundle.toString(), "p1")) {
+            run.append(" '").append(c.replace("'", "'\\''")).append('\'');
+        }
+        String script = "mount --make-rshared / && cat /proc/self/mountinfo > " + dir.resolve("caller-before")
+                + " &&" + run + " && cat /proc/self/mountinfo > " + dir.resolve("caller-after");
+        ToolResult r = Tool.run(RunAs.caller(), List.of("unshare", "-m", "--propagation", "unchanged", "sh", "-c", script));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(rootPropagation(Files.readString(out.resolve("mountinfo")))).as("the container's /").startsWith("shared:");
+        assertThat(Files.readString(dir.resolve("caller-after"))).isEqualTo(Files.readString(dir.resolve("caller-before")));
+    }
+
+    @Test
+    void anUnbindableRootCannotBeBoundInside() throws Exception {
+        config("cat /proc/self/mountinfo > /out/mountinfo", "\"rootfsPropagation\": \"runbindable\"");
+        Result r = oci("run", "--bundle", bundle.toString(), "u1");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(rootPropagation(Files.readString(out.resolve("mountinfo")))).as("the container's /").isEqualTo("unbindable");
+    }
+
     @Test
     void linuxDevicesAreMadeInTheContainersDevWithTheirModes() throws Exception {
         config("exec sleep 1000", "\"devices\": [{\"path\": \"/dev/mynull\", \"type\": \"c\", \"major\": 1, \"minor\": 3,"
