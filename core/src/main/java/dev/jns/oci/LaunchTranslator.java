@@ -262,6 +262,11 @@ public final class LaunchTranslator {
             // what is mounted below the rootfs from spreading to its peers (the caller's).
             steps.add(new FsStep.Mount(null, MountInfo.mountPointOf(rootfs), null, MS_PRIVATE, null));
         }
+        if (!options.noPivot()) {
+            // The root's own mount first (as runc's), and everything mounted on it: a recursive bind
+            // made at the pivot would leave out the unbindable mounts below the rootfs.
+            steps.add(new FsStep.Mount(rootfs.toString(), rootfs, null, MS_BIND | MS_REC, null));
+        }
         boolean freshDev = false, devPtmx = false;
         Set<String> configDevices = new java.util.HashSet<>();
         for (OciConfig.Device device : config.linux().devices()) configDevices.add(Path.of(device.path()).normalize().toString());
@@ -292,7 +297,7 @@ public final class LaunchTranslator {
             }
         }
         devices(steps);
-        steps.add(options.noPivot() ? new FsStep.ChangeRoot(rootfs) : new FsStep.PivotRoot(rootfs));
+        steps.add(options.noPivot() ? new FsStep.ChangeRoot(rootfs) : new FsStep.PivotRoot(rootfs, false));
         // From here paths name the container's tree.
         List<Path> maskedDirectories = new ArrayList<>();
         for (String masked : config.linux().maskedPaths()) mask(masked, maskedDirectories, steps);

@@ -336,6 +336,18 @@ class OciCommandTest {
     }
 
     @Test
+    void anUnbindableMountIsInTheContainerAsConfigured() throws Exception {
+        config("cat /proc/self/mountinfo > /out/mountinfo");
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"mounts\": [", "\"mounts\": [{\"destination\": \"/u\", \"type\": "
+                + "\"bind\", \"source\": " + Json0.string(out.toString()) + ", \"options\": [\"rbind\", \"runbindable\"]},"));
+        Result r = oci("run", "--bundle", bundle.toString(), "u2");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        // made on the root's own mount before the pivot: a recursive bind of the root then would leave it out
+        assertThat(Files.readString(out.resolve("mountinfo")).lines()).anySatisfy(l -> assertThat(l).contains(" /u ").contains(" unbindable "));
+    }
+
+    @Test
     void linuxDevicesAreMadeInTheContainersDevWithTheirModes() throws Exception {
         config("exec sleep 1000", "\"devices\": [{\"path\": \"/dev/mynull\", \"type\": \"c\", \"major\": 1, \"minor\": 3,"
                 + " \"fileMode\": 400}, {\"path\": \"/dev/x/fifo\", \"type\": \"p\", \"fileMode\": 384}]");
