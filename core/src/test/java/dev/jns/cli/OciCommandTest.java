@@ -348,6 +348,25 @@ class OciCommandTest {
     }
 
     @Test
+    void aSecondContainerWithTheSameIdUnderAnotherRootIsRefusedItsBusyDefaultCgroup() throws Exception {
+        config("exec sleep 1000");
+        Result first = oci("create", "--bundle", bundle.toString(), "c1");
+        assertThat(first.exit()).as(first.stderr()).isZero();
+        Path otherRoot = dir.resolve("other-root");
+        List<String> command = new ArrayList<>(JnsInstall.shared().command("oci", "--root", otherRoot.toString(), "create",
+                "--bundle", bundle.toString(), "c1"));
+        ToolResult second = Tool.run(RunAs.caller(), command);
+        assertThat(second.exit()).isEqualTo(1);
+        assertThat(second.stderr().strip()).doesNotContain("\n").contains("container's cgroup ").contains("/c1 is not empty: 1 process(es) found");
+        try (var left = Files.list(otherRoot)) {
+            assertThat(left.toList()).as("no container left under the second --root").isEmpty();
+        }
+        int pid = ((BigInteger) state("c1").get("pid")).intValue();
+        assertThat(Files.readString(Path.of("/proc/" + pid + "/cgroup"))).as("the first container keeps its cgroup").contains("/c1");
+        assertThat(oci("delete", "--force", "c1").exit()).isZero();
+    }
+
+    @Test
     void linuxDevicesAreMadeInTheContainersDevWithTheirModes() throws Exception {
         config("exec sleep 1000", "\"devices\": [{\"path\": \"/dev/mynull\", \"type\": \"c\", \"major\": 1, \"minor\": 3,"
                 + " \"fileMode\": 400}, {\"path\": \"/dev/x/fifo\", \"type\": \"p\", \"fileMode\": 384}]");
