@@ -124,10 +124,10 @@ public final class LaunchTranslator {
             if (n.path().isPresent()) joins.add(new Joins.JoinedFile(Path.of(n.path().get()), type));
             else create.add(type);
         }
-        boolean mnt = create.contains(NamespaceType.MNT);
-        if (!mnt && joins.stream().anyMatch(j -> j.type() == NamespaceType.MNT)) {
-            throw refuse("linux.namespaces: a joined mount namespace not supported by jns yet (the container's root is built in a new one)");
-        }
+        // A joined mount namespace gets the root built in it, as a new one does (runc's way: the
+        // helper joins it before the clone, and the child, in it, mounts and pivots there).
+        boolean joinedMnt = !create.contains(NamespaceType.MNT) && joins.stream().anyMatch(j -> j.type() == NamespaceType.MNT);
+        boolean mnt = create.contains(NamespaceType.MNT) || joinedMnt;
         boolean uts = create.contains(NamespaceType.UTS) || joins.stream().anyMatch(j -> j.type() == NamespaceType.UTS);
         if ((config.hostname().isPresent() || config.domainname().isPresent()) && !uts) {
             throw refuse("unable to set hostname without a private UTS namespace");
@@ -152,7 +152,7 @@ public final class LaunchTranslator {
                 new NewNamespaces(create, PidNamespaceEntry.PROGRAM_IS_PID_1, Map.of()),
                 new Joins(joins, Optional.empty(), false, Optional.empty(), Optional.empty()),
                 user,
-                mnt ? new Filesystem(buildPropagation(), filesystem(process)) : rootOnly(),
+                mnt ? new Filesystem(buildPropagation(), filesystem(process, joinedMnt)) : rootOnly(),
                 new PerTypeSetup(config.hostname(), config.domainname(), true, offsets),
                 credentials,
                 capabilitiesOf(process),
@@ -253,9 +253,14 @@ public final class LaunchTranslator {
 
     // ---- the filesystem ------------------------------------------------------------------------
 
-    private List<FsStep> filesystem(OciConfig.Process process) {
+    private List<FsStep> filesystem(OciConfig.Process process, boolean joinedMnt) {
         List<FsStep> steps = new ArrayList<>();
         String propagation = rootfsPropagation();
+        if (joinedMnt) {
+            // The tree's propagation is set for a new mount namespace only: in a joined one it is a
+            // step of its own (runc sets it there too), lest the mounts below spread out of it.
+            steps.add(new FsStep.Mount(null, Path.of("/"), null, MS_REC | buildPropagation().flag(), null));
+        }
         if (propagation.equals("shared") && !options.noPivot()) {
             // pivot_root refuses (EINVAL) a new root whose parent mount is shared: the mount the
             // rootfs is on is made private first (runc and crun do the same), which also keeps

@@ -367,6 +367,38 @@ class OciCommandTest {
     }
 
     @Test
+    void aMountNamespaceGivenByPathIsJoinedAndTheRootBuiltInIt() throws Exception {
+        Process holder = new ProcessBuilder("unshare", "--mount", "--fork", "sleep", "1000").start();
+        try {
+            Path holderNs = Path.of("/proc/" + holder.pid() + "/ns/mnt");
+            String expected = null;
+            for (int i = 0; i < 200; i++) { // unshare forks sleep once it has its namespace: wait for the child
+                var child = holder.children().findFirst();
+                if (child.isPresent()) {
+                    holderNs = Path.of("/proc/" + child.get().pid() + "/ns/mnt");
+                    expected = Files.readSymbolicLink(holderNs).toString();
+                    if (!expected.equals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString())) break;
+                }
+                Thread.sleep(10);
+            }
+            assertThat(expected).isNotNull();
+            config("readlink /proc/self/ns/mnt > /out/ns; cat /proc/self/mountinfo > /out/mountinfo");
+            Path config = bundle.resolve("config.json");
+            Files.writeString(config, Files.readString(config).replace("{\n\t\t\t\t\"type\": \"mount\"\n\t\t\t}",
+                    "{\"type\": \"mount\", \"path\": " + Json0.string(holderNs.toString()) + "}"));
+            assertThat(Files.readString(config)).contains(holderNs.toString());
+            Result r = oci("run", "--bundle", bundle.toString(), "n1");
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            assertThat(Files.readString(out.resolve("ns")).strip()).isEqualTo(expected);
+            assertThat(Files.readString(out.resolve("mountinfo"))).contains(" /proc ").contains(" /out ");
+        } finally {
+            holder.descendants().forEach(ProcessHandle::destroyForcibly);
+            holder.destroyForcibly();
+            holder.waitFor();
+        }
+    }
+
+    @Test
     void linuxDevicesAreMadeInTheContainersDevWithTheirModes() throws Exception {
         config("exec sleep 1000", "\"devices\": [{\"path\": \"/dev/mynull\", \"type\": \"c\", \"major\": 1, \"minor\": 3,"
                 + " \"fileMode\": 400}, {\"path\": \"/dev/x/fifo\", \"type\": \"p\", \"fileMode\": 384}]");

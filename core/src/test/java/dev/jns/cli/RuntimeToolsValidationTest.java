@@ -56,7 +56,6 @@ class RuntimeToolsValidationTest {
      * entry passes.
      */
     static final Map<String, String> KNOWN_FAILURES = Map.ofEntries(
-            Map.entry("linux_ns_path: set mnt namespace by path", "a joined mount namespace is refused: jns builds the root in a new one"),
             // Permanent: the spec says an unmappable value MUST cause an error, and jns refuses the config (the
             // program then exits 0 with no points); runc and crun run the container (their points are runtimetest's
             // inside it) and the program exits 1 for them.

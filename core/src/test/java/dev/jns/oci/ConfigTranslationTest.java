@@ -162,9 +162,17 @@ class ConfigTranslationTest {
         LaunchPlan plan = PlanCompiler.compile(s, ROOT, KERNEL);
         assertThat(plan.opsOf(Op.Mount.class)).as("nothing mounted in the caller's mount namespace").isEmpty();
         assertThat(plan.opsOf(Op.ChangeRoot.class)).hasSize(1);
-        // a joined one is refused, by name
-        assertThatThrownBy(() -> translate(config.replace("{\"type\": \"pid\"}", "{\"type\": \"mount\", \"path\": \"/proc/1/ns/mnt\"}"), ROOT))
-                .isInstanceOf(OciException.class).hasMessageContaining("a joined mount namespace not supported by jns yet");
+        // a joined one gets the root built in it, its tree made a slave first (as runc does there)
+        Path rootfs = bundle.resolve("rootfs").toRealPath();
+        LaunchSpec joined = translate(config.replace("{\"type\": \"pid\"}", "{\"type\": \"mount\", \"path\": \"/proc/1/ns/mnt\"}"), ROOT).spec();
+        assertThat(joined.create().types()).isEmpty();
+        assertThat(joined.join().files()).containsExactly(new dev.jns.spec.Joins.JoinedFile(Path.of("/proc/1/ns/mnt"), MNT));
+        assertThat(joined.filesystem().steps()).startsWith(new FsStep.Mount(null, Path.of("/"), null, MS_REC | MS_SLAVE, null),
+                new FsStep.Mount(rootfs.toString(), rootfs, null, MS_BIND | MS_REC, null));
+        assertThat(joined.filesystem().steps()).contains(new FsStep.PivotRoot(rootfs, false));
+        LaunchPlan joinedPlan = PlanCompiler.compile(joined, ROOT, KERNEL);
+        assertThat(joinedPlan.opsOf(Op.Setns.class)).anyMatch(o -> (o.types() & MNT.cloneFlag()) != 0);
+        assertThat(joinedPlan.opsOf(Op.Mount.class).getFirst()).isEqualTo(new Op.Mount(null, "/", null, MS_REC | MS_SLAVE, null));
     }
 
     @Test
