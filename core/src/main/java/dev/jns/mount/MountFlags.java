@@ -25,6 +25,8 @@ public final class MountFlags {
     public static final long MS_REC = 0x4000;
     /** Fewer kernel log messages. */
     public static final long MS_SILENT = 0x8000;
+    /** Propagation: private, and no bind mount may be made of it. */
+    public static final long MS_UNBINDABLE = 1L << 17;
     /** Propagation: private. */
     public static final long MS_PRIVATE = 1L << 18;
     /** Propagation: receives from its master, sends nothing. */

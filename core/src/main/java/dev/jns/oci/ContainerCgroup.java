@@ -16,7 +16,7 @@ import java.util.Optional;
 /**
  * A container's cgroup, through the cgroup manager ({@code dev.jns.cgroup}): made at
  * {@code linux.cgroupsPath} (relative: below the caller's own cgroup; absent: the container's
- * id there), the container's process placed in it while it waits at the start fifo, and
+ * id there, as runc's; one that holds processes already is refused), the container's process placed in it while it waits at the start fifo, and
  * {@code linux.resources} applied. Where cgroups cannot be made (rootless without
  * delegation) and the config limits nothing, the container runs without one, as runc's
  * rootless mode does.
@@ -39,7 +39,16 @@ final class ContainerCgroup {
         boolean required = ResourcesReader.limitsAnything(resources) || config.linux().cgroupsPath().isPresent();
         Cgroup cgroup = null;
         try {
-            cgroup = CgroupLayout.detect().create(config.linux().cgroupsPath().orElse(id));
+            Cgroup made = CgroupLayout.detect().create(config.linux().cgroupsPath().orElse(id));
+            if (made.populated()) {
+                // An existing cgroup is joined, and one with processes is another container's (the
+                // default path is the id alone, the same for every --root): runc 1.1 shares it with
+                // a warning and removes it under the other at delete, runc 1.2 refuses, as jns does.
+                // Not removed here: it is not this container's.
+                throw new OciException("cgroup: container's cgroup " + made.path() + " is not empty: " + made.pids().size()
+                        + " process(es) found" + (config.linux().cgroupsPath().isEmpty() ? " (no linux.cgroupsPath: it is named by the id)" : ""));
+            }
+            cgroup = made;
             cgroup.place(pid);
             cgroup.apply(resources);
             return cgroup;

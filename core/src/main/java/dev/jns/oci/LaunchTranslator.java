@@ -41,9 +41,12 @@ import static dev.jns.mount.MountFlags.MOUNT_ATTR_NOEXEC;
 import static dev.jns.mount.MountFlags.MOUNT_ATTR_NOSUID;
 import static dev.jns.mount.MountFlags.MOUNT_ATTR_RDONLY;
 import static dev.jns.mount.MountFlags.MS_BIND;
+import static dev.jns.mount.MountFlags.MS_PRIVATE;
 import static dev.jns.mount.MountFlags.MS_RDONLY;
 import static dev.jns.mount.MountFlags.MS_REC;
 import static dev.jns.mount.MountFlags.MS_REMOUNT;
+import static dev.jns.mount.MountFlags.MS_SHARED;
+import static dev.jns.mount.MountFlags.MS_UNBINDABLE;
 
 /**
  * Turns an {@link OciConfig} into the engine's {@link LaunchSpec}: a config.json is one more
@@ -121,10 +124,10 @@ public final class LaunchTranslator {
             if (n.path().isPresent()) joins.add(new Joins.JoinedFile(Path.of(n.path().get()), type));
             else create.add(type);
         }
-        boolean mnt = create.contains(NamespaceType.MNT);
-        if (!mnt && joins.stream().anyMatch(j -> j.type() == NamespaceType.MNT)) {
-            throw refuse("linux.namespaces: a joined mount namespace not supported by jns yet (the container's root is built in a new one)");
-        }
+        // A joined mount namespace gets the root built in it, as a new one does (runc's way: the
+        // helper joins it before the clone, and the child, in it, mounts and pivots there).
+        boolean joinedMnt = !create.contains(NamespaceType.MNT) && joins.stream().anyMatch(j -> j.type() == NamespaceType.MNT);
+        boolean mnt = create.contains(NamespaceType.MNT) || joinedMnt;
         boolean uts = create.contains(NamespaceType.UTS) || joins.stream().anyMatch(j -> j.type() == NamespaceType.UTS);
         if ((config.hostname().isPresent() || config.domainname().isPresent()) && !uts) {
             throw refuse("unable to set hostname without a private UTS namespace");
@@ -149,7 +152,7 @@ public final class LaunchTranslator {
                 new NewNamespaces(create, PidNamespaceEntry.PROGRAM_IS_PID_1, Map.of()),
                 new Joins(joins, Optional.empty(), false, Optional.empty(), Optional.empty()),
                 user,
-                mnt ? new Filesystem(rootPropagation(), filesystem(process)) : rootOnly(),
+                mnt ? new Filesystem(buildPropagation(), filesystem(process, joinedMnt)) : rootOnly(),
                 new PerTypeSetup(config.hostname(), config.domainname(), true, offsets),
                 credentials,
                 capabilitiesOf(process),
@@ -220,20 +223,55 @@ public final class LaunchTranslator {
         return new Filesystem(Propagation.UNCHANGED, List.of(new FsStep.ChangeRoot(rootfs)));
     }
 
-    private Propagation rootPropagation() {
-        String p = config.linux().rootfsPropagation().orElse("rslave");
-        return switch (p) {
-            case "private", "rprivate" -> Propagation.PRIVATE;
-            case "slave", "rslave" -> Propagation.SLAVE;
-            case "shared", "rshared" -> Propagation.SHARED;
-            default -> throw refuse("linux.rootfsPropagation: \"" + p + "\" not supported (private, slave, shared and their r- forms are)");
+    /**
+     * The propagation of the caller's tree while the root is built. Shared stays shared, so that
+     * binds from it stay peers of the caller's mounts, as runc and crun keep them; unbindable
+     * waits until the root is entered (its own devices and masks are binds, which an unbindable
+     * source refuses): the tree is a slave until then.
+     */
+    private Propagation buildPropagation() {
+        return switch (rootfsPropagation()) {
+            case "private" -> Propagation.PRIVATE;
+            case "shared" -> Propagation.SHARED;
+            default -> Propagation.SLAVE;
         };
+    }
+
+    /** linux.rootfsPropagation without its r- prefix (jns applies each recursively); absent: slave, runc's default. */
+    private String rootfsPropagation() {
+        String p = config.linux().rootfsPropagation().orElse("rslave");
+        String mode = p.startsWith("r") ? p.substring(1) : p;
+        if (!List.of("private", "slave", "shared", "unbindable").contains(mode)) {
+            throw refuse("linux.rootfsPropagation: \"" + p + "\" not supported (private, slave, shared, unbindable and their r- forms are)");
+        }
+        if (mode.equals("unbindable") && options.noPivot()) {
+            // after a chroot the root is a directory, not a mount: its propagation cannot be changed
+            throw refuse("linux.rootfsPropagation: \"" + p + "\" needs pivot_root, not --no-pivot");
+        }
+        return mode;
     }
 
     // ---- the filesystem ------------------------------------------------------------------------
 
-    private List<FsStep> filesystem(OciConfig.Process process) {
+    private List<FsStep> filesystem(OciConfig.Process process, boolean joinedMnt) {
         List<FsStep> steps = new ArrayList<>();
+        String propagation = rootfsPropagation();
+        if (joinedMnt) {
+            // The tree's propagation is set for a new mount namespace only: in a joined one it is a
+            // step of its own (runc sets it there too), lest the mounts below spread out of it.
+            steps.add(new FsStep.Mount(null, Path.of("/"), null, MS_REC | buildPropagation().flag(), null));
+        }
+        if (propagation.equals("shared") && !options.noPivot()) {
+            // pivot_root refuses (EINVAL) a new root whose parent mount is shared: the mount the
+            // rootfs is on is made private first (runc and crun do the same), which also keeps
+            // what is mounted below the rootfs from spreading to its peers (the caller's).
+            steps.add(new FsStep.Mount(null, MountInfo.mountPointOf(rootfs), null, MS_PRIVATE, null));
+        }
+        if (!options.noPivot()) {
+            // The root's own mount first (as runc's), and everything mounted on it: a recursive bind
+            // made at the pivot would leave out the unbindable mounts below the rootfs.
+            steps.add(new FsStep.Mount(rootfs.toString(), rootfs, null, MS_BIND | MS_REC, null));
+        }
         boolean freshDev = false, devPtmx = false;
         Set<String> configDevices = new java.util.HashSet<>();
         for (OciConfig.Device device : config.linux().devices()) configDevices.add(Path.of(device.path()).normalize().toString());
@@ -264,7 +302,7 @@ public final class LaunchTranslator {
             }
         }
         devices(steps);
-        steps.add(options.noPivot() ? new FsStep.ChangeRoot(rootfs) : new FsStep.PivotRoot(rootfs));
+        steps.add(options.noPivot() ? new FsStep.ChangeRoot(rootfs) : new FsStep.PivotRoot(rootfs, false));
         // From here paths name the container's tree.
         List<Path> maskedDirectories = new ArrayList<>();
         for (String masked : config.linux().maskedPaths()) mask(masked, maskedDirectories, steps);
@@ -275,6 +313,11 @@ public final class LaunchTranslator {
             // Only the root itself: MS_REMOUNT of a bind changes that one mount, not the ones on it.
             steps.add(new FsStep.Mount(null, Path.of("/"), null, MS_REMOUNT | MS_BIND | MS_RDONLY
                     | MountInfo.lockedFlags(rootfs), null));
+        }
+        if ((propagation.equals("shared") || propagation.equals("unbindable")) && !options.noPivot()) {
+            // The root entered is a bind of a private mount: the propagation asked for is given
+            // to it last (runc since 1.2.x, crun), once nothing more is bound from it.
+            steps.add(new FsStep.Mount(null, Path.of("/"), null, MS_REC | (propagation.equals("shared") ? MS_SHARED : MS_UNBINDABLE), null));
         }
         return steps;
     }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The per-mount flags of the mount a path is on, from {@code /proc/self/mountinfo}. In a user
+ * The mount a path is on, from {@code /proc/self/mountinfo}: its mount point, and its per-mount flags. In a user
  * namespace the kernel locks a mount's nosuid, nodev, noexec and atime flags: a remount that
  * leaves one out fails with EPERM, so a read-only remount of the root must repeat them.
  */
@@ -19,26 +19,9 @@ final class MountInfo {
 
     /** The locked flags of the mount {@code path} is on (the one with the longest mount point above it). */
     static long lockedFlags(Path path) {
-        Path real;
-        List<String> lines;
-        try {
-            real = path.toRealPath();
-            lines = Files.readAllLines(Path.of("/proc/self/mountinfo"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String best = null, bestOptions = "";
-        for (String line : lines) {
-            String[] f = line.split(" ");
-            if (f.length < 6) continue;
-            String mountPoint = unescape(f[4]);
-            if (real.startsWith(mountPoint) && (best == null || mountPoint.length() >= best.length())) {
-                best = mountPoint;
-                bestOptions = f[5];
-            }
-        }
+        String[] mount = mountOf(path);
         long flags = 0;
-        for (String o : bestOptions.split(",")) {
+        for (String o : mount[5].split(",")) {
             flags |= switch (o) {
                 case "nosuid" -> MS_NOSUID;
                 case "nodev" -> MS_NODEV;
@@ -51,6 +34,32 @@ final class MountInfo {
         }
         if ((flags & (MS_NOATIME | MS_RELATIME)) == 0) flags |= MS_STRICTATIME;
         return flags;
+    }
+
+    /** The mount point of the mount {@code path} is on: {@code path} itself if it is one. */
+    static Path mountPointOf(Path path) {
+        return Path.of(unescape(mountOf(path)[4]));
+    }
+
+    /** The mountinfo fields of the mount with the longest mount point above {@code path} (the last such, the top one). */
+    private static String[] mountOf(Path path) {
+        Path real;
+        List<String> lines;
+        try {
+            real = path.toRealPath();
+            lines = Files.readAllLines(Path.of("/proc/self/mountinfo"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String[] best = null;
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length < 6) continue;
+            String mountPoint = unescape(f[4]);
+            if (real.startsWith(mountPoint) && (best == null || mountPoint.length() >= unescape(best[4]).length())) best = f;
+        }
+        if (best == null) throw new IllegalStateException("no mount above " + real + " in /proc/self/mountinfo");
+        return best;
     }
 
     /** mountinfo escapes space, tab, newline and backslash as octal. */

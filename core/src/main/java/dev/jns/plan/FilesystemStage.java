@@ -24,6 +24,7 @@ import static dev.jns.mount.MountFlags.MS_NOSUID;
 import static dev.jns.mount.MountFlags.MS_PRIVATE;
 import static dev.jns.mount.MountFlags.MS_RDONLY;
 import static dev.jns.mount.MountFlags.MS_REC;
+import static dev.jns.mount.MountFlags.MS_SLAVE;
 import static dev.jns.ns.NamespaceType.MNT;
 
 /**
@@ -158,9 +159,17 @@ final class FilesystemStage {
         } else if (step instanceof FsStep.PivotRoot p) {
             String dir = p.path().toString();
             // pivot_root needs a mount point; a bind of the directory onto itself makes one.
-            add(new Op.Mount(dir, dir, null, MS_BIND | MS_REC, null), p);
+            if (p.bindOntoItself()) add(new Op.Mount(dir, dir, null, MS_BIND | MS_REC, null), p);
             add(new Op.ChangeDirectory(dir), p);
             add(new Op.PivotRoot(".", "."), p);
+            Propagation tree = d.spec.filesystem().propagation();
+            if (tree == Propagation.SHARED || tree == Propagation.UNCHANGED) {
+                // The old root may hold peers of the caller's mounts, and detaching it would unmount
+                // their peers in the caller's tree too (seen). "." names the new root, the old one
+                // mounted on it: made slaves, both keep what they receive and send nothing (and
+                // unbindable mounts stay unbindable, which private would undo).
+                add(new Op.Mount("none", ".", null, MS_REC | MS_SLAVE, null), p);
+            }
             add(new Op.Unmount(".", MNT_DETACH), p);
             add(new Op.ChangeDirectory("/"), p);
         } else if (step instanceof FsStep.TmpfsRoot r) {

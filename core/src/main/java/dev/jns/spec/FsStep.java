@@ -197,8 +197,20 @@ public sealed interface FsStep extends Step {
      * {@code pivot_root} into {@code path}, detaching the old root.
      *
      * @param path the path in the new mount namespace
+     * @param bindOntoItself whether the step first binds {@code path} onto itself, recursively (pivot_root
+     *                       needs a mount point); false where an earlier step made it one, so that what was
+     *                       mounted below it since stays as it is (a recursive bind leaves out unbindable mounts)
      */
-    record PivotRoot(Path path) implements FsStep {}
+    record PivotRoot(Path path, boolean bindOntoItself) implements FsStep {
+        /**
+         * {@code pivot_root} into {@code path}, bound onto itself first.
+         *
+         * @param path the path in the new mount namespace
+         */
+        public PivotRoot(Path path) {
+            this(path, true);
+        }
+    }
 
     /**
      * A file at {@code target} with exactly {@code mode} holding {@code data} (bubblewrap's

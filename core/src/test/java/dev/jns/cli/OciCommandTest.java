@@ -301,6 +301,103 @@ class OciCommandTest {
                 + ", \"startContainer\": " + hook.formatted(Json0.string(start), "startContainer") + "}, \"ociVersion\"");
     }
 
+    /** The optional fields of the "/" line of a mountinfo (its propagation: shared:N, master:N, unbindable). */
+    private static String rootPropagation(String mountinfo) {
+        for (String line : mountinfo.split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length > 6 && f[4].equals("/")) return line.substring(line.indexOf(f[5]) + f[5].length(), line.indexOf(" - ")).strip();
+        }
+        throw new AssertionError("no / in " + mountinfo);
+    }
+
+    @Test
+    void aSharedRootIsSharedInsideAndACallersSharedTreeGetsNoneOfTheContainersMounts() throws Exception {
+        config("cat /proc/self/mountinfo > /out/mountinfo", "\"rootfsPropagation\": \"rshared\"");
+        // The caller's tree shared, as systemd leaves it: pivot_root must still work, and
+        // nothing the container mounts or unmounts may reach the caller's mount table.
+        StringBuilder run = new StringBuilder();
+        for (String c : JnsInstall.shared().command("oci", "--root", root.toString(), "run", "--bundle", bundle.toString(), "p1")) {
+            run.append(" '").append(c.replace("'", "'\\''")).append('\'');
+        }
+        String script = "mount --make-rshared / && cat /proc/self/mountinfo > " + dir.resolve("caller-before")
+                + " &&" + run + " && cat /proc/self/mountinfo > " + dir.resolve("caller-after");
+        ToolResult r = Tool.run(RunAs.caller(), List.of("unshare", "-m", "--propagation", "unchanged", "sh", "-c", script));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(rootPropagation(Files.readString(out.resolve("mountinfo")))).as("the container's /").startsWith("shared:");
+        assertThat(Files.readString(dir.resolve("caller-after"))).isEqualTo(Files.readString(dir.resolve("caller-before")));
+    }
+
+    @Test
+    void anUnbindableRootCannotBeBoundInside() throws Exception {
+        config("cat /proc/self/mountinfo > /out/mountinfo", "\"rootfsPropagation\": \"runbindable\"");
+        Result r = oci("run", "--bundle", bundle.toString(), "u1");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(rootPropagation(Files.readString(out.resolve("mountinfo")))).as("the container's /").isEqualTo("unbindable");
+    }
+
+    @Test
+    void anUnbindableMountIsInTheContainerAsConfigured() throws Exception {
+        config("cat /proc/self/mountinfo > /out/mountinfo");
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"mounts\": [", "\"mounts\": [{\"destination\": \"/u\", \"type\": "
+                + "\"bind\", \"source\": " + Json0.string(out.toString()) + ", \"options\": [\"rbind\", \"runbindable\"]},"));
+        Result r = oci("run", "--bundle", bundle.toString(), "u2");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        // made on the root's own mount before the pivot: a recursive bind of the root then would leave it out
+        assertThat(Files.readString(out.resolve("mountinfo")).lines()).anySatisfy(l -> assertThat(l).contains(" /u ").contains(" unbindable "));
+    }
+
+    @Test
+    void aSecondContainerWithTheSameIdUnderAnotherRootIsRefusedItsBusyDefaultCgroup() throws Exception {
+        config("exec sleep 1000");
+        Result first = oci("create", "--bundle", bundle.toString(), "c1");
+        assertThat(first.exit()).as(first.stderr()).isZero();
+        Path otherRoot = dir.resolve("other-root");
+        List<String> command = new ArrayList<>(JnsInstall.shared().command("oci", "--root", otherRoot.toString(), "create",
+                "--bundle", bundle.toString(), "c1"));
+        ToolResult second = Tool.run(RunAs.caller(), command);
+        assertThat(second.exit()).isEqualTo(1);
+        assertThat(second.stderr().strip()).doesNotContain("\n").contains("container's cgroup ").contains("/c1 is not empty: 1 process(es) found");
+        try (var left = Files.list(otherRoot)) {
+            assertThat(left.toList()).as("no container left under the second --root").isEmpty();
+        }
+        int pid = ((BigInteger) state("c1").get("pid")).intValue();
+        assertThat(Files.readString(Path.of("/proc/" + pid + "/cgroup"))).as("the first container keeps its cgroup").contains("/c1");
+        assertThat(oci("delete", "--force", "c1").exit()).isZero();
+    }
+
+    @Test
+    void aMountNamespaceGivenByPathIsJoinedAndTheRootBuiltInIt() throws Exception {
+        Process holder = new ProcessBuilder("unshare", "--mount", "--fork", "sleep", "1000").start();
+        try {
+            Path holderNs = Path.of("/proc/" + holder.pid() + "/ns/mnt");
+            String expected = null;
+            for (int i = 0; i < 200; i++) { // unshare forks sleep once it has its namespace: wait for the child
+                var child = holder.children().findFirst();
+                if (child.isPresent()) {
+                    holderNs = Path.of("/proc/" + child.get().pid() + "/ns/mnt");
+                    expected = Files.readSymbolicLink(holderNs).toString();
+                    if (!expected.equals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString())) break;
+                }
+                Thread.sleep(10);
+            }
+            assertThat(expected).isNotNull();
+            config("readlink /proc/self/ns/mnt > /out/ns; cat /proc/self/mountinfo > /out/mountinfo");
+            Path config = bundle.resolve("config.json");
+            Files.writeString(config, Files.readString(config).replace("{\n\t\t\t\t\"type\": \"mount\"\n\t\t\t}",
+                    "{\"type\": \"mount\", \"path\": " + Json0.string(holderNs.toString()) + "}"));
+            assertThat(Files.readString(config)).contains(holderNs.toString());
+            Result r = oci("run", "--bundle", bundle.toString(), "n1");
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            assertThat(Files.readString(out.resolve("ns")).strip()).isEqualTo(expected);
+            assertThat(Files.readString(out.resolve("mountinfo"))).contains(" /proc ").contains(" /out ");
+        } finally {
+            holder.descendants().forEach(ProcessHandle::destroyForcibly);
+            holder.destroyForcibly();
+            holder.waitFor();
+        }
+    }
+
     @Test
     void linuxDevicesAreMadeInTheContainersDevWithTheirModes() throws Exception {
         config("exec sleep 1000", "\"devices\": [{\"path\": \"/dev/mynull\", \"type\": \"c\", \"major\": 1, \"minor\": 3,"

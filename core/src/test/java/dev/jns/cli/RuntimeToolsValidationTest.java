@@ -56,12 +56,6 @@ class RuntimeToolsValidationTest {
      * entry passes.
      */
     static final Map<String, String> KNOWN_FAILURES = Map.ofEntries(
-            Map.entry("config_updates_without_affect", "linux.rootfsPropagation \"shared\": pivot_root refuses (EINVAL) a "
-                    + "new root whose parent mount is shared; runc makes that parent mount private first"),
-            Map.entry("linux_ns_path: set mnt namespace by path", "a joined mount namespace is refused: jns builds the root in a new one"),
-            Map.entry("mounts: mounts[15] (/mnt/etc-unbindable) found in order", "the unbindable binds are not found in the "
-                    + "container's mountinfo as configured (cause not found yet)"),
-            Map.entry("mounts: mounts[16] (/mnt/etc-runbindable) found in order", "the same, for runbindable"),
             // Permanent: the spec says an unmappable value MUST cause an error, and jns refuses the config (the
             // program then exits 0 with no points); runc and crun run the container (their points are runtimetest's
             // inside it) and the program exits 1 for them.

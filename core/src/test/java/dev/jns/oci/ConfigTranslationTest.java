@@ -11,6 +11,7 @@ import dev.jns.plan.LaunchPlan;
 import dev.jns.plan.Op;
 import dev.jns.plan.PlanCompiler;
 import dev.jns.spec.Capabilities;
+import dev.jns.spec.Filesystem;
 import dev.jns.spec.FsStep;
 import dev.jns.spec.IdMapWriter;
 import dev.jns.spec.LaunchSpec;
@@ -85,7 +86,9 @@ class ConfigTranslationTest {
     void theRootIsBuiltUnderTheRootfsThenPivotedIntoThenMaskedAndMadeReadOnly() throws IOException {
         Path rootfs = rootfs().toRealPath();
         List<FsStep> steps = translate(defaultConfig(false, 0), ROOT).spec().filesystem().steps();
-        assertThat(steps).startsWith(new FsStep.Dir(rootfs.resolve("proc"), 0755),
+        // the root's own mount first, so that what is mounted on it goes with it into the pivot
+        assertThat(steps).startsWith(new FsStep.Mount(rootfs.toString(), rootfs, null, MS_BIND | MS_REC, null),
+                new FsStep.Dir(rootfs.resolve("proc"), 0755),
                 new FsStep.Mount("proc", rootfs.resolve("proc"), "proc", 0, null),
                 new FsStep.Dir(rootfs.resolve("dev"), 0755),
                 new FsStep.Mount("tmpfs", rootfs.resolve("dev"), "tmpfs", MS_NOSUID | (1L << 24), "mode=755,size=65536k"),
@@ -97,7 +100,7 @@ class ConfigTranslationTest {
                 new FsStep.Bind(Path.of("/dev/null"), rootfs.resolve("dev/null"), MOUNT_ATTR_NOSUID, false),
                 new FsStep.Symlink("/proc/self/fd", rootfs.resolve("dev/fd")),
                 new FsStep.Symlink("pts/ptmx", rootfs.resolve("dev/ptmx")));
-        int pivot = steps.indexOf(new FsStep.PivotRoot(rootfs));
+        int pivot = steps.indexOf(new FsStep.PivotRoot(rootfs, false));
         assertThat(pivot).isPositive();
         List<FsStep> after = steps.subList(pivot + 1, steps.size());
         assertThat(after).contains(new FsStep.Bind(Path.of("/dev/null"), Path.of("/proc/keys"), 0, true),
@@ -117,6 +120,13 @@ class ConfigTranslationTest {
         assertThat(plan.opsOf(Op.SetCapabilities.class)).containsExactly(new Op.SetCapabilities(three, three, three, 0, 0));
         assertThat(plan.opsOf(Op.SetRlimit.class)).containsExactly(new Op.SetRlimit(7, 1024, 1024));
         assertThat(plan.opsOf(Op.PivotRoot.class)).isNotEmpty();
+        // the root bound onto itself once, before its first mount: a second recursive bind at the
+        // pivot would drop the unbindable mounts made on the first
+        String rootfs = bundle.resolve("rootfs").toRealPath().toString();
+        List<Op.Mount> mounts = plan.opsOf(Op.Mount.class);
+        assertThat(mounts).filteredOn(m -> rootfs.equals(m.source()) && rootfs.equals(m.target())).hasSize(1);
+        assertThat(mounts.indexOf(new Op.Mount(rootfs, rootfs, null, MS_BIND | MS_REC, null)))
+                .isLessThan(mounts.indexOf(new Op.Mount("proc", rootfs + "/proc", "proc", 0, null)));
         assertThat(plan.opsOf(Op.Open.class)).anySatisfy(o -> {
             assertThat(o.path()).isEqualTo("exec.fifo");
             assertThat(o.dirSlot()).isNotNegative();
@@ -152,9 +162,17 @@ class ConfigTranslationTest {
         LaunchPlan plan = PlanCompiler.compile(s, ROOT, KERNEL);
         assertThat(plan.opsOf(Op.Mount.class)).as("nothing mounted in the caller's mount namespace").isEmpty();
         assertThat(plan.opsOf(Op.ChangeRoot.class)).hasSize(1);
-        // a joined one is refused, by name
-        assertThatThrownBy(() -> translate(config.replace("{\"type\": \"pid\"}", "{\"type\": \"mount\", \"path\": \"/proc/1/ns/mnt\"}"), ROOT))
-                .isInstanceOf(OciException.class).hasMessageContaining("a joined mount namespace not supported by jns yet");
+        // a joined one gets the root built in it, its tree made a slave first (as runc does there)
+        Path rootfs = bundle.resolve("rootfs").toRealPath();
+        LaunchSpec joined = translate(config.replace("{\"type\": \"pid\"}", "{\"type\": \"mount\", \"path\": \"/proc/1/ns/mnt\"}"), ROOT).spec();
+        assertThat(joined.create().types()).isEmpty();
+        assertThat(joined.join().files()).containsExactly(new dev.jns.spec.Joins.JoinedFile(Path.of("/proc/1/ns/mnt"), MNT));
+        assertThat(joined.filesystem().steps()).startsWith(new FsStep.Mount(null, Path.of("/"), null, MS_REC | MS_SLAVE, null),
+                new FsStep.Mount(rootfs.toString(), rootfs, null, MS_BIND | MS_REC, null));
+        assertThat(joined.filesystem().steps()).contains(new FsStep.PivotRoot(rootfs, false));
+        LaunchPlan joinedPlan = PlanCompiler.compile(joined, ROOT, KERNEL);
+        assertThat(joinedPlan.opsOf(Op.Setns.class)).anyMatch(o -> (o.types() & MNT.cloneFlag()) != 0);
+        assertThat(joinedPlan.opsOf(Op.Mount.class).getFirst()).isEqualTo(new Op.Mount(null, "/", null, MS_REC | MS_SLAVE, null));
     }
 
     @Test
@@ -171,16 +189,50 @@ class ConfigTranslationTest {
         Path rootfs = bundle.resolve("rootfs").toRealPath();
         assertThat(s.create().types()).containsExactly(MNT);
         assertThat(s.join().files()).containsExactly(new dev.jns.spec.Joins.JoinedFile(Path.of("/run/netns/x"), NET));
-        assertThat(s.filesystem().steps()).startsWith(new FsStep.MountPoint(rootfs.resolve("etc/hosts"), 0644),
+        assertThat(s.filesystem().steps()).startsWith(new FsStep.Mount(rootfs.toString(), rootfs, null, MS_BIND | MS_REC, null),
+                new FsStep.MountPoint(rootfs.resolve("etc/hosts"), 0644),
                 new FsStep.Bind(Path.of("/etc/hosts"), rootfs.resolve("etc/hosts"), MOUNT_ATTR_RDONLY, false),
                 new FsStep.Mount(null, rootfs.resolve("etc/hosts"), null, MS_PRIVATE | MS_REC, null),
                 new FsStep.Dir(rootfs.resolve("data"), 0755),
                 new FsStep.Bind(Path.of("/tmp"), rootfs.resolve("data"), 0, false),
-                new FsStep.PivotRoot(rootfs));
+                new FsStep.PivotRoot(rootfs, false));
         assertThat(s.credentials().groups()).contains(List.of(7L));
         assertThat(s.capabilities()).isEqualTo(new Capabilities.Unchanged());
         assertThat(s.filesystem().propagation()).isEqualTo(Propagation.PRIVATE);
         assertThat(launch.sysctl()).containsEntry("net.ipv4.ip_forward", "1");
+    }
+
+    @Test
+    void aSharedOrUnbindableRootIsGivenItsPropagationOnceEnteredFromAPrivateParent() throws IOException {
+        Path rootfs = rootfs().toRealPath();
+        String shared = defaultConfig(false, 0).replace("\"linux\": {", "\"linux\": {\"rootfsPropagation\": \"rshared\",");
+        Filesystem fs = translate(shared, ROOT).spec().filesystem();
+        assertThat(fs.propagation()).isEqualTo(Propagation.SHARED);
+        // pivot_root wants the new root's parent mount not shared: the mount the rootfs is on, first
+        assertThat(fs.steps()).startsWith(new FsStep.Mount(null, MountInfo.mountPointOf(rootfs), null, MS_PRIVATE, null),
+                new FsStep.Mount(rootfs.toString(), rootfs, null, MS_BIND | MS_REC, null));
+        assertThat(fs.steps().getLast()).isEqualTo(new FsStep.Mount(null, Path.of("/"), null, MS_REC | MS_SHARED, null));
+        assertThat(fs.steps().indexOf(new FsStep.PivotRoot(rootfs, false))).isLessThan(fs.steps().size() - 1);
+
+        String unbindable = defaultConfig(false, 0).replace("\"linux\": {", "\"linux\": {\"rootfsPropagation\": \"unbindable\",");
+        fs = translate(unbindable, ROOT).spec().filesystem();
+        assertThat(fs.propagation()).as("binds are made from the tree until the root is entered").isEqualTo(Propagation.SLAVE);
+        assertThat(fs.steps().getFirst()).isEqualTo(new FsStep.Mount(rootfs.toString(), rootfs, null, MS_BIND | MS_REC, null));
+        assertThat(fs.steps().getLast()).isEqualTo(new FsStep.Mount(null, Path.of("/"), null, MS_REC | MS_UNBINDABLE, null));
+
+        for (String mode : List.of("rslave", "private")) {
+            fs = translate(defaultConfig(false, 0).replace("\"linux\": {", "\"linux\": {\"rootfsPropagation\": \"" + mode + "\","),
+                    ROOT).spec().filesystem();
+            assertThat(fs.steps()).as(mode).noneMatch(f -> f instanceof FsStep.Mount m && (m.flags() & (MS_SHARED | MS_UNBINDABLE)) != 0);
+        }
+        rootfs();
+        LaunchTranslator.CreateOptions noPivot = new LaunchTranslator.CreateOptions(bundle, bundle.resolve("state/exec.fifo"),
+                Optional.empty(), 0, true, Optional.empty());
+        assertThatThrownBy(() -> LaunchTranslator.translate(ConfigReader.read(unbindable), noPivot, ROOT))
+                .isInstanceOf(OciException.class).hasMessage("linux.rootfsPropagation: \"unbindable\" needs pivot_root, not --no-pivot");
+        assertThatThrownBy(() -> translate(unbindable.replace("\"unbindable\"", "\"runshared\""), ROOT))
+                .isInstanceOf(OciException.class).hasMessage("linux.rootfsPropagation: \"runshared\" not supported (private, slave, shared, "
+                        + "unbindable and their r- forms are)");
     }
 
     @Test

@@ -199,9 +199,17 @@ class PlanCompilerTest {
     @Test
     void pivotRootBindsTheDirectoryOntoItselfAndDetachesTheOldRoot() {
         LaunchPlan plan = PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(MNT).pivotRoot(Path.of("/srv/r")).spec());
-        assertThat(plan.ops()).containsSubsequence(new Op.Mount("/srv/r", "/srv/r", null, MS_BIND | MS_REC, null),
+        assertThat(plan.ops()).containsSequence(new Op.Mount("/srv/r", "/srv/r", null, MS_BIND | MS_REC, null),
                 new Op.ChangeDirectory("/srv/r"), new Op.PivotRoot(".", "."), new Op.Unmount(".", MNT_DETACH),
                 new Op.ChangeDirectory("/"));
+        // A tree that may still hold peers of the caller's mounts is made a slave before the old
+        // root is detached, or the detach would unmount the caller's peers too.
+        for (Propagation shared : List.of(Propagation.SHARED, Propagation.UNCHANGED)) {
+            plan = PlanCompiler.compile(new NamespacedProcessBuilder("true").newNamespaces(MNT).propagation(shared)
+                    .pivotRoot(Path.of("/srv/r")).spec());
+            assertThat(plan.ops()).as(shared.name()).containsSequence(new Op.PivotRoot(".", "."),
+                    new Op.Mount("none", ".", null, MS_REC | MS_SLAVE, null), new Op.Unmount(".", MNT_DETACH));
+        }
     }
 
     @Test
