@@ -18,8 +18,9 @@ stale() {
 # dev.jns.cli.OciAotTraining), and $oci_options to the JVM options the verb adds. The JDK
 # preloads every class of a cache: the set-up verbs (create, run, exec) load about twice the
 # classes of the others (the spawner, the plan, FFM) and share one; start, state, kill and
-# delete, each a process in every container's life, have one each; the rest one more. The verb is the first argument that is neither a
-# global option nor an option's value, as OciCommand parses them (-x or --x, --x=v or --x v).
+# delete, each a process in every container's life, have one each; the rest one more. The
+# verb is the first argument that is neither a global option nor an option's value, as
+# OciCommand parses them (-x or --x, --x=v or --x v).
 oci_cache() {
   local a= skip=
   for a; do
