@@ -20,7 +20,11 @@ fi
 ! mountpoint -q /sys/fs/cgroup/unified || umount -l /sys/fs/cgroup/unified
 load() { echo "== load $1: $(cut -d' ' -f1-3 /proc/loadavg)"; }
 echo "== $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $(uname -r); runc $(runc --version | sed -n 's/^runc version //p'), $(crun --version | head -1), $(containerd --version | cut -d' ' -f3)"
-echo "== AOT cache for jns oci: $([ "$here/core/target/jns-oci.aot" -nt "$here/core/target/jns.jar" ] && echo used || echo MISSING or stale)"
+caches=used
+for c in jns-oci jns-oci-create jns-oci-start jns-oci-state jns-oci-kill jns-oci-delete; do
+  [ "$here/core/target/$c.aot" -nt "$here/core/target/jns.jar" ] || caches="MISSING or stale ($c.aot)"
+done
+echo "== AOT caches for jns oci (one per verb): $caches"
 work=$(mktemp -d /tmp/jns-bench-oci.XXXXXX)
 ctrd=
 cleanup() {

@@ -65,15 +65,30 @@ public final class AotTraining {
     private AotTraining() {}
 
     /**
-     * With no argument, trains every command (the cache for the rest of jns); with a command's
-     * name ({@code lsns}, {@code unshare}, {@code nsenter}), only that command's runs, for a
-     * cache of its own: a smaller cache maps, relocates and preloads fewer classes at each start.
+     * With no argument, trains every command but {@code oci} (the cache for the rest of jns);
+     * with a command's name ({@code lsns}, {@code unshare}, {@code nsenter}, {@code run}), only
+     * that command's runs, for a cache of its own: a smaller cache maps, relocates and preloads
+     * fewer classes at each start. {@code jns oci} has several, one per verb or group of verbs
+     * ({@link OciAotTraining#CACHES}): {@code CACHE DIR} records one on what
+     * {@code --oci-prepare CACHE DIR} made (in a JVM of its own), and {@code --oci-clean DIR}
+     * removes that again.
      */
     public static void main(String[] args) throws IOException {
+        if (args.length == 3 && args[0].equals("--oci-prepare")) {
+            OciAotTraining.prepare(args[1], Path.of(args[2]));
+            return;
+        }
+        if (args.length == 2 && args[0].equals("--oci-clean")) {
+            OciAotTraining.clean(Path.of(args[1]));
+            return;
+        }
+        if (args.length == 2 && OciAotTraining.CACHES.contains(args[0])) {
+            OciAotTraining.train(args[0], Path.of(args[1]), new PrintStream(OutputStream.nullOutputStream()));
+            return;
+        }
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
         String only = args.length > 0 ? args[0] : null;
         runAll(only(COMMANDS, only), discard);
-        if (only == null || only.equals("oci")) trainOci(discard);
         try (FileInputStream open = new FileInputStream("/dev/null")) {
             int fd = descriptorOf(open);
             if (fd < 0) return;
@@ -83,40 +98,8 @@ public final class AotTraining {
         }
     }
 
-    /**
-     * The OCI verbs on a throw-away bundle (a rootfs of the machine's /usr, /bin and /lib bound
-     * read-only, running {@code true}) under a throw-away {@code --root}: a container is
-     * created, listed, started and deleted, another run in the foreground; nothing is left.
-     */
-    private static void trainOci(PrintStream discard) throws IOException {
-        Path dir = Files.createTempDirectory("jns-aot-oci");
-        try {
-            Path bundle = Files.createDirectories(dir.resolve("bundle/rootfs")).getParent();
-            String root = dir.resolve("state").toString(), b = bundle.toString();
-            Main.run(new String[] {"oci", "--root", root, "spec", "--bundle", b}, discard, discard);
-            Files.writeString(bundle.resolve("config.json"), ociTrainingConfig());
-            List<List<String>> verbs = List.of(
-                    List.of("oci", "--version"), List.of("oci", "features"),
-                    List.of("oci", "--root", root, "state", "jns-aot-no-such-container"),
-                    List.of("oci", "--root", root, "run", "--bundle", b, "aot1"),
-                    List.of("oci", "--root", root, "create", "--bundle", b, "--pid-file", dir.resolve("pid").toString(), "aot2"),
-                    List.of("oci", "--root", root, "state", "aot2"),
-                    List.of("oci", "--root", root, "list"),
-                    List.of("oci", "--root", root, "list", "--format", "json"),
-                    List.of("oci", "--root", root, "ps", "--format", "json", "aot2"),
-                    List.of("oci", "--root", root, "start", "aot2"),
-                    List.of("oci", "--root", root, "kill", "aot2", "KILL"),
-                    List.of("oci", "--root", root, "delete", "--force", "aot2"));
-            runAll(verbs, discard);
-        } finally {
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
-        }
-    }
-
     /** The default config (rootless unless root) running {@code true} from the machine's own binaries. */
-    private static String ociTrainingConfig() {
+    static String ociTrainingConfig() {
         boolean rootless = !System.getProperty("user.name").equals("root");
         String config = dev.jns.json.JsonWriter.indented(dev.jns.oci.DefaultConfig.forCaller(rootless), "\t");
         StringBuilder binds = new StringBuilder();
@@ -137,7 +120,7 @@ public final class AotTraining {
         return out;
     }
 
-    private static void runAll(List<List<String>> commands, PrintStream discard) {
+    static void runAll(List<List<String>> commands, PrintStream discard) {
         for (List<String> command : commands) {
             try {
                 Main.run(command.toArray(String[]::new), discard, discard);

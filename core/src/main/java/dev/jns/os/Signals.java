@@ -4,6 +4,7 @@ import dev.jns.sys.SignalCalls;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -109,12 +110,21 @@ public final class Signals {
     }
 
     /**
-     * {@code kill(pid, sig)}.
+     * {@code kill(pid, sig)}. SIGKILL and SIGTERM to another process go through the JDK's
+     * {@link ProcessHandle} (its own {@code kill(2)}), not FFM: a command whose only system
+     * call is that signal ({@code jns oci kill}, {@code delete}) then never pays FFM's first
+     * use, tens of milliseconds of start-up (bench/OCI-RESULTS.md). When that fails (the process
+     * is gone or not ours to signal) the call is made again through FFM, for its errno.
      *
      * @param pid the process id
      * @param sig the signal number
+     * @throws SyscallException when {@code kill(2)} fails
      */
     public static void kill(int pid, int sig) {
+        if ((sig == SIGKILL || sig == SIGTERM) && pid > 0 && pid != ProcessHandle.current().pid()) {
+            Optional<ProcessHandle> process = ProcessHandle.of(pid);
+            if (process.isPresent() && (sig == SIGKILL ? process.get().destroyForcibly() : process.get().destroy())) return;
+        }
         SignalCalls.kill(pid, sig);
     }
 

@@ -23,9 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class JnsInstall implements AutoCloseable {
     /** What a run needs, relative to the checkout; optional entries are copied when they exist. */
-    private static final List<String> REQUIRED = List.of("jns", "tools", "core/target/jns.jar", "core/target/jns-helper");
+    private static final List<String> REQUIRED = List.of("jns", "jns-oci", "tools", "core/target/jns.jar", "core/target/jns-helper");
     private static final List<String> OPTIONAL = List.of("core/target/jns.aot", "core/target/jns-lsns.aot",
-            "core/target/jns-unshare.aot", "core/target/jns-nsenter.aot");
+            "core/target/jns-unshare.aot", "core/target/jns-nsenter.aot", "core/target/jns-oci.aot",
+            "core/target/jns-oci-create.aot", "core/target/jns-oci-start.aot", "core/target/jns-oci-state.aot",
+            "core/target/jns-oci-kill.aot", "core/target/jns-oci-delete.aot");
 
     private final Path dir;
 
