@@ -2,6 +2,7 @@ package dev.jns.cli;
 
 import dev.jns.testing.Checkout;
 import dev.jns.testing.JnsInstall;
+import dev.jns.testing.Privilege;
 import dev.jns.testing.RunAs;
 import dev.jns.testing.Tool;
 import dev.jns.testing.ToolResult;
@@ -53,6 +54,7 @@ class OciLauncherTest {
 
     @Test
     void runsJavaWithTheVerbsCacheThroughASymlinkAsAnotherUser() throws IOException {
+        Privilege.requireRoot("switch to uid 65534");
         JnsInstall install = JnsInstall.shared();
         Path dir = Files.createTempDirectory("jns-oci-link");
         try {
@@ -78,6 +80,7 @@ class OciLauncherTest {
 
     @Test
     void handsOverToJnsWhileTheBuildIsStale() throws IOException {
+        Privilege.requireRoot("switch to uid 65534");
         try (JnsInstall install = JnsInstall.build()) {
             // A source newer than the jar: ./jns rebuilds, which this user cannot, and says so.
             Path source = install.dir().resolve("core/src/main/java/Edited.java");
