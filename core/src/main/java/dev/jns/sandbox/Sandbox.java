@@ -88,6 +88,7 @@ public final class Sandbox {
     private UserNamespace.Nested nestedUserNamespaces = UserNamespace.Nested.ALLOWED;
     private Integer blockFd, mapsByCallerFd;
     private dev.jns.spawn.AfterClone cloned;
+    private Spawner.ListenerHandoff seccompListener;
     private Long uid, gid;
     private String hostname, argv0;
     private Path directory;
@@ -674,6 +675,22 @@ public final class Sandbox {
     }
 
     /**
+     * Hands the listener of a seccomp filter that uses {@link dev.jns.seccomp.SeccompAction#NOTIFY}
+     * to {@code handoff} the moment the filter is installed, before the program execs, instead
+     * of through {@link NamespacedProcess#seccompNotifications()} once it runs. Needed when the
+     * filter notifies a call made on the way to exec ({@code execve} itself, say): that call
+     * waits for an answer, and {@link #start()} with it. Serve the listener from another thread;
+     * it is the handoff's to close.
+     *
+     * @param handoff what takes the listener; the start fails, leaving nothing behind, if it throws
+     * @return this sandbox
+     */
+    public Sandbox seccompListener(Spawner.ListenerHandoff handoff) {
+        this.seccompListener = java.util.Objects.requireNonNull(handoff, "handoff");
+        return this;
+    }
+
+    /**
      * A read lock ({@code fcntl F_RDLCK}) on {@code dest}, a file of the sandbox (relative: to
      * its working directory), held from before exec for as long as the sandbox runs, by a
      * reaper forked for it even without a new pid namespace ({@code --lock-file}). Whoever
@@ -938,6 +955,7 @@ public final class Sandbox {
      * @throws IOException if the helper could not be started
      */
     public NamespacedProcess start() throws IOException {
-        return Spawner.start(spec(), stdio, beforeExec, namespaceHandles, cloned != null ? cloned : (pid, namespaces) -> {});
+        return Spawner.start(spec(), stdio, beforeExec, namespaceHandles, cloned != null ? cloned : (pid, namespaces) -> {},
+                seccompListener);
     }
 }

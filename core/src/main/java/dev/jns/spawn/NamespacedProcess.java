@@ -89,8 +89,8 @@ public final class NamespacedProcess extends Process {
      * {@code SECCOMP_FILTER_FLAG_NEW_LISTENER}; the program itself does not hold it). Its
      * notified calls wait until they are answered through it. The caller owns it and must
      * close it. A call the helper makes between installing the filter and the program's
-     * exec (the exec itself, say) waits too, and makes {@code start()} wait with it: a filter
-     * that notifies those should rather come from a program the caller starts inside.
+     * exec (the exec itself, say) waits too, and makes {@code start()} wait with it: for such
+     * a filter take the listener before exec ({@code Sandbox.seccompListener}).
      *
      * @return the listener, or empty
      */

@@ -61,6 +61,29 @@ public final class Spawner {
      */
     public static NamespacedProcess start(LaunchSpec spec, ProcessBuilder stdio, List<BeforeExec> beforeExec,
                                           boolean keepHandles, AfterClone afterClone) throws IOException {
+        return start(spec, stdio, beforeExec, keepHandles, afterClone, null);
+    }
+
+    /**
+     * Starts a leashed program like {@link #start(LaunchSpec, ProcessBuilder, List, boolean, AfterClone)},
+     * and hands the listener of its seccomp filter, if one notifies, to {@code handoff} the
+     * moment the filter is installed, before exec: the caller can answer the calls the program
+     * makes on its way to exec (the exec itself, say), which would otherwise wait for a listener
+     * {@link NamespacedProcess#seccompNotifications()} gives out only once exec is done. The
+     * listener is then not in {@link NamespacedProcess#seccompNotifications()}.
+     *
+     * @param spec        the launch spec
+     * @param stdio       the redirects the program gets (only they are read)
+     * @param beforeExec  steps run from outside while it waits before exec (the spec must say waitForCaller)
+     * @param keepHandles whether {@link NamespacedProcess#namespaces()} hands out handles on its new namespaces
+     * @param afterClone  the step run right after the clone while the caller is to write the maps
+     * @param handoff     what takes the listener as soon as it is made, or null to find it in the started process
+     * @return the running program
+     * @throws java.io.IOException if the helper could not be started, or {@code afterClone} or {@code handoff} failed
+     */
+    public static NamespacedProcess start(LaunchSpec spec, ProcessBuilder stdio, List<BeforeExec> beforeExec,
+                                          boolean keepHandles, AfterClone afterClone, ListenerHandoff handoff)
+            throws IOException {
         if (!(spec.supervision() instanceof Supervision.Leashed)) {
             throw new IllegalArgumentException("a detached program is started by startDetached");
         }
@@ -73,7 +96,7 @@ public final class Spawner {
                 // the plan's wait right after the clone comes from the user namespace; the other, before exec
                 if (plan.planned().get(op).from() instanceof dev.jns.spec.UserNamespace) cloned(spec, plan, pid, afterClone);
                 else whileWaiting(spec, pid, handles, releases, List.copyOf(beforeExec), keepHandles);
-            });
+            }, handoff == null ? null : (pid, fd) -> handOff(handoff, pid, fd));
         } catch (IOException | RuntimeException e) {
             handles.values().forEach(Namespace::close);
             releases.releaseInto(e);
@@ -104,12 +127,13 @@ public final class Spawner {
         return startDetached(spec, stdio, (pid, listener) -> listener.close());
     }
 
-    /** What the caller does with the listener of a detached program's seccomp filter. */
+    /** What the caller does with the listener of a program's seccomp filter the moment it is made. */
     @FunctionalInterface
     public interface ListenerHandoff {
         /**
-         * Takes the listener as soon as the filter is installed, before the program is set up
-         * and left to itself: a call it makes meanwhile that the filter notifies waits for an answer.
+         * Takes the listener as soon as the filter is installed, before the program execs (and,
+         * if detached, is left to itself): a call it makes meanwhile that the filter notifies
+         * waits for an answer, so serve the listener from another thread.
          *
          * @param pid      the program's pid
          * @param listener the listener, this method's to close
@@ -132,15 +156,7 @@ public final class Spawner {
     public static long startDetached(LaunchSpec spec, ProcessBuilder stdio, ListenerHandoff handoff) throws IOException {
         if (!(spec.supervision() instanceof Supervision.Detached detached)) throw new IllegalArgumentException("not a detached spec");
         LaunchPlan plan = PlanCompiler.compile(spec);
-        HelperLauncher.Outcome outcome = HelperLauncher.launch(plan, stdio, (op, pid) -> {}, (pid, fd) -> {
-            SeccompNotifications listener = SeccompNotifications.adopt(fd);
-            try {
-                handoff.handOff(pid, listener);
-            } catch (IOException | RuntimeException e) {
-                listener.close();
-                throw e;
-            }
-        });
+        HelperLauncher.Outcome outcome = HelperLauncher.launch(plan, stdio, (op, pid) -> {}, (pid, fd) -> handOff(handoff, pid, fd));
         if (!(outcome instanceof HelperLauncher.Outcome.Detached d)) throw failure(spec, plan, outcome);
         if (detached.pidFile().isPresent()) {
             try {
@@ -151,6 +167,17 @@ public final class Spawner {
             }
         }
         return d.pid();
+    }
+
+    /** Hands a listener that just arrived over; closed if that fails. */
+    private static void handOff(ListenerHandoff handoff, int pid, int fd) throws IOException {
+        SeccompNotifications listener = SeccompNotifications.adopt(fd);
+        try {
+            handoff.handOff(pid, listener);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
     }
 
     /** The kernel lets a process have one filter with a listener (EBUSY for a second), so at most one. */

@@ -132,4 +132,40 @@ class SeccompNotificationsTest {
         p.waitFor();
         assertThat(out).isEqualTo("ENOSYS\n");
     }
+    @Test
+    void aListenerTakenBeforeExecAnswersTheExecItself() throws Exception {
+        final int execve = 59;
+        List<SeccompNotifications.Notification> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> paths = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicReference<Thread> server = new java.util.concurrent.atomic.AtomicReference<>();
+        List<String> heldBefore = listenersHeld(Path.of("/proc/self/fd"));
+        // Every execve waits for the listener: the helper's own exec of the program included,
+        // which a listener handed out only once the program runs could never answer.
+        Process p = dev.jns.sandbox.Sandbox.command("sh", "-c", "echo $(/usr/bin/echo ran)")
+                .unshareAll().roBind("/usr", "/usr").symlink("usr/bin", "/bin").symlink("usr/lib", "/lib")
+                .symlink("usr/lib64", "/lib64").proc("/proc").dev("/dev")
+                .seccomp(SeccompFilter.allowingAllBut().withRule("execve", SeccompAction.NOTIFY))
+                .seccompListener((pid, listener) -> server.set(Thread.ofPlatform().start(() -> {
+                    try (listener) {
+                        for (var call = listener.receive(); call.isPresent(); call = listener.receive()) {
+                            seen.add(call.get());
+                            // the caller waits in execve: its path argument can be read meanwhile
+                            paths.add(stringAt(call.get().pid(), call.get().arguments().getFirst()));
+                            listener.continueCall(call.get());
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).isEqualTo("ran\n");
+        server.get().join(10_000);
+        assertThat(server.get().isAlive()).as("the listener ends with the program").isFalse();
+        assertThat(seen).extracting(SeccompNotifications.Notification::syscall).containsOnly(execve).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(paths).as("the program's own exec (looked up in PATH), then its child's")
+                .anyMatch(path -> path.endsWith("/sh")).contains("/usr/bin/echo");
+        assertThat(listenersHeld(Path.of("/proc/self/fd"))).isEqualTo(heldBefore);
+    }
 }
