@@ -22,6 +22,14 @@ public record RunAs(String description, List<String> prefix) {
         return new RunAs("uid 65534", List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"));
     }
 
+    /**
+     * Some unprivileged identity: uid 65534 when the test runs as root (who alone can switch
+     * to it), else the caller itself, already unprivileged.
+     */
+    public static RunAs unprivileged() {
+        return Privilege.isRoot() ? nobody() : caller();
+    }
+
     /** {@link #TEST_USER}, if this machine has it. */
     public static Optional<RunAs> testUser() {
         if (!userExists(TEST_USER)) return Optional.empty();
