@@ -66,6 +66,14 @@ final class ContainerCgroup {
     }
 
     /** The container's cgroup again, from the directories its state recorded. */
+    /** A before-exec step that moves the waiting process into {@code cgroup}. */
+    static dev.jns.spawn.BeforeExec placing(Cgroup cgroup) {
+        return (pid, namespaces) -> {
+            cgroup.place(pid);
+            return null;
+        };
+    }
+
     static Optional<Cgroup> open(ContainerRecord record) {
         if (record.cgroup().isEmpty()) return Optional.empty();
         Map<String, Path> dirs = new LinkedHashMap<>();

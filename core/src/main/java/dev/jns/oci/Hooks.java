@@ -58,8 +58,8 @@ final class Hooks {
      * {@code pid}; the first that fails (or times out) fails the operation.
      */
     static void runInContainer(List<OciConfig.Hook> hooks, OciRuntime.State state, String phase, int pid,
-                               Set<NamespaceType> types) throws IOException {
-        run(hooks, state, phase, hook -> startInside(hook, pid, types));
+                               Set<NamespaceType> types, Optional<dev.jns.cgroup.Cgroup> cgroup) throws IOException {
+        run(hooks, state, phase, hook -> startInside(hook, pid, types, cgroup));
     }
 
     private static void run(List<OciConfig.Hook> hooks, OciRuntime.State state, String phase, Starter starter) throws IOException {
@@ -126,8 +126,9 @@ final class Hooks {
         return pb.start();
     }
 
-    /** The hook as a process joined to the container's namespaces, in its root directory. */
-    private static Process startInside(OciConfig.Hook hook, int pid, Set<NamespaceType> types) throws IOException {
+    /** The hook as a process joined to the container's namespaces and cgroup, in its root directory. */
+    private static Process startInside(OciConfig.Hook hook, int pid, Set<NamespaceType> types,
+                                       Optional<dev.jns.cgroup.Cgroup> cgroup) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(hook.path());
         if (hook.args().size() > 1) command.addAll(hook.args().subList(1, hook.args().size()));
@@ -141,11 +142,11 @@ final class Hooks {
                 Credentials.UNCHANGED, // root with no groups in a joined user namespace, the caller's ids otherwise
                 new Capabilities.Unchanged(),
                 new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT, List.of()),
-                List.of(), List.of(), false);
+                List.of(), List.of(), cgroup.isPresent());
         ProcessBuilder stdio = new ProcessBuilder().redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         try {
-            return Spawner.start(spec, stdio, List.of(), false);
+            return Spawner.start(spec, stdio, cgroup.map(c -> List.of(ContainerCgroup.placing(c))).orElse(List.of()), false);
         } catch (RuntimeException e) {
             throw new IOException(e.getMessage(), e);
         }

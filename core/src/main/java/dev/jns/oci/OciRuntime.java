@@ -11,6 +11,7 @@ import dev.jns.os.SyscallException;
 import dev.jns.plan.CallerIds;
 import dev.jns.seccomp.SeccompNotifications;
 import dev.jns.spawn.NamespacedProcess;
+import dev.jns.spawn.BeforeExec;
 import dev.jns.spawn.Spawner;
 import dev.jns.spec.Capabilities;
 import dev.jns.spec.Credentials;
@@ -176,7 +177,8 @@ public final class OciRuntime {
             early.addAll(config.hooks().createRuntime());
             Hooks.run(early, state, "createRuntime");
             // After the runtime's own hooks, in the container's namespaces (its root already entered: see Hooks)
-            Hooks.runInContainer(config.hooks().createContainer(), state, "createContainer", pid, namespacesOf(pid));
+            Hooks.runInContainer(config.hooks().createContainer(), state, "createContainer", pid, namespacesOf(pid),
+                    Optional.ofNullable(cgroup));
             return state;
         } catch (IOException | RuntimeException e) {
             if (pid > 0) killAndWait(pid);
@@ -257,7 +259,8 @@ public final class OciRuntime {
             }
             int pid = state.container().pid();
             try {
-                Hooks.runInContainer(state.container().startContainer(), state, "startContainer", pid, namespacesOf(pid));
+                Hooks.runInContainer(state.container().startContainer(), state, "startContainer", pid, namespacesOf(pid),
+                        ContainerCgroup.open(state.container()));
             } catch (IOException | RuntimeException e) {
                 killAndWait(pid);
                 throw e;
@@ -443,7 +446,7 @@ public final class OciRuntime {
         Pty pty = process.terminal() ? Pty.open() : null;
         try {
             if (pty != null) pty.sendMaster(consoleSocket.get());
-            return exec(pid, types, process, detach, pidFile, preserveFds, pty);
+            return exec(pid, types, ContainerCgroup.open(state.container()), process, detach, pidFile, preserveFds, pty);
         } finally {
             if (pty != null) {
                 LibC.close(pty.master());
@@ -468,8 +471,8 @@ public final class OciRuntime {
         return types;
     }
 
-    private int exec(int pid, Set<NamespaceType> types, OciConfig.Process process, boolean detach, Optional<Path> pidFile,
-                     int preserveFds, Pty pty) throws IOException {
+    private int exec(int pid, Set<NamespaceType> types, Optional<Cgroup> cgroup, OciConfig.Process process, boolean detach,
+                     Optional<Path> pidFile, int preserveFds, Pty pty) throws IOException {
         List<Descriptor> descriptors = new ArrayList<>();
         if (pty != null) for (int fd = 0; fd <= 2; fd++) descriptors.add(new Descriptor.Inherited(pty.terminal(), fd));
         for (int i = 0; i < preserveFds; i++) descriptors.add(new Descriptor.Inherited(3 + i, 3 + i));
@@ -486,13 +489,16 @@ public final class OciRuntime {
                 process.capabilities().isPresent() ? LaunchTranslator.capabilitiesOf(process) : new Capabilities.Unchanged(),
                 detach ? new Supervision.Detached(Optional.empty(), pidFile.map(Path::toAbsolutePath))
                         : new Supervision.Leashed(Signals.SIGKILL, Signals.FORWARDED_BY_DEFAULT, List.of()),
-                descriptors, List.of(), false, LaunchTranslator.limitsOf(process));
+                descriptors, List.of(), cgroup.isPresent(), LaunchTranslator.limitsOf(process));
         ProcessBuilder stdio = new ProcessBuilder().inheritIO();
+        // In the container's cgroup before it execs, as its first process: counted, limited,
+        // frozen and killed with the rest of the container.
+        List<BeforeExec> intoCgroup = cgroup.isEmpty() ? List.of() : List.of(ContainerCgroup.placing(cgroup.get()));
         if (detach) {
-            Spawner.startDetached(spec, stdio);
+            Spawner.startDetached(spec, stdio, (p, listener) -> listener.close(), intoCgroup);
             return 0;
         }
-        NamespacedProcess p = Spawner.start(spec, stdio, List.of(), false);
+        NamespacedProcess p = Spawner.start(spec, stdio, intoCgroup, false);
         pidFile.ifPresent(f -> {
             try {
                 writeAtomically(f, Long.toString(p.pid()));

@@ -154,9 +154,34 @@ public final class Spawner {
      * @throws java.io.IOException if the helper could not be started, or {@code handoff} failed
      */
     public static long startDetached(LaunchSpec spec, ProcessBuilder stdio, ListenerHandoff handoff) throws IOException {
+        return startDetached(spec, stdio, handoff, List.of());
+    }
+
+    /**
+     * Starts a detached program like {@link #startDetached(LaunchSpec, ProcessBuilder, ListenerHandoff)},
+     * running {@code beforeExec} from outside while it waits, set up, before it is left to
+     * itself (the spec must say waitForCaller): moving it into a cgroup, say. What a step
+     * returns is released at once: nothing here outlives the start.
+     *
+     * @param spec       the launch spec
+     * @param stdio      the redirects the program gets (only they are read)
+     * @param handoff    what takes the listener of its seccomp filter, if one notifies
+     * @param beforeExec the steps, in order; the start fails, leaving nothing behind, if one throws
+     * @return the program's pid
+     * @throws java.io.IOException if the helper could not be started, or a step or {@code handoff} failed
+     */
+    public static long startDetached(LaunchSpec spec, ProcessBuilder stdio, ListenerHandoff handoff,
+                                     List<BeforeExec> beforeExec) throws IOException {
         if (!(spec.supervision() instanceof Supervision.Detached detached)) throw new IllegalArgumentException("not a detached spec");
         LaunchPlan plan = PlanCompiler.compile(spec);
-        HelperLauncher.Outcome outcome = HelperLauncher.launch(plan, stdio, (op, pid) -> {}, (pid, fd) -> handOff(handoff, pid, fd));
+        HelperLauncher.Outcome outcome = HelperLauncher.launch(plan, stdio, (op, pid) -> {
+            Releases releases = new Releases();
+            try {
+                whileWaiting(spec, pid, new EnumMap<>(NamespaceType.class), releases, List.copyOf(beforeExec), false);
+            } finally {
+                releases.releaseQuietly();
+            }
+        }, (pid, fd) -> handOff(handoff, pid, fd));
         if (!(outcome instanceof HelperLauncher.Outcome.Detached d)) throw failure(spec, plan, outcome);
         if (detached.pidFile().isPresent()) {
             try {

@@ -196,6 +196,16 @@ class OciCommandTest {
         assertThat(memory).endsWith("/g1");
         Result devices = oci("exec", "g1", "sh", "-c", "cat /dev/null && echo null-ok");
         assertThat(devices.stdout()).as(devices.stderr()).isEqualTo("null-ok\n");
+        // an exec'd process, in the foreground or detached, is in the container's cgroup (as runc puts it)
+        Result own = oci("exec", "g1", "sh", "-c", "cat /proc/1/cgroup; echo; cat /proc/self/cgroup");
+        String[] views = own.stdout().split("\n\n");
+        assertThat(views).as(own.stderr()).hasSize(2);
+        assertThat(views[1].strip()).isEqualTo(views[0].strip());
+        Path execPid = dir.resolve("exec.pid");
+        assertThat(oci("exec", "-d", "--pid-file", execPid.toString(), "g1", "sleep", "1000").exit()).isZero();
+        String detached = Files.readString(execPid).strip();
+        assertThat(Files.readString(Path.of("/proc/" + detached + "/cgroup"))).isEqualTo(cgroups);
+        assertThat((List<Object>) Json.parse(oci("ps", "--format", "json", "g1").stdout())).contains(new BigInteger(detached));
         assertThat(oci("pause", "g1").exit()).isZero();
         assertThat(state("g1")).containsEntry("status", "paused");
         assertThat(oci("resume", "g1").exit()).isZero();
@@ -257,7 +267,8 @@ class OciCommandTest {
         // paths resolve in the container (only its root has /hook); the hook records its
         // argument, the state it got, its host name and its pid, mount and net namespaces
         Path hook = bundle.resolve("rootfs/hook"), fail = bundle.resolve("rootfs/fail");
-        Files.writeString(hook, "#!/bin/sh\n{ echo \"$1\"; cat; echo; hostname; for t in pid mnt net; do readlink /proc/self/ns/$t; done; } > /out/$1\n");
+        Files.writeString(hook, "#!/bin/sh\n{ echo \"$1\"; cat; echo; hostname; for t in pid mnt net; do readlink /proc/self/ns/$t; done;"
+                + " cmp -s /proc/self/cgroup /proc/1/cgroup && echo 'in its cgroup'; } > /out/$1\n");
         Files.writeString(fail, "#!/bin/sh\nexit 3\n");
         for (Path f : List.of(hook, fail)) Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
         config("cat /out/startContainer > /out/seen; exec sleep 1000");
@@ -273,7 +284,7 @@ class OciCommandTest {
         List<String> c = Files.readAllLines(out.resolve("createContainer"));
         assertThat(c.get(0)).isEqualTo("createContainer");
         assertThat(c.get(1)).contains("\"id\":\"k1\"").contains("\"status\":\"created\"");
-        assertThat(c.subList(2, 6)).containsExactly("jns", theirs.get(0), theirs.get(1), theirs.get(2));
+        assertThat(c.subList(2, 7)).containsExactly("jns", theirs.get(0), theirs.get(1), theirs.get(2), "in its cgroup");
         assertThat(theirs.get(1)).isNotEqualTo(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString());
         assertThat(out.resolve("startContainer")).doesNotExist();
 
@@ -281,7 +292,7 @@ class OciCommandTest {
         List<String> seen = List.of(awaitFile("seen").split("\n"));
         assertThat(seen.get(0)).as("the startContainer hook ran before the program").isEqualTo("startContainer");
         assertThat(seen.get(1)).contains("\"id\":\"k1\"");
-        assertThat(seen.subList(2, 6)).containsExactly("jns", theirs.get(0), theirs.get(1), theirs.get(2));
+        assertThat(seen.subList(2, 7)).containsExactly("jns", theirs.get(0), theirs.get(1), theirs.get(2), "in its cgroup");
         assertThat(oci("delete", "--force", "k1").exit()).isZero();
 
         // a failing startContainer hook fails the start and stops the container
