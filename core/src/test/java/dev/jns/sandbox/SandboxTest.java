@@ -96,7 +96,7 @@ class SandboxTest {
         Privilege.requireRoot("switch to uid 65534 for the child JVM");
         MachineState before = MachineState.capture();
         Process jvm = new ProcessBuilder(java.util.List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), SandboxMain.class.getName())).redirectErrorStream(true).start();
         String out = new String(jvm.getInputStream().readAllBytes());
         assertThat(jvm.waitFor()).as(out).isZero();

@@ -19,6 +19,7 @@ final class ChildJvm {
     static ProcessBuilder sandboxMainWith(List<String> asUser, String jnsClasses, String... args) {
         List<String> cmd = new ArrayList<>(asUser);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:-UsePerfData"); // no /tmp/hsperfdata_USER left behind by another user's JVM
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-cp");
         cmd.add(codeOf(SandboxMain.class) + File.pathSeparator + jnsClasses);
