@@ -58,8 +58,8 @@ final class ExampleBuild implements AutoCloseable {
 
     /** The command that runs compiled class {@code mainClass} in a new JVM of this JDK, native access enabled. */
     List<String> javaCommand(String mainClass) {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", dir.resolve("out") + ":" + dir.resolve("lib/classes"), mainClass);
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData",
+                "--enable-native-access=ALL-UNNAMED", "-cp", dir.resolve("out") + ":" + dir.resolve("lib/classes"), mainClass);
     }
 
     /** A world-readable copy of {@code file} in this build's directory. */

@@ -92,7 +92,7 @@ class NetnsExecTest {
 
     /** The CLI in a JVM of its own: exec hands the terminal to the command, so it cannot run in-process. */
     static String[] javaCommand(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.jns.cli.Main"));
         cmd.addAll(List.of(args));
         return cmd.toArray(String[]::new);

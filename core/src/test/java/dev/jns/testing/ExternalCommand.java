@@ -48,6 +48,7 @@ public record ExternalCommand(int exitCode, String stdout, String stderr) {
     public static List<String> javaMain(Class<?> mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:-UsePerfData"); // run as another user, a JVM would leave /tmp/hsperfdata_USER behind
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-cp");
         cmd.add(classesOf(mainClass) + File.pathSeparator + classesOf(dev.jns.sys.LibC.class));
