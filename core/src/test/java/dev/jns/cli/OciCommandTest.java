@@ -628,18 +628,6 @@ class OciCommandTest {
         assertThat(Files.getAttribute(out.resolve("made"), "unix:gid")).isEqualTo(200000);
     }
 
-    /** A directory for an id-mapped bind: stored as 1000 itself, with a file of 1000's and one of root's. */
-    private Path idmapData() throws IOException {
-        Path data = Files.createDirectory(dir.resolve("data"));
-        Files.writeString(data.resolve("thousands"), "t");
-        Files.writeString(data.resolve("roots"), "r");
-        for (Path p : List.of(data, data.resolve("thousands"))) {
-            Files.setAttribute(p, "unix:uid", 1000);
-            Files.setAttribute(p, "unix:gid", 1000);
-        }
-        return data;
-    }
-
     private void addMount(String mount) throws IOException {
         Path config = bundle.resolve("config.json");
         Files.writeString(config, Files.readString(config).replace("\"mounts\": [", "\"mounts\": [" + mount + ","));
@@ -647,7 +635,7 @@ class OciCommandTest {
 
     @Test
     void anIdMappedBindShowsFilesStoredAs1000AsRootsAndStoresRootsWritesAs1000() throws Exception {
-        Path data = idmapData();
+        Path data = dev.jns.testing.IdMappedData.create(dir);
         config("stat -c %u:%g /data/thousands /data/roots > /out/ids; touch /data/new");
         addMount("{\"destination\": \"/data\", \"type\": \"bind\", \"source\": " + Json0.string(data.toString())
                 + ", \"options\": [\"rbind\", \"idmap\"], \"uidMappings\": [{\"containerID\": 1000, \"hostID\": 0, \"size\": 1}],"
@@ -663,7 +651,7 @@ class OciCommandTest {
     @Test
     void idmapAloneInAUserNamespaceShowsAnImagesRootFilesAsTheContainersRoot() throws Exception {
         // a directory as an image unpacked by root holds it: root's files; the container's root is host 100000
-        Path data = idmapData();
+        Path data = dev.jns.testing.IdMappedData.create(dir);
         config("id -u; stat -c %u:%g /data/roots /data/thousands; touch /data/new",
                 "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]",
                 "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 200000, \"size\": 65536}]");

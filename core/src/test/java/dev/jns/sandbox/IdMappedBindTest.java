@@ -112,7 +112,7 @@ class IdMappedBindTest {
     @Test
     void asRootAFileStoredAs1000ShowsAsRootAndAWriteIsStoredAs1000() throws Exception {
         Privilege.requireRoot("id-map a mount");
-        Path data = tree();
+        Path data = dev.jns.testing.IdMappedData.create(dir);
         MachineState before = MachineState.capture();
         Process p = usr("stat -c %u:%g /data/thousands /data/roots; touch /data/new && id -u")
                 .unshare(dev.jns.ns.NamespaceType.PID).bindIdMapped(data.toString(), "/data", THOUSAND_AS_ROOT)
@@ -130,7 +130,7 @@ class IdMappedBindTest {
     @Test
     void inAUserNamespaceTheMountsMapComesFirstThenTheNamespaces() throws Exception {
         Privilege.requireRoot("id-map a mount");
-        Path data = tree();
+        Path data = dev.jns.testing.IdMappedData.create(dir);
         MachineState before = MachineState.capture();
         // the sandbox's user namespace maps its uid 5 to root (0): stored 1000 -> 0 (mount) -> 5 (namespace)
         Process p = usr("cat /proc/self/uid_map; stat -c %u:%g /data/thousands /data/roots")
@@ -163,7 +163,7 @@ class IdMappedBindTest {
     @Test
     void outsideABuiltRootTheTreeGoesOnTheExistingTargetAndTheSupervisingHelperDoesNotKeepItBusy() throws Exception {
         Privilege.requireRoot("id-map a mount");
-        Path data = tree(), target = Files.createDirectory(dir.resolve("target"));
+        Path data = dev.jns.testing.IdMappedData.create(dir), target = Files.createDirectory(dir.resolve("target"));
         MachineState before = MachineState.capture();
         // a plain umount fails with EBUSY while any descriptor holds the mount: the helper's copy is closed
         var spec = new dev.jns.spawn.NamespacedProcessBuilder("sh", "-c",
@@ -188,18 +188,6 @@ class IdMappedBindTest {
                 .isInstanceOf(SpawnException.class).hasMessageContaining("mount_setattr").hasMessageContaining("EINVAL")
                 .hasMessageContaining("cannot be id-mapped");
         MachineState.assertNothingLeakedSince(before);
-    }
-
-    /** A directory stored as 1000 (so that it shows as root's) with a file of 1000's and one of root's. */
-    private Path tree() throws Exception {
-        Path data = Files.createDirectory(dir.resolve("data"));
-        Files.writeString(data.resolve("thousands"), "t");
-        Files.writeString(data.resolve("roots"), "r");
-        for (Path p : List.of(data, data.resolve("thousands"))) {
-            Files.setAttribute(p, "unix:uid", 1000);
-            Files.setAttribute(p, "unix:gid", 1000);
-        }
-        return data;
     }
 
     private static int indexOf(List<PlannedOp> ops, Class<? extends Op> type) {
